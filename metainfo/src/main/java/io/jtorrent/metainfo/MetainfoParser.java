@@ -150,7 +150,7 @@ final class MetainfoParser {
         if (list.size() == 0) {
             throw new MetainfoException("info.files: the list is empty (no files)");
         }
-        record Declared(List<String> path, long length, String attr, List<String> symlink) {}
+        record Declared(List<String> path, long length, boolean pad, String attr, List<String> symlink) {}
         List<Declared> declared = new ArrayList<>(list.size());
         for (int i = 0; i < list.size(); i++) {
             String where = "info.files[" + i + "]";
@@ -167,6 +167,10 @@ final class MetainfoParser {
             List<String> path;
             if (file.containsKey("path") || file.containsKey("path.utf-8")) {
                 path = pathList(file, where);
+                // BitComet's padding files predate the attribute; libtorrent recognises them by name
+                if (!path.isEmpty() && path.get(path.size() - 1).startsWith("_____padding_file_")) {
+                    pad = true;
+                }
             } else if (pad) {
                 path = List.of(".pad", Long.toString(length));
             } else {
@@ -179,7 +183,7 @@ final class MetainfoParser {
                 symlink = strings(target, where + ".symlink path");
                 length = 0; // a symlink holds no data (libtorrent lays it out so, whatever it declares)
             }
-            declared.add(new Declared(path, length, attr, symlink));
+            declared.add(new Declared(path, length, pad, attr, symlink));
         }
 
         List<List<String>> safe = new ArrayList<>(declared.size());
@@ -208,7 +212,7 @@ final class MetainfoParser {
                 t.addAll(PathSanitizer.path(d.symlink()));
                 target = t;
             }
-            files.add(new FileEntry(path, d.length(), offset, d.attr().indexOf('p') >= 0, d.attr().indexOf('x') >= 0,
+            files.add(new FileEntry(path, d.length(), offset, d.pad(), d.attr().indexOf('x') >= 0,
                     d.attr().indexOf('h') >= 0, target, changed));
             try {
                 offset = Math.addExact(offset, d.length());
