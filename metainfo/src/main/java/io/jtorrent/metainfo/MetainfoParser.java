@@ -52,8 +52,8 @@ final class MetainfoParser {
             warnings.add("ignored " + (torrent.length - decoded.length()) + " bytes after the torrent's dictionary");
         }
         if (!(decoded.value() instanceof BDictionary top)) {
-            throw new MetainfoException("not a valid torrent file: the top level is a " + decoded.value().typeName()
-                    + ", expected a dictionary");
+            throw new MetainfoException("not a valid torrent file: expected a dictionary at the top level, found "
+                    + decoded.value().typeName());
         }
         BValue infoValue = top.get("info").orElseThrow(() -> new MetainfoException("info: missing"));
         if (!(infoValue instanceof BDictionary info)) {
