@@ -1,0 +1,135 @@
+package io.jtorrent.cli;
+
+import io.jtorrent.metainfo.Info;
+import io.jtorrent.metainfo.MagnetUri;
+import io.jtorrent.metainfo.TorrentBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "create", mixinStandardHelpOptions = true,
+        description = {"Create a .torrent file from a file or a directory.",
+                "A directory's files are sorted byte-wise by path (as mktorrent does); hidden files are"
+                        + " included and symbolic links followed."})
+final class CreateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    GlobalOptions global;
+
+    @Parameters(paramLabel = "PATH", description = "The file or directory to share.")
+    Path path;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "OUT.torrent",
+            description = "Where to write the torrent (default: PATH's name + .torrent in the current directory).")
+    Path output;
+
+    @Option(names = {"-t", "--tracker"}, paramLabel = "URL",
+            description = "A tracker; repeat for more tiers, separate URLs with commas for one tier (BEP 12).")
+    List<String> trackers = new ArrayList<>();
+
+    @Option(names = {"-w", "--web-seed"}, paramLabel = "URL", description = "A web seed URL (BEP 19); repeatable.")
+    List<String> webSeeds = new ArrayList<>();
+
+    @Option(names = "--piece-size", paramLabel = "BYTES", converter = Sizes.Converter.class,
+            description = "Piece size, a power of two from 16K to 512M (default: automatic, 1,000-2,000 pieces).")
+    long pieceSize;
+
+    @Option(names = "--private", description = "Mark the torrent private (BEP 27): peers only from its trackers.")
+    boolean isPrivate;
+
+    @Option(names = {"-c", "--comment"}, paramLabel = "TEXT", description = "A comment.")
+    String comment;
+
+    @Option(names = {"-s", "--source"}, paramLabel = "TEXT", description = "The info.source field (changes the info-hash).")
+    String source;
+
+    @Option(names = "--no-date", description = "Leave out the creation date (for reproducible output).")
+    boolean noDate;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Hashing threads (default: one per core).")
+    int threads = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = {"-f", "--force"}, description = "Overwrite OUT.torrent if it exists.")
+    boolean force;
+
+    @Override
+    public Integer call() throws Exception {
+        var out = spec.commandLine().getOut();
+        var err = spec.commandLine().getErr();
+        if (threads < 1) {
+            throw new BadInputException("--threads must be at least 1");
+        }
+        if (!Files.exists(path)) {
+            throw new BadInputException(path + ": no such file or directory");
+        }
+        Path target = output != null ? output
+                : Path.of(path.toAbsolutePath().normalize().getFileName() + ".torrent");
+        if (Files.exists(target) && !force) {
+            throw new BadInputException(target + " already exists (use --force to overwrite)");
+        }
+        TorrentBuilder builder;
+        try {
+            builder = TorrentBuilder.from(path).pieceLength(pieceSize).privateFlag(isPrivate).threads(threads)
+                    .comment(comment).source(source).createdBy(version());
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("--piece-size: " + e.getMessage());
+        }
+        for (String t : trackers) {
+            builder.trackerTier(Arrays.stream(t.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());
+        }
+        webSeeds.forEach(builder::webSeed);
+        if (noDate) {
+            builder.creationDate(null);
+        }
+        ProgressBar bar = ProgressBar.onTerminal(err, "hashing");
+        builder.progress(bar::update);
+
+        long start = System.nanoTime();
+        TorrentBuilder.Created created = builder.build();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        bar.finish();
+        writeAtomically(target, created.bytes());
+
+        Info info = created.metainfo().info();
+        out.printf(Locale.ROOT, "created %s%n", target);
+        out.printf(Locale.ROOT, "  name:       %s%n", info.name());
+        out.printf(Locale.ROOT, "  files:      %d%n", info.files().size());
+        out.printf(Locale.ROOT, "  size:       %s (%d bytes)%n", Sizes.format(info.totalLength()), info.totalLength());
+        out.printf(Locale.ROOT, "  pieces:     %d x %s%n", info.pieceCount(), Sizes.format(info.pieceLength()));
+        out.printf(Locale.ROOT, "  info-hash:  %s%n", created.metainfo().infoHash().hex());
+        out.printf(Locale.ROOT, "  magnet:     %s%n", MagnetUri.of(created.metainfo()));
+        out.printf(Locale.ROOT, "  hashed in:  %.2f s (%s/s, %d threads)%n", seconds,
+                Sizes.format((long) (info.totalLength() / Math.max(seconds, 1e-9))), threads);
+        return ExitCode.OK;
+    }
+
+    static String version() {
+        return new Main.Version().getVersion()[0];
+    }
+
+    /** Writes via a temporary file in the same directory and a rename, so no half-written torrent is ever seen. */
+    static void writeAtomically(Path target, byte[] bytes) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        try {
+            Files.write(tmp, bytes);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}

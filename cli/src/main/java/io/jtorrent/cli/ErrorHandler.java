@@ -1,0 +1,51 @@
+package io.jtorrent.cli;
+
+import io.jtorrent.metainfo.MetainfoException;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.NoSuchFileException;
+import picocli.CommandLine;
+
+/** Turns a command's exception into one line on stderr and an exit status; the trace only with --debug. */
+final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
+    private final boolean debug;
+
+    ErrorHandler(boolean debug) {
+        this.debug = debug;
+    }
+
+    @Override
+    public int handleExecutionException(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+        int status;
+        String message;
+        if (e instanceof BadInputException || e instanceof MetainfoException) {
+            status = ExitCode.BAD_INPUT;
+            message = e.getMessage();
+        } else if (e instanceof NoSuchFileException n) {
+            status = ExitCode.BAD_INPUT;
+            message = n.getFile() + ": no such file or directory";
+        } else if (e instanceof AccessDeniedException a) {
+            status = ExitCode.BAD_INPUT;
+            message = a.getFile() + ": permission denied";
+        } else if (e instanceof FileAlreadyExistsException f) {
+            status = ExitCode.BAD_INPUT;
+            message = f.getFile() + ": already exists";
+        } else if (e instanceof IOException) {
+            status = ExitCode.BAD_INPUT;
+            message = e.getMessage() != null ? e.getMessage() : e.toString();
+        } else if (e instanceof InterruptedException) {
+            status = ExitCode.INTERNAL;
+            message = "interrupted";
+        } else {
+            status = ExitCode.INTERNAL;
+            message = "internal error: " + e + " (run with --debug for details)";
+        }
+        cli.getErr().println(Main.prefix(cli) + ": " + message);
+        if (debug) {
+            e.printStackTrace(cli.getErr());
+        }
+        cli.getErr().flush();
+        return status;
+    }
+}

@@ -1,0 +1,166 @@
+package io.jtorrent.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.jtorrent.metainfo.FileEntry;
+import io.jtorrent.metainfo.Info;
+import io.jtorrent.metainfo.MagnetUri;
+import io.jtorrent.metainfo.Metainfo;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "info", mixinStandardHelpOptions = true,
+        description = "Show what a .torrent file or a magnet link holds.")
+final class InfoCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    GlobalOptions global;
+
+    @Parameters(paramLabel = "TORRENT_OR_MAGNET", description = "A .torrent file or a magnet: link.")
+    String source;
+
+    @Option(names = "--json", description = "Print one JSON object instead of text.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, Object> fields;
+        if (MagnetUri.looksLikeMagnet(source)) {
+            fields = describe(MagnetUri.parse(source));
+        } else {
+            Path file = Path.of(source);
+            if (!Files.isRegularFile(file)) {
+                throw new BadInputException(source + ": no such file (give a .torrent file or a magnet: link)");
+            }
+            fields = describe(Metainfo.read(file));
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(fields));
+        } else {
+            printText(out, fields);
+        }
+        out.flush();
+        return ExitCode.OK;
+    }
+
+    static Map<String, Object> describe(Metainfo m) {
+        Info info = m.info();
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("name", info.name());
+        f.put("infoHash", m.infoHash().hex());
+        f.put("totalSize", info.totalLength());
+        f.put("pieceLength", info.pieceLength());
+        f.put("pieceCount", info.pieceCount());
+        f.put("private", info.isPrivate());
+        f.put("files", info.files().stream().filter(e -> !e.pad()).map(InfoCommand::file).toList());
+        f.put("trackers", m.trackers());
+        f.put("trackerTiers", m.trackerTiers());
+        f.put("webSeeds", m.webSeeds());
+        m.comment().ifPresent(c -> f.put("comment", c));
+        m.createdBy().ifPresent(c -> f.put("createdBy", c));
+        m.creationDate().ifPresent(d -> f.put("creationDate", d.toString()));
+        f.put("magnet", MagnetUri.of(m).toString());
+        if (!m.warnings().isEmpty()) {
+            f.put("warnings", m.warnings());
+        }
+        return f;
+    }
+
+    private static Map<String, Object> file(FileEntry e) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("path", e.pathString());
+        f.put("length", e.length());
+        if (e.isSymlink()) {
+            f.put("symlinkTarget", String.join("/", e.symlinkTarget()));
+        }
+        return f;
+    }
+
+    static Map<String, Object> describe(MagnetUri m) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("name", m.displayName().orElse(null));
+        f.put("infoHash", m.infoHash().hex());
+        m.v2InfoHash().ifPresent(h -> f.put("infoHashV2", h.hex()));
+        f.put("trackers", m.trackers());
+        f.put("webSeeds", m.webSeeds());
+        f.put("peers", m.peers());
+        if (!m.selectOnly().isEmpty()) {
+            f.put("selectOnly", m.selectOnly());
+        }
+        f.put("magnet", m.toString());
+        return f;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void printText(PrintWriter out, Map<String, Object> f) {
+        out.println("name:         " + (f.get("name") != null ? f.get("name") : "(unknown until the metadata is fetched)"));
+        out.println("info-hash:    " + f.get("infoHash"));
+        if (f.containsKey("infoHashV2")) {
+            out.println("info-hash v2: " + f.get("infoHashV2"));
+        }
+        if (f.containsKey("totalSize")) {
+            long total = (Long) f.get("totalSize");
+            out.println("size:         " + Sizes.format(total) + " (" + total + " bytes)");
+            out.println("pieces:       " + f.get("pieceCount") + " x " + Sizes.format((Long) f.get("pieceLength")));
+            out.println("private:      " + ((Boolean) f.get("private") ? "yes" : "no"));
+        }
+        if (f.containsKey("comment")) {
+            out.println("comment:      " + f.get("comment"));
+        }
+        if (f.containsKey("createdBy")) {
+            out.println("created by:   " + f.get("createdBy"));
+        }
+        if (f.containsKey("creationDate")) {
+            out.println("created:      " + f.get("creationDate"));
+        }
+        if (f.containsKey("trackerTiers")) {
+            List<List<String>> tiers = (List<List<String>>) f.get("trackerTiers");
+            out.println(tiers.isEmpty() ? "trackers:     none (trackerless)" : "trackers:");
+            for (int i = 0; i < tiers.size(); i++) {
+                for (String t : tiers.get(i)) {
+                    out.println("  tier " + i + ": " + t);
+                }
+            }
+        } else {
+            List<String> trackers = (List<String>) f.get("trackers");
+            out.println(trackers.isEmpty() ? "trackers:     none" : "trackers:");
+            trackers.forEach(t -> out.println("  " + t));
+        }
+        List<String> webSeeds = (List<String>) f.get("webSeeds");
+        if (!webSeeds.isEmpty()) {
+            out.println("web seeds:");
+            webSeeds.forEach(w -> out.println("  " + w));
+        }
+        if (f.containsKey("peers") && !((List<?>) f.get("peers")).isEmpty()) {
+            out.println("peers:");
+            ((List<String>) f.get("peers")).forEach(p -> out.println("  " + p));
+        }
+        if (f.containsKey("files")) {
+            List<Map<String, Object>> files = (List<Map<String, Object>>) f.get("files");
+            out.println("files:        " + files.size());
+            for (Map<String, Object> file : files) {
+                String extra = file.containsKey("symlinkTarget") ? " -> " + file.get("symlinkTarget") : "";
+                out.printf("  %12s  %s%s%n", Sizes.format((Long) file.get("length")), file.get("path"), extra);
+            }
+        }
+        if (f.containsKey("warnings")) {
+            out.println("warnings:");
+            ((List<String>) f.get("warnings")).forEach(w -> out.println("  " + w));
+        }
+        out.println("magnet:       " + f.get("magnet"));
+    }
+}

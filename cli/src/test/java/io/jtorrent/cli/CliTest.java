@@ -1,0 +1,136 @@
+package io.jtorrent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The create / info / verify commands as a user drives them: output, files written, exit statuses. */
+class CliTest {
+    @TempDir
+    Path tmp;
+
+    private Path randomFile(String name, int size, long seed) throws Exception {
+        byte[] b = new byte[size];
+        new Random(seed).nextBytes(b);
+        Files.createDirectories(tmp.resolve(name).getParent());
+        return Files.write(tmp.resolve(name), b);
+    }
+
+    @Test
+    void createInfoVerifyRoundTrip() throws Exception {
+        randomFile("share/one.bin", 70_000, 1);
+        randomFile("share/deep/two.bin", 50_000, 2);
+        Path torrent = tmp.resolve("share.torrent");
+        Cli create = Cli.run("create", tmp.resolve("share").toString(), "-o", torrent.toString(),
+                "-t", "http://127.0.0.1:1/announce,http://127.0.0.1:2/announce", "-t", "udp://127.0.0.1:3",
+                "-w", "http://127.0.0.1:4/", "--piece-size", "16K", "--private", "--comment", "hello");
+        assertThat(create.status()).as(create.err()).isZero();
+        assertThat(create.out()).contains("created " + torrent, "info-hash:", "pieces:     8 x 16 KiB");
+        assertThat(torrent).exists();
+
+        Cli info = Cli.run("info", torrent.toString(), "--json");
+        assertThat(info.status()).as(info.err()).isZero();
+        JsonNode json = new ObjectMapper().readTree(info.out());
+        assertThat(json.get("name").asText()).isEqualTo("share");
+        assertThat(json.get("infoHash").asText()).hasSize(40);
+        assertThat(json.get("totalSize").asLong()).isEqualTo(120_000);
+        assertThat(json.get("pieceLength").asLong()).isEqualTo(16384);
+        assertThat(json.get("pieceCount").asInt()).isEqualTo(8);
+        assertThat(json.get("private").asBoolean()).isTrue();
+        assertThat(json.get("files")).hasSize(2);
+        assertThat(json.get("files").get(0).get("path").asText()).isEqualTo("share/deep/two.bin");
+        assertThat(json.get("files").get(0).get("length").asLong()).isEqualTo(50_000);
+        assertThat(json.get("trackers")).hasSize(3);
+        assertThat(json.get("trackerTiers")).hasSize(2);
+        assertThat(json.get("webSeeds").get(0).asText()).isEqualTo("http://127.0.0.1:4/");
+        assertThat(json.get("comment").asText()).isEqualTo("hello");
+
+        Cli text = Cli.run("info", torrent.toString());
+        assertThat(text.out()).contains("name:         share", "tier 0: http://127.0.0.1:1/announce",
+                "tier 1: udp://127.0.0.1:3", "share/one.bin", "private:      yes");
+
+        Cli verify = Cli.run("verify", torrent.toString(), "-d", tmp.toString());
+        assertThat(verify.status()).as(verify.out() + verify.err()).isZero();
+        assertThat(verify.out()).contains("8/8 pieces good", "complete and correct");
+    }
+
+    @Test
+    void verifyReportsBadAndMissingFilesWithExitStatus1() throws Exception {
+        randomFile("d/a", 40_000, 3);
+        randomFile("d/b", 40_000, 4);
+        Path torrent = tmp.resolve("d.torrent");
+        assertThat(Cli.run("create", tmp.resolve("d").toString(), "-o", torrent.toString(), "--piece-size", "16384").status()).isZero();
+        Files.delete(tmp.resolve("d/a"));
+        Cli verify = Cli.run("verify", torrent.toString(), "-d", tmp.toString());
+        assertThat(verify.status()).isEqualTo(1);
+        assertThat(verify.out()).contains("missing", "d/a", "INCOMPLETE");
+    }
+
+    @Test
+    void magnetLinksAreShown() {
+        Cli info = Cli.run("info", "magnet:?xt=urn:btih:c12fe1c06bba254a9dc9f519b335aa7c1367a88a&dn=demo&tr=udp%3A%2F%2F127.0.0.1%3A1", "--json");
+        assertThat(info.status()).as(info.err()).isZero();
+        assertThat(info.out()).contains("\"name\" : \"demo\"", "c12fe1c06bba254a9dc9f519b335aa7c1367a88a", "udp://127.0.0.1:1");
+    }
+
+    @Test
+    void badUsageAndBadInputExitWith2AndOneLine() throws Exception {
+        Path junk = Files.writeString(tmp.resolve("junk.torrent"), "this is not bencode");
+        for (String[] args : new String[][] {
+                {"info", junk.toString()},
+                {"info", tmp.resolve("missing.torrent").toString()},
+                {"info", "magnet:?dn=nohash"},
+                {"verify", junk.toString(), "-d", tmp.toString()},
+                {"create", tmp.resolve("nothing-here").toString()},
+                {"create", junk.toString(), "--piece-size", "1000", "-o", tmp.resolve("x.torrent").toString()},
+                {"bogus-command"},
+                {"info"},
+                {},
+        }) {
+            Cli r = Cli.run(args);
+            assertThat(r.status()).as(String.join(" ", args) + " -> " + r.err()).isEqualTo(2);
+            assertThat(r.err()).as(String.join(" ", args)).startsWith("jtorrent").doesNotContain("\tat ");
+        }
+        Cli junkInfo = Cli.run("info", junk.toString());
+        assertThat(junkInfo.err().lines().count()).isEqualTo(1);
+        assertThat(junkInfo.err()).contains("not a valid torrent file", "at byte 0");
+        Cli debug = Cli.run("info", junk.toString(), "--debug");
+        assertThat(debug.err()).contains("\tat ");
+    }
+
+    @Test
+    void createRefusesToOverwriteUnlessForced() throws Exception {
+        Path f = randomFile("f", 1000, 5);
+        Path out = tmp.resolve("f.torrent");
+        assertThat(Cli.run("create", f.toString(), "-o", out.toString()).status()).isZero();
+        assertThat(Cli.run("create", f.toString(), "-o", out.toString()).status()).isEqualTo(2);
+        assertThat(Cli.run("create", f.toString(), "-o", out.toString(), "--force").status()).isZero();
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (String command : new String[] {"create", "info", "verify"}) {
+            Cli help = Cli.run(command, "--help");
+            assertThat(help.status()).isZero();
+            assertThat(help.out()).contains("Usage: jtorrent " + command);
+        }
+        assertThat(Cli.run("--help").out()).contains("create", "info", "verify");
+    }
+
+    @Test
+    void sizesParseAndFormat() {
+        assertThat(Sizes.parse("256K")).isEqualTo(262144);
+        assertThat(Sizes.parse("1MiB")).isEqualTo(1 << 20);
+        assertThat(Sizes.parse("16384")).isEqualTo(16384);
+        assertThat(Sizes.format(1536)).isEqualTo("1.50 KiB");
+        assertThat(Sizes.format(16384)).isEqualTo("16 KiB");
+        assertThat(new ProgressBar(null, true, "x", () -> 0).render(50, 100, 1_000_000_000L))
+                .startsWith("x [###############...............]  50%");
+    }
+}
