@@ -1,0 +1,207 @@
+package io.jtorrent.wire;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.util.ReferenceCounted;
+import java.util.Arrays;
+import java.util.BitSet;
+
+/**
+ * A message of the peer wire protocol (BEP 3) after the handshake. Each is an immutable record
+ * validated in its constructor; a peer whose bytes decode to an invalid message is disconnected.
+ *
+ * <p>{@link Piece} carries its block in a Netty buffer it owns: whoever receives one releases it.
+ */
+public sealed interface PeerMessage {
+    /** The largest block a peer may request or send (BEP 3 convention every client follows). */
+    int MAX_BLOCK = 16 * 1024;
+
+    byte CHOKE = 0;
+    byte UNCHOKE = 1;
+    byte INTERESTED = 2;
+    byte NOT_INTERESTED = 3;
+    byte HAVE = 4;
+    byte BITFIELD = 5;
+    byte REQUEST = 6;
+    byte PIECE = 7;
+    byte CANCEL = 8;
+    byte PORT = 9;
+
+    /** A zero-length message that keeps an idle connection open. */
+    record KeepAlive() implements PeerMessage {
+        public static final KeepAlive INSTANCE = new KeepAlive();
+    }
+
+    record Choke() implements PeerMessage {
+        public static final Choke INSTANCE = new Choke();
+    }
+
+    record Unchoke() implements PeerMessage {
+        public static final Unchoke INSTANCE = new Unchoke();
+    }
+
+    record Interested() implements PeerMessage {
+        public static final Interested INSTANCE = new Interested();
+    }
+
+    record NotInterested() implements PeerMessage {
+        public static final NotInterested INSTANCE = new NotInterested();
+    }
+
+    record Have(int piece) implements PeerMessage {
+        public Have {
+            if (piece < 0) {
+                throw new IllegalArgumentException("negative piece index " + piece);
+            }
+        }
+    }
+
+    /**
+     * The pieces a peer has, most significant bit of the first byte for piece 0. Only the length
+     * is checked here; that it matches the torrent (and spare bits are zero) is checked by
+     * {@link #toBitSet(int)}, which needs the piece count.
+     */
+    record Bitfield(byte[] bits) implements PeerMessage {
+        public Bitfield {
+            bits = bits.clone();
+        }
+
+        @Override
+        public byte[] bits() {
+            return bits.clone();
+        }
+
+        /** Encodes {@code have} (pieces 0..pieceCount-1) as a bitfield. */
+        public static Bitfield of(BitSet have, int pieceCount) {
+            byte[] b = new byte[(pieceCount + 7) / 8];
+            for (int i = have.nextSetBit(0); i >= 0 && i < pieceCount; i = have.nextSetBit(i + 1)) {
+                b[i >>> 3] |= (byte) (0x80 >>> (i & 7));
+            }
+            return new Bitfield(b);
+        }
+
+        /**
+         * The pieces as a set, checking the length and that spare bits are zero.
+         *
+         * @throws PeerProtocolException if the bitfield does not fit {@code pieceCount}
+         */
+        public BitSet toBitSet(int pieceCount) throws PeerProtocolException {
+            int expected = (pieceCount + 7) / 8;
+            if (bits.length != expected) {
+                throw new PeerProtocolException("bitfield of " + bits.length + " bytes, expected " + expected
+                        + " for " + pieceCount + " pieces");
+            }
+            BitSet set = new BitSet(pieceCount);
+            for (int i = 0; i < bits.length * 8; i++) {
+                if ((bits[i >>> 3] & (0x80 >>> (i & 7))) != 0) {
+                    if (i >= pieceCount) {
+                        throw new PeerProtocolException("bitfield has spare bit " + i + " set (only " + pieceCount + " pieces)");
+                    }
+                    set.set(i);
+                }
+            }
+            return set;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Bitfield other && Arrays.equals(other.bits, bits);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(bits);
+        }
+
+        @Override
+        public String toString() {
+            return "Bitfield[" + bits.length + " bytes]";
+        }
+    }
+
+    /** A request for {@code length} bytes of piece {@code piece} from {@code begin}. */
+    record Request(int piece, int begin, int length) implements PeerMessage {
+        public Request {
+            checkBlock(piece, begin, length);
+        }
+    }
+
+    /** Withdraws an earlier {@link Request}. */
+    record Cancel(int piece, int begin, int length) implements PeerMessage {
+        public Cancel {
+            checkBlock(piece, begin, length);
+        }
+    }
+
+    /** A block of data. The receiver owns {@code data} and must {@link #release()} it. */
+    record Piece(int piece, int begin, ByteBuf data) implements PeerMessage, ReferenceCounted {
+        public Piece {
+            checkBlock(piece, begin, data.readableBytes());
+        }
+
+        public int length() {
+            return data.readableBytes();
+        }
+
+        @Override
+        public int refCnt() {
+            return data.refCnt();
+        }
+
+        @Override
+        public Piece retain() {
+            data.retain();
+            return this;
+        }
+
+        @Override
+        public Piece retain(int increment) {
+            data.retain(increment);
+            return this;
+        }
+
+        @Override
+        public Piece touch() {
+            data.touch();
+            return this;
+        }
+
+        @Override
+        public Piece touch(Object hint) {
+            data.touch(hint);
+            return this;
+        }
+
+        @Override
+        public boolean release() {
+            return data.release();
+        }
+
+        @Override
+        public boolean release(int decrement) {
+            return data.release(decrement);
+        }
+
+        @Override
+        public String toString() {
+            return "Piece[piece=" + piece + ", begin=" + begin + ", length=" + length() + "]";
+        }
+    }
+
+    /** The UDP port of the sender's DHT node (BEP 5). */
+    record Port(int port) implements PeerMessage {
+        public Port {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port " + port + " out of range");
+            }
+        }
+    }
+
+    private static void checkBlock(int piece, int begin, int length) {
+        if (piece < 0 || begin < 0) {
+            throw new IllegalArgumentException("negative piece index or offset: " + piece + "/" + begin);
+        }
+        if (length <= 0 || length > MAX_BLOCK) {
+            throw new IllegalArgumentException("block length " + length + " outside 1.." + MAX_BLOCK);
+        }
+    }
+}

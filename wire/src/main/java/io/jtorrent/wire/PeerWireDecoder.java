@@ -1,0 +1,164 @@
+package io.jtorrent.wire;
+
+import io.jtorrent.metainfo.InfoHash;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.DecoderException;
+import java.util.List;
+
+/**
+ * Frames the bytes of a peer connection: first the 68-byte {@link Handshake}, then
+ * length-prefixed {@link PeerMessage}s.
+ *
+ * <p>Limits — anything beyond them fails the decode with a {@link PeerProtocolException} as the
+ * cause, which closes only this connection:
+ * <table>
+ *   <caption>Decoder limits</caption>
+ *   <tr><th>what</th><th>limit</th></tr>
+ *   <tr><td>handshake</td><td>protocol string exactly {@code BitTorrent protocol}</td></tr>
+ *   <tr><td>choke, unchoke, interested, not interested</td><td>length 1</td></tr>
+ *   <tr><td>have</td><td>length 5</td></tr>
+ *   <tr><td>request, cancel</td><td>length 13, block of 1..16 KiB</td></tr>
+ *   <tr><td>piece</td><td>length 10..16 KiB + 9 (a block of 1..16 KiB)</td></tr>
+ *   <tr><td>bitfield</td><td>at most {@code maxBitfieldBytes} (default 256 KiB: 2,097,152 pieces)</td></tr>
+ *   <tr><td>port</td><td>length 3</td></tr>
+ *   <tr><td>any other id</td><td>refused (extensions are allowed once negotiated)</td></tr>
+ * </table>
+ * A message is decoded only once all of it has arrived; nothing is allocated for its body before.
+ */
+public final class PeerWireDecoder extends ByteToMessageDecoder {
+    public static final int DEFAULT_MAX_BITFIELD_BYTES = 256 * 1024;
+
+    private final int maxBitfieldBytes;
+    private boolean handshakeDone;
+
+    public PeerWireDecoder() {
+        this(DEFAULT_MAX_BITFIELD_BYTES);
+    }
+
+    public PeerWireDecoder(int maxBitfieldBytes) {
+        this.maxBitfieldBytes = maxBitfieldBytes;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+        try {
+            if (!handshakeDone) {
+                if (in.readableBytes() < Handshake.LENGTH) {
+                    checkProtocolPrefix(in);
+                    return;
+                }
+                out.add(handshake(in));
+                handshakeDone = true;
+            }
+            while (in.readableBytes() >= 4) {
+                PeerMessage m = message(in);
+                if (m == null) {
+                    return;
+                }
+                out.add(m);
+            }
+        } catch (PeerProtocolException e) {
+            in.skipBytes(in.readableBytes());
+            throw new DecoderException(e.getMessage(), e);
+        } catch (IllegalArgumentException e) { // a record's own validation: a block too long, say
+            in.skipBytes(in.readableBytes());
+            throw new DecoderException(e.getMessage(), new PeerProtocolException(e.getMessage()));
+        }
+    }
+
+    /** Fails early on a connection that is clearly not BitTorrent, before 68 bytes arrive. */
+    private static void checkProtocolPrefix(ByteBuf in) throws PeerProtocolException {
+        int i = in.readerIndex();
+        int n = in.readableBytes();
+        if (n > 0 && in.getUnsignedByte(i) != 19) {
+            throw new PeerProtocolException("handshake: protocol name length " + in.getUnsignedByte(i) + ", expected 19");
+        }
+        for (int k = 1; k < Math.min(n, 20); k++) {
+            if (in.getByte(i + k) != Handshake.PROTOCOL[k - 1]) {
+                throw new PeerProtocolException("handshake: not the BitTorrent protocol");
+            }
+        }
+    }
+
+    private static Handshake handshake(ByteBuf in) throws PeerProtocolException {
+        checkProtocolPrefix(in);
+        in.skipBytes(20);
+        byte[] reserved = new byte[8];
+        byte[] hash = new byte[20];
+        byte[] peerId = new byte[20];
+        in.readBytes(reserved).readBytes(hash).readBytes(peerId);
+        return new Handshake(reserved, InfoHash.v1(hash), peerId);
+    }
+
+    private PeerMessage message(ByteBuf in) throws PeerProtocolException {
+        int start = in.readerIndex();
+        long length = in.getUnsignedInt(start);
+        if (length == 0) {
+            in.skipBytes(4);
+            return PeerMessage.KeepAlive.INSTANCE;
+        }
+        if (in.readableBytes() < 5) {
+            return null;
+        }
+        byte id = in.getByte(start + 4);
+        checkLength(id, length);
+        if (in.readableBytes() < 4 + length) {
+            return null;
+        }
+        in.skipBytes(5);
+        int body = (int) length - 1;
+        return switch (id) {
+            case PeerMessage.CHOKE -> PeerMessage.Choke.INSTANCE;
+            case PeerMessage.UNCHOKE -> PeerMessage.Unchoke.INSTANCE;
+            case PeerMessage.INTERESTED -> PeerMessage.Interested.INSTANCE;
+            case PeerMessage.NOT_INTERESTED -> PeerMessage.NotInterested.INSTANCE;
+            case PeerMessage.HAVE -> new PeerMessage.Have(nonNegative(in.readInt(), "have piece index"));
+            case PeerMessage.BITFIELD -> {
+                byte[] bits = new byte[body];
+                in.readBytes(bits);
+                yield new PeerMessage.Bitfield(bits);
+            }
+            case PeerMessage.REQUEST -> new PeerMessage.Request(
+                    nonNegative(in.readInt(), "request piece index"), nonNegative(in.readInt(), "request offset"), in.readInt());
+            case PeerMessage.CANCEL -> new PeerMessage.Cancel(
+                    nonNegative(in.readInt(), "cancel piece index"), nonNegative(in.readInt(), "cancel offset"), in.readInt());
+            case PeerMessage.PIECE -> {
+                int piece = nonNegative(in.readInt(), "piece index");
+                int begin = nonNegative(in.readInt(), "piece offset");
+                yield new PeerMessage.Piece(piece, begin, in.readRetainedSlice(body - 8));
+            }
+            case PeerMessage.PORT -> new PeerMessage.Port(in.readUnsignedShort());
+            default -> throw new PeerProtocolException("unknown message id " + id);
+        };
+    }
+
+    private void checkLength(byte id, long length) throws PeerProtocolException {
+        boolean ok = switch (id) {
+            case PeerMessage.CHOKE, PeerMessage.UNCHOKE, PeerMessage.INTERESTED, PeerMessage.NOT_INTERESTED -> length == 1;
+            case PeerMessage.HAVE -> length == 5;
+            case PeerMessage.BITFIELD -> length >= 1 && length - 1 <= maxBitfieldBytes;
+            case PeerMessage.REQUEST, PeerMessage.CANCEL -> length == 13;
+            case PeerMessage.PIECE -> length >= 10 && length <= 9 + PeerMessage.MAX_BLOCK;
+            case PeerMessage.PORT -> length == 3;
+            default -> throw new PeerProtocolException("unknown message id " + id + " (length " + length + ")");
+        };
+        if (!ok) {
+            throw new PeerProtocolException("message id " + id + " with invalid length " + length);
+        }
+    }
+
+    private static int nonNegative(int v, String what) throws PeerProtocolException {
+        if (v < 0) {
+            throw new PeerProtocolException(what + " " + (v & 0xffffffffL) + " out of range");
+        }
+        return v;
+    }
+
+    /** Hex of the first bytes, for logging what a bad peer sent. */
+    static String preview(ByteBuf in) {
+        return ByteBufUtil.hexDump(in, in.readerIndex(), Math.min(32, in.readableBytes()));
+    }
+}
