@@ -1,0 +1,240 @@
+package io.jtorrent.storage;
+
+import io.jtorrent.metainfo.FileEntry;
+import io.jtorrent.metainfo.Info;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The default backend: each file of the torrent at {@code SAVE_DIR/<path>}, written with
+ * positional {@link FileChannel} I/O, created sparse on the first write.
+ *
+ * <p>Files the user does not want are never created: the parts of their data that share a piece
+ * with wanted files (needed to check that piece's hash) go to one sparse part file,
+ * {@code SAVE_DIR/.<name>.parts}, at their offset in the torrent. Pad files are zeros that are
+ * never stored. At most {@link #MAX_OPEN_FILES} files are open at once, least recently used closed
+ * first.
+ */
+public final class FileStorage implements Storage {
+    public static final int MAX_OPEN_FILES = 64;
+
+    private final Info info;
+    private final Path saveDir;
+    private final List<FileEntry> files;
+    private final long[] offsets;
+    private final BitSet wanted;
+    private final Path partFile;
+    private final Map<Integer, FileChannel> open = new LinkedHashMap<>(16, 0.75f, true);
+    private final BitSet dirty = new BitSet();
+    private boolean closed;
+
+    /**
+     * @param wanted indices of the files to store on disk; the others go to the part file
+     */
+    public FileStorage(Info info, Path saveDir, BitSet wanted) throws IOException {
+        this.info = info;
+        this.saveDir = saveDir;
+        this.files = info.files();
+        this.wanted = (BitSet) wanted.clone();
+        this.offsets = files.stream().mapToLong(FileEntry::offset).toArray();
+        this.partFile = saveDir.resolve("." + info.name() + ".parts");
+        for (int i = 0; i < files.size(); i++) {
+            FileEntry f = files.get(i);
+            if (wanted.get(i) && f.length() == 0 && !f.pad() && !f.isSymlink()) {
+                Path p = f.resolveIn(saveDir);
+                Files.createDirectories(p.getParent());
+                if (!Files.exists(p)) {
+                    Files.createFile(p);
+                }
+            }
+        }
+    }
+
+    /** All files wanted. */
+    public static FileStorage allWanted(Info info, Path saveDir) throws IOException {
+        BitSet all = new BitSet();
+        all.set(0, info.files().size());
+        return new FileStorage(info, saveDir, all);
+    }
+
+    @Override
+    public void write(int piece, int offset, ByteBuffer data) throws IOException {
+        long pos = position(piece, offset, data.remaining());
+        forEachSegment(pos, data.remaining(), (file, filePos, length) -> {
+            ByteBuffer slice = data.slice().limit(length);
+            data.position(data.position() + length);
+            if (files.get(file).pad()) {
+                return;
+            }
+            boolean toPartFile = !wanted.get(file);
+            long at = toPartFile ? offsets[file] + filePos : filePos;
+            while (slice.hasRemaining()) {
+                at += io(toPartFile ? -1 : file, true, slice, at);
+            }
+            synchronized (this) {
+                dirty.set(toPartFile ? files.size() : file);
+            }
+        });
+    }
+
+    @Override
+    public void read(int piece, int offset, ByteBuffer dst) throws IOException {
+        long pos = position(piece, offset, dst.remaining());
+        forEachSegment(pos, dst.remaining(), (file, filePos, length) -> {
+            ByteBuffer slice = dst.slice().limit(length);
+            dst.position(dst.position() + length);
+            if (files.get(file).pad()) {
+                while (slice.hasRemaining()) {
+                    slice.put((byte) 0);
+                }
+                return;
+            }
+            boolean fromPartFile = !wanted.get(file);
+            long at = fromPartFile ? offsets[file] + filePos : filePos;
+            while (slice.hasRemaining()) {
+                int n = io(fromPartFile ? -1 : file, false, slice, at);
+                if (n < 0) {
+                    throw new EOFException(describe(file) + ": ends before byte " + (filePos + length));
+                }
+                at += n;
+            }
+        });
+    }
+
+    private String describe(int file) {
+        return file < 0 ? partFile.toString() : files.get(file).resolveIn(saveDir).toString();
+    }
+
+    @FunctionalInterface
+    private interface Segment {
+        void accept(int file, long filePos, int length) throws IOException;
+    }
+
+    private long position(int piece, int offset, int length) {
+        if (piece < 0 || piece >= info.pieceCount() || offset < 0 || offset + (long) length > info.pieceSize(piece)) {
+            throw new IllegalArgumentException("block " + piece + "/" + offset + "+" + length + " outside the torrent");
+        }
+        return piece * info.pieceLength() + offset;
+    }
+
+    private void forEachSegment(long pos, int length, Segment segment) throws IOException {
+        int i = Arrays.binarySearch(offsets, pos);
+        if (i < 0) {
+            i = -i - 2;
+        }
+        while (i > 0 && offsets[i - 1] == pos) {
+            i--;
+        }
+        long end = pos + length;
+        while (pos < end) {
+            FileEntry f = files.get(i);
+            long inFile = pos - offsets[i];
+            int n = (int) Math.min(end - pos, f.length() - inFile);
+            if (n > 0) {
+                segment.accept(i, inFile, n);
+                pos += n;
+            }
+            i++;
+        }
+    }
+
+    /** Positional read or write through a cached channel; reopens once if it was closed by eviction. */
+    private int io(int file, boolean forWrite, ByteBuffer buffer, long at) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            FileChannel ch = channel(file, forWrite);
+            try {
+                return forWrite ? ch.write(buffer, at) : ch.read(buffer, at);
+            } catch (ClosedChannelException e) {
+                if (attempt > 0 || Thread.currentThread().isInterrupted()) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private synchronized FileChannel channel(int file, boolean forWrite) throws IOException {
+        if (closed) {
+            throw new ClosedChannelException();
+        }
+        FileChannel ch = open.get(file);
+        if (ch != null && ch.isOpen()) {
+            return ch;
+        }
+        Path path = file < 0 ? partFile : files.get(file).resolveIn(saveDir);
+        if (forWrite) {
+            Files.createDirectories(path.getParent());
+            ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        } else {
+            ch = FileChannel.open(path, StandardOpenOption.READ); // NoSuchFileException if absent
+        }
+        open.put(file, ch);
+        if (open.size() > MAX_OPEN_FILES) {
+            var eldest = open.entrySet().iterator().next();
+            if (dirty.get(eldest.getKey() < 0 ? files.size() : eldest.getKey())) {
+                eldest.getValue().force(false);
+                dirty.clear(eldest.getKey() < 0 ? files.size() : eldest.getKey());
+            }
+            eldest.getValue().close();
+            open.remove(eldest.getKey());
+        }
+        return ch;
+    }
+
+    @Override
+    public void flush() throws IOException {
+        List<FileChannel> toSync = new ArrayList<>();
+        synchronized (this) {
+            for (var e : open.entrySet()) {
+                int bit = e.getKey() < 0 ? files.size() : e.getKey();
+                if (dirty.get(bit) && e.getValue().isOpen()) {
+                    toSync.add(e.getValue());
+                }
+            }
+            dirty.clear();
+        }
+        for (FileChannel ch : toSync) {
+            try {
+                ch.force(false);
+            } catch (ClosedChannelException e) {
+                // evicted meanwhile: eviction forced it first
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        flush();
+        synchronized (this) {
+            closed = true;
+            IOException first = null;
+            for (FileChannel ch : open.values()) {
+                try {
+                    ch.close();
+                } catch (IOException e) {
+                    first = first == null ? e : first;
+                }
+            }
+            open.clear();
+            if (first != null) {
+                throw first;
+            }
+        }
+    }
+
+    /** Where file {@code index} is stored. */
+    public Path pathOf(int index) {
+        return files.get(index).resolveIn(saveDir);
+    }
+}

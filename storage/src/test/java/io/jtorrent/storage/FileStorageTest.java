@@ -1,0 +1,126 @@
+package io.jtorrent.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jtorrent.bencode.BBytes;
+import io.jtorrent.bencode.BDictionary;
+import io.jtorrent.bencode.BList;
+import io.jtorrent.metainfo.Info;
+import io.jtorrent.metainfo.Metainfo;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The file backend's conformance: blocks across files, part file for unwanted files, resume data. */
+class FileStorageTest {
+    @TempDir
+    Path dir;
+
+    /** Files of 10,000 / 0 / 20,000 / 5,000 bytes in 16 KiB pieces: pieces straddle files. */
+    static Info info() throws Exception {
+        BList files = BList.of(file(10_000, "a"), file(0, "empty"), file(20_000, "sub", "b"), file(5_000, "c"));
+        byte[] t = BDictionary.builder().put("info", BDictionary.builder()
+                .put("name", "t").put("piece length", 16384).put("pieces", new byte[3 * 20]).put("files", files)
+                .build()).build().encode();
+        return Metainfo.parse(t).info();
+    }
+
+    private static BDictionary file(long length, String... path) {
+        return BDictionary.builder().put("length", length)
+                .put("path", BList.of(Arrays.stream(path).map(BBytes::of).toList())).build();
+    }
+
+    private static byte[] data(int n) {
+        byte[] b = new byte[n];
+        new Random(42).nextBytes(b);
+        return b;
+    }
+
+    @Test
+    void blocksAcrossFileBoundariesReadBackAndLandInTheRightFiles() throws Exception {
+        Info info = info();
+        byte[] all = data(35_000);
+        try (FileStorage s = FileStorage.allWanted(info, dir)) {
+            // odd-sized blocks, each within one piece, written last piece first
+            for (int piece = 2; piece >= 0; piece--) {
+                int size = (int) info.pieceSize(piece);
+                for (int off = 0; off < size; off += 7_000) {
+                    int len = Math.min(7_000, size - off);
+                    s.write(piece, off, ByteBuffer.wrap(all, piece * 16384 + off, len));
+                }
+            }
+            ByteBuffer back = ByteBuffer.allocate(16384);
+            s.read(0, 0, back);
+            assertThat(Arrays.equals(back.array(), Arrays.copyOfRange(all, 0, 16384))).isTrue();
+        }
+        assertThat(Arrays.equals(Files.readAllBytes(dir.resolve("t/a")), Arrays.copyOfRange(all, 0, 10_000))).isTrue();
+        assertThat(Arrays.equals(Files.readAllBytes(dir.resolve("t/sub/b")), Arrays.copyOfRange(all, 10_000, 30_000))).isTrue();
+        assertThat(Arrays.equals(Files.readAllBytes(dir.resolve("t/c")), Arrays.copyOfRange(all, 30_000, 35_000))).isTrue();
+        assertThat(dir.resolve("t/empty")).exists().isEmptyFile();
+    }
+
+    @Test
+    void unwantedFilesAreNeverCreatedButTheirPieceSharesAreKept() throws Exception {
+        Info info = info();
+        byte[] all = data(35_000);
+        BitSet wanted = new BitSet();
+        wanted.set(0); // only "a"; piece 0 holds a and the start of sub/b
+        try (FileStorage s = new FileStorage(info, dir, wanted)) {
+            s.write(0, 0, ByteBuffer.wrap(all, 0, 16384));
+            ByteBuffer back = ByteBuffer.allocate(16384);
+            s.read(0, 0, back);
+            assertThat(Arrays.equals(back.array(), Arrays.copyOfRange(all, 0, 16384))).isTrue();
+        }
+        assertThat(dir.resolve("t/sub/b")).doesNotExist();
+        assertThat(dir.resolve("t/c")).doesNotExist();
+        assertThat(Arrays.equals(Files.readAllBytes(dir.resolve("t/a")), Arrays.copyOfRange(all, 0, 10_000))).isTrue();
+    }
+
+    @Test
+    void readingMissingDataFails() throws Exception {
+        try (FileStorage s = FileStorage.allWanted(info(), dir)) {
+            assertThatThrownBy(() -> s.read(1, 0, ByteBuffer.allocate(100))).isInstanceOf(NoSuchFileException.class);
+            s.write(2, 0, ByteBuffer.wrap(new byte[10]));
+            assertThatThrownBy(() -> s.read(2, 0, ByteBuffer.allocate(100))).hasMessageContaining("ends before");
+            assertThatThrownBy(() -> s.write(2, 2000, ByteBuffer.wrap(new byte[10_000]))).hasMessageContaining("outside the torrent");
+        }
+    }
+
+    @Test
+    void resumeDataRoundTripsAndDistrustsChangedFiles() throws Exception {
+        Info info = info();
+        byte[] all = data(35_000);
+        try (FileStorage s = FileStorage.allWanted(info, dir)) {
+            for (int p = 0; p < 3; p++) {
+                int len = (int) info.pieceSize(p);
+                s.write(p, 0, ByteBuffer.wrap(all, p * 16384, len));
+            }
+        }
+        BitSet verified = new BitSet();
+        verified.set(0, 3);
+        var hash = io.jtorrent.metainfo.InfoHash.v1(new byte[20]);
+        ResumeData saved = ResumeData.capture(hash, info, dir, verified, 5, 7);
+        Path file = dir.resolve("r.resume");
+        ResumeData.writeAtomically(file, saved.encode(3));
+        ResumeData loaded = ResumeData.read(file, 3);
+        assertThat(loaded.verified()).isEqualTo(verified);
+        assertThat(loaded.uploaded()).isEqualTo(5);
+        assertThat(loaded.trustedPieces(info, dir)).isEqualTo(verified);
+
+        // touching c (bytes 30,000-35,000: pieces 1 and 2) distrusts those two; piece 0 stays trusted
+        Files.setLastModifiedTime(dir.resolve("t/c"), FileTime.fromMillis(1000));
+        BitSet expected = new BitSet();
+        expected.set(0);
+        assertThat(loaded.trustedPieces(info, dir)).isEqualTo(expected);
+        assertThat(ResumeData.read(dir.resolve("none"), 3)).isNull();
+        assertThatThrownBy(() -> ResumeData.decode("de".getBytes(), 3)).hasMessageContaining("resume data");
+    }
+}
