@@ -1,0 +1,149 @@
+package io.jtorrent.tracker;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+
+/**
+ * Announces to HTTP(S) trackers over Netty: one short-lived connection per announce, a bounded
+ * response (1 MiB), a timeout. The future completes on the event loop that carried the request.
+ */
+public final class HttpTrackerClient {
+    static final int MAX_RESPONSE_BYTES = 1 << 20;
+
+    private final EventLoopGroup group;
+    private final Duration timeout;
+    private final String userAgent;
+    private SslContext ssl;
+
+    public HttpTrackerClient(EventLoopGroup group, Duration timeout, String userAgent) {
+        this.group = group;
+        this.timeout = timeout;
+        this.userAgent = userAgent;
+    }
+
+    /** Sends one announce; the future fails with a {@link TrackerException}. */
+    public CompletableFuture<AnnounceResponse> announce(String announceUrl, AnnounceRequest request) {
+        CompletableFuture<AnnounceResponse> result = new CompletableFuture<>();
+        URI uri;
+        try {
+            uri = new URI(HttpAnnounce.url(announceUrl, request));
+        } catch (URISyntaxException e) {
+            result.completeExceptionally(new TrackerException("bad tracker URL " + announceUrl + ": " + e.getMessage(), e));
+            return result;
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            result.completeExceptionally(new TrackerException("not an HTTP tracker: " + announceUrl, false));
+            return result;
+        }
+        if (uri.getHost() == null) {
+            result.completeExceptionally(new TrackerException("tracker URL has no host: " + announceUrl, false));
+            return result;
+        }
+        boolean tls = scheme.equals("https");
+        int port = uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80;
+        SslContext sslContext;
+        try {
+            sslContext = tls ? ssl() : null;
+        } catch (SSLException e) {
+            result.completeExceptionally(new TrackerException("TLS unavailable: " + e.getMessage(), e));
+            return result;
+        }
+        Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) timeout.toMillis())
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        if (sslContext != null) {
+                            ch.pipeline().addLast(sslContext.newHandler(ch.alloc(), uri.getHost(), port));
+                        }
+                        ch.pipeline().addLast(new ReadTimeoutHandler(timeout.toMillis(), TimeUnit.MILLISECONDS))
+                                .addLast(new HttpClientCodec())
+                                .addLast(new HttpObjectAggregator(MAX_RESPONSE_BYTES))
+                                .addLast(new ResponseHandler(result, announceUrl));
+                    }
+                });
+        b.connect(uri.getHost(), port).addListener((ChannelFutureListener) f -> {
+            if (!f.isSuccess()) {
+                result.completeExceptionally(new TrackerException("cannot reach " + announceUrl + ": " + f.cause().getMessage(), f.cause()));
+                return;
+            }
+            Channel ch = f.channel();
+            String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+            DefaultFullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET,
+                    path + (uri.getRawQuery() != null ? "?" + uri.getRawQuery() : ""));
+            req.headers().set(HttpHeaderNames.HOST, uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : ""))
+                    .set(HttpHeaderNames.USER_AGENT, userAgent)
+                    .set(HttpHeaderNames.ACCEPT_ENCODING, HttpHeaderValues.IDENTITY)
+                    .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ch.writeAndFlush(req);
+            ch.closeFuture().addListener(c -> result.completeExceptionally(
+                    new TrackerException(announceUrl + ": connection closed without a response", false)));
+        });
+        return result;
+    }
+
+    private synchronized SslContext ssl() throws SSLException {
+        if (ssl == null) {
+            ssl = SslContextBuilder.forClient().build();
+        }
+        return ssl;
+    }
+
+    private static final class ResponseHandler extends SimpleChannelInboundHandler<FullHttpResponse> {
+        private final CompletableFuture<AnnounceResponse> result;
+        private final String url;
+
+        ResponseHandler(CompletableFuture<AnnounceResponse> result, String url) {
+            this.result = result;
+            this.url = url;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
+            try {
+                if (response.status().code() != 200) {
+                    result.completeExceptionally(new TrackerException(url + ": HTTP " + response.status(), false));
+                } else {
+                    result.complete(HttpAnnounce.parseResponse(ByteBufUtil.getBytes(response.content())));
+                }
+            } catch (TrackerException e) {
+                result.completeExceptionally(e);
+            } finally {
+                ctx.close();
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            result.completeExceptionally(new TrackerException(url + ": " + cause, cause));
+            ctx.close();
+        }
+    }
+}
