@@ -1,0 +1,158 @@
+package io.jtorrent.engine;
+
+import io.jtorrent.storage.Storage;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.EventLoop;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.zip.CRC32;
+
+/**
+ * Disk reads and writes and SHA-1 checks, each on its own bounded pool of threads, never on an
+ * event loop. Every completion is posted back to the event loop that asked.
+ */
+final class DiskIo implements AutoCloseable {
+    private static final int HASH_CHUNK = 1 << 20;
+
+    /** A piece's SHA-1 and the CRC-32 of each of its blocks (to tell later who sent bad data). */
+    record PieceHash(byte[] sha1, int[] blockCrcs, IOException error) {}
+
+    private final ExecutorService disk;
+    private final ExecutorService hash;
+    private final ThreadLocal<ByteBuffer> hashBuffers = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(HASH_CHUNK));
+
+    DiskIo(int diskThreads, int hashThreads) {
+        this.disk = Executors.newFixedThreadPool(diskThreads, named("jtorrent-disk"));
+        this.hash = Executors.newFixedThreadPool(hashThreads, named("jtorrent-hash"));
+    }
+
+    private static java.util.concurrent.ThreadFactory named(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Writes a block and releases it; {@code done} gets null or the error, on {@code loop}. */
+    void write(Storage storage, int piece, int begin, ByteBuf data, EventLoop loop, Consumer<IOException> done) {
+        submit(disk, loop, () -> {
+            try {
+                storage.write(piece, begin, data.nioBuffer());
+                return null;
+            } finally {
+                data.release();
+            }
+        }, (v, e) -> done.accept(e), data::release);
+    }
+
+    /** Reads a block into a new buffer; {@code done} gets it (to release) or the error, on {@code loop}. */
+    void read(Storage storage, int piece, int begin, int length, EventLoop loop, BiConsumer<ByteBuf, IOException> done) {
+        submit(disk, loop, () -> {
+            ByteBuf buf = ByteBufAllocator.DEFAULT.directBuffer(length);
+            try {
+                storage.read(piece, begin, buf.nioBuffer(0, length));
+                buf.writerIndex(length);
+                return buf;
+            } catch (IOException | RuntimeException e) {
+                buf.release();
+                throw e;
+            }
+        }, done, () -> { });
+    }
+
+    /** Reads a whole piece back and hashes it (SHA-1, and CRC-32 per block of {@code blockSize}). */
+    void hash(Storage storage, int piece, long pieceSize, int blockSize, EventLoop loop, Consumer<PieceHash> done) {
+        submit(hash, loop, () -> hashNow(storage, piece, pieceSize, blockSize),
+                (r, e) -> done.accept(e != null ? new PieceHash(null, null, e) : r), () -> { });
+    }
+
+    PieceHash hashNow(Storage storage, int piece, long pieceSize, int blockSize) throws IOException {
+        MessageDigest sha1 = sha1();
+        int blocks = (int) ((pieceSize + blockSize - 1) / blockSize);
+        int[] crcs = new int[blocks];
+        CRC32 crc = new CRC32();
+        ByteBuffer buf = hashBuffers.get();
+        long done = 0;
+        int block = 0;
+        long blockFilled = 0;
+        while (done < pieceSize) {
+            int n = (int) Math.min(buf.capacity(), pieceSize - done);
+            buf.clear().limit(n);
+            storage.read(piece, (int) done, buf);
+            buf.flip();
+            sha1.update(buf.duplicate());
+            while (buf.hasRemaining()) { // CRC per block: blocks and chunks need not align
+                int take = (int) Math.min(buf.remaining(), blockSize - blockFilled);
+                ByteBuffer part = buf.slice().limit(take);
+                crc.update(part);
+                buf.position(buf.position() + take);
+                blockFilled += take;
+                if (blockFilled == blockSize || done + buf.position() == pieceSize) {
+                    crcs[block++] = (int) crc.getValue();
+                    crc.reset();
+                    blockFilled = 0;
+                }
+            }
+            done += n;
+        }
+        return new PieceHash(sha1.digest(), crcs, null);
+    }
+
+    /** Runs any disk task (flush, resume save) off the loop. */
+    <T> void run(Callable<T> task, EventLoop loop, BiConsumer<T, IOException> done) {
+        submit(disk, loop, task, done, () -> { });
+    }
+
+    private <T> void submit(ExecutorService pool, EventLoop loop, Callable<T> task, BiConsumer<T, IOException> done,
+                            Runnable onRejected) {
+        try {
+            pool.execute(() -> {
+                T result = null;
+                IOException error = null;
+                try {
+                    result = task.call();
+                } catch (IOException e) {
+                    error = e;
+                } catch (Exception e) {
+                    error = new IOException(e.toString(), e);
+                }
+                T r = result;
+                IOException err = error;
+                if (!loop.isShuttingDown()) {
+                    loop.execute(() -> done.accept(r, err));
+                } else if (r instanceof ByteBuf b) {
+                    b.release();
+                }
+            });
+        } catch (RejectedExecutionException closing) {
+            onRejected.run();
+        }
+    }
+
+    static MessageDigest sha1() {
+        try {
+            return MessageDigest.getInstance("SHA-1");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        disk.shutdown();
+        hash.shutdown();
+        disk.awaitTermination(30, TimeUnit.SECONDS);
+        hash.awaitTermination(30, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,139 @@
+package io.jtorrent.engine;
+
+import io.jtorrent.wire.Handshake;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The first stage of every peer connection. Outgoing: sends our handshake, checks the peer's.
+ * Incoming: reads the peer's handshake, finds the torrent it names, hands the connection to that
+ * torrent's event loop, then answers. Either way, once admitted, it replaces itself with a
+ * {@link PeerConnection}. A connection that has not completed the handshake in time is closed.
+ */
+final class HandshakeHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(HandshakeHandler.class);
+
+    private final Session session;
+    private Torrent torrent;
+    private final boolean outgoing;
+    private final List<Object> early = new ArrayList<>();
+    private Handshake received;
+    private ScheduledFuture<?> timeout;
+
+    HandshakeHandler(Session session, Torrent torrent) {
+        this.session = session;
+        this.torrent = torrent;
+        this.outgoing = torrent != null;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        if (outgoing) {
+            ctx.writeAndFlush(session.handshakeFor(torrent.infoHash));
+        }
+        timeout = ctx.executor().schedule(() -> {
+            if (received == null || ctx.pipeline().get(HandshakeHandler.class) != null) {
+                LOG.debug("{}: no handshake within {}", ctx.channel().remoteAddress(), session.settings.handshakeTimeout);
+                ctx.close();
+            }
+        }, session.settings.handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (received != null) {
+            early.add(msg); // messages that came with the handshake, while we move to the torrent's loop
+            return;
+        }
+        if (!(msg instanceof Handshake h)) {
+            ReferenceCountUtil.release(msg);
+            ctx.close();
+            return;
+        }
+        received = h;
+        Channel ch = ctx.channel();
+        if (outgoing) {
+            if (!h.infoHash().equals(torrent.infoHash)) {
+                reject(ctx, "handshake for another torrent " + h.infoHash());
+                return;
+            }
+            admit(ctx, h);
+            return;
+        }
+        torrent = session.torrent(h.infoHash());
+        if (torrent == null) {
+            reject(ctx, "handshake for a torrent we do not have: " + h.infoHash());
+            return;
+        }
+        if (ch.eventLoop() == torrent.loop) {
+            admit(ctx, h);
+            return;
+        }
+        // hand the connection to the loop that owns the torrent; no reads until it is there
+        ch.config().setAutoRead(false);
+        Torrent target = torrent;
+        ch.deregister().addListener(d -> target.loop.register(ch).addListener(r -> {
+            if (!r.isSuccess()) {
+                ch.close();
+                return;
+            }
+            admit(ch.pipeline().context(this), h);
+            ch.config().setAutoRead(true);
+        }));
+    }
+
+    private void admit(ChannelHandlerContext ctx, Handshake h) {
+        InetSocketAddress address = (InetSocketAddress) ctx.channel().remoteAddress();
+        String refusal = torrent.admit(h.peerId(), address);
+        if (refusal != null) {
+            reject(ctx, refusal);
+            return;
+        }
+        if (!outgoing) {
+            ctx.writeAndFlush(session.handshakeFor(torrent.infoHash));
+        }
+        if (timeout != null) {
+            timeout.cancel(false);
+        }
+        PeerConnection peer = new PeerConnection(torrent, ctx.channel(), h, outgoing, torrent.now());
+        ctx.pipeline().replace(this, "peer", peer);
+        torrent.peerJoined(peer);
+        for (Object m : early) {
+            peer.handle(m);
+        }
+        early.clear();
+    }
+
+    private void reject(ChannelHandlerContext ctx, String reason) {
+        LOG.debug("{}: refused: {}", ctx.channel().remoteAddress(), reason);
+        early.forEach(ReferenceCountUtil::release);
+        early.clear();
+        ctx.close();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("{}: before the handshake: {}", ctx.channel().remoteAddress(), cause.getMessage());
+        ctx.close();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        early.forEach(ReferenceCountUtil::release);
+        early.clear();
+        if (timeout != null) {
+            timeout.cancel(false);
+        }
+        ctx.fireChannelInactive();
+    }
+}

@@ -1,0 +1,395 @@
+package io.jtorrent.engine;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * Decides which blocks to request from which peer. Pure logic: no I/O, no clock, one thread (the
+ * torrent's event loop).
+ *
+ * <ul>
+ *   <li>pieces partly downloaded are finished before new ones are started;</li>
+ *   <li>while we have fewer than {@value #RANDOM_FIRST_PIECES} pieces, new pieces are picked at
+ *       random (a whole piece sooner gives us something to trade); after that, rarest first by
+ *       availability counted from bitfields and haves, ties broken at random;</li>
+ *   <li>higher-priority pieces first; priority 0 is never downloaded;</li>
+ *   <li>sequential mode picks the lowest missing piece first, for streaming;</li>
+ *   <li>end game: once every missing block is requested, blocks already requested from others
+ *       are requested again (at most {@value #MAX_ENDGAME_REQUESTERS} peers per block); the first
+ *       copy wins and the engine cancels the rest.</li>
+ * </ul>
+ * Peers are identified by reference: any object the engine uses for them.
+ */
+final class PiecePicker {
+    static final int BLOCK = 16 * 1024;
+    static final int RANDOM_FIRST_PIECES = 4;
+    static final int MAX_ENDGAME_REQUESTERS = 3;
+
+    /** A block: piece index and block index within it. */
+    record Block(int piece, int index) {
+        int begin() {
+            return index * BLOCK;
+        }
+    }
+
+    /** What became of a received block. */
+    enum Received {
+        /** Not wanted (never requested, already had, or another copy came first): drop it. */
+        UNWANTED,
+        /** Stored; the piece still misses blocks. */
+        ACCEPTED,
+        /** Stored, and it was the piece's last missing block: hash it now. */
+        PIECE_COMPLETE
+    }
+
+    private final int pieceCount;
+    private final long pieceLength;
+    private final long totalLength;
+    private final Random random;
+    private final int[] availability;
+    private final byte[] priority;
+    private final BitSet have;
+    private final Map<Integer, Partial> partials = new LinkedHashMap<>();
+    private boolean sequential;
+
+    PiecePicker(int pieceCount, long pieceLength, long totalLength, Random random) {
+        this.pieceCount = pieceCount;
+        this.pieceLength = pieceLength;
+        this.totalLength = totalLength;
+        this.random = random;
+        this.availability = new int[pieceCount];
+        this.priority = new byte[pieceCount];
+        java.util.Arrays.fill(priority, (byte) 1);
+        this.have = new BitSet(pieceCount);
+    }
+
+    private final class Partial {
+        final int piece;
+        final int blocks;
+        final boolean[] received;
+        final List<List<Object>> requesters;
+        final Set<Object> contributors = new java.util.HashSet<>();
+        int receivedCount;
+        int requestedCount; // blocks with at least one requester and not received
+
+        Partial(int piece) {
+            this.piece = piece;
+            this.blocks = blocksIn(piece);
+            this.received = new boolean[blocks];
+            this.requesters = new ArrayList<>(blocks);
+            for (int i = 0; i < blocks; i++) {
+                requesters.add(new ArrayList<>(1));
+            }
+        }
+
+        boolean hasUnrequested() {
+            return receivedCount + requestedCount < blocks;
+        }
+    }
+
+    // ---- layout ----
+
+    int pieceCount() {
+        return pieceCount;
+    }
+
+    long pieceSize(int piece) {
+        return piece == pieceCount - 1 ? totalLength - pieceLength * piece : pieceLength;
+    }
+
+    int blocksIn(int piece) {
+        return (int) ((pieceSize(piece) + BLOCK - 1) / BLOCK);
+    }
+
+    int blockLength(Block b) {
+        return (int) Math.min(BLOCK, pieceSize(b.piece()) - (long) b.index() * BLOCK);
+    }
+
+    // ---- what we have and want ----
+
+    void setHave(BitSet pieces) {
+        have.clear();
+        have.or(pieces);
+        have.clear(pieceCount, Math.max(pieceCount, have.length()));
+        partials.keySet().removeIf(have::get);
+    }
+
+    boolean have(int piece) {
+        return have.get(piece);
+    }
+
+    BitSet haveSet() {
+        return (BitSet) have.clone();
+    }
+
+    int haveCount() {
+        return have.cardinality();
+    }
+
+    /** Piece priorities: 0 skip, 1 normal, higher first. */
+    void setPriorities(byte[] pieces) {
+        System.arraycopy(pieces, 0, priority, 0, pieceCount);
+    }
+
+    int priority(int piece) {
+        return priority[piece];
+    }
+
+    void setSequential(boolean on) {
+        this.sequential = on;
+    }
+
+    boolean wanted(int piece) {
+        return priority[piece] > 0 && !have.get(piece);
+    }
+
+    /** Whether every wanted piece is had. */
+    boolean complete() {
+        for (int i = have.nextClearBit(0); i < pieceCount; i = have.nextClearBit(i + 1)) {
+            if (priority[i] > 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Bytes of wanted pieces not yet had. */
+    long bytesLeft() {
+        long left = 0;
+        for (int i = have.nextClearBit(0); i < pieceCount; i = have.nextClearBit(i + 1)) {
+            if (priority[i] > 0) {
+                left += pieceSize(i);
+            }
+        }
+        return left;
+    }
+
+    /** Whether a peer with these pieces has one we want. */
+    boolean interesting(BitSet peerHas) {
+        for (int i = peerHas.nextSetBit(0); i >= 0 && i < pieceCount; i = peerHas.nextSetBit(i + 1)) {
+            if (wanted(i)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---- availability ----
+
+    void peerHasAll(BitSet pieces) {
+        for (int i = pieces.nextSetBit(0); i >= 0 && i < pieceCount; i = pieces.nextSetBit(i + 1)) {
+            availability[i]++;
+        }
+    }
+
+    void peerHas(int piece) {
+        availability[piece]++;
+    }
+
+    void peerGone(BitSet pieces) {
+        for (int i = pieces.nextSetBit(0); i >= 0 && i < pieceCount; i = pieces.nextSetBit(i + 1)) {
+            availability[i]--;
+        }
+    }
+
+    int availability(int piece) {
+        return availability[piece];
+    }
+
+    // ---- picking ----
+
+    /**
+     * Up to {@code max} blocks to request from {@code peer}, which has {@code peerHas}. The blocks
+     * are marked requested by it.
+     */
+    List<Block> pick(BitSet peerHas, int max, Object peer) {
+        List<Block> out = new ArrayList<>(Math.max(0, max));
+        if (max <= 0) {
+            return out;
+        }
+        // 1. finish what is started
+        for (Partial p : partials.values()) {
+            if (out.size() >= max) {
+                return out;
+            }
+            if (p.hasUnrequested() && peerHas.get(p.piece) && priority[p.piece] > 0) {
+                takeUnrequested(p, max, peer, out);
+            }
+        }
+        // 2. start new pieces
+        while (out.size() < max) {
+            int piece = choosePiece(peerHas);
+            if (piece < 0) {
+                break;
+            }
+            Partial p = new Partial(piece);
+            partials.put(piece, p);
+            takeUnrequested(p, max, peer, out);
+        }
+        // 3. end game: everything is requested; ask this peer too
+        if (out.isEmpty() && allRequested()) {
+            for (Partial p : partials.values()) {
+                if (!peerHas.get(p.piece)) {
+                    continue;
+                }
+                for (int b = 0; b < p.blocks && out.size() < max; b++) {
+                    List<Object> who = p.requesters.get(b);
+                    if (!p.received[b] && !who.contains(peer) && who.size() < MAX_ENDGAME_REQUESTERS) {
+                        if (who.isEmpty()) {
+                            p.requestedCount++;
+                        }
+                        who.add(peer);
+                        out.add(new Block(p.piece, b));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Whether the picker is in end game: no wanted block is left unrequested. */
+    boolean allRequested() {
+        for (Partial p : partials.values()) {
+            if (p.hasUnrequested() && priority[p.piece] > 0) {
+                return false;
+            }
+        }
+        for (int i = have.nextClearBit(0); i < pieceCount; i = have.nextClearBit(i + 1)) {
+            if (priority[i] > 0 && !partials.containsKey(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void takeUnrequested(Partial p, int max, Object peer, List<Block> out) {
+        for (int b = 0; b < p.blocks && out.size() < max; b++) {
+            if (!p.received[b] && p.requesters.get(b).isEmpty()) {
+                p.requesters.get(b).add(peer);
+                p.requestedCount++;
+                out.add(new Block(p.piece, b));
+            }
+        }
+    }
+
+    /** The next piece to start for a peer that has {@code peerHas}, or -1. */
+    private int choosePiece(BitSet peerHas) {
+        if (sequential) {
+            for (int i = have.nextClearBit(0); i < pieceCount; i = have.nextClearBit(i + 1)) {
+                if (priority[i] > 0 && peerHas.get(i) && !partials.containsKey(i)) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+        boolean randomFirst = have.cardinality() < RANDOM_FIRST_PIECES;
+        int best = -1;
+        int bestPriority = 0;
+        int bestAvailability = Integer.MAX_VALUE;
+        int ties = 0;
+        for (int i = peerHas.nextSetBit(0); i >= 0 && i < pieceCount; i = peerHas.nextSetBit(i + 1)) {
+            if (have.get(i) || priority[i] <= 0 || partials.containsKey(i)) {
+                continue;
+            }
+            int avail = randomFirst ? 0 : availability[i];
+            int prio = priority[i];
+            if (prio > bestPriority || (prio == bestPriority && avail < bestAvailability)) {
+                best = i;
+                bestPriority = prio;
+                bestAvailability = avail;
+                ties = 1;
+            } else if (prio == bestPriority && avail == bestAvailability) {
+                ties++;
+                if (random.nextInt(ties) == 0) { // reservoir sampling: uniform among equals
+                    best = i;
+                }
+            }
+        }
+        return best;
+    }
+
+    // ---- outcomes ----
+
+    /** A request of {@code peer} will not be answered (choked, timed out, rejected, disconnected). */
+    void unrequest(Block b, Object peer) {
+        Partial p = partials.get(b.piece());
+        if (p == null || p.received[b.index()]) {
+            return;
+        }
+        List<Object> who = p.requesters.get(b.index());
+        if (who.remove(peer) && who.isEmpty()) {
+            p.requestedCount--;
+        }
+    }
+
+    /**
+     * A block arrived from {@code peer}. Other peers that had it requested (end game) are added to
+     * {@code othersToCancel}.
+     */
+    Received received(Block b, Object peer, List<Object> othersToCancel) {
+        Partial p = partials.get(b.piece());
+        if (p == null || b.index() >= p.blocks || p.received[b.index()]) {
+            return Received.UNWANTED;
+        }
+        List<Object> who = p.requesters.get(b.index());
+        if (!who.isEmpty()) {
+            p.requestedCount--;
+        }
+        for (Object other : who) {
+            if (other != peer) {
+                othersToCancel.add(other);
+            }
+        }
+        who.clear();
+        p.received[b.index()] = true;
+        p.receivedCount++;
+        p.contributors.add(peer);
+        return p.receivedCount == p.blocks ? Received.PIECE_COMPLETE : Received.ACCEPTED;
+    }
+
+    /** The piece's hash matched: it is had. */
+    void pieceVerified(int piece) {
+        partials.remove(piece);
+        have.set(piece);
+    }
+
+    /**
+     * The piece's hash did not match: all its blocks are wanted again.
+     *
+     * @return the peers that sent its blocks
+     */
+    Set<Object> pieceFailed(int piece) {
+        Partial p = partials.remove(piece);
+        return p == null ? Set.of() : p.contributors;
+    }
+
+    /** Forgets every request of {@code peer} (it left): those blocks become requestable again. */
+    void peerLeft(Object peer) {
+        for (Partial p : partials.values()) {
+            for (int b = 0; b < p.blocks; b++) {
+                List<Object> who = p.requesters.get(b);
+                if (who.remove(peer) && who.isEmpty() && !p.received[b]) {
+                    p.requestedCount--;
+                }
+            }
+        }
+        // pieces nobody works on any more and nothing arrived for are not partial
+        for (Iterator<Partial> it = partials.values().iterator(); it.hasNext(); ) {
+            Partial p = it.next();
+            if (p.receivedCount == 0 && p.requestedCount == 0) {
+                it.remove();
+            }
+        }
+    }
+
+    /** Pieces started and not finished, for status. */
+    int partialCount() {
+        return partials.size();
+    }
+}

@@ -1,0 +1,274 @@
+package io.jtorrent.engine;
+
+import io.jtorrent.metainfo.InfoHash;
+import io.jtorrent.tracker.HttpTrackerClient;
+import io.jtorrent.wire.Handshake;
+import io.jtorrent.wire.PeerWireDecoder;
+import io.jtorrent.wire.PeerWireEncoder;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * A BitTorrent client: one per process, many torrents. It listens for peers on one TCP port,
+ * owns the event loops, disk and hash threads, the global rate limits and the event stream.
+ *
+ * <pre>{@code
+ * try (Session session = Session.start(Settings.builder().listenPort(6881).build())) {
+ *     session.subscribe(e -> System.out.println(e));
+ *     TorrentHandle t = session.add(AddTorrentParams.builder(Metainfo.read(file), Path.of("downloads")).build()).get();
+ *     while (!t.status().get().isFinished()) {
+ *         Thread.sleep(1000);
+ *     }
+ * }
+ * }</pre>
+ */
+public final class Session implements AutoCloseable {
+    private static final String ID_CHARS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+    final Settings settings;
+    final byte[] peerId;
+    final EventBus events = new EventBus();
+    final DiskIo disk;
+    final HttpTrackerClient tracker;
+    final RateLimiter uploadLimiter;
+    final RateLimiter downloadLimiter;
+    private final EventLoopGroup acceptor;
+    private final EventLoopGroup loops;
+    private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final Map<InfoHash, Torrent> torrents = new ConcurrentHashMap<>();
+    private final Channel server;
+    private final int port;
+    private volatile boolean closed;
+
+    private Session(Settings settings) throws IOException {
+        this.settings = settings;
+        this.peerId = newPeerId(settings.peerIdPrefix);
+        this.disk = new DiskIo(settings.diskThreads, settings.hashThreads);
+        this.uploadLimiter = new RateLimiter(settings.uploadLimit, System::nanoTime);
+        this.downloadLimiter = new RateLimiter(settings.downloadLimit, System::nanoTime);
+        this.acceptor = new NioEventLoopGroup(1, daemon("jtorrent-accept"));
+        this.loops = new NioEventLoopGroup(settings.networkThreads, daemon("jtorrent-net"));
+        this.tracker = new HttpTrackerClient(loops, settings.trackerTimeout, settings.userAgent);
+        ServerBootstrap sb = new ServerBootstrap().group(acceptor, loops).channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 128)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 4 << 20))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        if (closed || channels.size() >= settings.maxConnections) {
+                            ch.close();
+                            return;
+                        }
+                        channels.add(ch);
+                        pipeline(ch, null);
+                    }
+                });
+        InetSocketAddress bind = settings.bindAddress == null ? new InetSocketAddress(settings.listenPort)
+                : new InetSocketAddress(settings.bindAddress, settings.listenPort);
+        ChannelFuture f = sb.bind(bind).awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            shutdownGroups();
+            try {
+                disk.close();
+                events.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IOException("cannot listen on " + describe(bind) + ": " + f.cause().getMessage(), f.cause());
+        }
+        this.server = f.channel();
+        this.port = ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    /** Starts a session listening for peers as {@code settings} say. */
+    public static Session start(Settings settings) throws IOException {
+        return new Session(settings);
+    }
+
+    private static String describe(InetSocketAddress a) {
+        return (a.getAddress().isAnyLocalAddress() ? "port " : a.getAddress().getHostAddress() + ":") + a.getPort();
+    }
+
+    private static io.netty.util.concurrent.DefaultThreadFactory daemon(String name) {
+        return new io.netty.util.concurrent.DefaultThreadFactory(name, true);
+    }
+
+    static byte[] newPeerId(String prefix) {
+        byte[] id = new byte[20];
+        byte[] p = prefix.getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(p, 0, id, 0, p.length);
+        SecureRandom r = new SecureRandom();
+        for (int i = p.length; i < 20; i++) {
+            id[i] = (byte) ID_CHARS.charAt(r.nextInt(ID_CHARS.length()));
+        }
+        return id;
+    }
+
+    /** The TCP port peers reach us on (the one chosen, when the settings said 0). */
+    public int listenPort() {
+        return port;
+    }
+
+    public byte[] peerId() {
+        return peerId.clone();
+    }
+
+    /** Receives every event from now on, on the session's event thread. Close the result to stop. */
+    public AutoCloseable subscribe(Consumer<? super SessionEvent> subscriber) {
+        return events.subscribe(subscriber);
+    }
+
+    /**
+     * Adds a torrent. The future completes once the data on disk has been checked (so a seed-only
+     * add can fail there) and transfers have started.
+     */
+    public CompletableFuture<TorrentHandle> add(AddTorrentParams params) {
+        InfoHash hash = params.metainfo.infoHash();
+        if (closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException("session closed"));
+        }
+        Torrent t = new Torrent(this, loops.next(), params);
+        if (torrents.putIfAbsent(hash, t) != null) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("torrent " + hash + " is already added"));
+        }
+        t.loop.execute(t::start);
+        return t.checked().thenApply(TorrentHandle::new).whenComplete((h, e) -> {
+            if (e != null) {
+                torrents.remove(hash, t);
+            }
+        });
+    }
+
+    public List<TorrentHandle> torrents() {
+        List<TorrentHandle> out = new ArrayList<>();
+        torrents.values().forEach(t -> out.add(new TorrentHandle(t)));
+        return out;
+    }
+
+    Torrent torrent(InfoHash hash) {
+        return torrents.get(hash);
+    }
+
+    CompletableFuture<Void> remove(Torrent t) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        t.loop.execute(() -> t.stop().whenComplete((v, e) -> {
+            torrents.remove(t.infoHash, t);
+            events.post(new SessionEvent.TorrentRemoved(t.infoHash));
+            done.complete(null);
+        }));
+        return done;
+    }
+
+    Handshake handshakeFor(InfoHash hash) {
+        byte[] reserved = new byte[8];
+        return new Handshake(reserved, hash, peerId);
+    }
+
+    Path resumeFile(InfoHash hash) {
+        return settings.resumeDirectory == null ? null : settings.resumeDirectory.resolve(hash.hex() + ".resume");
+    }
+
+    boolean mayConnect() {
+        return !closed && channels.size() < settings.maxConnections;
+    }
+
+    void peerClosed() {
+        // the channel group forgets closed channels by itself; nothing to count here
+    }
+
+    private void pipeline(Channel ch, Torrent torrent) {
+        ch.pipeline()
+                .addLast("decoder", new PeerWireDecoder())
+                .addLast("encoder", PeerWireEncoder.INSTANCE)
+                .addLast("handshake", new HandshakeHandler(this, torrent));
+    }
+
+    /** Dials a peer for a torrent; the future completes when the TCP connection is up (or failed). */
+    CompletableFuture<Void> connect(Torrent torrent, InetSocketAddress address) {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        Bootstrap b = new Bootstrap().group(torrent.loop).channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout.toMillis())
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 4 << 20))
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        channels.add(ch);
+                        pipeline(ch, torrent);
+                    }
+                });
+        if (settings.bindAddress != null) {
+            b.localAddress(settings.bindAddress, 0);
+        }
+        b.connect(address).addListener((ChannelFuture f) -> {
+            if (f.isSuccess()) {
+                result.complete(null);
+            } else {
+                result.completeExceptionally(f.cause());
+            }
+        });
+        return result;
+    }
+
+    /**
+     * Stops every torrent (announcing {@code stopped}, flushing data and resume files), closes
+     * every connection and the port, and ends the threads. Waits at most about half a minute.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        List<CompletableFuture<Void>> stops = new ArrayList<>();
+        for (Torrent t : torrents.values()) {
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            t.loop.execute(() -> t.stop().whenComplete((v, e) -> f.complete(null)));
+            stops.add(f);
+        }
+        try {
+            CompletableFuture.allOf(stops.toArray(new CompletableFuture[0])).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // closing anyway: what could be saved was
+        }
+        torrents.clear();
+        channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        shutdownGroups();
+        try {
+            disk.close();
+            events.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void shutdownGroups() {
+        acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,261 @@
+package io.jtorrent.engine;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything a {@link Session} can be tuned with. Immutable; build with {@link #builder()}.
+ * Each setting is documented at its builder method, with its default.
+ */
+public final class Settings {
+    final InetAddress bindAddress;
+    final int listenPort;
+    final int networkThreads;
+    final int diskThreads;
+    final int hashThreads;
+    final int maxConnectionsPerTorrent;
+    final int maxConnections;
+    final int uploadSlots;
+    final long uploadLimit;
+    final long downloadLimit;
+    final Duration handshakeTimeout;
+    final Duration inactivityTimeout;
+    final Duration requestTimeout;
+    final Duration connectTimeout;
+    final Duration trackerTimeout;
+    final Duration resumeInterval;
+    final int maxRequestQueue;
+    final int maxIncomingRequests;
+    final long writeHighWater;
+    final String peerIdPrefix;
+    final String userAgent;
+    final Path resumeDirectory;
+    final int banStrikes;
+
+    private Settings(Builder b) {
+        this.bindAddress = b.bindAddress;
+        this.listenPort = b.listenPort;
+        this.networkThreads = b.networkThreads;
+        this.diskThreads = b.diskThreads;
+        this.hashThreads = b.hashThreads;
+        this.maxConnectionsPerTorrent = b.maxConnectionsPerTorrent;
+        this.maxConnections = b.maxConnections;
+        this.uploadSlots = b.uploadSlots;
+        this.uploadLimit = b.uploadLimit;
+        this.downloadLimit = b.downloadLimit;
+        this.handshakeTimeout = b.handshakeTimeout;
+        this.inactivityTimeout = b.inactivityTimeout;
+        this.requestTimeout = b.requestTimeout;
+        this.connectTimeout = b.connectTimeout;
+        this.trackerTimeout = b.trackerTimeout;
+        this.resumeInterval = b.resumeInterval;
+        this.maxRequestQueue = b.maxRequestQueue;
+        this.maxIncomingRequests = b.maxIncomingRequests;
+        this.writeHighWater = b.writeHighWater;
+        this.peerIdPrefix = b.peerIdPrefix;
+        this.userAgent = b.userAgent;
+        this.resumeDirectory = b.resumeDirectory;
+        this.banStrikes = b.banStrikes;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static Settings defaults() {
+        return builder().build();
+    }
+
+    public int listenPort() {
+        return listenPort;
+    }
+
+    public InetAddress bindAddress() {
+        return bindAddress;
+    }
+
+    public static final class Builder {
+        private InetAddress bindAddress;
+        private int listenPort = 6881;
+        private int networkThreads = 1;
+        private int diskThreads = 2;
+        private int hashThreads = Runtime.getRuntime().availableProcessors();
+        private int maxConnectionsPerTorrent = 50;
+        private int maxConnections = 200;
+        private int uploadSlots = 4;
+        private long uploadLimit;
+        private long downloadLimit;
+        private Duration handshakeTimeout = Duration.ofSeconds(10);
+        private Duration inactivityTimeout = Duration.ofSeconds(120);
+        private Duration requestTimeout = Duration.ofSeconds(20);
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration trackerTimeout = Duration.ofSeconds(15);
+        private Duration resumeInterval = Duration.ofSeconds(30);
+        private int maxRequestQueue = 500;
+        private int maxIncomingRequests = 500;
+        private long writeHighWater = 64L << 20;
+        private String peerIdPrefix = "-JT0010-";
+        private String userAgent = "jtorrent/0.1.0";
+        private Path resumeDirectory;
+        private int banStrikes = 3;
+
+        private Builder() {}
+
+        /** Local address to listen on and connect from. Default: all addresses. */
+        public Builder bindAddress(InetAddress a) {
+            this.bindAddress = a;
+            return this;
+        }
+
+        /** TCP port for incoming peers; 0 picks a free one. Default 6881. */
+        public Builder listenPort(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port " + port + " out of range");
+            }
+            this.listenPort = port;
+            return this;
+        }
+
+        /** Event loops that run the peer protocol; each torrent is owned by one. Default 1. */
+        public Builder networkThreads(int n) {
+            this.networkThreads = positive(n, "networkThreads");
+            return this;
+        }
+
+        /** Threads for disk reads and writes. Default 2. */
+        public Builder diskThreads(int n) {
+            this.diskThreads = positive(n, "diskThreads");
+            return this;
+        }
+
+        /** Threads for SHA-1 piece checks. Default: one per core. */
+        public Builder hashThreads(int n) {
+            this.hashThreads = positive(n, "hashThreads");
+            return this;
+        }
+
+        /** Peer connections per torrent. Default 50. */
+        public Builder maxConnectionsPerTorrent(int n) {
+            this.maxConnectionsPerTorrent = positive(n, "maxConnectionsPerTorrent");
+            return this;
+        }
+
+        /** Peer connections in all. Default 200. */
+        public Builder maxConnections(int n) {
+            this.maxConnections = positive(n, "maxConnections");
+            return this;
+        }
+
+        /** Regular upload slots per torrent (plus one optimistic). Default 4. */
+        public Builder uploadSlots(int n) {
+            this.uploadSlots = positive(n, "uploadSlots");
+            return this;
+        }
+
+        /** Global upload payload limit in bytes per second; 0 is unlimited (default). */
+        public Builder uploadLimit(long bytesPerSecond) {
+            this.uploadLimit = Math.max(0, bytesPerSecond);
+            return this;
+        }
+
+        /** Global download payload limit in bytes per second; 0 is unlimited (default). */
+        public Builder downloadLimit(long bytesPerSecond) {
+            this.downloadLimit = Math.max(0, bytesPerSecond);
+            return this;
+        }
+
+        /** How long a new connection may take to complete the handshake. Default 10 s. */
+        public Builder handshakeTimeout(Duration d) {
+            this.handshakeTimeout = Objects.requireNonNull(d);
+            return this;
+        }
+
+        /** A connection with no message either way for this long is closed. Default 120 s. */
+        public Builder inactivityTimeout(Duration d) {
+            this.inactivityTimeout = Objects.requireNonNull(d);
+            return this;
+        }
+
+        /** A peer that sends no requested block for this long is snubbed; its requests go elsewhere. Default 20 s. */
+        public Builder requestTimeout(Duration d) {
+            this.requestTimeout = Objects.requireNonNull(d);
+            return this;
+        }
+
+        /** TCP connect timeout for outgoing connections. Default 10 s. */
+        public Builder connectTimeout(Duration d) {
+            this.connectTimeout = Objects.requireNonNull(d);
+            return this;
+        }
+
+        /** Timeout of one tracker announce. Default 15 s. */
+        public Builder trackerTimeout(Duration d) {
+            this.trackerTimeout = Objects.requireNonNull(d);
+            return this;
+        }
+
+        /** How often resume data is saved while a torrent changes. Default 30 s. */
+        public Builder resumeInterval(Duration d) {
+            this.resumeInterval = Objects.requireNonNull(d);
+            return this;
+        }
+
+        /** Most requests outstanding to one peer. Default 500. */
+        public Builder maxRequestQueue(int n) {
+            this.maxRequestQueue = Math.max(2, n);
+            return this;
+        }
+
+        /** Most requests we queue from one peer; more closes the connection. Default 500. */
+        public Builder maxIncomingRequests(int n) {
+            this.maxIncomingRequests = positive(n, "maxIncomingRequests");
+            return this;
+        }
+
+        /** Bytes waiting to be written above which peers stop being read. Default 64 MiB. */
+        public Builder writeHighWater(long bytes) {
+            this.writeHighWater = Math.max(1 << 20, bytes);
+            return this;
+        }
+
+        /** The first 8 bytes of our peer id (Azureus style). Default "-JT0010-". */
+        public Builder peerIdPrefix(String prefix) {
+            if (prefix.length() > 20) {
+                throw new IllegalArgumentException("peer id prefix longer than 20 bytes");
+            }
+            this.peerIdPrefix = prefix;
+            return this;
+        }
+
+        /** HTTP User-Agent for trackers. Default "jtorrent/0.1.0". */
+        public Builder userAgent(String ua) {
+            this.userAgent = Objects.requireNonNull(ua);
+            return this;
+        }
+
+        /** Where fast-resume files are kept; null keeps none. Default none. */
+        public Builder resumeDirectory(Path dir) {
+            this.resumeDirectory = dir;
+            return this;
+        }
+
+        /** Hash failures a peer may contribute to before it is banned. Default 3. */
+        public Builder banStrikes(int n) {
+            this.banStrikes = positive(n, "banStrikes");
+            return this;
+        }
+
+        public Settings build() {
+            return new Settings(this);
+        }
+
+        private static int positive(int n, String what) {
+            if (n < 1) {
+                throw new IllegalArgumentException(what + " must be at least 1");
+            }
+            return n;
+        }
+    }
+}

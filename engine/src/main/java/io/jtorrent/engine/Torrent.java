@@ -1,0 +1,839 @@
+package io.jtorrent.engine;
+
+import io.jtorrent.metainfo.FileEntry;
+import io.jtorrent.metainfo.Info;
+import io.jtorrent.metainfo.InfoHash;
+import io.jtorrent.metainfo.Metainfo;
+import io.jtorrent.storage.FileStorage;
+import io.jtorrent.storage.ResumeData;
+import io.jtorrent.storage.Storage;
+import io.jtorrent.wire.PeerMessage;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One torrent: its pieces, peers, picker, choker, storage and tracker. Owned by one event loop:
+ * every method but the public handle's entry points runs on it, so nothing here is locked.
+ */
+final class Torrent {
+    private static final Logger LOG = LoggerFactory.getLogger(Torrent.class);
+    private static final long SECOND = 1_000_000_000L;
+    private static final long KEEPALIVE_NANOS = 90 * SECOND;
+    /** Failed connection attempts before an address is given up on. */
+    private static final int MAX_CONNECT_FAILURES = 5;
+
+    final Session session;
+    final EventLoop loop;
+    final Metainfo metainfo;
+    final Info info;
+    final InfoHash infoHash;
+    final Path saveDir;
+    private final AddTorrentParams params;
+    private final PiecePicker picker;
+    private final Choker choker;
+    private final Random random = new Random();
+    private final RateLimiter uploadLimiter;
+    private final RateLimiter downloadLimiter;
+    private final TrackerAnnouncer announcer;
+
+    private Storage storage;
+    private TorrentState state = TorrentState.CHECKING;
+    private String error;
+    private final Set<PeerConnection> peers = new LinkedHashSet<>();
+    private final Map<InetSocketAddress, Candidate> candidates = new LinkedHashMap<>();
+    private final Set<InetSocketAddress> bannedAddresses = new HashSet<>();
+    private final Set<String> bannedPeerIds = new HashSet<>();
+    private int connecting;
+    private final Map<Integer, Integer> blocksWritten = new HashMap<>();
+    private final Map<Integer, FailedPiece> failedPieces = new HashMap<>();
+    private final Map<Integer, Object[]> blockSenders = new HashMap<>();
+    private long pendingWriteBytes;
+    private boolean diskBackedUp;
+    private final RateMeter downloadMeter = new RateMeter();
+    private final RateMeter uploadMeter = new RateMeter();
+    private long uploadedBase;
+    private long downloadedBase;
+    private long wasted;
+    private int hashFailures;
+    private int ticks;
+    private Object optimistic;
+    private boolean resumeDirty;
+    private boolean savingResume;
+    private ScheduledFuture<?> ticker;
+    private final CompletableFuture<Torrent> checked = new CompletableFuture<>();
+
+    private static final class Candidate {
+        int failures;
+        long nextAttempt;
+        boolean connected;
+        boolean self;
+    }
+
+    /** The blocks and senders of a piece that failed its hash, to find the culprit when it passes. */
+    private record FailedPiece(int[] crcs, Object[] senders) {}
+
+    Torrent(Session session, EventLoop loop, AddTorrentParams params) {
+        this.session = session;
+        this.loop = loop;
+        this.params = params;
+        this.metainfo = params.metainfo;
+        this.info = metainfo.info();
+        this.infoHash = metainfo.infoHash();
+        this.saveDir = params.saveDirectory;
+        this.picker = new PiecePicker(info.pieceCount(), info.pieceLength(), info.totalLength(), random);
+        this.picker.setPriorities(piecePriorities(info, params.filePriorities));
+        this.picker.setSequential(params.sequential);
+        this.choker = new Choker(random);
+        this.uploadLimiter = new RateLimiter(params.uploadLimit, System::nanoTime);
+        this.downloadLimiter = new RateLimiter(params.downloadLimit, System::nanoTime);
+        this.announcer = new TrackerAnnouncer(this, metainfo.trackerTiers());
+        params.peers.forEach(this::addCandidate);
+    }
+
+    /** A piece's priority is the highest of the files it holds data of. */
+    static byte[] piecePriorities(Info info, byte[] filePriorities) {
+        byte[] p = new byte[info.pieceCount()];
+        if (filePriorities == null) {
+            java.util.Arrays.fill(p, (byte) 1);
+            return p;
+        }
+        List<FileEntry> files = info.files();
+        for (int i = 0; i < files.size(); i++) {
+            FileEntry f = files.get(i);
+            if (f.length() == 0 || f.pad()) {
+                continue;
+            }
+            int first = (int) (f.offset() / info.pieceLength());
+            int last = (int) ((f.end() - 1) / info.pieceLength());
+            for (int k = first; k <= last; k++) {
+                p[k] = (byte) Math.max(p[k], filePriorities[i]);
+            }
+        }
+        return p;
+    }
+
+    // ---- accessors for peers ----
+
+    long now() {
+        return System.nanoTime();
+    }
+
+    Settings settings() {
+        return session.settings;
+    }
+
+    String name() {
+        return info.name();
+    }
+
+    int pieceCount() {
+        return info.pieceCount();
+    }
+
+    long pieceSize(int piece) {
+        return info.pieceSize(piece);
+    }
+
+    int blockLength(PiecePicker.Block b) {
+        return picker.blockLength(b);
+    }
+
+    boolean havePiece(int piece) {
+        return picker.have(piece);
+    }
+
+    boolean diskBackedUp() {
+        return diskBackedUp;
+    }
+
+    TorrentState state() {
+        return state;
+    }
+
+    CompletableFuture<Torrent> checked() {
+        return checked;
+    }
+
+    // ---- lifecycle ----
+
+    /** Opens the storage, checks the data on disk, then starts transferring. */
+    void start() {
+        assert loop.inEventLoop();
+        session.events.post(new SessionEvent.TorrentAdded(infoHash, name()));
+        BitSet wanted = new BitSet();
+        for (int i = 0; i < info.files().size(); i++) {
+            if (params.filePriorities == null || params.filePriorities[i] > 0) {
+                wanted.set(i);
+            }
+        }
+        session.disk.run(() -> {
+            Storage s = new FileStorage(info, saveDir, wanted);
+            ResumeData resume = session.resumeFile(infoHash) == null ? null
+                    : ResumeData.read(session.resumeFile(infoHash), info.pieceCount());
+            BitSet trusted = resume != null && resume.infoHash().equals(infoHash)
+                    ? resume.trustedPieces(info, saveDir) : new BitSet();
+            if (resume != null) {
+                uploadedBase = resume.uploaded();
+                downloadedBase = resume.downloaded();
+            }
+            storage = s;
+            return trusted;
+        }, loop, (trusted, e) -> {
+            if (e != null) {
+                fail("cannot open the data: " + e.getMessage());
+                checked.completeExceptionally(new IOException(error, e));
+                return;
+            }
+            check(trusted);
+        });
+    }
+
+    /** Hashes every piece not trusted from resume data, in parallel on the hash pool. */
+    private void check(BitSet trusted) {
+        setState(TorrentState.CHECKING);
+        BitSet have = (BitSet) trusted.clone();
+        List<Integer> toHash = new ArrayList<>();
+        for (int i = 0; i < info.pieceCount(); i++) {
+            if (!trusted.get(i) && dataMayExist(i)) {
+                toHash.add(i);
+            }
+        }
+        if (toHash.isEmpty()) {
+            checkDone(have);
+            return;
+        }
+        AtomicInteger next = new AtomicInteger();
+        int[] remaining = {toHash.size()};
+        int parallel = Math.min(toHash.size(), settings().hashThreads * 2);
+        Runnable[] hashNext = new Runnable[1];
+        hashNext[0] = () -> {
+            int k = next.getAndIncrement();
+            if (k >= toHash.size()) {
+                return;
+            }
+            int piece = toHash.get(k);
+            session.disk.hash(storage, piece, info.pieceSize(piece), PiecePicker.BLOCK, loop, r -> {
+                if (r.error() == null && info.pieceHashEquals(piece, r.sha1())) {
+                    have.set(piece);
+                }
+                if (--remaining[0] == 0) {
+                    checkDone(have);
+                } else {
+                    hashNext[0].run();
+                }
+            });
+        };
+        for (int i = 0; i < parallel; i++) {
+            hashNext[0].run();
+        }
+    }
+
+    /** Whether every file holding data of the piece exists (pieces of absent files are not hashed). */
+    private boolean dataMayExist(int piece) {
+        long start = piece * info.pieceLength();
+        long end = start + info.pieceSize(piece);
+        for (FileEntry f : info.files()) {
+            if (f.length() == 0 || f.pad() || f.end() <= start || f.offset() >= end) {
+                continue;
+            }
+            if (!java.nio.file.Files.exists(f.resolveIn(saveDir))
+                    && !java.nio.file.Files.exists(saveDir.resolve("." + info.name() + ".parts"))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void checkDone(BitSet have) {
+        picker.setHave(have);
+        session.events.post(new SessionEvent.TorrentChecked(infoHash, have.cardinality(), info.pieceCount()));
+        resumeDirty = true;
+        if (params.seedOnly && !picker.complete()) {
+            String msg = "the data in " + saveDir.resolve(info.name()) + " is incomplete: " + have.cardinality()
+                    + " of " + info.pieceCount() + " pieces present and correct";
+            fail(msg);
+            checked.completeExceptionally(new IOException(msg));
+            return;
+        }
+        if (params.paused) {
+            setState(TorrentState.PAUSED);
+        } else {
+            resumeTransfers();
+        }
+        checked.complete(this);
+    }
+
+    private void resumeTransfers() {
+        setState(picker.complete() ? TorrentState.SEEDING : TorrentState.DOWNLOADING);
+        announcer.start();
+        if (ticker == null) {
+            ticker = loop.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
+        }
+        connectToPeers();
+    }
+
+    private void setState(TorrentState s) {
+        if (s != state) {
+            state = s;
+            session.events.post(new SessionEvent.StateChanged(infoHash, s));
+        }
+    }
+
+    void pause() {
+        if (state == TorrentState.DOWNLOADING || state == TorrentState.SEEDING) {
+            stopTransfers(true);
+            setState(TorrentState.PAUSED);
+        }
+    }
+
+    void resume() {
+        if (state == TorrentState.PAUSED) {
+            resumeTransfers();
+        }
+    }
+
+    /** Disconnects, announces stopped, flushes data and resume state; the future ends when that is done. */
+    CompletableFuture<Void> stop() {
+        assert loop.inEventLoop();
+        boolean wasActive = state == TorrentState.DOWNLOADING || state == TorrentState.SEEDING;
+        CompletableFuture<Void> announced = stopTransfers(wasActive);
+        if (state != TorrentState.ERROR) {
+            setState(TorrentState.STOPPED);
+        }
+        CompletableFuture<Void> saved = new CompletableFuture<>();
+        if (storage == null) {
+            saved.complete(null);
+        } else {
+            saveResume(() -> {
+                try {
+                    storage.close();
+                } catch (IOException e) {
+                    LOG.warn("{}: closing storage: {}", name(), e.getMessage());
+                }
+                saved.complete(null);
+            });
+        }
+        return CompletableFuture.allOf(announced, saved);
+    }
+
+    private CompletableFuture<Void> stopTransfers(boolean announceStopped) {
+        if (ticker != null) {
+            ticker.cancel(false);
+            ticker = null;
+        }
+        for (PeerConnection p : new ArrayList<>(peers)) {
+            p.close("torrent stopped");
+        }
+        return announceStopped ? announcer.stop() : CompletableFuture.completedFuture(null);
+    }
+
+    /** A disk error: the torrent stops with the error; the session and other torrents go on. */
+    void storageError(String message) {
+        if (state == TorrentState.ERROR) {
+            return;
+        }
+        LOG.warn("{}: storage error: {}", name(), message);
+        session.events.post(new SessionEvent.StorageError(infoHash, message));
+        fail(message);
+    }
+
+    private void fail(String message) {
+        error = message;
+        stopTransfers(false);
+        setState(TorrentState.ERROR);
+    }
+
+    // ---- the once-a-second tick ----
+
+    private void tick() {
+        ticks++;
+        long now = now();
+        downloadMeter.tick();
+        uploadMeter.tick();
+        long timeout = settings().requestTimeout.toNanos();
+        long inactivity = settings().inactivityTimeout.toNanos();
+        for (PeerConnection p : new ArrayList<>(peers)) {
+            p.downloadMeter.tick();
+            p.uploadMeter.tick();
+            p.adjustQueue();
+            p.checkRequests(now, timeout);
+            if (now - p.lastReceived > inactivity) {
+                p.close("inactive for " + settings().inactivityTimeout.toSeconds() + " s");
+            } else if (now - p.lastSent > KEEPALIVE_NANOS) {
+                p.send(PeerMessage.KeepAlive.INSTANCE);
+            }
+            p.requestMore();
+        }
+        if (ticks % Choker.INTERVAL_SECONDS == 0) {
+            rechoke(ticks % Choker.OPTIMISTIC_SECONDS == 0);
+        }
+        connectToPeers();
+        announcer.tick(now);
+        if (resumeDirty && ticks % Math.max(1, settings().resumeInterval.toSeconds()) == 0) {
+            saveResume(() -> { });
+        }
+    }
+
+    // ---- peers ----
+
+    void addCandidate(InetSocketAddress address) {
+        if (address.getPort() == 0 || bannedAddresses.contains(address)) {
+            return;
+        }
+        candidates.putIfAbsent(address, new Candidate());
+    }
+
+    void addCandidates(List<InetSocketAddress> addresses) {
+        addresses.forEach(this::addCandidate);
+        if (state == TorrentState.DOWNLOADING || state == TorrentState.SEEDING) {
+            connectToPeers();
+        }
+    }
+
+    private void connectToPeers() {
+        if (state != TorrentState.DOWNLOADING && state != TorrentState.SEEDING) {
+            return;
+        }
+        long now = now();
+        for (Map.Entry<InetSocketAddress, Candidate> e : candidates.entrySet()) {
+            if (peers.size() + connecting >= settings().maxConnectionsPerTorrent || !session.mayConnect()) {
+                return;
+            }
+            Candidate c = e.getValue();
+            if (c.connected || c.self || c.failures >= MAX_CONNECT_FAILURES || now < c.nextAttempt
+                    || bannedAddresses.contains(e.getKey()) || isConnectedTo(e.getKey())) {
+                continue;
+            }
+            if (state == TorrentState.SEEDING && peers.size() >= settings().maxConnectionsPerTorrent / 2) {
+                return; // seeds wait for leechers to come to them beyond half the slots
+            }
+            c.connected = true;
+            connecting++;
+            InetSocketAddress address = e.getKey();
+            session.connect(this, address).whenComplete((ok, failure) -> loop.execute(() -> {
+                connecting--;
+                if (failure != null) {
+                    c.connected = false;
+                    c.failures++;
+                    c.nextAttempt = now() + SECOND * 10L * (1L << Math.min(c.failures, 6));
+                }
+            }));
+        }
+    }
+
+    private boolean isConnectedTo(InetSocketAddress a) {
+        for (PeerConnection p : peers) {
+            if (p.address.equals(a)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a peer that completed the handshake may join: not ourselves, not banned, not
+     * already connected, within limits. Returns the reason it may not, or null.
+     */
+    String admit(byte[] peerId, InetSocketAddress address) {
+        if (state != TorrentState.DOWNLOADING && state != TorrentState.SEEDING) {
+            return "torrent not active (" + state + ")";
+        }
+        if (java.util.Arrays.equals(peerId, session.peerId)) {
+            Candidate c = candidates.get(address);
+            if (c != null) {
+                c.self = true;
+            }
+            return "connected to ourselves";
+        }
+        if (bannedPeerIds.contains(java.util.HexFormat.of().formatHex(peerId)) || bannedAddresses.contains(address)) {
+            return "banned";
+        }
+        for (PeerConnection p : peers) {
+            if (java.util.Arrays.equals(p.peerId, peerId)) {
+                return "already connected to this peer";
+            }
+        }
+        if (peers.size() >= settings().maxConnectionsPerTorrent) {
+            return "too many connections";
+        }
+        return null;
+    }
+
+    /** A peer joined (the handshake is done both ways): greet it with our bitfield. */
+    void peerJoined(PeerConnection p) {
+        peers.add(p);
+        Candidate c = candidates.get(p.address);
+        if (c != null) {
+            c.connected = true;
+            c.failures = 0;
+        }
+        if (picker.haveCount() > 0) {
+            p.send(PeerMessage.Bitfield.of(picker.haveSet(), info.pieceCount()));
+        }
+        session.events.post(new SessionEvent.PeerConnected(infoHash, p.address, p.client, p.outgoing));
+    }
+
+    void peerClosed(PeerConnection p, String reason) {
+        if (!peers.remove(p)) {
+            return;
+        }
+        picker.peerGone(p.has);
+        for (PiecePicker.Block b : p.outstandingBlocks()) {
+            picker.unrequest(b, p);
+        }
+        picker.peerLeft(p);
+        p.releaseAll();
+        Candidate c = candidates.get(p.address);
+        if (c != null) {
+            c.connected = false;
+            c.nextAttempt = now() + 30 * SECOND;
+        }
+        if (optimistic == p) {
+            optimistic = null;
+        }
+        session.peerClosed();
+        session.events.post(new SessionEvent.PeerDisconnected(infoHash, p.address, reason));
+        // a freed upload slot goes to someone waiting
+        if (!p.amChoking) {
+            rechoke(false);
+        }
+        for (PeerConnection other : peers) {
+            other.requestMore();
+        }
+    }
+
+    void peerHasPieces(PeerConnection p, BitSet pieces) {
+        picker.peerHasAll(pieces);
+        p.setInterested(picker.interesting(p.has));
+        if (state == TorrentState.SEEDING && p.isSeed()) {
+            p.close("both seeds");
+        }
+    }
+
+    void peerHasPiece(PeerConnection p, int piece) {
+        picker.peerHas(piece);
+        if (!p.amInterested && picker.wanted(piece)) {
+            p.setInterested(true);
+        }
+        if (state == TorrentState.SEEDING && p.isSeed()) {
+            p.close("both seeds");
+        }
+    }
+
+    void peerInterestChanged(PeerConnection p) {
+        if (p.peerInterested && p.amChoking && unchokedCount() < settings().uploadSlots + 1) {
+            p.setChoking(false); // a free slot: no need to wait for the next round
+            p.roundsUnchoked = 0;
+        } else if (!p.peerInterested && !p.amChoking) {
+            p.setChoking(true);
+            rechoke(false);
+        }
+    }
+
+    private int unchokedCount() {
+        int n = 0;
+        for (PeerConnection p : peers) {
+            if (!p.amChoking) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** The choker's round: regular slots by rate; the optimistic slot rotated when asked. */
+    private void rechoke(boolean rotateOptimistic) {
+        boolean seeding = state == TorrentState.SEEDING;
+        List<Choker.PeerView> views = new ArrayList<>();
+        for (PeerConnection p : peers) {
+            views.add(new Choker.PeerView(p, p.peerInterested, p.snubbed, p.downloadMeter.rate(),
+                    p.uploadMeter.rate(), p.connectedAt, !p.amChoking, p.roundsUnchoked));
+        }
+        Set<Object> unchoke = choker.regular(views, settings().uploadSlots, seeding);
+        if (rotateOptimistic || optimistic == null || !peers.contains(optimistic)
+                || !((PeerConnection) optimistic).peerInterested) {
+            optimistic = choker.optimistic(views, unchoke, now());
+        }
+        if (optimistic != null) {
+            unchoke.add(optimistic);
+        }
+        for (PeerConnection p : peers) {
+            boolean u = unchoke.contains(p);
+            p.roundsUnchoked = u ? p.roundsUnchoked + 1 : 0;
+            p.setChoking(!u);
+            if (u) {
+                p.serve();
+            }
+        }
+    }
+
+    // ---- downloading ----
+
+    List<PiecePicker.Block> pick(PeerConnection p, int max) {
+        if (state != TorrentState.DOWNLOADING) {
+            return List.of();
+        }
+        return picker.pick(p.has, max, p);
+    }
+
+    void unrequest(PeerConnection p, PiecePicker.Block b) {
+        picker.unrequest(b, p);
+    }
+
+    /** A block arrived; this takes ownership of its data. */
+    void blockReceived(PeerConnection from, PiecePicker.Block block, PeerMessage.Piece data, boolean requested) {
+        List<Object> others = new ArrayList<>();
+        PiecePicker.Received r = picker.received(block, from, others);
+        if (r == PiecePicker.Received.UNWANTED || storage == null) {
+            wasted += data.length();
+            data.release();
+            return;
+        }
+        for (Object o : others) {
+            ((PeerConnection) o).cancel(block);
+        }
+        downloadMeter.add(data.length());
+        blockSenders.computeIfAbsent(block.piece(), k -> new Object[picker.blocksIn(block.piece())])[block.index()] = from;
+        int length = data.length();
+        pendingWriteBytes += length;
+        if (!diskBackedUp && pendingWriteBytes > settings().writeHighWater) {
+            diskBackedUp = true;
+            peers.forEach(PeerConnection::updateAutoRead);
+        }
+        ByteBuf buf = data.data();
+        session.disk.write(storage, block.piece(), block.begin(), buf, loop, e -> {
+            pendingWriteBytes -= length;
+            if (diskBackedUp && pendingWriteBytes < settings().writeHighWater / 2) {
+                diskBackedUp = false;
+                peers.forEach(PeerConnection::updateAutoRead);
+            }
+            if (e != null) {
+                storageError("writing piece " + block.piece() + ": " + e.getMessage());
+                return;
+            }
+            int written = blocksWritten.merge(block.piece(), 1, Integer::sum);
+            if (written == picker.blocksIn(block.piece())) {
+                blocksWritten.remove(block.piece());
+                verify(block.piece());
+            }
+        });
+    }
+
+    private void verify(int piece) {
+        session.disk.hash(storage, piece, info.pieceSize(piece), PiecePicker.BLOCK, loop, r -> {
+            if (state == TorrentState.ERROR || state == TorrentState.STOPPED) {
+                return;
+            }
+            Object[] senders = blockSenders.remove(piece);
+            if (r.error() != null) {
+                storageError("reading back piece " + piece + ": " + r.error().getMessage());
+                return;
+            }
+            if (info.pieceHashEquals(piece, r.sha1())) {
+                pieceVerified(piece, r.blockCrcs());
+            } else {
+                pieceFailed(piece, r.blockCrcs(), senders);
+            }
+        });
+    }
+
+    private void pieceVerified(int piece, int[] crcs) {
+        picker.pieceVerified(piece);
+        resumeDirty = true;
+        FailedPiece failed = failedPieces.remove(piece);
+        if (failed != null) {
+            // smart ban: whoever sent a block that differs from the good one sent bad data
+            for (int b = 0; b < crcs.length; b++) {
+                if (failed.senders()[b] instanceof PeerConnection culprit && failed.crcs()[b] != crcs[b]) {
+                    ban(culprit, "sent corrupt data in piece " + piece);
+                }
+            }
+        }
+        session.events.post(new SessionEvent.PieceFinished(infoHash, piece));
+        PeerMessage.Have have = new PeerMessage.Have(piece);
+        for (PeerConnection p : new ArrayList<>(peers)) {
+            if (!p.has.get(piece)) {
+                p.send(have);
+            }
+            if (p.amInterested && !picker.interesting(p.has)) {
+                p.setInterested(false);
+            }
+        }
+        if (state == TorrentState.DOWNLOADING && picker.complete()) {
+            finished();
+        }
+    }
+
+    private void pieceFailed(int piece, int[] crcs, Object[] senders) {
+        hashFailures++;
+        wasted += info.pieceSize(piece);
+        Set<Object> contributors = picker.pieceFailed(piece);
+        if (senders != null) {
+            failedPieces.put(piece, new FailedPiece(crcs, senders));
+        }
+        List<InetSocketAddress> addresses = new ArrayList<>();
+        for (Object o : contributors) {
+            PeerConnection p = (PeerConnection) o;
+            addresses.add(p.address);
+            p.strikes++;
+            if (contributors.size() == 1 || p.strikes >= settings().banStrikes) {
+                ban(p, contributors.size() == 1 ? "sole source of a piece that failed its hash check"
+                        : p.strikes + " pieces that failed their hash check");
+            }
+        }
+        LOG.info("{}: piece {} failed its hash check (from {})", name(), piece, addresses);
+        session.events.post(new SessionEvent.HashFailed(infoHash, piece, addresses));
+        for (PeerConnection p : peers) {
+            p.requestMore();
+        }
+    }
+
+    private void ban(PeerConnection p, String reason) {
+        if (bannedAddresses.add(p.address)) {
+            bannedPeerIds.add(java.util.HexFormat.of().formatHex(p.peerId));
+            LOG.info("{}: banned {}: {}", name(), p, reason);
+            session.events.post(new SessionEvent.PeerBanned(infoHash, p.address, reason));
+        }
+        p.close("banned: " + reason);
+    }
+
+    private void finished() {
+        setState(TorrentState.SEEDING);
+        session.events.post(new SessionEvent.TorrentFinished(infoHash));
+        announcer.completed();
+        saveResume(() -> { });
+        for (PeerConnection p : new ArrayList<>(peers)) {
+            if (p.isSeed()) {
+                p.close("both seeds");
+            }
+        }
+    }
+
+    // ---- uploading ----
+
+    void readBlock(PeerMessage.Request r, BiConsumer<ByteBuf, IOException> done) {
+        session.disk.read(storage, r.piece(), r.begin(), r.length(), loop, done);
+    }
+
+    long uploadDelay() {
+        return Math.max(uploadLimiter.delay(), session.uploadLimiter.delay());
+    }
+
+    void consumeUpload(long bytes) {
+        uploadLimiter.consume(bytes);
+        session.uploadLimiter.consume(bytes);
+    }
+
+    void uploaded(long bytes) {
+        uploadMeter.add(bytes);
+        resumeDirty = true;
+    }
+
+    long consumeDownload(long bytes) {
+        return Math.max(downloadLimiter.consume(bytes), session.downloadLimiter.consume(bytes));
+    }
+
+    void setLimits(long upload, long download) {
+        uploadLimiter.setRate(upload);
+        downloadLimiter.setRate(download);
+    }
+
+    // ---- resume ----
+
+    /** Flushes the data, then records the verified pieces; never claims a piece before its data is durable. */
+    private void saveResume(Runnable then) {
+        Path file = session.resumeFile(infoHash);
+        if (file == null || storage == null || savingResume) {
+            if (storage != null && file == null) {
+                session.disk.run(() -> {
+                    storage.flush();
+                    return null;
+                }, loop, (v, e) -> then.run());
+            } else {
+                then.run();
+            }
+            return;
+        }
+        savingResume = true;
+        resumeDirty = false;
+        BitSet verified = picker.haveSet();
+        long up = uploadedBase + uploadMeter.total();
+        long down = downloadedBase + downloadMeter.total();
+        Storage s = storage;
+        session.disk.run(() -> {
+            s.flush();
+            ResumeData data = ResumeData.capture(infoHash, info, saveDir, verified, up, down);
+            ResumeData.writeAtomically(file, data.encode(info.pieceCount()));
+            return null;
+        }, loop, (v, e) -> {
+            savingResume = false;
+            if (e != null) {
+                LOG.warn("{}: saving resume data: {}", name(), e.getMessage());
+            }
+            then.run();
+        });
+    }
+
+    // ---- tracker ----
+
+    long bytesLeft() {
+        return picker.bytesLeft();
+    }
+
+    long uploadedTotal() {
+        return uploadMeter.total();
+    }
+
+    long downloadedTotal() {
+        return downloadMeter.total();
+    }
+
+    // ---- status ----
+
+    TorrentStatus status() {
+        long wantedBytes = 0;
+        long doneBytes = 0;
+        for (int i = 0; i < info.pieceCount(); i++) {
+            if (picker.priority(i) > 0) {
+                wantedBytes += info.pieceSize(i);
+                if (picker.have(i)) {
+                    doneBytes += info.pieceSize(i);
+                }
+            }
+        }
+        int seeds = 0;
+        for (PeerConnection p : peers) {
+            if (p.isSeed()) {
+                seeds++;
+            }
+        }
+        return new TorrentStatus(infoHash, name(), state, wantedBytes == 0 ? 1 : (double) doneBytes / wantedBytes,
+                wantedBytes, doneBytes, downloadMeter.rate(), uploadMeter.rate(), peers.size(), seeds,
+                picker.haveCount(), info.pieceCount(), uploadedBase + uploadMeter.total(),
+                downloadedBase + downloadMeter.total(), wasted, hashFailures, Optional.ofNullable(error));
+    }
+
+    List<PeerConnection> peers() {
+        return new ArrayList<>(peers);
+    }
+}

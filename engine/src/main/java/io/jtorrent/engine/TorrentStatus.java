@@ -1,0 +1,34 @@
+package io.jtorrent.engine;
+
+import io.jtorrent.metainfo.InfoHash;
+import java.util.Optional;
+
+/**
+ * A snapshot of one torrent.
+ *
+ * @param progress fraction of the wanted data that is downloaded and verified, 0..1
+ * @param wantedBytes bytes of the pieces selected for download
+ * @param doneBytes bytes of those that are verified
+ * @param downloadRate payload bytes per second from peers, over the last seconds
+ * @param uploadRate payload bytes per second to peers
+ * @param peers connected peers
+ * @param seeds connected peers that have every piece
+ * @param uploaded payload bytes uploaded, over the torrent's life
+ * @param downloaded payload bytes downloaded, over the torrent's life
+ * @param wasted bytes received and thrown away (duplicates, failed pieces)
+ * @param hashFailures pieces that failed their check
+ */
+public record TorrentStatus(InfoHash infoHash, String name, TorrentState state, double progress, long wantedBytes,
+                            long doneBytes, long downloadRate, long uploadRate, int peers, int seeds, int piecesHave,
+                            int pieceCount, long uploaded, long downloaded, long wasted, int hashFailures,
+                            Optional<String> error) {
+    /** Uploaded over downloaded (or over the torrent's size for a torrent we only seeded). */
+    public double ratio(long torrentSize) {
+        long base = downloaded > 0 ? downloaded : torrentSize;
+        return base == 0 ? 0 : (double) uploaded / base;
+    }
+
+    public boolean isFinished() {
+        return state == TorrentState.SEEDING;
+    }
+}

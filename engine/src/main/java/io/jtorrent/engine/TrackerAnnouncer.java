@@ -1,0 +1,153 @@
+package io.jtorrent.engine;
+
+import io.jtorrent.tracker.AnnounceRequest;
+import io.jtorrent.tracker.AnnounceResponse;
+import io.jtorrent.tracker.TrackerException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A torrent's announces (BEP 3 with BEP 12 tiers): {@code started} when it starts, again at the
+ * tracker's interval (never before its min interval), {@code completed} when the download ends,
+ * {@code stopped} when it stops. Within a tier the URLs are shuffled once and tried in order; the
+ * one that answers moves to the front of its tier. When every tracker fails, retries back off from
+ * 30 s to 30 min. Errors and warnings are events; none is fatal to the torrent. Runs on the
+ * torrent's event loop.
+ */
+final class TrackerAnnouncer {
+    private static final long SECOND = 1_000_000_000L;
+    private static final long MAX_BACKOFF = 1800 * SECOND;
+
+    private final Torrent torrent;
+    private final List<List<String>> tiers = new ArrayList<>();
+    private final int key = new java.util.Random().nextInt();
+    private String trackerId;
+    private long nextAnnounce = Long.MAX_VALUE;
+    private long minInterval;
+    private int failures;
+    private boolean started;
+    private boolean inFlight;
+    private AnnounceRequest.Event pending;
+
+    TrackerAnnouncer(Torrent torrent, List<List<String>> trackerTiers) {
+        this.torrent = torrent;
+        for (List<String> tier : trackerTiers) {
+            List<String> shuffled = new ArrayList<>();
+            for (String url : tier) {
+                if (url.startsWith("http://") || url.startsWith("https://")) {
+                    shuffled.add(url);
+                }
+            }
+            Collections.shuffle(shuffled);
+            if (!shuffled.isEmpty()) {
+                tiers.add(shuffled);
+            }
+        }
+    }
+
+    void start() {
+        started = true;
+        announce(AnnounceRequest.Event.STARTED);
+    }
+
+    void completed() {
+        if (started) {
+            announce(AnnounceRequest.Event.COMPLETED);
+        }
+    }
+
+    void tick(long now) {
+        if (started && !inFlight && now >= nextAnnounce) {
+            announce(pending != null ? pending : AnnounceRequest.Event.NONE);
+        }
+    }
+
+    /** Announces {@code stopped} (bounded by the tracker timeout); completes when done either way. */
+    CompletableFuture<Void> stop() {
+        if (!started || tiers.isEmpty()) {
+            started = false;
+            return CompletableFuture.completedFuture(null);
+        }
+        started = false;
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        String url = tiers.get(0).get(0);
+        torrent.session.tracker.announce(url, request(AnnounceRequest.Event.STOPPED))
+                .orTimeout(torrent.settings().trackerTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((r, e) -> done.complete(null));
+        return done;
+    }
+
+    private AnnounceRequest request(AnnounceRequest.Event event) {
+        return new AnnounceRequest(torrent.infoHash, torrent.session.peerId, torrent.session.listenPort(),
+                torrent.uploadedTotal(), torrent.downloadedTotal(), torrent.bytesLeft(), event,
+                event == AnnounceRequest.Event.STOPPED ? 0 : 80, key, trackerId);
+    }
+
+    private void announce(AnnounceRequest.Event event) {
+        if (tiers.isEmpty()) {
+            return;
+        }
+        if (inFlight) {
+            pending = event == AnnounceRequest.Event.NONE ? pending : event;
+            return;
+        }
+        inFlight = true;
+        pending = null;
+        attempt(event, 0, 0);
+    }
+
+    /** Tries tier {@code t}, URL {@code u}; on failure the next URL, then the next tier. */
+    private void attempt(AnnounceRequest.Event event, int t, int u) {
+        if (t >= tiers.size()) {
+            inFlight = false;
+            failures++;
+            long backoff = Math.min(MAX_BACKOFF, 30 * SECOND * (1L << Math.min(failures - 1, 6)));
+            nextAnnounce = torrent.now() + backoff;
+            pending = event == AnnounceRequest.Event.NONE ? null : event;
+            return;
+        }
+        List<String> tier = tiers.get(t);
+        String url = tier.get(u);
+        torrent.session.tracker.announce(url, request(event)).whenComplete((response, error) -> torrent.loop.execute(() -> {
+            if (!started && event != AnnounceRequest.Event.STOPPED) {
+                inFlight = false;
+                return;
+            }
+            if (error == null) {
+                onResponse(url, tier, u, response);
+                return;
+            }
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            String message = cause instanceof TrackerException ? cause.getMessage() : cause.toString();
+            torrent.session.events.post(new SessionEvent.TrackerError(torrent.infoHash, url, message));
+            if (u + 1 < tier.size()) {
+                attempt(event, t, u + 1);
+            } else {
+                attempt(event, t + 1, 0);
+            }
+        }));
+    }
+
+    private void onResponse(String url, List<String> tier, int index, AnnounceResponse r) {
+        inFlight = false;
+        failures = 0;
+        if (index > 0) {
+            tier.remove(index);
+            tier.add(0, url); // BEP 12: the tracker that answered goes first in its tier
+        }
+        r.trackerId().ifPresent(id -> trackerId = id);
+        r.warning().ifPresent(w -> torrent.session.events.post(new SessionEvent.TrackerWarning(torrent.infoHash, url, w)));
+        minInterval = r.minInterval() * SECOND;
+        long interval = Math.max(r.interval() * SECOND, minInterval);
+        nextAnnounce = torrent.now() + Math.max(interval, 10 * SECOND);
+        torrent.session.events.post(new SessionEvent.TrackerReply(torrent.infoHash, url, r.peers().size()));
+        torrent.addCandidates(r.peers());
+        if (pending != null) {
+            nextAnnounce = Math.min(nextAnnounce, torrent.now() + Math.max(minInterval, SECOND));
+        }
+    }
+}
