@@ -12,8 +12,9 @@ import picocli.CommandLine.Command;
 @Command(name = "jtorrent",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        description = "A complete BitTorrent client: create, inspect and verify torrents.",
-        subcommands = {CreateCommand.class, InfoCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class})
+        description = "A complete BitTorrent client: create, inspect, verify, download and seed torrents.",
+        subcommands = {CreateCommand.class, InfoCommand.class, VerifyCommand.class, DownloadCommand.class,
+                SeedCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -39,7 +40,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: create, info or verify");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: create, info, verify, download or seed");
     }
 
     /** "jtorrent" or "jtorrent create": how error lines start. */

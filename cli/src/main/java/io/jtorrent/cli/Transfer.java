@@ -1,0 +1,170 @@
+package io.jtorrent.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jtorrent.engine.AddTorrentParams;
+import io.jtorrent.engine.Session;
+import io.jtorrent.engine.SessionEvent;
+import io.jtorrent.engine.TorrentHandle;
+import io.jtorrent.engine.TorrentState;
+import io.jtorrent.engine.TorrentStatus;
+import io.jtorrent.metainfo.Metainfo;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/** Runs one torrent in a session until it is done (or forever, when seeding), reporting progress. */
+final class Transfer {
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final boolean json;
+    private final boolean terminal = System.console() != null;
+
+    Transfer(PrintWriter out, PrintWriter err, boolean json) {
+        this.out = out;
+        this.err = err;
+        this.json = json;
+    }
+
+    static Metainfo readTorrent(Path torrent) throws Exception {
+        if (!Files.isRegularFile(torrent)) {
+            throw new BadInputException(torrent + ": no such file");
+        }
+        return Metainfo.read(torrent);
+    }
+
+    static void checkSaveDir(Path saveDir) throws BadInputException {
+        try {
+            Files.createDirectories(saveDir);
+        } catch (IOException e) {
+            throw new BadInputException(saveDir + ": cannot create the directory: " + e.getMessage());
+        }
+        if (!Files.isWritable(saveDir)) {
+            throw new BadInputException(saveDir + ": not writable");
+        }
+    }
+
+    /**
+     * Adds the torrent and reports until it is finished ({@code untilFinished}) or forever.
+     *
+     * @return the exit status
+     */
+    int run(SessionOptions options, AddTorrentParams params, Path saveDir, boolean untilFinished) throws Exception {
+        Session session;
+        try {
+            session = Session.start(options.settings(saveDir));
+        } catch (IOException e) {
+            throw new BadInputException(e.getMessage() + (options.port != 0 ? " (is another client using it? try --port 0)" : ""));
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            session.close();
+            stopped.countDown();
+        }, "jtorrent-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            session.subscribe(e -> onEvent(e));
+            TorrentHandle handle;
+            try {
+                handle = session.add(params).get();
+            } catch (ExecutionException e) {
+                throw new BadInputException(e.getCause().getMessage(), e.getCause());
+            }
+            if (!json) {
+                err.printf("%s: listening on port %d, %d pieces%n", params.metainfo().info().name(),
+                        session.listenPort(), params.metainfo().info().pieceCount());
+                err.flush();
+            }
+            long size = params.metainfo().info().totalLength();
+            while (true) {
+                TorrentStatus s = handle.status().get(10, TimeUnit.SECONDS);
+                report(s, size);
+                if (s.state() == TorrentState.ERROR) {
+                    finishLine();
+                    err.println("jtorrent: " + s.error().orElse("failed"));
+                    return ExitCode.NEGATIVE;
+                }
+                if (untilFinished && s.isFinished()) {
+                    finishLine();
+                    if (!json) {
+                        out.printf(Locale.ROOT, "%s: complete, %s downloaded, verified%n", s.name(), Sizes.format(s.wantedBytes()));
+                        out.flush();
+                    }
+                    return ExitCode.OK;
+                }
+                if (stopped.await(1, TimeUnit.SECONDS)) {
+                    return ExitCode.OK;
+                }
+            }
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+                session.close();
+            } catch (IllegalStateException shuttingDown) {
+                stopped.await(40, TimeUnit.SECONDS); // the hook is closing it
+            }
+        }
+    }
+
+    private void onEvent(SessionEvent e) {
+        if (e instanceof SessionEvent.HashFailed || e instanceof SessionEvent.PeerBanned
+                || e instanceof SessionEvent.StorageError || e instanceof SessionEvent.TrackerError) {
+            synchronized (this) {
+                finishLine();
+                err.println("jtorrent: " + e);
+                err.flush();
+            }
+        }
+    }
+
+    private boolean lineOpen;
+
+    private synchronized void report(TorrentStatus s, long size) throws IOException {
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("state", s.state().name().toLowerCase(Locale.ROOT));
+            m.put("progress", s.progress());
+            m.put("downloadRate", s.downloadRate());
+            m.put("uploadRate", s.uploadRate());
+            m.put("peers", s.peers());
+            m.put("seeds", s.seeds());
+            m.put("downloaded", s.downloaded());
+            m.put("uploaded", s.uploaded());
+            m.put("ratio", s.ratio(size));
+            out.println(new ObjectMapper().writeValueAsString(m));
+            out.flush();
+            return;
+        }
+        if (!terminal) {
+            return;
+        }
+        long left = s.wantedBytes() - s.doneBytes();
+        String eta = s.downloadRate() > 0 && left > 0 ? formatEta(left / s.downloadRate()) : "-";
+        String line = String.format(Locale.ROOT, "%-11s %5.1f%%  down %s  up %s  peers %d (%d seeds)  ratio %.2f  eta %s",
+                s.state().name().toLowerCase(Locale.ROOT), s.progress() * 100, Rates.format(s.downloadRate()),
+                Rates.format(s.uploadRate()), s.peers(), s.seeds(), s.ratio(size), eta);
+        err.print("\r" + line + "   ");
+        err.flush();
+        lineOpen = true;
+    }
+
+    private void finishLine() {
+        if (lineOpen) {
+            err.println();
+            lineOpen = false;
+        }
+    }
+
+    static String formatEta(long seconds) {
+        if (seconds >= 3600) {
+            return String.format(Locale.ROOT, "%dh%02dm", seconds / 3600, (seconds % 3600) / 60);
+        }
+        return String.format(Locale.ROOT, "%dm%02ds", seconds / 60, seconds % 60);
+    }
+}
