@@ -45,7 +45,6 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
     boolean peerChoking = true;
     boolean peerInterested;
     boolean snubbed;
-    boolean gotFirstMessage;
     int roundsUnchoked;
     int strikes;
 
@@ -119,15 +118,14 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
         } catch (PeerProtocolException e) {
             close("protocol violation: " + e.getMessage());
         }
-        gotFirstMessage = true;
     }
 
     private void onMessage(PeerMessage m) throws PeerProtocolException {
         if (m instanceof PeerMessage.Bitfield b) {
-            if (gotFirstMessage) {
-                throw new PeerProtocolException("bitfield after the first message");
-            }
+            // BEP 3 puts it first. aria2 sends one later too (after haves), so a later bitfield
+            // is taken as a list of pieces the peer has, added to what we knew.
             BitSet pieces = b.toBitSet(torrent.pieceCount());
+            pieces.andNot(has);
             has.or(pieces);
             torrent.peerHasPieces(this, pieces);
         } else if (m instanceof PeerMessage.Have h) {
