@@ -94,7 +94,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
 
     private void admit(ChannelHandlerContext ctx, Handshake h) {
         InetSocketAddress address = (InetSocketAddress) ctx.channel().remoteAddress();
-        String refusal = torrent.admit(h.peerId(), address);
+        String refusal = torrent.admit(h.peerId(), address, outgoing);
         if (refusal != null) {
             reject(ctx, refusal);
             return;

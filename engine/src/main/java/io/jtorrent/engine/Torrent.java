@@ -455,7 +455,7 @@ final class Torrent {
      * Whether a peer that completed the handshake may join: not ourselves, not banned, not
      * already connected, within limits. Returns the reason it may not, or null.
      */
-    String admit(byte[] peerId, InetSocketAddress address) {
+    String admit(byte[] peerId, InetSocketAddress address, boolean outgoing) {
         if (state != TorrentState.DOWNLOADING && state != TorrentState.SEEDING) {
             return "torrent not active (" + state + ")";
         }
@@ -469,9 +469,16 @@ final class Torrent {
         if (bannedPeerIds.contains(java.util.HexFormat.of().formatHex(peerId)) || bannedAddresses.contains(address)) {
             return "banned";
         }
-        for (PeerConnection p : peers) {
+        for (PeerConnection p : new ArrayList<>(peers)) {
             if (java.util.Arrays.equals(p.peerId, peerId)) {
-                return "already connected to this peer";
+                // both sides dialled at once: keep the connection the lower peer id opened, as the
+                // other side decides the same way
+                boolean weAreLower = java.util.Arrays.compareUnsigned(session.peerId, peerId) < 0;
+                boolean keepNew = outgoing == weAreLower && p.outgoing != weAreLower;
+                if (!keepNew) {
+                    return "already connected to this peer";
+                }
+                p.close("replaced by a simultaneous connection");
             }
         }
         if (peers.size() >= settings().maxConnectionsPerTorrent) {
