@@ -38,8 +38,15 @@ final class SessionOptions {
     @Option(names = "--state-dir", paramLabel = "DIR", description = "Where resume data is kept (default: SAVE_DIR/.jtorrent).")
     Path stateDir;
 
+    @Option(names = "--resume-interval", paramLabel = "SECONDS", description = "How often resume data is saved (default: 30).")
+    int resumeInterval = 30;
+
     Settings settings(Path saveDir) throws BadInputException {
+        if (resumeInterval < 1) {
+            throw new BadInputException("--resume-interval must be at least 1 second");
+        }
         Settings.Builder b = Settings.builder().listenPort(port).uploadLimit(maxUp).downloadLimit(maxDown)
+                .resumeInterval(java.time.Duration.ofSeconds(resumeInterval))
                 .resumeDirectory(stateDir != null ? stateDir : saveDir.resolve(".jtorrent"));
         if (bind != null) {
             try {

@@ -38,6 +38,7 @@ public final class FileStorage implements Storage {
     private final Path partFile;
     private final Map<Integer, FileChannel> open = new LinkedHashMap<>(16, 0.75f, true);
     private final BitSet dirty = new BitSet();
+    private final java.util.Set<Integer> writable = new java.util.HashSet<>();
     private boolean closed;
 
     /**
@@ -169,13 +170,18 @@ public final class FileStorage implements Storage {
             throw new ClosedChannelException();
         }
         FileChannel ch = open.get(file);
-        if (ch != null && ch.isOpen()) {
+        if (ch != null && ch.isOpen() && (!forWrite || writable.contains(file))) {
             return ch;
+        }
+        if (ch != null) {
+            ch.close(); // opened read-only while checking; reopened for writing
+            open.remove(file);
         }
         Path path = file < 0 ? partFile : files.get(file).resolveIn(saveDir);
         if (forWrite) {
             Files.createDirectories(path.getParent());
             ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            writable.add(file);
         } else {
             ch = FileChannel.open(path, StandardOpenOption.READ); // NoSuchFileException if absent
         }
@@ -188,6 +194,7 @@ public final class FileStorage implements Storage {
             }
             eldest.getValue().close();
             open.remove(eldest.getKey());
+            writable.remove(eldest.getKey());
         }
         return ch;
     }

@@ -85,6 +85,22 @@ class FileStorageTest {
     }
 
     @Test
+    void aFileReadBeforeItIsWrittenCanStillBeWritten() throws Exception {
+        Info info = info();
+        byte[] all = data(35_000);
+        try (FileStorage s = FileStorage.allWanted(info, dir)) {
+            s.write(0, 0, ByteBuffer.wrap(all, 0, 100));
+        }
+        try (FileStorage s = FileStorage.allWanted(info, dir)) {
+            s.read(0, 0, ByteBuffer.allocate(100)); // opens read-only, as checking does
+            s.write(0, 100, ByteBuffer.wrap(all, 100, 16284));
+            ByteBuffer back = ByteBuffer.allocate(16384);
+            s.read(0, 0, back);
+            assertThat(Arrays.equals(back.array(), Arrays.copyOfRange(all, 0, 16384))).isTrue();
+        }
+    }
+
+    @Test
     void readingMissingDataFails() throws Exception {
         try (FileStorage s = FileStorage.allWanted(info(), dir)) {
             assertThatThrownBy(() -> s.read(1, 0, ByteBuffer.allocate(100))).isInstanceOf(NoSuchFileException.class);
