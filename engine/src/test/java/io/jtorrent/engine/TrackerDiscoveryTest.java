@@ -1,0 +1,48 @@
+package io.jtorrent.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jtorrent.metainfo.Metainfo;
+import io.jtorrent.metainfo.TorrentBuilder;
+import io.jtorrent.testkit.Opentracker;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Peers that know only a tracker (opentracker, started by the test) find each other through it. */
+class TrackerDiscoveryTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void leecherFindsTheSeedThroughOpentracker() throws Exception {
+        Path seedDir = Files.createDirectories(tmp.resolve("seed"));
+        byte[] data = new byte[3_000_000];
+        new Random(9).nextBytes(data);
+        Files.write(seedDir.resolve("file.bin"), data);
+        List<SessionEvent> events = new CopyOnWriteArrayList<>();
+        // a dead tracker first in its own tier: the client must fall back to the next one
+        Metainfo probe = TorrentBuilder.from(seedDir.resolve("file.bin")).pieceLength(32768).build().metainfo();
+        try (Opentracker tracker = Opentracker.start(tmp.resolve("tracker"), List.of(probe.infoHash().hex()))) {
+            Metainfo m = TorrentBuilder.from(seedDir.resolve("file.bin")).pieceLength(32768)
+                    .tracker("http://127.0.0.1:1/announce").tracker(tracker.announceUrl()).build().metainfo();
+            assertThat(m.infoHash()).isEqualTo(probe.infoHash());
+            try (Session seed = Session.start(Swarm.loopback().build());
+                 Session leech = Session.start(Swarm.loopback().build())) {
+                leech.subscribe(events::add);
+                seed.add(AddTorrentParams.builder(m, seedDir).seedOnly(true).build()).get(30, TimeUnit.SECONDS);
+                TorrentHandle h = leech.add(AddTorrentParams.builder(m, tmp.resolve("leech")).build()).get(30, TimeUnit.SECONDS);
+                Swarm.await(Duration.ofSeconds(60), "the download through the tracker", () -> Swarm.status(h).isFinished());
+            }
+        }
+        assertThat(Files.mismatch(seedDir.resolve("file.bin"), tmp.resolve("leech/file.bin"))).isEqualTo(-1L);
+        assertThat(events).anyMatch(e -> e instanceof SessionEvent.TrackerError te && te.url().contains(":1/"));
+        assertThat(events).anyMatch(e -> e instanceof SessionEvent.TrackerReply r && r.peers() > 0);
+    }
+}
