@@ -1,7 +1,7 @@
 # A libtorrent peer for interop tests, on 127.0.0.1 only, with DHT, LSD, UPnP, NAT-PMP and uTP off:
-#   libtorrent_peer.py seed|leech TORRENT SAVE_DIR PORT SECONDS [HOST:PORT ...]
-# Connects to the given peers, prints "progress P" lines and "finished" when it has everything,
-# and exits after SECONDS whatever happens (the test also kills it by PID).
+#   libtorrent_peer.py seed|leech|leech-exit TORRENT SAVE_DIR PORT SECONDS [HOST:PORT ...]
+# Connects to the given peers, prints "progress P" lines and "finished" when it has everything
+# (leech-exit then exits 0), and exits after SECONDS whatever happens (the test also kills it by PID).
 import sys
 import time
 
@@ -44,6 +44,8 @@ while time.time() < deadline:
     if s.is_seeding and not announced:
         print("finished", flush=True)
         announced = True
+        if mode == "leech-exit":
+            sys.exit(0)
     if time.time() - last_connect > 2 and s.num_peers < len(peers):
         for p in peers:
             host, p_port = p.rsplit(":", 1)
@@ -52,4 +54,4 @@ while time.time() < deadline:
     for a in ses.pop_alerts():
         if a.category() & lt.alert.category_t.error_notification:
             print("alert %s" % a.message(), flush=True)
-    time.sleep(0.5)
+    time.sleep(0.05 if mode == "leech-exit" else 0.5)
