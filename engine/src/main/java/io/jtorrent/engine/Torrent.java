@@ -40,7 +40,7 @@ final class Torrent {
     private static final Logger LOG = LoggerFactory.getLogger(Torrent.class);
     private static final long SECOND = 1_000_000_000L;
     private static final long KEEPALIVE_NANOS = 90 * SECOND;
-    /** Failed connection attempts before an address is given up on. */
+    /** Failed connection attempts before an address from a tracker is given up on. */
     private static final int MAX_CONNECT_FAILURES = 5;
 
     final Session session;
@@ -84,6 +84,8 @@ final class Torrent {
     private final CompletableFuture<Torrent> checked = new CompletableFuture<>();
 
     private static final class Candidate {
+        /** Given by the user (never given up on) rather than by a tracker. */
+        boolean manual;
         int failures;
         long nextAttempt;
         boolean connected;
@@ -108,7 +110,7 @@ final class Torrent {
         this.uploadLimiter = new RateLimiter(params.uploadLimit, System::nanoTime);
         this.downloadLimiter = new RateLimiter(params.downloadLimit, System::nanoTime);
         this.announcer = new TrackerAnnouncer(this, metainfo.trackerTiers());
-        params.peers.forEach(this::addCandidate);
+        params.peers.forEach(a -> addCandidate(a, true));
     }
 
     /** A piece's priority is the highest of the files it holds data of. */
@@ -397,15 +399,20 @@ final class Torrent {
 
     // ---- peers ----
 
-    void addCandidate(InetSocketAddress address) {
+    void addCandidate(InetSocketAddress address, boolean manual) {
         if (address.getPort() == 0 || bannedAddresses.contains(address)) {
             return;
         }
-        candidates.putIfAbsent(address, new Candidate());
+        Candidate c = candidates.computeIfAbsent(address, a -> new Candidate());
+        if (manual) {
+            c.manual = true;
+            c.failures = Math.min(c.failures, 1);
+            c.nextAttempt = 0;
+        }
     }
 
-    void addCandidates(List<InetSocketAddress> addresses) {
-        addresses.forEach(this::addCandidate);
+    void addCandidates(List<InetSocketAddress> addresses, boolean manual) {
+        addresses.forEach(a -> addCandidate(a, manual));
         if (state == TorrentState.DOWNLOADING || state == TorrentState.SEEDING) {
             connectToPeers();
         }
@@ -421,7 +428,7 @@ final class Torrent {
                 return;
             }
             Candidate c = e.getValue();
-            if (c.connected || c.self || c.failures >= MAX_CONNECT_FAILURES || now < c.nextAttempt
+            if (c.connected || c.self || (c.failures >= MAX_CONNECT_FAILURES && !c.manual) || now < c.nextAttempt
                     || bannedAddresses.contains(e.getKey()) || isConnectedTo(e.getKey())) {
                 continue;
             }
@@ -436,7 +443,8 @@ final class Torrent {
                 if (failure != null) {
                     c.connected = false;
                     c.failures++;
-                    c.nextAttempt = now() + SECOND * 10L * (1L << Math.min(c.failures, 6));
+                    // 2, 4, 8 ... 60 s: a peer that is starting up is found again soon
+                    c.nextAttempt = now() + Math.min(60 * SECOND, SECOND * (1L << Math.min(c.failures, 6)));
                 }
             }));
         }
@@ -514,7 +522,7 @@ final class Torrent {
         Candidate c = candidates.get(p.address);
         if (c != null) {
             c.connected = false;
-            c.nextAttempt = now() + 30 * SECOND;
+            c.nextAttempt = now() + (c.manual ? 5 : 30) * SECOND;
         }
         if (optimistic == p) {
             optimistic = null;

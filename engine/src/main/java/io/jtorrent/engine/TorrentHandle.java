@@ -47,7 +47,7 @@ public final class TorrentHandle {
     /** Connects to this peer (as well as those trackers give). */
     public CompletableFuture<Void> addPeer(InetSocketAddress address) {
         return onLoop(() -> {
-            torrent.addCandidates(java.util.List.of(address));
+            torrent.addCandidates(java.util.List.of(address), true);
             return null;
         });
     }

@@ -145,7 +145,7 @@ final class TrackerAnnouncer {
         long interval = Math.max(r.interval() * SECOND, minInterval);
         nextAnnounce = torrent.now() + Math.max(interval, 10 * SECOND);
         torrent.session.events.post(new SessionEvent.TrackerReply(torrent.infoHash, url, r.peers().size()));
-        torrent.addCandidates(r.peers());
+        torrent.addCandidates(r.peers(), false);
         if (pending != null) {
             nextAnnounce = Math.min(nextAnnounce, torrent.now() + Math.max(minInterval, SECOND));
         }
