@@ -109,6 +109,38 @@ final class DiskIo implements AutoCloseable {
         return new PieceHash(sha1.digest(), crcs, null);
     }
 
+    /**
+     * Hashes a whole piece held in memory and, only if it matches {@code expected}, writes it with
+     * one positional write per file it spans. The buffer is released either way.
+     */
+    void verifyAndWrite(Storage storage, int piece, ByteBuf data, byte[] expected, int blockSize, EventLoop loop,
+                        Consumer<PieceHash> done) {
+        submit(hash, loop, () -> {
+            try {
+                int size = data.readableBytes();
+                ByteBuffer whole = data.nioBuffer(data.readerIndex(), size);
+                MessageDigest sha1 = sha1();
+                sha1.update(whole.duplicate());
+                byte[] digest = sha1.digest();
+                int blocks = (size + blockSize - 1) / blockSize;
+                int[] crcs = new int[blocks];
+                CRC32 crc = new CRC32();
+                for (int b = 0; b < blocks; b++) {
+                    int from = b * blockSize;
+                    crc.reset();
+                    crc.update(whole.duplicate().position(from).limit(Math.min(size, from + blockSize)));
+                    crcs[b] = (int) crc.getValue();
+                }
+                if (java.util.Arrays.equals(digest, expected)) {
+                    storage.write(piece, 0, whole);
+                }
+                return new PieceHash(digest, crcs, null);
+            } finally {
+                data.release();
+            }
+        }, (r, e) -> done.accept(e != null ? new PieceHash(null, null, e) : r), data::release);
+    }
+
     /** Runs any disk task (flush, resume save) off the loop. */
     <T> void run(Callable<T> task, EventLoop loop, BiConsumer<T, IOException> done) {
         submit(disk, loop, task, done, () -> { });

@@ -203,6 +203,8 @@ public final class Session implements AutoCloseable {
 
     private void pipeline(Channel ch, Torrent torrent) {
         ch.pipeline()
+                // one write syscall per loop iteration instead of one per message
+                .addLast("flush", new io.netty.handler.flush.FlushConsolidationHandler(256, true))
                 .addLast("decoder", new PeerWireDecoder())
                 .addLast("encoder", PeerWireEncoder.INSTANCE)
                 .addLast("handshake", new HandshakeHandler(this, torrent));

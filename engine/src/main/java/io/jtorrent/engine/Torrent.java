@@ -66,9 +66,21 @@ final class Torrent {
     private final Set<String> bannedPeerIds = new HashSet<>();
     private int connecting;
     private final Map<Integer, Integer> blocksWritten = new HashMap<>();
+    /** Pieces being assembled in memory, until they are complete, hashed and written in one go. */
+    private final Map<Integer, ByteBuf> pieceBuffers = new HashMap<>();
+    /** Whole pieces read for peers, least recently used first. */
+    private static final long READ_CACHE_BYTES = 16L << 20;
+    private final LinkedHashMap<Integer, ByteBuf> readCache = new LinkedHashMap<>(16, 0.75f, true);
+    private long readCacheBytes;
+    private final Map<Integer, List<Runnable>> readsInFlight = new HashMap<>();
+    /** Pieces written block by block (when memory was short), hashed by reading them back. */
+    private final Set<Integer> directPieces = new HashSet<>();
     private final Map<Integer, FailedPiece> failedPieces = new HashMap<>();
     private final Map<Integer, Object[]> blockSenders = new HashMap<>();
+    /** Bytes handed to the disk threads and not yet written: what back-pressure watches. */
     private long pendingWriteBytes;
+    /** Bytes of pieces being assembled in memory (bounded with the above by writeHighWater). */
+    private long bufferedBytes;
     private boolean diskBackedUp;
     private final RateMeter downloadMeter = new RateMeter();
     private final RateMeter uploadMeter = new RateMeter();
@@ -347,6 +359,13 @@ final class Torrent {
         for (PeerConnection p : new ArrayList<>(peers)) {
             p.close("torrent stopped");
         }
+        for (Map.Entry<Integer, ByteBuf> e : pieceBuffers.entrySet()) {
+            bufferedBytes -= e.getValue().capacity();
+            e.getValue().release();
+            picker.pieceFailed(e.getKey()); // unfinished: fetched again when transfers resume
+        }
+        pieceBuffers.clear();
+        clearReadCache();
         return announceStopped ? announcer.stop() : CompletableFuture.completedFuture(null);
     }
 
@@ -629,19 +648,44 @@ final class Torrent {
         }
         downloadMeter.add(data.length());
         blockSenders.computeIfAbsent(block.piece(), k -> new Object[picker.blocksIn(block.piece())])[block.index()] = from;
+        int piece = block.piece();
+        ByteBuf buffer = pieceBuffers.get(piece);
+        if (buffer == null && !directPieces.contains(piece)) {
+            long size = info.pieceSize(piece);
+            if (bufferedBytes + pendingWriteBytes + size <= settings().writeHighWater) {
+                buffer = io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer((int) size, (int) size);
+                buffer.writerIndex((int) size);
+                pieceBuffers.put(piece, buffer);
+                bufferedBytes += size;
+            } else {
+                directPieces.add(piece); // over the memory budget: this piece goes block by block
+            }
+        }
+        if (buffer != null) {
+            // the common path: assemble the piece in memory, then hash it and write it at once
+            buffer.setBytes(block.begin(), data.data(), data.data().readerIndex(), data.length());
+            data.release();
+            if (r == PiecePicker.Received.PIECE_COMPLETE) {
+                pieceBuffers.remove(piece);
+                long size = info.pieceSize(piece);
+                bufferedBytes -= size;
+                pendingWriteBytes += size;
+                session.disk.verifyAndWrite(storage, piece, buffer, info.pieceHash(piece), PiecePicker.BLOCK, loop, h -> {
+                    pendingWriteBytes -= size;
+                    updateDiskBackPressure();
+                    hashed(piece, h);
+                });
+            }
+            updateDiskBackPressure();
+            return;
+        }
         int length = data.length();
         pendingWriteBytes += length;
-        if (!diskBackedUp && pendingWriteBytes > settings().writeHighWater) {
-            diskBackedUp = true;
-            peers.forEach(PeerConnection::updateAutoRead);
-        }
+        updateDiskBackPressure();
         ByteBuf buf = data.data();
         session.disk.write(storage, block.piece(), block.begin(), buf, loop, e -> {
             pendingWriteBytes -= length;
-            if (diskBackedUp && pendingWriteBytes < settings().writeHighWater / 2) {
-                diskBackedUp = false;
-                peers.forEach(PeerConnection::updateAutoRead);
-            }
+            updateDiskBackPressure();
             if (e != null) {
                 storageError("writing piece " + block.piece() + ": " + e.getMessage());
                 return;
@@ -649,27 +693,43 @@ final class Torrent {
             int written = blocksWritten.merge(block.piece(), 1, Integer::sum);
             if (written == picker.blocksIn(block.piece())) {
                 blocksWritten.remove(block.piece());
+                directPieces.remove(block.piece());
                 verify(block.piece());
             }
         });
     }
 
+    /**
+     * Stops reading from peers while too much waits for the disk, and resumes below half. Pieces
+     * being assembled do not count: they need more reading to ever leave memory.
+     */
+    private void updateDiskBackPressure() {
+        boolean backedUp = diskBackedUp ? pendingWriteBytes > settings().writeHighWater / 2
+                : pendingWriteBytes > settings().writeHighWater;
+        if (backedUp != diskBackedUp) {
+            diskBackedUp = backedUp;
+            peers.forEach(PeerConnection::updateAutoRead);
+        }
+    }
+
     private void verify(int piece) {
-        session.disk.hash(storage, piece, info.pieceSize(piece), PiecePicker.BLOCK, loop, r -> {
-            if (state == TorrentState.ERROR || state == TorrentState.STOPPED) {
-                return;
-            }
-            Object[] senders = blockSenders.remove(piece);
-            if (r.error() != null) {
-                storageError("reading back piece " + piece + ": " + r.error().getMessage());
-                return;
-            }
-            if (info.pieceHashEquals(piece, r.sha1())) {
-                pieceVerified(piece, r.blockCrcs());
-            } else {
-                pieceFailed(piece, r.blockCrcs(), senders);
-            }
-        });
+        session.disk.hash(storage, piece, info.pieceSize(piece), PiecePicker.BLOCK, loop, r -> hashed(piece, r));
+    }
+
+    private void hashed(int piece, DiskIo.PieceHash r) {
+        if (state == TorrentState.ERROR || state == TorrentState.STOPPED) {
+            return;
+        }
+        Object[] senders = blockSenders.remove(piece);
+        if (r.error() != null) {
+            storageError("piece " + piece + ": " + r.error().getMessage());
+            return;
+        }
+        if (info.pieceHashEquals(piece, r.sha1())) {
+            pieceVerified(piece, r.blockCrcs());
+        } else {
+            pieceFailed(piece, r.blockCrcs(), senders);
+        }
     }
 
     private void pieceVerified(int piece, int[] crcs) {
@@ -746,8 +806,51 @@ final class Torrent {
 
     // ---- uploading ----
 
+    /**
+     * Reads a requested block. Peers ask for a piece's blocks one after another, so the whole piece
+     * is read once into a small cache and the blocks are served from memory.
+     */
     void readBlock(PeerMessage.Request r, BiConsumer<ByteBuf, IOException> done) {
-        session.disk.read(storage, r.piece(), r.begin(), r.length(), loop, done);
+        long size = info.pieceSize(r.piece());
+        if (size > READ_CACHE_BYTES / 4) {
+            session.disk.read(storage, r.piece(), r.begin(), r.length(), loop, done);
+            return;
+        }
+        ByteBuf cached = readCache.get(r.piece());
+        if (cached != null) {
+            done.accept(cached.retainedSlice(r.begin(), r.length()), null);
+            return;
+        }
+        List<Runnable> waiting = readsInFlight.get(r.piece());
+        if (waiting != null) {
+            waiting.add(() -> readBlock(r, done));
+            return;
+        }
+        List<Runnable> queue = new ArrayList<>();
+        queue.add(() -> readBlock(r, done));
+        readsInFlight.put(r.piece(), queue);
+        session.disk.read(storage, r.piece(), 0, (int) size, loop, (data, error) -> {
+            List<Runnable> callers = readsInFlight.remove(r.piece());
+            if (error != null) {
+                done.accept(null, error);
+                return;
+            }
+            readCache.put(r.piece(), data);
+            readCacheBytes += data.readableBytes();
+            while (readCacheBytes > READ_CACHE_BYTES && readCache.size() > 1) {
+                var eldest = readCache.entrySet().iterator().next();
+                readCacheBytes -= eldest.getValue().readableBytes();
+                eldest.getValue().release();
+                readCache.remove(eldest.getKey());
+            }
+            callers.forEach(Runnable::run);
+        });
+    }
+
+    private void clearReadCache() {
+        readCache.values().forEach(ByteBuf::release);
+        readCache.clear();
+        readCacheBytes = 0;
     }
 
     long uploadDelay() {
