@@ -95,7 +95,7 @@ public final class Settings {
         private Duration resumeInterval = Duration.ofSeconds(30);
         private int maxRequestQueue = 500;
         private int maxIncomingRequests = 500;
-        private long writeHighWater = 64L << 20;
+        private long writeHighWater = 32L << 20;
         private String peerIdPrefix = "-JT0010-";
         private String userAgent = "jtorrent/0.1.0";
         private Path resumeDirectory;
@@ -214,7 +214,10 @@ public final class Settings {
             return this;
         }
 
-        /** Bytes waiting to be written above which peers stop being read. Default 64 MiB. */
+        /**
+         * Bytes of a torrent's pieces in memory (being assembled, or waiting for the disk) above which
+         * peers stop being read. Default 32 MiB.
+         */
         public Builder writeHighWater(long bytes) {
             this.writeHighWater = Math.max(1 << 20, bytes);
             return this;
