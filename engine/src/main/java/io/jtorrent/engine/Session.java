@@ -203,6 +203,7 @@ public final class Session implements AutoCloseable {
 
     private void pipeline(Channel ch, Torrent torrent) {
         ch.pipeline()
+                .addLast("wire", new WireCounter())
                 // one write syscall per loop iteration instead of one per message
                 .addLast("flush", new io.netty.handler.flush.FlushConsolidationHandler(256, true))
                 .addLast("decoder", new PeerWireDecoder())

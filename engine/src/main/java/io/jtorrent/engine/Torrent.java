@@ -87,6 +87,8 @@ final class Torrent {
     private long uploadedBase;
     private long downloadedBase;
     private long wasted;
+    private long closedWireReceived;
+    private long closedWireSent;
     private int hashFailures;
     private int ticks;
     private Object optimistic;
@@ -318,6 +320,7 @@ final class Torrent {
         if (state == TorrentState.DOWNLOADING || state == TorrentState.SEEDING) {
             stopTransfers(true);
             setState(TorrentState.PAUSED);
+            saveResume(() -> { }); // flushes the data first
         }
     }
 
@@ -545,6 +548,11 @@ final class Torrent {
         }
         if (optimistic == p) {
             optimistic = null;
+        }
+        WireCounter wire = p.channel.pipeline().get(WireCounter.class);
+        if (wire != null) {
+            closedWireReceived += wire.received;
+            closedWireSent += wire.sent;
         }
         session.peerClosed();
         session.events.post(new SessionEvent.PeerDisconnected(infoHash, p.address, reason));
@@ -940,15 +948,23 @@ final class Torrent {
             }
         }
         int seeds = 0;
+        long wireReceived = closedWireReceived;
+        long wireSent = closedWireSent;
         for (PeerConnection p : peers) {
             if (p.isSeed()) {
                 seeds++;
+            }
+            WireCounter wire = p.channel.pipeline().get(WireCounter.class);
+            if (wire != null) {
+                wireReceived += wire.received;
+                wireSent += wire.sent;
             }
         }
         return new TorrentStatus(infoHash, name(), state, wantedBytes == 0 ? 1 : (double) doneBytes / wantedBytes,
                 wantedBytes, doneBytes, downloadMeter.rate(), uploadMeter.rate(), peers.size(), seeds,
                 picker.haveCount(), info.pieceCount(), uploadedBase + uploadMeter.total(),
-                downloadedBase + downloadMeter.total(), wasted, hashFailures, Optional.ofNullable(error));
+                downloadedBase + downloadMeter.total(), wasted, hashFailures, wireReceived, wireSent,
+                Optional.ofNullable(error));
     }
 
     List<PeerConnection> peers() {

@@ -17,11 +17,13 @@ import java.util.Optional;
  * @param downloaded payload bytes downloaded, over the torrent's life
  * @param wasted bytes received and thrown away (duplicates, failed pieces)
  * @param hashFailures pieces that failed their check
+ * @param wireReceived every byte received from peers this session, payload and protocol
+ * @param wireSent every byte sent to peers this session, payload and protocol
  */
 public record TorrentStatus(InfoHash infoHash, String name, TorrentState state, double progress, long wantedBytes,
                             long doneBytes, long downloadRate, long uploadRate, int peers, int seeds, int piecesHave,
                             int pieceCount, long uploaded, long downloaded, long wasted, int hashFailures,
-                            Optional<String> error) {
+                            long wireReceived, long wireSent, Optional<String> error) {
     /** Uploaded over downloaded (or over the torrent's size for a torrent we only seeded). */
     public double ratio(long torrentSize) {
         long base = downloaded > 0 ? downloaded : torrentSize;

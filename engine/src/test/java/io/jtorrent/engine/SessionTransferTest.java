@@ -34,10 +34,46 @@ class SessionTransferTest {
             assertThat(st.progress()).isEqualTo(1.0);
             assertThat(st.downloaded()).isGreaterThanOrEqualTo(m.info().totalLength());
             assertThat(st.hashFailures()).isZero();
+            // protocol overhead: headers of every block and the handshake, a few percent at most
+            assertThat(st.wireReceived()).isGreaterThan(m.info().totalLength())
+                    .isLessThan(m.info().totalLength() + m.info().totalLength() / 50);
+            assertThat(st.wireSent()).isPositive().isLessThan(m.info().totalLength() / 50);
         }
         Swarm.assertSameTree(seedDir.resolve("data"), leechDir.resolve("data"));
         assertThat(events).anyMatch(e -> e instanceof SessionEvent.TorrentFinished);
         assertThat(events).anyMatch(e -> e instanceof SessionEvent.PeerConnected);
         assertThat(events.stream().filter(e -> e instanceof SessionEvent.PieceFinished).count()).isEqualTo(m.info().pieceCount());
+    }
+
+    @Test
+    void addedPausedThenResumedAndRemoved() throws Exception {
+        Path seedDir = tmp.resolve("seed2");
+        Metainfo m = Swarm.makeData(seedDir, "p", 2, 16384, 300_000);
+        try (Session seed = Session.start(Swarm.loopback().build());
+             Session leech = Session.start(Swarm.loopback().build())) {
+            seed.add(AddTorrentParams.builder(m, seedDir).seedOnly(true).build()).get(30, TimeUnit.SECONDS);
+            TorrentHandle l = leech.add(AddTorrentParams.builder(m, tmp.resolve("leech2")).paused(true)
+                    .peer(new InetSocketAddress("127.0.0.1", seed.listenPort())).build()).get(30, TimeUnit.SECONDS);
+            assertThat(Swarm.status(l).state()).isEqualTo(TorrentState.PAUSED);
+            Thread.sleep(300);
+            assertThat(Swarm.status(l).peers()).isZero();
+            l.resume().get(5, TimeUnit.SECONDS);
+            Swarm.await(Duration.ofSeconds(30), "the resumed download", () -> Swarm.status(l).isFinished());
+            l.remove().get(10, TimeUnit.SECONDS);
+            assertThat(leech.torrents()).isEmpty();
+        }
+        Swarm.assertSameTree(seedDir.resolve("p"), tmp.resolve("leech2").resolve("p"));
+    }
+
+    @Test
+    void seedOnlyRefusesIncompleteData() throws Exception {
+        Path seedDir = tmp.resolve("seed3");
+        Metainfo m = Swarm.makeData(seedDir, "q", 3, 16384, 100_000, 100_000);
+        java.nio.file.Files.delete(seedDir.resolve("q/sub/file1.bin"));
+        try (Session seed = Session.start(Swarm.loopback().build())) {
+            var f = seed.add(AddTorrentParams.builder(m, seedDir).seedOnly(true).build());
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> f.get(30, TimeUnit.SECONDS))
+                    .hasMessageContaining("incomplete");
+        }
     }
 }
