@@ -1,0 +1,77 @@
+package io.jtorrent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jtorrent.engine.AddTorrentParams;
+import io.jtorrent.engine.Session;
+import io.jtorrent.engine.Settings;
+import io.jtorrent.metainfo.TorrentBuilder;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `download` and `seed` as a user runs them: results, JSON progress, and one-line errors with status 2. */
+class DownloadCommandTest {
+    @TempDir
+    Path tmp;
+
+    private Path torrentOf(Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("album"));
+        Random r = new Random(4);
+        for (String name : new String[] {"a.flac", "b.flac", "c.txt"}) {
+            byte[] b = new byte[name.endsWith("txt") ? 1000 : 400_000];
+            r.nextBytes(b);
+            Files.write(dir.resolve("album").resolve(name), b);
+        }
+        return Files.write(tmp.resolve("album.torrent"), TorrentBuilder.from(dir.resolve("album")).pieceLength(16384).build().bytes());
+    }
+
+    @Test
+    void downloadsFromAPeerAndSelectsFiles() throws Exception {
+        Path seedDir = tmp.resolve("seed");
+        Path torrent = torrentOf(seedDir);
+        try (Session seed = Session.start(Settings.builder().listenPort(0).bindAddress(InetAddress.getLoopbackAddress()).build())) {
+            seed.add(AddTorrentParams.builder(io.jtorrent.metainfo.Metainfo.read(torrent), seedDir).seedOnly(true).build())
+                    .get(30, TimeUnit.SECONDS);
+            String peer = "127.0.0.1:" + seed.listenPort();
+            Cli all = Cli.run("download", torrent.toString(), "-d", tmp.resolve("all").toString(), "--port", "0",
+                    "--bind", "127.0.0.1", "--peer", peer, "--json-progress");
+            assertThat(all.status()).as(all.err()).isZero();
+            assertThat(all.out().lines().reduce((a, b) -> b).orElseThrow()).contains("\"state\":\"seeding\"", "\"progress\":1.0");
+            assertThat(Files.mismatch(seedDir.resolve("album/b.flac"), tmp.resolve("all/album/b.flac"))).isEqualTo(-1L);
+
+            Cli some = Cli.run("download", torrent.toString(), "-d", tmp.resolve("some").toString(), "--port", "0",
+                    "--bind", "127.0.0.1", "--peer", peer, "--select", "2");
+            assertThat(some.status()).as(some.err()).isZero();
+            assertThat(Files.mismatch(seedDir.resolve("album/c.txt"), tmp.resolve("some/album/c.txt"))).isEqualTo(-1L);
+            assertThat(tmp.resolve("some/album/a.flac")).doesNotExist();
+        }
+    }
+
+    @Test
+    void badInputIsAOneLineErrorWithStatus2() throws Exception {
+        Path torrent = torrentOf(tmp.resolve("data"));
+        try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Cli r = Cli.run("download", torrent.toString(), "-d", tmp.resolve("x").toString(), "--bind", "127.0.0.1",
+                    "--port", Integer.toString(busy.getLocalPort()));
+            assertThat(r.status()).isEqualTo(2);
+            assertThat(r.err()).contains("cannot listen").doesNotContain("\tat ");
+        }
+        assertThat(Cli.run("download", torrent.toString(), "--max-up", "12x").status()).isEqualTo(2);
+        assertThat(Cli.run("download", tmp.resolve("missing.torrent").toString()).status()).isEqualTo(2);
+        assertThat(Cli.run("download", torrent.toString(), "--peer", "nohost").status()).isEqualTo(2);
+        assertThat(Cli.run("download", torrent.toString(), "--select", "9", "-d", tmp.resolve("y").toString()).err())
+                .contains("--select");
+        Path file = Files.writeString(tmp.resolve("a-file"), "x");
+        assertThat(Cli.run("download", torrent.toString(), "-d", file.resolve("sub").toString()).status()).isEqualTo(2);
+        // seeding data that is not there is refused
+        Cli seed = Cli.run("seed", torrent.toString(), "-d", tmp.resolve("empty").toString(), "--port", "0", "--bind", "127.0.0.1");
+        assertThat(seed.status()).isEqualTo(2);
+        assertThat(seed.err()).contains("incomplete");
+    }
+}
