@@ -2,14 +2,12 @@ package io.jtorrent.cli;
 
 import io.jtorrent.engine.AddTorrentParams;
 import io.jtorrent.metainfo.Metainfo;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -26,11 +24,8 @@ final class DownloadCommand implements Callable<Integer> {
     @Mixin
     SessionOptions session;
 
-    @Parameters(paramLabel = "TORRENT", description = "The .torrent file.")
-    Path torrent;
-
-    @Option(names = {"-d", "--dir"}, paramLabel = "SAVE_DIR", description = "Where to save (default: .).")
-    Path saveDir = Path.of(".");
+    @Mixin
+    TransferTarget target;
 
     @Option(names = "--seed", description = "Keep seeding after the download, until interrupted.")
     boolean seed;
@@ -41,14 +36,11 @@ final class DownloadCommand implements Callable<Integer> {
     @Option(names = "--select", paramLabel = "I,J,...", split = ",", description = "Download only these files (indices as `info` lists them, from 0).")
     List<Integer> select = new ArrayList<>();
 
-    @Option(names = "--json-progress", description = "Print one JSON object a second on stdout instead of the progress line.")
-    boolean jsonProgress;
-
     @Override
     public Integer call() throws Exception {
-        Metainfo m = Transfer.readTorrent(torrent);
-        Transfer.checkSaveDir(saveDir);
-        AddTorrentParams.Builder p = AddTorrentParams.builder(m, saveDir).sequential(sequential);
+        Metainfo m = Transfer.readTorrent(target.torrent);
+        Transfer.checkSaveDir(target.saveDir);
+        AddTorrentParams.Builder p = AddTorrentParams.builder(m, target.saveDir).sequential(sequential);
         session.peers.forEach(p::peer);
         if (!select.isEmpty()) {
             try {
@@ -57,7 +49,7 @@ final class DownloadCommand implements Callable<Integer> {
                 throw new BadInputException("--select: " + e.getMessage());
             }
         }
-        return new Transfer(spec.commandLine().getOut(), spec.commandLine().getErr(), jsonProgress)
-                .run(session, p.build(), saveDir, !seed);
+        return new Transfer(spec.commandLine().getOut(), spec.commandLine().getErr(), target.jsonProgress)
+                .run(session, p.build(), target.saveDir, !seed);
     }
 }

@@ -92,13 +92,7 @@ public final class Session implements AutoCloseable {
                 : new InetSocketAddress(settings.bindAddress, settings.listenPort);
         ChannelFuture f = sb.bind(bind).awaitUninterruptibly();
         if (!f.isSuccess()) {
-            shutdownGroups();
-            try {
-                disk.close();
-                events.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            shutdownThreads();
             throw new IOException("cannot listen on " + describe(bind) + ": " + f.cause().getMessage(), f.cause());
         }
         this.server = f.channel();
@@ -261,17 +255,18 @@ public final class Session implements AutoCloseable {
         }
         torrents.clear();
         channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
-        shutdownGroups();
+        shutdownThreads();
+    }
+
+    /** Ends the event loops, then the disk, hash and event threads. */
+    private void shutdownThreads() {
+        acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         try {
             disk.close();
             events.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private void shutdownGroups() {
-        acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-        loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 }
