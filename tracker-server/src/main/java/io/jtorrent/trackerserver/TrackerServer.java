@@ -1,0 +1,280 @@
+package io.jtorrent.trackerserver;
+
+import io.jtorrent.bencode.BDictionary;
+import io.jtorrent.bencode.BList;
+import io.jtorrent.bencode.BValue;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * An HTTP BitTorrent tracker (BEP 3, 23, 7, 48) on Netty: {@code /announce}, {@code /scrape},
+ * {@code /stats}. Every malformed announce gets HTTP 200 with a bencoded {@code failure reason},
+ * as clients expect. HTTP keep-alive is honoured.
+ *
+ * <p>Limits: request line 8 KiB, headers 8 KiB, no body, {@value QueryString#MAX_PARAMETERS}
+ * parameters, {@code numwant} at most {@value #MAX_NUMWANT} (default {@value #DEFAULT_NUMWANT}).
+ */
+public final class TrackerServer implements AutoCloseable {
+    public static final int DEFAULT_NUMWANT = 50;
+    public static final int MAX_NUMWANT = 200;
+
+    private final SwarmStore store;
+    private final int interval;
+    private final Set<String> whitelist;
+    private final EventLoopGroup group;
+    private final Channel channel;
+    private final LongAdder announces = new LongAdder();
+    private final LongAdder scrapes = new LongAdder();
+    private final LongAdder failures = new LongAdder();
+
+    /**
+     * Starts a tracker.
+     *
+     * @param bind address and port to listen on (port 0 picks one)
+     * @param intervalSeconds the announce interval given to clients; peers expire after twice it
+     * @param whitelist hex info-hashes allowed, or null for any
+     */
+    public TrackerServer(InetSocketAddress bind, SwarmStore store, int intervalSeconds, Set<String> whitelist, int threads)
+            throws IOException {
+        this.store = store;
+        this.interval = intervalSeconds;
+        this.whitelist = whitelist;
+        this.group = new NioEventLoopGroup(threads, new DefaultThreadFactory("jtorrent-tracker", true));
+        Handler handler = new Handler();
+        var f = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new HttpServerCodec(8192, 8192, 8192), new HttpServerKeepAliveHandler(),
+                                new HttpObjectAggregator(0), handler);
+                    }
+                }).bind(bind).awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw new IOException("cannot listen on " + bind + ": " + f.cause().getMessage(), f.cause());
+        }
+        this.channel = f.channel();
+        if (store instanceof MemoryStore m) {
+            group.next().scheduleAtFixedRate(m::expire, intervalSeconds, intervalSeconds, TimeUnit.SECONDS);
+        }
+    }
+
+    /** A tracker with an in-memory store on {@code bind}. */
+    public static TrackerServer inMemory(InetSocketAddress bind, int intervalSeconds) throws IOException {
+        return new TrackerServer(bind, new MemoryStore(TimeUnit.SECONDS.toNanos(2L * intervalSeconds), System::nanoTime),
+                intervalSeconds, null, 1);
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    /** The announce URL for a client on this machine. */
+    public String announceUrl() {
+        InetSocketAddress a = address();
+        String host = a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getAddress().getHostAddress();
+        return "http://" + host + ":" + a.getPort() + "/announce";
+    }
+
+    public long announceCount() {
+        return announces.sum();
+    }
+
+    @ChannelHandler.Sharable
+    private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+            String uri = req.uri();
+            int q = uri.indexOf('?');
+            String path = q < 0 ? uri : uri.substring(0, q);
+            String query = q < 0 ? "" : uri.substring(q + 1);
+            byte[] body;
+            String type = "text/plain";
+            if (!req.decoderResult().isSuccess()) {
+                body = failure("malformed request: " + req.decoderResult().cause().getMessage());
+            } else if (path.equals("/announce")) {
+                announces.increment();
+                body = announce(query, (InetSocketAddress) ctx.channel().remoteAddress());
+            } else if (path.equals("/scrape")) {
+                scrapes.increment();
+                body = scrape(query);
+            } else if (path.equals("/stats")) {
+                long[] t = store.totals();
+                body = String.format("swarms %d%npeers %d%nseeders %d%nannounces %d%nscrapes %d%nfailures %d%n",
+                        t[0], t[1], t[2], announces.sum(), scrapes.sum(), failures.sum()).getBytes(StandardCharsets.UTF_8);
+            } else {
+                respond(ctx, req, HttpResponseStatus.NOT_FOUND, "not found\n".getBytes(StandardCharsets.UTF_8), type);
+                return;
+            }
+            respond(ctx, req, HttpResponseStatus.OK, body, path.equals("/stats") ? type : "text/plain");
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+
+    private static void respond(ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status, byte[] body,
+                                String type) {
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, type).setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        boolean keepAlive = HttpUtil.isKeepAlive(req) && req.decoderResult().isSuccess();
+        HttpUtil.setKeepAlive(res, keepAlive);
+        var f = ctx.writeAndFlush(res);
+        if (!keepAlive) {
+            f.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private byte[] failure(String reason) {
+        failures.increment();
+        return BDictionary.builder().put("failure reason", reason).build().encode();
+    }
+
+    private byte[] announce(String query, InetSocketAddress from) {
+        try {
+            byte[] infoHash = null;
+            byte[] peerId = null;
+            long port = -1;
+            long left = -1;
+            int numWant = DEFAULT_NUMWANT;
+            boolean compact = true;
+            SwarmStore.Event event = SwarmStore.Event.NONE;
+            for (QueryString.Param p : QueryString.parse(query)) {
+                String v = new String(p.value(), StandardCharsets.ISO_8859_1);
+                switch (p.name()) {
+                    case "info_hash" -> infoHash = p.value();
+                    case "peer_id" -> peerId = p.value();
+                    case "port" -> port = number("port", v);
+                    case "left" -> left = number("left", v);
+                    case "uploaded", "downloaded" -> number(p.name(), v);
+                    case "numwant" -> numWant = (int) Math.min(MAX_NUMWANT, Math.max(0, number("numwant", v)));
+                    case "compact" -> compact = !v.equals("0");
+                    case "event" -> event = switch (v) {
+                        case "started" -> SwarmStore.Event.STARTED;
+                        case "completed" -> SwarmStore.Event.COMPLETED;
+                        case "stopped" -> SwarmStore.Event.STOPPED;
+                        case "", "empty" -> SwarmStore.Event.NONE;
+                        default -> throw new QueryString.BadRequest("unknown event '" + v + "'");
+                    };
+                    default -> { /* key, ip, no_peer_id, trackerid, supportcrypto...: accepted, not needed */ }
+                }
+            }
+            if (infoHash == null || infoHash.length != 20) {
+                throw new QueryString.BadRequest(infoHash == null ? "missing info_hash" : "info_hash must be 20 bytes, got " + infoHash.length);
+            }
+            if (peerId == null || peerId.length != 20) {
+                throw new QueryString.BadRequest(peerId == null ? "missing peer_id" : "peer_id must be 20 bytes, got " + peerId.length);
+            }
+            if (port < 1 || port > 65535) {
+                throw new QueryString.BadRequest(port < 0 ? "missing port" : "invalid port " + port);
+            }
+            if (whitelist != null && !whitelist.contains(java.util.HexFormat.of().formatHex(infoHash))) {
+                throw new QueryString.BadRequest("unregistered torrent");
+            }
+            byte[] address = from.getAddress().getAddress();
+            SwarmStore.Peer peer = new SwarmStore.Peer(peerId, address, (int) port, left == 0);
+            SwarmStore.Answer answer = store.announce(new SwarmStore.Announce(infoHash, peer, event, numWant));
+            return response(answer, compact);
+        } catch (QueryString.BadRequest e) {
+            return failure(e.getMessage());
+        }
+    }
+
+    private byte[] response(SwarmStore.Answer a, boolean compact) {
+        BDictionary.Builder d = BDictionary.builder()
+                .put("interval", interval).put("min interval", Math.max(1, interval / 2))
+                .put("complete", a.complete()).put("incomplete", a.incomplete()).put("downloaded", a.downloaded());
+        if (compact) {
+            java.io.ByteArrayOutputStream v4 = new java.io.ByteArrayOutputStream();
+            java.io.ByteArrayOutputStream v6 = new java.io.ByteArrayOutputStream();
+            for (SwarmStore.Peer p : a.peers()) {
+                var out = p.address().length == 4 ? v4 : v6;
+                out.writeBytes(p.address());
+                out.write(p.port() >> 8);
+                out.write(p.port() & 0xff);
+            }
+            d.put("peers", v4.toByteArray());
+            if (v6.size() > 0) {
+                d.put("peers6", v6.toByteArray());
+            }
+        } else {
+            List<BValue> list = new ArrayList<>();
+            for (SwarmStore.Peer p : a.peers()) {
+                String ip;
+                try {
+                    ip = java.net.InetAddress.getByAddress(p.address()).getHostAddress();
+                } catch (java.net.UnknownHostException e) {
+                    continue;
+                }
+                list.add(BDictionary.builder().put("ip", ip).put("port", p.port()).put("peer id", p.peerId()).build());
+            }
+            d.put("peers", BList.of(list));
+        }
+        return d.build().encode();
+    }
+
+    private byte[] scrape(String query) {
+        try {
+            BDictionary.Builder files = BDictionary.builder();
+            for (QueryString.Param p : QueryString.parse(query)) {
+                if (p.name().equals("info_hash")) {
+                    if (p.value().length != 20) {
+                        throw new QueryString.BadRequest("info_hash must be 20 bytes, got " + p.value().length);
+                    }
+                    SwarmStore.Counts c = store.scrape(p.value());
+                    files.put(io.jtorrent.bencode.BBytes.of(p.value()), BDictionary.builder()
+                            .put("complete", c.complete()).put("incomplete", c.incomplete())
+                            .put("downloaded", c.downloaded()).build());
+                }
+            }
+            return BDictionary.builder().put("files", files.build()).build().encode();
+        } catch (QueryString.BadRequest e) {
+            return failure(e.getMessage());
+        }
+    }
+
+    private static long number(String name, String v) throws QueryString.BadRequest {
+        if (v.isEmpty() || v.length() > 19 || !v.chars().allMatch(Character::isDigit)) {
+            throw new QueryString.BadRequest(name + " is not a number: '" + (v.length() > 20 ? v.substring(0, 20) + "..." : v) + "'");
+        }
+        return Long.parseLong(v);
+    }
+
+    @Override
+    public void close() {
+        channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        store.close();
+    }
+}

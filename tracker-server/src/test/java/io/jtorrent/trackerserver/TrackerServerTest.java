@@ -1,0 +1,101 @@
+package io.jtorrent.trackerserver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jtorrent.bencode.BDictionary;
+import io.jtorrent.bencode.BencodeDecoder;
+import io.jtorrent.metainfo.InfoHash;
+import io.jtorrent.tracker.AnnounceRequest;
+import io.jtorrent.tracker.AnnounceResponse;
+import io.jtorrent.tracker.HttpTrackerClient;
+import io.netty.channel.nio.NioEventLoopGroup;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class TrackerServerTest {
+    private TrackerServer server;
+    private NioEventLoopGroup group;
+    private HttpTrackerClient client;
+    private final InfoHash hash = InfoHash.v1Of("x".getBytes());
+
+    @BeforeEach
+    void start() throws Exception {
+        server = TrackerServer.inMemory(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 60);
+        group = new NioEventLoopGroup(1);
+        client = new HttpTrackerClient(group, Duration.ofSeconds(5), "test");
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+
+    private AnnounceResponse announce(String peerId, int port, long left, AnnounceRequest.Event e) throws Exception {
+        return client.announce(server.announceUrl(), new AnnounceRequest(hash, peerId.getBytes(), port, 0, 0, left, e, 50, 1, null))
+                .get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void peersFindEachOtherSeedersAreNotSentToSeedersAndStoppedPeersLeave() throws Exception {
+        assertThat(announce("-AA0001-aaaaaaaaaaaa", 1001, 0, AnnounceRequest.Event.STARTED).peers()).isEmpty();
+        AnnounceResponse b = announce("-BB0001-bbbbbbbbbbbb", 1002, 100, AnnounceRequest.Event.STARTED);
+        assertThat(b.peers()).containsExactly(new InetSocketAddress("127.0.0.1", 1001));
+        assertThat(b.complete()).isEqualTo(1);
+        assertThat(b.incomplete()).isEqualTo(1);
+        assertThat(b.interval()).isEqualTo(60);
+        // a second seeder is told only of the leecher
+        assertThat(announce("-CC0001-cccccccccccc", 1003, 0, AnnounceRequest.Event.STARTED).peers())
+                .containsExactly(new InetSocketAddress("127.0.0.1", 1002));
+        announce("-AA0001-aaaaaaaaaaaa", 1001, 0, AnnounceRequest.Event.STOPPED);
+        AnnounceResponse again = announce("-BB0001-bbbbbbbbbbbb", 1002, 0, AnnounceRequest.Event.COMPLETED);
+        assertThat(again.peers()).isEmpty(); // now a seeder: only seeders remain
+        assertThat(again.complete()).isEqualTo(2);
+    }
+
+    /** A GET sent as raw bytes, so that even what java.net.URI refuses reaches the server. */
+    private String get(String pathAndQuery) throws Exception {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.address().getPort())) {
+            s.getOutputStream().write(("GET " + pathAndQuery + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            String all = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertThat(all).startsWith("HTTP/1.1 200");
+            return all.substring(all.indexOf("\r\n\r\n") + 4);
+        }
+    }
+
+    private String getViaJdk(String pathAndQuery) throws Exception {
+        InetSocketAddress a = server.address();
+        HttpResponse<byte[]> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + a.getPort() + pathAndQuery)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return new String(r.body(), java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void malformedAnnouncesGetAFailureReasonAndTheServerGoesOn() throws Exception {
+        String hash20 = "%01%02%03%04%05%06%07%08%09%10%11%12%13%14%15%16%17%18%19%20";
+        assertThat(get("/announce?peer_id=-AA0001-aaaaaaaaaaaa&port=1")).contains("failure reason", "missing info_hash");
+        assertThat(get("/announce?info_hash=abc&peer_id=-AA0001-aaaaaaaaaaaa&port=1")).contains("info_hash must be 20 bytes");
+        assertThat(get("/announce?info_hash=" + hash20 + "&peer_id=-AA0001-aaaaaaaaaaaa&port=99999")).contains("invalid port");
+        assertThat(get("/announce?info_hash=" + hash20 + "&peer_id=-AA0001-aaaaaaaaaaaa&port=x1")).contains("port is not a number");
+        assertThat(get("/announce?info_hash=%zz")).contains("bad percent-escape");
+        assertThat(get("/announce?" + "a=1&".repeat(10_000).substring(0, 7000))).contains("too many parameters");
+        assertThat(get("/announce?info_hash=" + hash20 + "&peer_id=-AA0001-aaaaaaaaaaaa&port=1&event=bogus")).contains("unknown event");
+        String ok = getViaJdk("/announce?info_hash=" + hash20 + "&peer_id=-AA0001-aaaaaaaaaaaa&port=1&left=0&compact=0");
+        BDictionary d = (BDictionary) new BencodeDecoder(BencodeDecoder.Limits.DEFAULT).decode(ok.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertThat(d.containsKey("interval")).isTrue();
+        String scrape = get("/scrape?info_hash=" + hash20);
+        assertThat(scrape).contains("8:completei1e");
+        assertThat(get("/stats")).contains("swarms 1", "peers 1");
+    }
+}
