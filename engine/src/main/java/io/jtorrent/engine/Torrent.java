@@ -179,6 +179,10 @@ final class Torrent {
         return picker.have(piece);
     }
 
+    java.util.BitSet havePieces() {
+        return picker.haveSet();
+    }
+
     boolean diskBackedUp() {
         return diskBackedUp;
     }

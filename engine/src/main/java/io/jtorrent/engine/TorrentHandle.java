@@ -29,6 +29,11 @@ public final class TorrentHandle {
         return onLoop(torrent::status);
     }
 
+    /** The pieces we have (verified), a copy. */
+    public CompletableFuture<java.util.BitSet> pieces() {
+        return onLoop(torrent::havePieces);
+    }
+
     /** Disconnects from all peers and stops transferring; state PAUSED. */
     public CompletableFuture<Void> pause() {
         return onLoop(() -> {
