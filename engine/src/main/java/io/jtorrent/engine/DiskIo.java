@@ -158,6 +158,8 @@ final class DiskIo implements AutoCloseable {
                     error = e;
                 } catch (Exception e) {
                     error = new IOException(e.toString(), e);
+                } catch (OutOfMemoryError e) { // direct memory: fail this operation, not the thread
+                    error = new IOException("out of memory: " + e.getMessage(), e);
                 }
                 T r = result;
                 IOException err = error;

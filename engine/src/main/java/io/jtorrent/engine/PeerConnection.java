@@ -55,6 +55,8 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
     long lastBlockAt;
     /** Smoothed round-trip time of our requests, ns. */
     long srtt = TimeUnit.MILLISECONDS.toNanos(100);
+    /** The lowest round trip seen: the path's delay without the queue our own requests build. */
+    long minRtt = Long.MAX_VALUE;
     int queueTarget = INITIAL_QUEUE;
 
     /** Our requests to the peer, oldest first, with the time sent. */
@@ -186,6 +188,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
         if (sentAt != null) {
             long sample = now - sentAt;
             srtt = srtt + (sample - srtt) / 8;
+            minRtt = Math.min(minRtt, sample);
         }
         lastBlockAt = now;
         snubbed = false;
@@ -222,12 +225,18 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
         channel.flush();
     }
 
-    /** Re-sizes the request queue: twice the bandwidth-delay product, at least 2, at most the setting. */
+    /**
+     * Re-sizes the request queue: twice the bandwidth-delay product, at least 2, at most the
+     * setting. The delay is the lowest round trip seen plus a margin for scheduling, not the
+     * smoothed one: requests queued at a rate-limited peer lengthen the smoothed round trip, which
+     * would grow the queue, which would lengthen it again.
+     */
     void adjustQueue() {
         long rate = downloadMeter.rate();
-        long bdp = (long) (rate * (srtt / 1e9));
+        long delay = (minRtt == Long.MAX_VALUE ? srtt : minRtt) + TimeUnit.MILLISECONDS.toNanos(50);
+        long bdp = (long) (rate * (delay / 1e9));
         int target = (int) Math.min(torrent.settings().maxRequestQueue, 2 + 2 * bdp / PiecePicker.BLOCK);
-        queueTarget = Math.max(Math.max(2, target), outstanding.isEmpty() ? INITIAL_QUEUE : 2);
+        queueTarget = Math.max(2, outstanding.isEmpty() && rate == 0 ? INITIAL_QUEUE : target);
     }
 
     /** Gives back every outstanding request (choked, snubbed, closing). */

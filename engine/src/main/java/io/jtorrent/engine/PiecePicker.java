@@ -14,7 +14,9 @@ import java.util.Set;
  * torrent's event loop).
  *
  * <ul>
- *   <li>pieces partly downloaded are finished before new ones are started;</li>
+ *   <li>pieces partly downloaded are finished before new ones are started, except that a piece
+ *       commoner than the rarest one a peer could give us is left to other peers: scarce upload
+ *       (a seed's above all) goes to the rarest pieces;</li>
  *   <li>while we have fewer than {@value #RANDOM_FIRST_PIECES} pieces, new pieces are picked at
  *       random (a whole piece sooner gives us something to trade); after that, rarest first by
  *       availability counted from bitfields and haves, ties broken at random;</li>
@@ -213,13 +215,20 @@ final class PiecePicker {
         if (max <= 0) {
             return out;
         }
-        // 1. finish what is started
+        // 1. finish what is started -- unless the piece is commoner than what this peer alone can
+        //    give us: a peer's bandwidth (a seed's above all) goes to the rarest pieces first
+        int rarest = sequential ? Integer.MAX_VALUE : rarestNewAvailability(peerHas);
+        List<Partial> deferred = new ArrayList<>();
         for (Partial p : partials.values()) {
             if (out.size() >= max) {
                 return out;
             }
             if (p.hasUnrequested() && peerHas.get(p.piece) && priority[p.piece] > 0) {
-                takeUnrequested(p, max, peer, out);
+                if (availability[p.piece] > rarest && have.cardinality() >= RANDOM_FIRST_PIECES) {
+                    deferred.add(p);
+                } else {
+                    takeUnrequested(p, max, peer, out);
+                }
             }
         }
         // 2. start new pieces
@@ -230,6 +239,12 @@ final class PiecePicker {
             }
             Partial p = new Partial(piece);
             partials.put(piece, p);
+            takeUnrequested(p, max, peer, out);
+        }
+        for (Partial p : deferred) {
+            if (out.size() >= max) {
+                return out;
+            }
             takeUnrequested(p, max, peer, out);
         }
         // 3. end game: everything is requested; ask this peer too
@@ -251,6 +266,17 @@ final class PiecePicker {
             }
         }
         return out;
+    }
+
+    /** The lowest availability among pieces the peer has that nobody has started, or MAX_VALUE. */
+    private int rarestNewAvailability(BitSet peerHas) {
+        int min = Integer.MAX_VALUE;
+        for (int i = peerHas.nextSetBit(0); i >= 0 && i < pieceCount; i = peerHas.nextSetBit(i + 1)) {
+            if (!have.get(i) && priority[i] > 0 && !partials.containsKey(i) && availability[i] < min) {
+                min = availability[i];
+            }
+        }
+        return min;
     }
 
     /** Whether the picker is in end game: no wanted block is left unrequested. */

@@ -17,7 +17,7 @@ final class RateLimiter {
         this.nanoClock = nanoClock;
         this.rate = bytesPerSecond;
         this.last = nanoClock.getAsLong();
-        this.tokens = bytesPerSecond;
+        this.tokens = 0; // no initial burst: a limit holds from the first second
     }
 
     synchronized void setRate(long bytesPerSecond) {

@@ -69,7 +69,7 @@ final class Torrent {
     /** Pieces being assembled in memory, until they are complete, hashed and written in one go. */
     private final Map<Integer, ByteBuf> pieceBuffers = new HashMap<>();
     /** Whole pieces read for peers, least recently used first. */
-    private static final long READ_CACHE_BYTES = 16L << 20;
+    private static final long READ_CACHE_BYTES = 4L << 20;
     private final LinkedHashMap<Integer, ByteBuf> readCache = new LinkedHashMap<>(16, 0.75f, true);
     private long readCacheBytes;
     private final Map<Integer, List<Runnable>> readsInFlight = new HashMap<>();
