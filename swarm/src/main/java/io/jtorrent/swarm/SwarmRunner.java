@@ -212,17 +212,22 @@ public final class SwarmRunner {
                     startLeecher(m, "joiner" + (++joined), corrupt);
                 }
             }
-            // observe
+            // observe every peer at once (asking one after another would make the times stale)
+            List<Leecher> present = leechers.stream().filter(l -> !l.gone).toList();
+            List<java.util.concurrent.CompletableFuture<TorrentStatus>> statuses = new ArrayList<>();
+            List<java.util.concurrent.CompletableFuture<BitSet>> pieces = new ArrayList<>();
+            for (Leecher l : present) {
+                statuses.add(l.handle.status());
+                pieces.add(l.handle.pieces());
+            }
             BitSet union = new BitSet();
-            for (Leecher l : leechers) {
-                if (l.gone) {
-                    continue;
-                }
-                l.last = l.handle.status().get(10, TimeUnit.SECONDS);
+            for (int i = 0; i < present.size(); i++) {
+                Leecher l = present.get(i);
+                l.last = statuses.get(i).get(10, TimeUnit.SECONDS);
                 if (l.last.isFinished() && l.doneAt < 0) {
                     l.doneAt = now;
                 }
-                union.or(l.handle.pieces().get(10, TimeUnit.SECONDS));
+                union.or(pieces.get(i).get(10, TimeUnit.SECONDS));
             }
             if (aggregateAt < 0 && union.cardinality() == m.info().pieceCount()) {
                 aggregateAt = now;
