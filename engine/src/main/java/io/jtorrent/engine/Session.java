@@ -1,7 +1,7 @@
 package io.jtorrent.engine;
 
 import io.jtorrent.metainfo.InfoHash;
-import io.jtorrent.tracker.HttpTrackerClient;
+import io.jtorrent.tracker.TrackerClient;
 import io.jtorrent.wire.Handshake;
 import io.jtorrent.wire.PeerWireDecoder;
 import io.jtorrent.wire.PeerWireEncoder;
@@ -54,7 +54,7 @@ public final class Session implements AutoCloseable {
     final byte[] peerId;
     final EventBus events = new EventBus();
     final DiskIo disk;
-    final HttpTrackerClient tracker;
+    final TrackerClient tracker;
     final RateLimiter uploadLimiter;
     final RateLimiter downloadLimiter;
     private final EventLoopGroup acceptor;
@@ -73,7 +73,9 @@ public final class Session implements AutoCloseable {
         this.downloadLimiter = new RateLimiter(settings.downloadLimit, System::nanoTime);
         this.acceptor = new NioEventLoopGroup(1, daemon("jtorrent-accept"));
         this.loops = new NioEventLoopGroup(settings.networkThreads, daemon("jtorrent-net"));
-        this.tracker = new HttpTrackerClient(loops, settings.trackerTimeout, settings.userAgent);
+        // UDP trackers: BEP 15's 15 s first retransmission, at most 2 retransmissions per announce
+        // (the announcer itself retries later with back-off)
+        this.tracker = new TrackerClient(loops, settings.trackerTimeout, java.time.Duration.ofSeconds(15), 2, settings.userAgent);
         ServerBootstrap sb = new ServerBootstrap().group(acceptor, loops).channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 128)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 4 << 20))
@@ -255,6 +257,7 @@ public final class Session implements AutoCloseable {
         }
         torrents.clear();
         channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        tracker.close();
         shutdownThreads();
     }
 

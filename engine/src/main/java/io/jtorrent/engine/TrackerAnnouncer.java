@@ -11,7 +11,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A torrent's announces (BEP 3 with BEP 12 tiers): {@code started} when it starts, again at the
+ * A torrent's announces to HTTP(S) and UDP trackers (BEP 3, BEP 15, with BEP 12 tiers): {@code started} when it starts, again at the
  * tracker's interval (never before its min interval), {@code completed} when the download ends,
  * {@code stopped} when it stops. Within a tier the URLs are shuffled once and tried in order; the
  * one that answers moves to the front of its tier. When every tracker fails, retries back off from
@@ -38,7 +38,7 @@ final class TrackerAnnouncer {
         for (List<String> tier : trackerTiers) {
             List<String> shuffled = new ArrayList<>();
             for (String url : tier) {
-                if (url.startsWith("http://") || url.startsWith("https://")) {
+                if (io.jtorrent.tracker.TrackerClient.supports(url)) {
                     shuffled.add(url);
                 }
             }

@@ -45,4 +45,27 @@ class TrackerDiscoveryTest {
         assertThat(events).anyMatch(e -> e instanceof SessionEvent.TrackerError te && te.url().contains(":1/"));
         assertThat(events).anyMatch(e -> e instanceof SessionEvent.TrackerReply r && r.peers() > 0);
     }
+
+    @Test
+    void leecherFindsTheSeedThroughOpentrackerOverUdp() throws Exception {
+        Path seedDir = Files.createDirectories(tmp.resolve("seed-udp"));
+        byte[] data = new byte[2_000_000];
+        new Random(10).nextBytes(data);
+        Files.write(seedDir.resolve("u.bin"), data);
+        Metainfo probe = TorrentBuilder.from(seedDir.resolve("u.bin")).pieceLength(32768).build().metainfo();
+        List<SessionEvent> events = new CopyOnWriteArrayList<>();
+        try (Opentracker tracker = Opentracker.start(tmp.resolve("tracker-udp"), List.of(probe.infoHash().hex()))) {
+            Metainfo m = TorrentBuilder.from(seedDir.resolve("u.bin")).pieceLength(32768)
+                    .tracker("udp://127.0.0.1:" + tracker.port() + "/announce").build().metainfo();
+            try (Session seed = Session.start(Swarm.loopback().build());
+                 Session leech = Session.start(Swarm.loopback().build())) {
+                leech.subscribe(events::add);
+                seed.add(AddTorrentParams.builder(m, seedDir).seedOnly(true).build()).get(30, TimeUnit.SECONDS);
+                TorrentHandle h = leech.add(AddTorrentParams.builder(m, tmp.resolve("leech-udp")).build()).get(30, TimeUnit.SECONDS);
+                Swarm.await(Duration.ofSeconds(60), "the download through the UDP tracker", () -> Swarm.status(h).isFinished());
+            }
+        }
+        assertThat(Files.mismatch(seedDir.resolve("u.bin"), tmp.resolve("leech-udp/u.bin"))).isEqualTo(-1L);
+        assertThat(events).anyMatch(e -> e instanceof SessionEvent.TrackerReply r && r.url().startsWith("udp://") && r.peers() > 0);
+    }
 }

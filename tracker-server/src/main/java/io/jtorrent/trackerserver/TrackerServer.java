@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * An HTTP BitTorrent tracker (BEP 3, 23, 7, 48) on Netty: {@code /announce}, {@code /scrape},
- * {@code /stats}. Every malformed announce gets HTTP 200 with a bencoded {@code failure reason},
+ * {@code /stats} (text) and {@code /metrics} (Prometheus). Every malformed announce gets HTTP 200 with a bencoded {@code failure reason},
  * as clients expect. HTTP keep-alive is honoured.
  *
  * <p>Limits: request line 8 KiB, headers 8 KiB, no body, {@value QueryString#MAX_PARAMETERS}
@@ -55,6 +55,7 @@ public final class TrackerServer implements AutoCloseable {
     private final LongAdder announces = new LongAdder();
     private final LongAdder scrapes = new LongAdder();
     private final LongAdder failures = new LongAdder();
+    private final java.util.Map<String, java.util.function.LongSupplier> extraMetrics = new java.util.concurrent.ConcurrentSkipListMap<>();
 
     /**
      * Starts a tracker.
@@ -86,6 +87,8 @@ public final class TrackerServer implements AutoCloseable {
         if (store instanceof MemoryStore m) {
             group.next().scheduleAtFixedRate(m::expire, intervalSeconds, intervalSeconds, TimeUnit.SECONDS);
         }
+        long started = System.nanoTime();
+        addMetric("jtorrent_tracker_uptime_seconds", () -> (System.nanoTime() - started) / 1_000_000_000L);
     }
 
     /** A tracker with an in-memory store on {@code bind}. */
@@ -109,6 +112,10 @@ public final class TrackerServer implements AutoCloseable {
         return announces.sum();
     }
 
+    public SwarmStore store() {
+        return store;
+    }
+
     @ChannelHandler.Sharable
     private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
         @Override
@@ -127,6 +134,18 @@ public final class TrackerServer implements AutoCloseable {
             } else if (path.equals("/scrape")) {
                 scrapes.increment();
                 body = scrape(query);
+            } else if (path.equals("/metrics")) {
+                long[] t = store.totals();
+                StringBuilder m = new StringBuilder();
+                metric(m, "jtorrent_tracker_swarms", "gauge", "swarms held", t[0]);
+                metric(m, "jtorrent_tracker_peers", "gauge", "peers held", t[1]);
+                metric(m, "jtorrent_tracker_seeders", "gauge", "seeders held", t[2]);
+                metric(m, "jtorrent_tracker_http_announces_total", "counter", "HTTP announces answered", announces.sum());
+                metric(m, "jtorrent_tracker_http_scrapes_total", "counter", "HTTP scrapes answered", scrapes.sum());
+                metric(m, "jtorrent_tracker_http_failures_total", "counter", "HTTP requests refused with a failure reason", failures.sum());
+                extraMetrics.forEach((name, value) -> metric(m, name, "counter", name.replace('_', ' '), value.getAsLong()));
+                respond(ctx, req, HttpResponseStatus.OK, m.toString().getBytes(StandardCharsets.UTF_8), "text/plain; version=0.0.4");
+                return;
             } else if (path.equals("/stats")) {
                 long[] t = store.totals();
                 body = String.format("swarms %d%npeers %d%nseeders %d%nannounces %d%nscrapes %d%nfailures %d%n",
@@ -142,6 +161,17 @@ public final class TrackerServer implements AutoCloseable {
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             ctx.close();
         }
+    }
+
+    private static void metric(StringBuilder m, String name, String type, String help, long value) {
+        m.append("# HELP ").append(name).append(' ').append(help).append('\n')
+                .append("# TYPE ").append(name).append(' ').append(type).append('\n')
+                .append(name).append(' ').append(value).append('\n');
+    }
+
+    /** Adds a counter to {@code /metrics} (the UDP server's, say). */
+    public void addMetric(String name, java.util.function.LongSupplier value) {
+        extraMetrics.put(name, value);
     }
 
     private static void respond(ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status, byte[] body,
@@ -277,4 +307,5 @@ public final class TrackerServer implements AutoCloseable {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         store.close();
     }
+
 }

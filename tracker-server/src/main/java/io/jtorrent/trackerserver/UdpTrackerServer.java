@@ -1,0 +1,153 @@
+package io.jtorrent.trackerserver;
+
+import io.jtorrent.tracker.TrackerException;
+import io.jtorrent.tracker.UdpTrackerProtocol;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A UDP tracker (BEP 15) over the same {@link SwarmStore} as the HTTP one: connect, announce,
+ * scrape, errors. Connection ids are stateless ({@link ConnectionIds}). Limits: datagrams under 16
+ * bytes are dropped; a bad protocol id, an unknown action, a wrong connection id or a malformed
+ * body get an error reply; at most {@value UdpTrackerProtocol#MAX_SCRAPE_HASHES} hashes per scrape.
+ * Replies carry IPv4 peers to IPv4 clients and IPv6 peers to IPv6 clients.
+ */
+public final class UdpTrackerServer implements AutoCloseable {
+    private final SwarmStore store;
+    private final int interval;
+    private final Set<String> whitelist;
+    private final EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("jtorrent-tracker-udp", true));
+    private final Channel channel;
+    private final ConnectionIds ids = new ConnectionIds(ConnectionIds.newSecret(), System::nanoTime);
+    final LongAdder announces = new LongAdder();
+    final LongAdder errors = new LongAdder();
+
+    public UdpTrackerServer(InetSocketAddress bind, SwarmStore store, int intervalSeconds, Set<String> whitelist) throws IOException {
+        this.store = store;
+        this.interval = intervalSeconds;
+        this.whitelist = whitelist;
+        var f = new Bootstrap().group(group).channel(NioDatagramChannel.class)
+                .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
+                    @Override
+                    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket p) {
+                        ByteBuffer b = ByteBuffer.allocate(p.content().readableBytes());
+                        p.content().readBytes(b);
+                        b.flip();
+                        byte[] reply = handle(b, p.sender());
+                        if (reply != null) {
+                            ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(reply), p.sender()));
+                        }
+                    }
+
+                    @Override
+                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                        errors.increment(); // a datagram socket stays open whatever one packet did
+                    }
+                }).bind(bind).awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw new IOException("cannot listen on UDP " + bind + ": " + f.cause().getMessage(), f.cause());
+        }
+        this.channel = f.channel();
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    public long announceCount() {
+        return announces.sum();
+    }
+
+    /** The reply to one datagram, or null to drop it. */
+    byte[] handle(ByteBuffer b, InetSocketAddress from) {
+        if (b.remaining() < 16) {
+            errors.increment();
+            return null; // too short to carry even a transaction id
+        }
+        long first = b.getLong(0);
+        int action = b.getInt(8);
+        int tx = b.getInt(12);
+        try {
+            if (action == UdpTrackerProtocol.CONNECT) {
+                if (first != UdpTrackerProtocol.PROTOCOL_ID) {
+                    throw new TrackerException("bad protocol id", true);
+                }
+                return UdpTrackerProtocol.connectReply(tx, ids.issue(from));
+            }
+            if (!ids.valid(from, first)) {
+                throw new TrackerException("unknown or expired connection id", true);
+            }
+            if (action == UdpTrackerProtocol.ANNOUNCE) {
+                announces.increment();
+                return announce(UdpTrackerProtocol.parseAnnounce(b.duplicate()), from);
+            }
+            if (action == UdpTrackerProtocol.SCRAPE) {
+                int n = (b.remaining() - 16) / 20;
+                if (n < 1 || n > UdpTrackerProtocol.MAX_SCRAPE_HASHES || (b.remaining() - 16) % 20 != 0) {
+                    throw new TrackerException("scrape must carry 1 to " + UdpTrackerProtocol.MAX_SCRAPE_HASHES + " info-hashes", true);
+                }
+                List<UdpTrackerProtocol.ScrapeEntry> entries = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    byte[] hash = new byte[20];
+                    b.get(16 + 20 * i, hash);
+                    SwarmStore.Counts c = store.scrape(hash);
+                    entries.add(new UdpTrackerProtocol.ScrapeEntry(c.complete(), c.downloaded(), c.incomplete()));
+                }
+                return UdpTrackerProtocol.scrapeReply(tx, entries);
+            }
+            throw new TrackerException("unknown action " + action, true);
+        } catch (TrackerException e) {
+            errors.increment();
+            return UdpTrackerProtocol.error(tx, e.getMessage());
+        }
+    }
+
+    private byte[] announce(UdpTrackerProtocol.Announce a, InetSocketAddress from) throws TrackerException {
+        if (a.port() == 0) {
+            throw new TrackerException("invalid port 0", true);
+        }
+        if (whitelist != null && !whitelist.contains(java.util.HexFormat.of().formatHex(a.infoHash()))) {
+            throw new TrackerException("unregistered torrent", true);
+        }
+        SwarmStore.Event event = switch (a.event()) {
+            case 1 -> SwarmStore.Event.COMPLETED;
+            case 2 -> SwarmStore.Event.STARTED;
+            case 3 -> SwarmStore.Event.STOPPED;
+            default -> SwarmStore.Event.NONE;
+        };
+        int numWant = a.numWant() < 0 ? TrackerServer.DEFAULT_NUMWANT : Math.min(TrackerServer.MAX_NUMWANT, a.numWant());
+        byte[] address = from.getAddress().getAddress();
+        SwarmStore.Answer answer = store.announce(new SwarmStore.Announce(a.infoHash(),
+                new SwarmStore.Peer(a.peerId(), address, a.port(), a.left() == 0), event, numWant));
+        List<byte[]> peers = new ArrayList<>();
+        for (SwarmStore.Peer p : answer.peers()) {
+            if (p.address().length == address.length) {
+                peers.add(ByteBuffer.allocate(p.address().length + 2).put(p.address()).putShort((short) p.port()).array());
+            }
+        }
+        return UdpTrackerProtocol.announceReply(a.transactionId(), interval, answer.incomplete(), answer.complete(), peers);
+    }
+
+    @Override
+    public void close() {
+        channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+}

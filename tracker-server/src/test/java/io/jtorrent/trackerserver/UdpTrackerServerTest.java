@@ -1,0 +1,124 @@
+package io.jtorrent.trackerserver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jtorrent.metainfo.InfoHash;
+import io.jtorrent.tracker.AnnounceRequest;
+import io.jtorrent.tracker.AnnounceResponse;
+import io.jtorrent.tracker.UdpTrackerClient;
+import io.jtorrent.tracker.UdpTrackerProtocol;
+import io.netty.channel.nio.NioEventLoopGroup;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class UdpTrackerServerTest {
+    private UdpTrackerServer server;
+    private NioEventLoopGroup group;
+    private UdpTrackerClient client;
+    private final InfoHash hash = InfoHash.v1Of("udp".getBytes());
+
+    @BeforeEach
+    void start() throws Exception {
+        MemoryStore store = new MemoryStore(TimeUnit.MINUTES.toNanos(2), System::nanoTime);
+        server = new UdpTrackerServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), store, 60, null);
+        group = new NioEventLoopGroup(1);
+        client = new UdpTrackerClient(group, Duration.ofMillis(300), 2);
+    }
+
+    @AfterEach
+    void stop() {
+        client.close();
+        server.close();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+
+    private String url() {
+        return "udp://127.0.0.1:" + server.address().getPort() + "/announce";
+    }
+
+    private AnnounceResponse announce(String peerId, int port, long left) throws Exception {
+        return client.announce(url(), new AnnounceRequest(hash, peerId.getBytes(), port, 0, 0, left,
+                AnnounceRequest.Event.STARTED, 50, 7, null)).get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void peersFindEachOtherOverUdp() throws Exception {
+        assertThat(announce("-AA0001-aaaaaaaaaaaa", 2001, 0).peers()).isEmpty();
+        AnnounceResponse r = announce("-BB0001-bbbbbbbbbbbb", 2002, 5);
+        assertThat(r.peers()).containsExactly(new InetSocketAddress("127.0.0.1", 2001));
+        assertThat(r.complete()).isEqualTo(1);
+        assertThat(r.incomplete()).isEqualTo(1);
+        assertThat(r.interval()).isEqualTo(60);
+    }
+
+    /** Sends raw bytes and returns the reply, or null if none came within a second. */
+    private ByteBuffer raw(byte[] packet) throws Exception {
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            s.setSoTimeout(1000);
+            s.send(new DatagramPacket(packet, packet.length, server.address()));
+            DatagramPacket in = new DatagramPacket(new byte[2048], 2048);
+            try {
+                s.receive(in);
+            } catch (java.net.SocketTimeoutException none) {
+                return null;
+            }
+            return ByteBuffer.wrap(in.getData(), 0, in.getLength());
+        }
+    }
+
+    private static String errorText(ByteBuffer b) {
+        assertThat(b.getInt(0)).isEqualTo(UdpTrackerProtocol.ERROR);
+        return new String(b.array(), 8, b.limit() - 8, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void malformedDatagramsGetErrorsOrAreDroppedAndTheServerGoesOn() throws Exception {
+        assertThat(raw(new byte[5])).as("too short").isNull();
+        byte[] badProtocol = ByteBuffer.allocate(16).putLong(42).putInt(0).putInt(9).array();
+        assertThat(errorText(raw(badProtocol))).contains("bad protocol id");
+        byte[] wrongId = ByteBuffer.allocate(98).putLong(12345).putInt(1).putInt(9).array();
+        assertThat(errorText(raw(wrongId))).contains("connection id");
+        ByteBuffer connect = raw(UdpTrackerProtocol.connectRequest(77));
+        assertThat(connect.getInt(0)).isEqualTo(UdpTrackerProtocol.CONNECT);
+        assertThat(connect.getInt(4)).isEqualTo(77);
+        long id = connect.getLong(8);
+        // the id is tied to the address it was issued to: this new socket's port differs, so it is refused
+        assertThat(errorText(raw(ByteBuffer.allocate(98).putLong(id).putInt(1).putInt(9).array()))).contains("connection id");
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            s.setSoTimeout(1000);
+            byte[] c = UdpTrackerProtocol.connectRequest(1);
+            s.send(new DatagramPacket(c, c.length, server.address()));
+            DatagramPacket in = new DatagramPacket(new byte[64], 64);
+            s.receive(in);
+            long myId = ByteBuffer.wrap(in.getData()).getLong(8);
+            for (byte[] bad : new byte[][] {
+                    ByteBuffer.allocate(40).putLong(myId).putInt(1).putInt(2).array(),            // truncated announce
+                    ByteBuffer.allocate(16).putLong(myId).putInt(9).putInt(3).array(),            // unknown action
+                    ByteBuffer.allocate(16 + 20 * 75).putLong(myId).putInt(2).putInt(4).array(),  // oversized scrape
+                    ByteBuffer.allocate(98).putLong(myId).putInt(1).putInt(5).array()}) {         // port 0
+                s.send(new DatagramPacket(bad, bad.length, server.address()));
+                DatagramPacket reply = new DatagramPacket(new byte[256], 256);
+                s.receive(reply);
+                assertThat(ByteBuffer.wrap(reply.getData()).getInt(0)).isEqualTo(UdpTrackerProtocol.ERROR);
+            }
+        }
+        // and it still serves
+        assertThat(announce("-CC0001-cccccccccccc", 2003, 5).interval()).isEqualTo(60);
+    }
+
+    @Test
+    void aTrackerThatNeverAnswersFailsAfterTheRetransmissions() {
+        assertThatThrownBy(() -> client.announce("udp://127.0.0.1:9/announce", new AnnounceRequest(hash,
+                "-DD0001-dddddddddddd".getBytes(), 1, 0, 0, 0, AnnounceRequest.Event.NONE, 1, 1, null)).get(10, TimeUnit.SECONDS))
+                .hasMessageContaining("no reply");
+    }
+}

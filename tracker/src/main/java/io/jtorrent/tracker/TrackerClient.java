@@ -1,0 +1,29 @@
+package io.jtorrent.tracker;
+
+import io.netty.channel.EventLoopGroup;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/** Announces to a tracker of any kind the client supports, by the URL's scheme: http, https, udp. */
+public final class TrackerClient implements AutoCloseable {
+    private final HttpTrackerClient http;
+    private final UdpTrackerClient udp;
+
+    public TrackerClient(EventLoopGroup group, Duration httpTimeout, Duration udpBase, int udpRetries, String userAgent) {
+        this.http = new HttpTrackerClient(group, httpTimeout, userAgent);
+        this.udp = new UdpTrackerClient(group, udpBase, udpRetries);
+    }
+
+    public static boolean supports(String url) {
+        return url.startsWith("http://") || url.startsWith("https://") || url.startsWith("udp://");
+    }
+
+    public CompletableFuture<AnnounceResponse> announce(String url, AnnounceRequest request) {
+        return url.startsWith("udp://") ? udp.announce(url, request) : http.announce(url, request);
+    }
+
+    @Override
+    public void close() {
+        udp.close();
+    }
+}
