@@ -1,6 +1,8 @@
 package io.jtorrent.cli;
 
 import io.jtorrent.trackerserver.MemoryStore;
+import io.jtorrent.trackerserver.RedisStore;
+import io.jtorrent.trackerserver.SwarmStore;
 import io.jtorrent.trackerserver.TrackerServer;
 import io.jtorrent.trackerserver.UdpTrackerServer;
 import java.io.PrintWriter;
@@ -23,7 +25,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "tracker", mixinStandardHelpOptions = true,
         description = {"Run a BitTorrent tracker: HTTP (announce, scrape, /stats, /metrics) and UDP (BEP 15),",
-                "swarms in memory. Runs until interrupted."})
+                "swarms in memory or in Redis (several trackers sharing them). Runs until interrupted."})
 final class TrackerCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -51,8 +53,8 @@ final class TrackerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!store.equals("memory")) {
-            throw new BadInputException("--store: only 'memory' is implemented yet (Redis is an open issue)");
+        if (!store.equals("memory") && !store.startsWith("redis://")) {
+            throw new BadInputException("--store: '" + store + "' is neither 'memory' nor redis://HOST:PORT");
         }
         if (interval < 1) {
             throw new BadInputException("--interval must be at least 1 second");
@@ -77,7 +79,13 @@ final class TrackerCommand implements Callable<Integer> {
                 allowed.add(h);
             }
         }
-        MemoryStore swarms = new MemoryStore(TimeUnit.SECONDS.toNanos(2L * interval), System::nanoTime);
+        SwarmStore swarms;
+        try {
+            swarms = store.equals("memory") ? new MemoryStore(TimeUnit.SECONDS.toNanos(2L * interval), System::nanoTime)
+                    : new RedisStore(store, java.time.Duration.ofSeconds(2L * interval));
+        } catch (RuntimeException e) {
+            throw new BadInputException("--store: cannot use " + store + ": " + e.getMessage());
+        }
         InetSocketAddress http = address == null ? new InetSocketAddress(httpPort) : new InetSocketAddress(address, httpPort);
         PrintWriter out = spec.commandLine().getOut();
         try (TrackerServer server = new TrackerServer(http, swarms, interval, allowed, Math.max(1, Runtime.getRuntime().availableProcessors()))) {
