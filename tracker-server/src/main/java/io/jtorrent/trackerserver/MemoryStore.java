@@ -2,7 +2,8 @@ package io.jtorrent.trackerserver;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,22 +11,66 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 
 /**
- * Swarms in memory: one map of swarms, each a small map of peers guarded by the swarm itself.
- * Peers that stop announcing are dropped after {@code expiryNanos} (twice the announce interval),
- * lazily when their swarm is touched and by {@link #expire()}, which the server runs periodically.
+ * Swarms in memory: a map of swarms, each a list of peers with an index by peer id, guarded by
+ * the swarm itself. An announce costs O(numwant), whatever the swarm's size: peers are sampled by
+ * random index, never copied. Peers that stop announcing are dropped after {@code expiryNanos}
+ * (twice the announce interval) by {@link #expire()}, which the server runs periodically; until
+ * then sampling skips them.
  */
 public final class MemoryStore implements SwarmStore {
     private final Map<ByteBuffer, Swarm> swarms = new ConcurrentHashMap<>();
     private final long expiryNanos;
     private final LongSupplier clock;
 
-    private static final class Swarm {
-        final Map<ByteBuffer, Entry> peers = new java.util.HashMap<>();
-        int seeders;
-        int downloaded;
+    /** One peer: about 150 bytes with its index entry. */
+    private static final class Entry {
+        final byte[] peerId;
+        byte[] address;
+        int port;
+        boolean seeder;
+        long lastSeen;
+
+        Entry(byte[] peerId) {
+            this.peerId = peerId;
+        }
+
+        Peer peer() {
+            return new Peer(peerId, address, port, seeder);
+        }
     }
 
-    private record Entry(Peer peer, long lastSeen) {}
+    /** A peer id as a map key, sharing the entry's array. */
+    private record Key(byte[] id) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && Arrays.equals(k.id, id);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(id);
+        }
+    }
+
+    private static final class Swarm {
+        final ArrayList<Entry> peers = new ArrayList<>();
+        final HashMap<Key, Integer> index = new HashMap<>();
+        int seeders;
+        int downloaded;
+
+        void remove(int i) {
+            Entry gone = peers.get(i);
+            Entry last = peers.remove(peers.size() - 1);
+            if (last != gone) {
+                peers.set(i, last);
+                index.put(new Key(last.peerId), i);
+            }
+            index.remove(new Key(gone.peerId));
+            if (gone.seeder) {
+                seeders--;
+            }
+        }
+    }
 
     public MemoryStore(long expiryNanos, LongSupplier nanoClock) {
         this.expiryNanos = expiryNanos;
@@ -34,79 +79,92 @@ public final class MemoryStore implements SwarmStore {
 
     @Override
     public Answer announce(Announce a) {
-        ByteBuffer key = ByteBuffer.wrap(a.infoHash().clone());
+        ByteBuffer key = ByteBuffer.wrap(a.infoHash());
         long now = clock.getAsLong();
-        if (a.event() == Event.STOPPED) {
-            Swarm s = swarms.get(key);
-            if (s == null) {
-                return new Answer(0, 0, 0, List.of());
-            }
-            synchronized (s) {
-                Entry removed = s.peers.remove(ByteBuffer.wrap(a.peer().peerId()));
-                if (removed != null && removed.peer().seeder()) {
-                    s.seeders--;
+        Swarm s = a.event() == Event.STOPPED ? swarms.get(key) : swarms.computeIfAbsent(ByteBuffer.wrap(a.infoHash().clone()), k -> new Swarm());
+        if (s == null) {
+            return new Answer(0, 0, 0, List.of());
+        }
+        synchronized (s) {
+            Key id = new Key(a.peer().peerId());
+            Integer at = s.index.get(id);
+            if (a.event() == Event.STOPPED) {
+                if (at != null) {
+                    s.remove(at);
                 }
                 return new Answer(s.seeders, s.peers.size() - s.seeders, s.downloaded, List.of());
             }
-        }
-        Swarm s = swarms.computeIfAbsent(key, k -> new Swarm());
-        synchronized (s) {
-            expire(s, now);
-            Entry old = s.peers.put(ByteBuffer.wrap(a.peer().peerId().clone()), new Entry(a.peer(), now));
-            if (old != null && old.peer().seeder()) {
-                s.seeders--;
+            Entry e;
+            if (at == null) {
+                e = new Entry(a.peer().peerId().clone());
+                s.index.put(new Key(e.peerId), s.peers.size());
+                s.peers.add(e);
+            } else {
+                e = s.peers.get(at);
+                if (e.seeder) {
+                    s.seeders--;
+                }
             }
-            if (a.peer().seeder()) {
+            e.address = a.peer().address();
+            e.port = a.peer().port();
+            e.seeder = a.peer().seeder();
+            e.lastSeen = now;
+            if (e.seeder) {
                 s.seeders++;
             }
             if (a.event() == Event.COMPLETED) {
                 s.downloaded++;
             }
-            return new Answer(s.seeders, s.peers.size() - s.seeders, s.downloaded, sample(s, a));
+            return new Answer(s.seeders, s.peers.size() - s.seeders, s.downloaded, sample(s, e, a.numWant(), now));
         }
     }
 
-    /** Up to numWant random other peers (no seeders for a seeder). */
-    private static List<Peer> sample(Swarm s, Announce a) {
-        int want = Math.min(a.numWant(), s.peers.size() - 1);
+    /** Up to numWant random live peers other than {@code self} (no seeders for a seeder). */
+    private List<Peer> sample(Swarm s, Entry self, int numWant, long now) {
+        int size = s.peers.size();
+        int want = Math.min(numWant, size - 1);
         List<Peer> out = new ArrayList<>(Math.max(0, want));
         if (want <= 0) {
             return out;
         }
-        List<Entry> all = new ArrayList<>(s.peers.values());
         ThreadLocalRandom r = ThreadLocalRandom.current();
-        for (int i = 0; i < all.size() && out.size() < want; i++) {
-            int j = i + r.nextInt(all.size() - i); // a partial Fisher-Yates shuffle
-            Entry e = all.get(j);
-            all.set(j, all.get(i));
-            if (java.util.Arrays.equals(e.peer().peerId(), a.peer().peerId())
-                    || (a.peer().seeder() && e.peer().seeder())) {
-                continue;
+        if (size <= 2 * numWant) {
+            // small swarm: walk it all from a random start
+            int start = r.nextInt(size);
+            for (int k = 0; k < size && out.size() < want; k++) {
+                take(s.peers.get((start + k) % size), self, now, out);
             }
-            out.add(e.peer());
+            return out;
+        }
+        // large swarm: random probes, a bounded number, duplicates skipped
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        for (int tries = 0; tries < 3 * numWant && out.size() < want; tries++) {
+            int i = r.nextInt(size);
+            if (seen.add(i)) {
+                take(s.peers.get(i), self, now, out);
+            }
         }
         return out;
     }
 
-    private void expire(Swarm s, long now) {
-        for (Iterator<Entry> it = s.peers.values().iterator(); it.hasNext(); ) {
-            Entry e = it.next();
-            if (now - e.lastSeen() > expiryNanos) {
-                if (e.peer().seeder()) {
-                    s.seeders--;
-                }
-                it.remove();
-            }
+    private void take(Entry e, Entry self, long now, List<Peer> out) {
+        if (e != self && !(self.seeder && e.seeder) && now - e.lastSeen <= expiryNanos) {
+            out.add(e.peer());
         }
     }
 
     /** Drops expired peers and empty swarms everywhere. */
     public void expire() {
         long now = clock.getAsLong();
-        swarms.entrySet().removeIf(e -> {
-            synchronized (e.getValue()) {
-                expire(e.getValue(), now);
-                return e.getValue().peers.isEmpty();
+        swarms.entrySet().removeIf(entry -> {
+            Swarm s = entry.getValue();
+            synchronized (s) {
+                for (int i = s.peers.size() - 1; i >= 0; i--) {
+                    if (now - s.peers.get(i).lastSeen > expiryNanos) {
+                        s.remove(i);
+                    }
+                }
+                return s.peers.isEmpty();
             }
         });
     }

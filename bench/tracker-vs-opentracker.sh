@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Announce throughput and latency of `./jtorrent tracker` against opentracker, in the same run:
+# HTTP with wrk (bench/announce.lua: compact announces, random peer ids over a pool of info-hashes
+# that opentracker whitelists) and UDP with bench's UdpAnnounceLoad. Prints requests/s, p99 and the
+# ratios. Both trackers on 127.0.0.1, stopped by PID.
+#   bench/tracker-vs-opentracker.sh [SECONDS=10] [HASHES=1000]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+seconds="${1:-10}"
+nhashes="${2:-1000}"
+work="${BENCH_DIR:-$root/bench/work}/tracker"
+rm -rf "$work"; mkdir -p "$work"
+command -v wrk > /dev/null && command -v opentracker > /dev/null || { echo "needs wrk and opentracker (apt-get install -y wrk opentracker)" >&2; exit 2; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_port() { for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
+
+python3 -c "import os; print('\n'.join(os.urandom(20).hex() for _ in range($nhashes)))" > "$work/hashes.txt"
+cp "$work/hashes.txt" "$work/whitelist.txt"
+ot_port=$(free_port); jt_port=$(free_port)
+printf 'listen.tcp 127.0.0.1:%d\nlisten.udp 127.0.0.1:%d\naccess.whitelist whitelist.txt\ntracker.rootdir %s\n' \
+  "$ot_port" "$ot_port" "$work" > "$work/opentracker.conf"
+opentracker -f "$work/opentracker.conf" > "$work/opentracker.log" 2>&1 &
+ot_pid=$!
+"$root/jtorrent" --version > /dev/null
+"$root/jtorrent" tracker --http-port "$jt_port" --udp-port "$jt_port" --bind 127.0.0.1 > "$work/jtorrent.log" 2>&1 &
+jt_pid=$!
+trap 'kill $ot_pid $jt_pid 2>/dev/null || true' EXIT
+wait_port "$ot_port"; wait_port "$jt_port"
+
+mvn -q -B -o -pl bench dependency:build-classpath -Dmdep.outputFile=target/classpath.txt > /dev/null
+cp="$root/bench/target/classes:$(cat "$root/bench/target/classpath.txt")"
+
+http() { # PORT SECONDS -> "requests_per_s p99_ms"
+  HASHES="$work/hashes.txt" wrk -t2 -c64 -d"$2"s --latency -s "$root/bench/announce.lua" "http://127.0.0.1:$1/announce" > "$work/wrk.out"
+  local rps p99
+  rps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk.out")
+  p99=$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; print v}' "$work/wrk.out")
+  echo "$rps $p99"
+}
+udp() { java -cp "$cp" io.jtorrent.bench.UdpAnnounceLoad 127.0.0.1 "$1" "$2" 32 "$work/hashes.txt" | awk '{print $3, $7}'; }
+
+http "$jt_port" 3 > /dev/null; http "$ot_port" 3 > /dev/null   # warm-up (the JIT, caches)
+read -r jt_rps jt_p99 < <(http "$jt_port" "$seconds")
+read -r ot_rps ot_p99 < <(http "$ot_port" "$seconds")
+udp "$jt_port" 3 > /dev/null
+read -r jt_udp jt_udp99 < <(udp "$jt_port" "$seconds")
+read -r ot_udp ot_udp99 < <(udp "$ot_port" "$seconds")
+jt_rss=$(awk '/VmRSS/ {print int($2/1024)}' "/proc/$jt_pid/status")
+
+printf 'HTTP announces, wrk -t2 -c64 -d%ss, %d info-hashes, random peer ids\n' "$seconds" "$nhashes"
+printf '  %-14s %10.0f req/s   p99 %7.2f ms\n' "jtorrent" "$jt_rps" "$jt_p99"
+printf '  %-14s %10.0f req/s   p99 %7.2f ms\n' "opentracker" "$ot_rps" "$ot_p99"
+printf '  ratio jtorrent/opentracker: %.2f\n' "$(echo "$jt_rps / $ot_rps" | bc -l)"
+printf 'UDP announces, 32 clients in a closed loop, %ss\n' "$seconds"
+printf '  %-14s %10.0f ann/s   p99 %7.2f ms\n' "jtorrent" "$jt_udp" "$jt_udp99"
+printf '  %-14s %10.0f ann/s   p99 %7.2f ms\n' "opentracker" "$ot_udp" "$ot_udp99"
+printf '  ratio jtorrent/opentracker: %.2f\n' "$(echo "$jt_udp / $ot_udp" | bc -l)"
+printf 'jtorrent tracker RSS after the run: %d MiB\n' "$jt_rss"
