@@ -33,6 +33,7 @@ public final class Settings {
     final String userAgent;
     final Path resumeDirectory;
     final int banStrikes;
+    final boolean announceToAllTiers;
 
     private Settings(Builder b) {
         this.bindAddress = b.bindAddress;
@@ -58,6 +59,7 @@ public final class Settings {
         this.userAgent = b.userAgent;
         this.resumeDirectory = b.resumeDirectory;
         this.banStrikes = b.banStrikes;
+        this.announceToAllTiers = b.announceToAllTiers;
     }
 
     public static Builder builder() {
@@ -100,6 +102,7 @@ public final class Settings {
         private String userAgent = "jtorrent/0.1.0";
         private Path resumeDirectory;
         private int banStrikes = 3;
+        private boolean announceToAllTiers;
 
         private Builder() {}
 
@@ -247,6 +250,15 @@ public final class Settings {
         /** Hash failures a peer may contribute to before it is banned. Default 3. */
         public Builder banStrikes(int n) {
             this.banStrikes = positive(n, "banStrikes");
+            return this;
+        }
+
+        /**
+         * Announce to every tracker tier at once, each tier with its own fallback, as modern
+         * clients do, instead of BEP 12's one tier at a time. Default off.
+         */
+        public Builder announceToAllTiers(boolean on) {
+            this.announceToAllTiers = on;
             return this;
         }
 

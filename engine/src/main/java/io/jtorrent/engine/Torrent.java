@@ -55,7 +55,11 @@ final class Torrent {
     private final Random random = new Random();
     private final RateLimiter uploadLimiter;
     private final RateLimiter downloadLimiter;
-    private final TrackerAnnouncer announcer;
+    /** One announcer for all tiers (BEP 12), or one per tier when announcing to every tier at once. */
+    private final List<TrackerAnnouncer> announcers = new ArrayList<>();
+    private int trackerSeeders = -1;
+    private int trackerLeechers = -1;
+    private int trackerDownloaded = -1;
 
     private Storage storage;
     private TorrentState state = TorrentState.CHECKING;
@@ -123,7 +127,13 @@ final class Torrent {
         this.choker = new Choker(random);
         this.uploadLimiter = new RateLimiter(params.uploadLimit, System::nanoTime);
         this.downloadLimiter = new RateLimiter(params.downloadLimit, System::nanoTime);
-        this.announcer = new TrackerAnnouncer(this, metainfo.trackerTiers());
+        if (session.settings.announceToAllTiers) {
+            for (List<String> tier : metainfo.trackerTiers()) {
+                announcers.add(new TrackerAnnouncer(this, List.of(tier)));
+            }
+        } else {
+            announcers.add(new TrackerAnnouncer(this, metainfo.trackerTiers()));
+        }
         params.peers.forEach(a -> addCandidate(a, true));
     }
 
@@ -306,7 +316,7 @@ final class Torrent {
 
     private void resumeTransfers() {
         setState(picker.complete() ? TorrentState.SEEDING : TorrentState.DOWNLOADING);
-        announcer.start();
+        announcers.forEach(TrackerAnnouncer::start);
         if (ticker == null) {
             ticker = loop.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
         }
@@ -373,7 +383,9 @@ final class Torrent {
         }
         pieceBuffers.clear();
         clearReadCache();
-        return announceStopped ? announcer.stop() : CompletableFuture.completedFuture(null);
+        return announceStopped
+                ? CompletableFuture.allOf(announcers.stream().map(TrackerAnnouncer::stop).toArray(CompletableFuture[]::new))
+                : CompletableFuture.completedFuture(null);
     }
 
     /** A disk error: the torrent stops with the error; the session and other torrents go on. */
@@ -417,7 +429,7 @@ final class Torrent {
             rechoke(ticks % Choker.OPTIMISTIC_SECONDS == 0);
         }
         connectToPeers();
-        announcer.tick(now);
+        announcers.forEach(a -> a.tick(now));
         if (resumeDirty && ticks % Math.max(1, settings().resumeInterval.toSeconds()) == 0) {
             saveResume(() -> { });
         }
@@ -807,7 +819,7 @@ final class Torrent {
     private void finished() {
         setState(TorrentState.SEEDING);
         session.events.post(new SessionEvent.TorrentFinished(infoHash));
-        announcer.completed();
+        announcers.forEach(TrackerAnnouncer::completed);
         saveResume(() -> { });
         for (PeerConnection p : new ArrayList<>(peers)) {
             if (p.isSeed()) {
@@ -926,6 +938,15 @@ final class Torrent {
 
     // ---- tracker ----
 
+    /** The swarm as a tracker sees it (the latest answer; -1 for what it did not say). */
+    void trackerCounts(int seeders, int leechers, int downloaded) {
+        trackerSeeders = seeders;
+        trackerLeechers = leechers;
+        if (downloaded >= 0) {
+            trackerDownloaded = downloaded;
+        }
+    }
+
     long bytesLeft() {
         return picker.bytesLeft();
     }
@@ -968,7 +989,7 @@ final class Torrent {
                 wantedBytes, doneBytes, downloadMeter.rate(), uploadMeter.rate(), peers.size(), seeds,
                 picker.haveCount(), info.pieceCount(), uploadedBase + uploadMeter.total(),
                 downloadedBase + downloadMeter.total(), wasted, hashFailures, wireReceived, wireSent,
-                Optional.ofNullable(error));
+                trackerSeeders, trackerLeechers, trackerDownloaded, Optional.ofNullable(error));
     }
 
     List<PeerConnection> peers() {

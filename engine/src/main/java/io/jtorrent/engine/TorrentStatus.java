@@ -19,11 +19,15 @@ import java.util.Optional;
  * @param hashFailures pieces that failed their check
  * @param wireReceived every byte received from peers this session, payload and protocol
  * @param wireSent every byte sent to peers this session, payload and protocol
+ * @param trackerSeeders seeders the tracker last reported (announce or scrape), -1 if none did
+ * @param trackerLeechers leechers the tracker last reported, -1 if none did
+ * @param trackerDownloaded completed downloads the tracker last reported (scrape), -1 if none did
  */
 public record TorrentStatus(InfoHash infoHash, String name, TorrentState state, double progress, long wantedBytes,
                             long doneBytes, long downloadRate, long uploadRate, int peers, int seeds, int piecesHave,
                             int pieceCount, long uploaded, long downloaded, long wasted, int hashFailures,
-                            long wireReceived, long wireSent, Optional<String> error) {
+                            long wireReceived, long wireSent, int trackerSeeders, int trackerLeechers,
+                            int trackerDownloaded, Optional<String> error) {
     /** Uploaded over downloaded (or over the torrent's size for a torrent we only seeded). */
     public double ratio(long torrentSize) {
         long base = downloaded > 0 ? downloaded : torrentSize;

@@ -135,6 +135,13 @@ final class TrackerAnnouncer {
     private void onResponse(String url, List<String> tier, int index, AnnounceResponse r) {
         inFlight = false;
         failures = 0;
+        torrent.trackerCounts(r.complete(), r.incomplete(), -1);
+        // scrape for what an announce does not tell: completed downloads (BEP 48 / BEP 15)
+        torrent.session.tracker.scrape(url, torrent.infoHash).whenComplete((s, e) -> {
+            if (s != null) {
+                torrent.loop.execute(() -> torrent.trackerCounts(s.complete(), s.incomplete(), s.downloaded()));
+            }
+        });
         if (index > 0) {
             tier.remove(index);
             tier.add(0, url); // BEP 12: the tracker that answered goes first in its tier

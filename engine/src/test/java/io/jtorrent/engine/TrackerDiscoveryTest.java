@@ -68,4 +68,24 @@ class TrackerDiscoveryTest {
         assertThat(Files.mismatch(seedDir.resolve("u.bin"), tmp.resolve("leech-udp/u.bin"))).isEqualTo(-1L);
         assertThat(events).anyMatch(e -> e instanceof SessionEvent.TrackerReply r && r.url().startsWith("udp://") && r.peers() > 0);
     }
+
+    @Test
+    void announcesToEveryTierAtOnceAndShowsTheTrackersCounts() throws Exception {
+        Path seedDir = Files.createDirectories(tmp.resolve("seed-tiers"));
+        byte[] data = new byte[500_000];
+        new Random(11).nextBytes(data);
+        Files.write(seedDir.resolve("t.bin"), data);
+        java.net.InetSocketAddress any = new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0);
+        try (io.jtorrent.trackerserver.TrackerServer a = io.jtorrent.trackerserver.TrackerServer.inMemory(any, 60);
+             io.jtorrent.trackerserver.TrackerServer b = io.jtorrent.trackerserver.TrackerServer.inMemory(any, 60)) {
+            Metainfo m = TorrentBuilder.from(seedDir.resolve("t.bin")).pieceLength(16384)
+                    .tracker(a.announceUrl()).tracker(b.announceUrl()).build().metainfo();
+            try (Session seed = Session.start(Swarm.loopback().announceToAllTiers(true).build())) {
+                TorrentHandle h = seed.add(AddTorrentParams.builder(m, seedDir).seedOnly(true).build()).get(30, TimeUnit.SECONDS);
+                Swarm.await(Duration.ofSeconds(20), "announces to both tiers", () -> a.announceCount() > 0 && b.announceCount() > 0);
+                Swarm.await(Duration.ofSeconds(20), "the tracker's counts in the status",
+                        () -> Swarm.status(h).trackerSeeders() == 1 && Swarm.status(h).trackerDownloaded() == 0);
+            }
+        }
+    }
 }

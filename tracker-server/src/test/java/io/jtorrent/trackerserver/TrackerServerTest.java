@@ -60,6 +60,11 @@ class TrackerServerTest {
         AnnounceResponse again = announce("-BB0001-bbbbbbbbbbbb", 1002, 0, AnnounceRequest.Event.COMPLETED);
         assertThat(again.peers()).isEmpty(); // now a seeder: only seeders remain
         assertThat(again.complete()).isEqualTo(2);
+        // scrape, at the URL derived from the announce URL (BEP 48)
+        io.jtorrent.tracker.ScrapeResult scraped = client.scrape(server.announceUrl(), hash).get(10, TimeUnit.SECONDS);
+        assertThat(scraped).isEqualTo(new io.jtorrent.tracker.ScrapeResult(2, 0, 1));
+        assertThat(io.jtorrent.tracker.HttpAnnounce.scrapeUrl("http://t/x/announce.php?k=1")).contains("http://t/x/scrape.php?k=1");
+        assertThat(io.jtorrent.tracker.HttpAnnounce.scrapeUrl("http://t/a")).isEmpty();
     }
 
     /** A GET sent as raw bytes, so that even what java.net.URI refuses reaches the server. */

@@ -58,6 +58,7 @@ class UdpTrackerServerTest {
         assertThat(r.complete()).isEqualTo(1);
         assertThat(r.incomplete()).isEqualTo(1);
         assertThat(r.interval()).isEqualTo(60);
+        assertThat(client.scrape(url(), hash).get(10, TimeUnit.SECONDS)).isEqualTo(new io.jtorrent.tracker.ScrapeResult(1, 1, 0));
     }
 
     /** Sends raw bytes and returns the reply, or null if none came within a second. */

@@ -54,6 +54,43 @@ public final class HttpAnnounce {
         return b.toString();
     }
 
+    /**
+     * The scrape URL of an announce URL (BEP 48's convention): the last path element
+     * {@code announce...} becomes {@code scrape...}; empty if the tracker cannot scrape.
+     */
+    public static java.util.Optional<String> scrapeUrl(String announceUrl) {
+        int q = announceUrl.indexOf('?');
+        String path = q < 0 ? announceUrl : announceUrl.substring(0, q);
+        int slash = path.lastIndexOf('/');
+        if (slash < 0 || !path.startsWith("announce", slash + 1)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(path.substring(0, slash + 1) + "scrape" + path.substring(slash + 1 + "announce".length())
+                + (q < 0 ? "" : announceUrl.substring(q)));
+    }
+
+    /** Parses a scrape response: the counts of {@code infoHash}, if the tracker listed it. */
+    public static ScrapeResult parseScrape(byte[] body, byte[] infoHash) throws TrackerException {
+        BValue v;
+        try {
+            v = DECODER.decodePrefix(body, 0, body.length).value();
+        } catch (BencodeException e) {
+            throw new TrackerException("malformed scrape response: " + e.getMessage(), false);
+        }
+        if (!(v instanceof BDictionary d)) {
+            throw new TrackerException("malformed scrape response: not a dictionary", false);
+        }
+        if (d.get("failure reason").orElse(null) instanceof BBytes reason) {
+            throw new TrackerException(reason.asString(), true);
+        }
+        if (d.get("files").orElse(null) instanceof BDictionary files
+                && files.get(BBytes.of(infoHash)).orElse(null) instanceof BDictionary f) {
+            return new ScrapeResult((int) integer(f, "complete", 0), (int) integer(f, "incomplete", 0),
+                    (int) integer(f, "downloaded", 0));
+        }
+        throw new TrackerException("the scrape response does not list the torrent", false);
+    }
+
     /** Percent-encodes every byte but RFC 3986's unreserved characters. */
     public static String percentEncode(byte[] bytes) {
         StringBuilder b = new StringBuilder(bytes.length * 3);

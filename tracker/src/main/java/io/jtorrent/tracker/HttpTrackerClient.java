@@ -49,10 +49,32 @@ public final class HttpTrackerClient {
 
     /** Sends one announce; the future fails with a {@link TrackerException}. */
     public CompletableFuture<AnnounceResponse> announce(String announceUrl, AnnounceRequest request) {
-        CompletableFuture<AnnounceResponse> result = new CompletableFuture<>();
+        return get(announceUrl, HttpAnnounce.url(announceUrl, request), HttpAnnounce::parseResponse);
+    }
+
+    /** Scrapes one torrent (BEP 48) at the scrape URL derived from {@code announceUrl}. */
+    public CompletableFuture<ScrapeResult> scrape(String announceUrl, io.jtorrent.metainfo.InfoHash infoHash) {
+        var scrapeUrl = HttpAnnounce.scrapeUrl(announceUrl);
+        if (scrapeUrl.isEmpty()) {
+            return CompletableFuture.failedFuture(new TrackerException(announceUrl + " does not support scrape", false));
+        }
+        String u = scrapeUrl.get();
+        byte[] hash = infoHash.truncated20();
+        return get(announceUrl, u + (u.indexOf('?') >= 0 ? '&' : '?') + "info_hash=" + HttpAnnounce.percentEncode(hash),
+                body -> HttpAnnounce.parseScrape(body, hash));
+    }
+
+    /** A response body turned into a result. */
+    @FunctionalInterface
+    private interface Parser<T> {
+        T parse(byte[] body) throws TrackerException;
+    }
+
+    private <T> CompletableFuture<T> get(String announceUrl, String fullUrl, Parser<T> parser) {
+        CompletableFuture<T> result = new CompletableFuture<>();
         URI uri;
         try {
-            uri = new URI(HttpAnnounce.url(announceUrl, request));
+            uri = new URI(fullUrl);
         } catch (URISyntaxException e) {
             result.completeExceptionally(new TrackerException("bad tracker URL " + announceUrl + ": " + e.getMessage(), e));
             return result;
@@ -86,7 +108,7 @@ public final class HttpTrackerClient {
                         ch.pipeline().addLast(new ReadTimeoutHandler(timeout.toMillis(), TimeUnit.MILLISECONDS))
                                 .addLast(new HttpClientCodec())
                                 .addLast(new HttpObjectAggregator(MAX_RESPONSE_BYTES))
-                                .addLast(new ResponseHandler(result, announceUrl));
+                                .addLast(new ResponseHandler<>(result, announceUrl, parser));
                     }
                 });
         b.connect(uri.getHost(), port).addListener((ChannelFutureListener) f -> {
@@ -116,13 +138,15 @@ public final class HttpTrackerClient {
         return ssl;
     }
 
-    private static final class ResponseHandler extends SimpleChannelInboundHandler<FullHttpResponse> {
-        private final CompletableFuture<AnnounceResponse> result;
+    private static final class ResponseHandler<T> extends SimpleChannelInboundHandler<FullHttpResponse> {
+        private final CompletableFuture<T> result;
         private final String url;
+        private final Parser<T> parser;
 
-        ResponseHandler(CompletableFuture<AnnounceResponse> result, String url) {
+        ResponseHandler(CompletableFuture<T> result, String url, Parser<T> parser) {
             this.result = result;
             this.url = url;
+            this.parser = parser;
         }
 
         @Override
@@ -131,7 +155,7 @@ public final class HttpTrackerClient {
                 if (response.status().code() != 200) {
                     result.completeExceptionally(new TrackerException(url + ": HTTP " + response.status(), false));
                 } else {
-                    result.complete(HttpAnnounce.parseResponse(ByteBufUtil.getBytes(response.content())));
+                    result.complete(parser.parse(ByteBufUtil.getBytes(response.content())));
                 }
             } catch (TrackerException e) {
                 result.completeExceptionally(e);

@@ -22,6 +22,11 @@ public final class TrackerClient implements AutoCloseable {
         return url.startsWith("udp://") ? udp.announce(url, request) : http.announce(url, request);
     }
 
+    /** Scrapes one torrent from the tracker of {@code announceUrl} (HTTP by BEP 48's URL convention, or UDP). */
+    public CompletableFuture<ScrapeResult> scrape(String announceUrl, io.jtorrent.metainfo.InfoHash infoHash) {
+        return announceUrl.startsWith("udp://") ? udp.scrape(announceUrl, infoHash) : http.scrape(announceUrl, infoHash);
+    }
+
     @Override
     public void close() {
         udp.close();

@@ -134,6 +134,44 @@ public final class UdpTrackerClient implements AutoCloseable {
         return result;
     }
 
+    /** Scrapes one torrent over UDP (BEP 15). */
+    public CompletableFuture<ScrapeResult> scrape(String url, io.jtorrent.metainfo.InfoHash infoHash) {
+        InetSocketAddress tracker;
+        try {
+            URI u = new URI(url);
+            tracker = new InetSocketAddress(u.getHost(), u.getPort());
+            if (tracker.isUnresolved()) {
+                throw new IllegalArgumentException("unknown host");
+            }
+        } catch (Exception e) {
+            return CompletableFuture.failedFuture(new TrackerException("bad UDP tracker URL " + url + ": " + e.getMessage(), false));
+        }
+        CompletableFuture<ScrapeResult> result = new CompletableFuture<>();
+        loop.execute(() -> connectionId(tracker).thenCompose(id -> {
+            int tx = ThreadLocalRandom.current().nextInt();
+            return exchange(tracker, tx, UdpTrackerProtocol.scrapeRequest(id, tx, java.util.List.of(infoHash.truncated20())));
+        }).whenComplete((reply, error) -> {
+            try {
+                if (error != null) {
+                    Throwable cause = error.getCause() != null ? error.getCause() : error;
+                    throw cause instanceof TrackerException t ? t : new TrackerException(url + ": " + cause.getMessage(), cause);
+                }
+                if (reply.getInt(0) == UdpTrackerProtocol.ERROR) {
+                    throw new TrackerException(new String(reply.array(), 8, reply.limit() - 8, java.nio.charset.StandardCharsets.UTF_8), true);
+                }
+                var entries = UdpTrackerProtocol.parseScrapeReply(reply);
+                if (entries.isEmpty()) {
+                    throw new TrackerException(url + ": empty scrape reply", false);
+                }
+                var e = entries.get(0);
+                result.complete(new ScrapeResult(e.seeders(), e.leechers(), e.completed()));
+            } catch (TrackerException e) {
+                result.completeExceptionally(e);
+            }
+        }));
+        return result;
+    }
+
     private CompletableFuture<Long> connectionId(InetSocketAddress tracker) {
         long[] cached = connectionIds.get(tracker);
         if (cached != null && System.nanoTime() - cached[1] < CONNECTION_ID_NANOS) {
