@@ -55,6 +55,10 @@ public final class TrackerServer implements AutoCloseable {
     private final LongAdder announces = new LongAdder();
     private final LongAdder scrapes = new LongAdder();
     private final LongAdder failures = new LongAdder();
+    /** Sent as {@code tracker id}; identifies this instance to clients that echo it. */
+    private final String trackerId = Long.toHexString(new java.security.SecureRandom().nextLong());
+    private volatile double announceRate;
+    private long lastAnnounces;
     private final java.util.Map<String, java.util.function.LongSupplier> extraMetrics = new java.util.concurrent.ConcurrentSkipListMap<>();
 
     /**
@@ -87,6 +91,11 @@ public final class TrackerServer implements AutoCloseable {
         if (store instanceof MemoryStore m) {
             group.next().scheduleAtFixedRate(m::expire, intervalSeconds, intervalSeconds, TimeUnit.SECONDS);
         }
+        group.next().scheduleAtFixedRate(() -> {
+            long now = announces.sum();
+            announceRate = (now - lastAnnounces) / 10.0;
+            lastAnnounces = now;
+        }, 10, 10, TimeUnit.SECONDS);
         long started = System.nanoTime();
         addMetric("jtorrent_tracker_uptime_seconds", () -> (System.nanoTime() - started) / 1_000_000_000L);
     }
@@ -148,8 +157,9 @@ public final class TrackerServer implements AutoCloseable {
                 return;
             } else if (path.equals("/stats")) {
                 long[] t = store.totals();
-                body = String.format("swarms %d%npeers %d%nseeders %d%nannounces %d%nscrapes %d%nfailures %d%n",
-                        t[0], t[1], t[2], announces.sum(), scrapes.sum(), failures.sum()).getBytes(StandardCharsets.UTF_8);
+                body = String.format(java.util.Locale.ROOT,
+                        "swarms %d%npeers %d%nseeders %d%nannounces %d%nannounces_per_second %.1f%nscrapes %d%nfailures %d%n",
+                        t[0], t[1], t[2], announces.sum(), announceRate, scrapes.sum(), failures.sum()).getBytes(StandardCharsets.UTF_8);
             } else {
                 respond(ctx, req, HttpResponseStatus.NOT_FOUND, "not found\n".getBytes(StandardCharsets.UTF_8), type);
                 return;
@@ -242,23 +252,13 @@ public final class TrackerServer implements AutoCloseable {
     }
 
     private byte[] response(SwarmStore.Answer a, boolean compact) {
-        BDictionary.Builder d = BDictionary.builder()
-                .put("interval", interval).put("min interval", Math.max(1, interval / 2))
-                .put("complete", a.complete()).put("incomplete", a.incomplete()).put("downloaded", a.downloaded());
         if (compact) {
-            java.io.ByteArrayOutputStream v4 = new java.io.ByteArrayOutputStream();
-            java.io.ByteArrayOutputStream v6 = new java.io.ByteArrayOutputStream();
-            for (SwarmStore.Peer p : a.peers()) {
-                var out = p.address().length == 4 ? v4 : v6;
-                out.writeBytes(p.address());
-                out.write(p.port() >> 8);
-                out.write(p.port() & 0xff);
-            }
-            d.put("peers", v4.toByteArray());
-            if (v6.size() > 0) {
-                d.put("peers6", v6.toByteArray());
-            }
-        } else {
+            return compactResponse(a);
+        }
+        BDictionary.Builder d = BDictionary.builder()
+                .put("interval", interval).put("min interval", Math.max(1, interval / 2)).put("tracker id", trackerId)
+                .put("complete", a.complete()).put("incomplete", a.incomplete()).put("downloaded", a.downloaded());
+        {
             List<BValue> list = new ArrayList<>();
             for (SwarmStore.Peer p : a.peers()) {
                 String ip;
@@ -272,6 +272,35 @@ public final class TrackerServer implements AutoCloseable {
             d.put("peers", BList.of(list));
         }
         return d.build().encode();
+    }
+
+    /**
+     * The compact answer, written straight into bytes: it is most of a tracker's work, so no
+     * dictionary is built for it. Keys in sorted order, as bencode requires.
+     */
+    private byte[] compactResponse(SwarmStore.Answer a) {
+        java.io.ByteArrayOutputStream v4 = new java.io.ByteArrayOutputStream(6 * a.peers().size());
+        java.io.ByteArrayOutputStream v6 = new java.io.ByteArrayOutputStream();
+        for (SwarmStore.Peer p : a.peers()) {
+            var out = p.address().length == 4 ? v4 : v6;
+            out.writeBytes(p.address());
+            out.write(p.port() >> 8);
+            out.write(p.port() & 0xff);
+        }
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream(128 + v4.size() + v6.size());
+        ascii(b, "d8:completei" + a.complete() + "e10:downloadedi" + a.downloaded() + "e10:incompletei" + a.incomplete()
+                + "e8:intervali" + interval + "e12:min intervali" + Math.max(1, interval / 2) + "e5:peers" + v4.size() + ":");
+        b.writeBytes(v4.toByteArray());
+        if (v6.size() > 0) {
+            ascii(b, "6:peers6" + v6.size() + ":");
+            b.writeBytes(v6.toByteArray());
+        }
+        ascii(b, "10:tracker id" + trackerId.length() + ":" + trackerId + "e");
+        return b.toByteArray();
+    }
+
+    private static void ascii(java.io.ByteArrayOutputStream b, String s) {
+        b.writeBytes(s.getBytes(StandardCharsets.US_ASCII));
     }
 
     private byte[] scrape(String query) {

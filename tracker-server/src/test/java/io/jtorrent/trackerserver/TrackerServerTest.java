@@ -101,6 +101,8 @@ class TrackerServerTest {
         assertThat(d.containsKey("interval")).isTrue();
         String scrape = get("/scrape?info_hash=" + hash20);
         assertThat(scrape).contains("8:completei1e");
-        assertThat(get("/stats")).contains("swarms 1", "peers 1");
+        assertThat(get("/stats")).contains("swarms 1", "peers 1", "announces_per_second");
+        assertThat(get("/metrics")).contains("# TYPE jtorrent_tracker_peers gauge", "jtorrent_tracker_peers 1",
+                "jtorrent_tracker_http_announces_total");
     }
 }
