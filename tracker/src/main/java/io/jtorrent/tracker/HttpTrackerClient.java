@@ -111,7 +111,8 @@ public final class HttpTrackerClient {
                                 .addLast(new ResponseHandler<>(result, announceUrl, parser));
                     }
                 });
-        b.connect(uri.getHost(), port).addListener((ChannelFutureListener) f -> {
+        String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
+        b.connect(host, port).addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {
                 result.completeExceptionally(new TrackerException("cannot reach " + announceUrl + ": " + f.cause().getMessage(), f.cause()));
                 return;

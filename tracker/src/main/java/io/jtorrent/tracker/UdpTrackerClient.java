@@ -85,7 +85,7 @@ public final class UdpTrackerClient implements AutoCloseable {
             if (u.getHost() == null || u.getPort() <= 0) {
                 throw new IllegalArgumentException("no host or port");
             }
-            tracker = new InetSocketAddress(u.getHost(), u.getPort());
+            tracker = new InetSocketAddress(unbracket(u.getHost()), u.getPort());
             if (tracker.isUnresolved()) {
                 throw new IllegalArgumentException("unknown host " + u.getHost());
             }
@@ -139,7 +139,7 @@ public final class UdpTrackerClient implements AutoCloseable {
         InetSocketAddress tracker;
         try {
             URI u = new URI(url);
-            tracker = new InetSocketAddress(u.getHost(), u.getPort());
+            tracker = new InetSocketAddress(unbracket(u.getHost()), u.getPort());
             if (tracker.isUnresolved()) {
                 throw new IllegalArgumentException("unknown host");
             }
@@ -170,6 +170,10 @@ public final class UdpTrackerClient implements AutoCloseable {
             }
         }));
         return result;
+    }
+
+    private static String unbracket(String host) {
+        return host != null && host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     }
 
     private CompletableFuture<Long> connectionId(InetSocketAddress tracker) {
