@@ -25,16 +25,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A malicious seeder for the robustness scenario: it claims every piece and answers every request
+ * A malicious seeder for robustness scenarios and tests: it claims every piece and answers every request
  * with the right block with one byte flipped. Listens on 127.0.0.1.
  */
-final class CorruptingPeer implements AutoCloseable {
+public final class CorruptingPeer implements AutoCloseable {
     private final NioEventLoopGroup group = new NioEventLoopGroup(1);
     private final Channel server;
     private final Storage storage;
-    final AtomicLong bytesSent = new AtomicLong();
+    private final AtomicLong bytesSent = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
 
-    CorruptingPeer(Metainfo m, Path dataDir) throws Exception {
+    /** Serves {@code m}'s data from {@code dataDir}, corrupted. */
+    public CorruptingPeer(Metainfo m, Path dataDir) throws Exception {
         this.storage = FileStorage.allWanted(m.info(), dataDir);
         byte[] peerId = "-XX0001-corruptpeer1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         int pieces = m.info().pieceCount();
@@ -42,6 +44,7 @@ final class CorruptingPeer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        connections.incrementAndGet();
                         ch.pipeline().addLast(new PeerWireDecoder(), PeerWireEncoder.INSTANCE, new SimpleChannelInboundHandler<Object>() {
                             @Override
                             protected void channelRead0(ChannelHandlerContext ctx, Object msg) throws Exception {
@@ -65,7 +68,17 @@ final class CorruptingPeer implements AutoCloseable {
                 }).bind(InetAddress.getLoopbackAddress(), 0).sync().channel();
     }
 
-    InetSocketAddress address() {
+    /** Payload bytes sent, all corrupt. */
+    public long bytesSent() {
+        return bytesSent.get();
+    }
+
+    /** Connections accepted so far. */
+    public int connections() {
+        return connections.get();
+    }
+
+    public InetSocketAddress address() {
         return new InetSocketAddress("127.0.0.1", ((InetSocketAddress) server.localAddress()).getPort());
     }
 

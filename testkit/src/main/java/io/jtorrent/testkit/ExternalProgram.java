@@ -122,6 +122,32 @@ public final class ExternalProgram {
         }
     }
 
+    /**
+     * Waits (bounded) until {@code process} accepts TCP connections on 127.0.0.1:{@code port}; if it
+     * dies or the time runs out, kills it and throws with its log.
+     */
+    public static void awaitListening(Process process, int port, Duration timeout, Path log) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try (java.net.Socket s = new java.net.Socket()) {
+                s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 500);
+                return;
+            } catch (IOException notYet) {
+                if (System.nanoTime() > deadline || !process.isAlive()) {
+                    kill(process);
+                    throw new IOException(process.info().command().orElse("process") + " did not listen on port " + port
+                            + " within " + timeout + ": " + Files.readString(log, StandardCharsets.UTF_8));
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted", e);
+                }
+            }
+        }
+    }
+
     /** Kills a process and its descendants by PID, waiting a bounded time for them to go. */
     public static void kill(Process p) {
         p.descendants().forEach(ProcessHandle::destroyForcibly);

@@ -2,12 +2,9 @@ package io.jtorrent.testkit;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * opentracker (Debian's build) on 127.0.0.1 for a test: HTTP and UDP on one free port, a
@@ -23,7 +20,7 @@ public final class Opentracker implements AutoCloseable {
     }
 
     /** Starts it in {@code dir} (its chroot), allowing the given hex info-hashes. */
-    public static Opentracker start(Path dir, List<String> hexInfoHashes) throws IOException, InterruptedException {
+    public static Opentracker start(Path dir, List<String> hexInfoHashes) throws IOException {
         Path binary = ExternalProgram.require("opentracker", "opentracker");
         Files.createDirectories(dir);
         Files.write(dir.resolve("whitelist.txt"), hexInfoHashes);
@@ -35,20 +32,8 @@ public final class Opentracker implements AutoCloseable {
         Process p = new ProcessBuilder(binary.toString(), "-f", dir.resolve("opentracker.conf").toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("opentracker.log").toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-        Opentracker t = new Opentracker(p, port);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (true) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-                return t;
-            } catch (IOException notYet) {
-                if (System.nanoTime() > deadline || !p.isAlive()) {
-                    t.close();
-                    throw new IOException("opentracker did not start: " + Files.readString(dir.resolve("opentracker.log")));
-                }
-                Thread.sleep(100);
-            }
-        }
+        ExternalProgram.awaitListening(p, port, java.time.Duration.ofSeconds(10), dir.resolve("opentracker.log"));
+        return new Opentracker(p, port);
     }
 
     public String announceUrl() {

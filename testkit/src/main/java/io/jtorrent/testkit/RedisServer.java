@@ -2,11 +2,8 @@ package io.jtorrent.testkit;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
 /** redis-server (Debian's package) for a test: 127.0.0.1, a free port, no persistence, stopped by PID. */
 public final class RedisServer implements AutoCloseable {
@@ -18,7 +15,7 @@ public final class RedisServer implements AutoCloseable {
         this.port = port;
     }
 
-    public static RedisServer start(Path dir) throws IOException, InterruptedException {
+    public static RedisServer start(Path dir) throws IOException {
         Path binary = ExternalProgram.require("redis-server", "redis-server");
         Files.createDirectories(dir);
         int port = ReferencePeer.freePort();
@@ -26,20 +23,8 @@ public final class RedisServer implements AutoCloseable {
                 "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", dir.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-        RedisServer r = new RedisServer(p, port);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (true) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-                return r;
-            } catch (IOException notYet) {
-                if (System.nanoTime() > deadline || !p.isAlive()) {
-                    r.close();
-                    throw new IOException("redis-server did not start: " + Files.readString(dir.resolve("redis.log")));
-                }
-                Thread.sleep(50);
-            }
-        }
+        ExternalProgram.awaitListening(p, port, java.time.Duration.ofSeconds(10), dir.resolve("redis.log"));
+        return new RedisServer(p, port);
     }
 
     public String uri() {
