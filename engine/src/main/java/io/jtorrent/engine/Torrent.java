@@ -40,8 +40,6 @@ final class Torrent {
     private static final Logger LOG = LoggerFactory.getLogger(Torrent.class);
     private static final long SECOND = 1_000_000_000L;
     private static final long KEEPALIVE_NANOS = 90 * SECOND;
-    /** Failed connection attempts before an address from a tracker is given up on. */
-    private static final int MAX_CONNECT_FAILURES = 5;
 
     final Session session;
     final EventLoop loop;
@@ -65,18 +63,12 @@ final class Torrent {
     private TorrentState state = TorrentState.CHECKING;
     private String error;
     private final Set<PeerConnection> peers = new LinkedHashSet<>();
-    private final Map<InetSocketAddress, Candidate> candidates = new LinkedHashMap<>();
-    private final Set<InetSocketAddress> bannedAddresses = new HashSet<>();
-    private final Set<String> bannedPeerIds = new HashSet<>();
+    private final PeerCandidates candidates = new PeerCandidates();
     private int connecting;
     private final Map<Integer, Integer> blocksWritten = new HashMap<>();
     /** Pieces being assembled in memory, until they are complete, hashed and written in one go. */
     private final Map<Integer, ByteBuf> pieceBuffers = new HashMap<>();
-    /** Whole pieces read for peers, least recently used first. */
-    private static final long READ_CACHE_BYTES = 4L << 20;
-    private final LinkedHashMap<Integer, ByteBuf> readCache = new LinkedHashMap<>(16, 0.75f, true);
-    private long readCacheBytes;
-    private final Map<Integer, List<Runnable>> readsInFlight = new HashMap<>();
+    private final PieceReadCache readCache;
     /** Pieces written block by block (when memory was short), hashed by reading them back. */
     private final Set<Integer> directPieces = new HashSet<>();
     private final Map<Integer, FailedPiece> failedPieces = new HashMap<>();
@@ -101,15 +93,6 @@ final class Torrent {
     private ScheduledFuture<?> ticker;
     private final CompletableFuture<Torrent> checked = new CompletableFuture<>();
 
-    private static final class Candidate {
-        /** Given by the user (never given up on) rather than by a tracker. */
-        boolean manual;
-        int failures;
-        long nextAttempt;
-        boolean connected;
-        boolean self;
-    }
-
     /** The blocks and senders of a piece that failed its hash, to find the culprit when it passes. */
     private record FailedPiece(int[] crcs, Object[] senders) {}
 
@@ -125,6 +108,7 @@ final class Torrent {
         this.picker.setPriorities(piecePriorities(info, params.filePriorities));
         this.picker.setSequential(params.sequential);
         this.choker = new Choker(random);
+        this.readCache = new PieceReadCache(session.disk, loop, info::pieceSize);
         this.uploadLimiter = new RateLimiter(params.uploadLimit, System::nanoTime);
         this.downloadLimiter = new RateLimiter(params.downloadLimit, System::nanoTime);
         if (session.settings.announceToAllTiers) {
@@ -134,7 +118,7 @@ final class Torrent {
         } else {
             announcers.add(new TrackerAnnouncer(this, metainfo.trackerTiers()));
         }
-        params.peers.forEach(a -> addCandidate(a, true));
+        params.peers.forEach(a -> candidates.add(a, true));
     }
 
     /** A piece's priority is the highest of the files it holds data of. */
@@ -382,7 +366,7 @@ final class Torrent {
             picker.pieceFailed(e.getKey()); // unfinished: fetched again when transfers resume
         }
         pieceBuffers.clear();
-        clearReadCache();
+        readCache.clear();
         return announceStopped
                 ? CompletableFuture.allOf(announcers.stream().map(TrackerAnnouncer::stop).toArray(CompletableFuture[]::new))
                 : CompletableFuture.completedFuture(null);
@@ -437,52 +421,27 @@ final class Torrent {
 
     // ---- peers ----
 
-    void addCandidate(InetSocketAddress address, boolean manual) {
-        if (address.getPort() == 0 || bannedAddresses.contains(address)) {
-            return;
-        }
-        Candidate c = candidates.computeIfAbsent(address, a -> new Candidate());
-        if (manual) {
-            c.manual = true;
-            c.failures = Math.min(c.failures, 1);
-            c.nextAttempt = 0;
-        }
-    }
-
     void addCandidates(List<InetSocketAddress> addresses, boolean manual) {
-        addresses.forEach(a -> addCandidate(a, manual));
+        addresses.forEach(a -> candidates.add(a, manual));
         if (state == TorrentState.DOWNLOADING || state == TorrentState.SEEDING) {
             connectToPeers();
         }
     }
 
     private void connectToPeers() {
-        if (state != TorrentState.DOWNLOADING && state != TorrentState.SEEDING) {
+        if (state != TorrentState.DOWNLOADING && state != TorrentState.SEEDING || !session.mayConnect()) {
             return;
         }
-        long now = now();
-        for (Map.Entry<InetSocketAddress, Candidate> e : candidates.entrySet()) {
-            if (peers.size() + connecting >= settings().maxConnectionsPerTorrent || !session.mayConnect()) {
-                return;
-            }
-            Candidate c = e.getValue();
-            if (c.connected || c.self || (c.failures >= MAX_CONNECT_FAILURES && !c.manual) || now < c.nextAttempt
-                    || bannedAddresses.contains(e.getKey()) || isConnectedTo(e.getKey())) {
-                continue;
-            }
-            if (state == TorrentState.SEEDING && peers.size() >= settings().maxConnectionsPerTorrent / 2) {
-                return; // seeds wait for leechers to come to them beyond half the slots
-            }
-            c.connected = true;
+        // seeds dial only up to half their slots and wait for leechers to come to them
+        int limit = state == TorrentState.SEEDING ? settings().maxConnectionsPerTorrent / 2 : settings().maxConnectionsPerTorrent;
+        int room = limit - peers.size() - connecting;
+        for (InetSocketAddress address : candidates.due(now(), Math.max(0, room), this::isConnectedTo)) {
+            candidates.dialing(address);
             connecting++;
-            InetSocketAddress address = e.getKey();
             session.connect(this, address).whenComplete((ok, failure) -> loop.execute(() -> {
                 connecting--;
                 if (failure != null) {
-                    c.connected = false;
-                    c.failures++;
-                    // 2, 4, 8 ... 60 s: a peer that is starting up is found again soon
-                    c.nextAttempt = now() + Math.min(60 * SECOND, SECOND * (1L << Math.min(c.failures, 6)));
+                    candidates.dialFailed(address, now());
                 }
             }));
         }
@@ -506,13 +465,10 @@ final class Torrent {
             return "torrent not active (" + state + ")";
         }
         if (java.util.Arrays.equals(peerId, session.peerId)) {
-            Candidate c = candidates.get(address);
-            if (c != null) {
-                c.self = true;
-            }
+            candidates.self(address);
             return "connected to ourselves";
         }
-        if (bannedPeerIds.contains(java.util.HexFormat.of().formatHex(peerId)) || bannedAddresses.contains(address)) {
+        if (candidates.banned(address, peerId)) {
             return "banned";
         }
         for (PeerConnection p : new ArrayList<>(peers)) {
@@ -536,11 +492,7 @@ final class Torrent {
     /** A peer joined (the handshake is done both ways): greet it with our bitfield. */
     void peerJoined(PeerConnection p) {
         peers.add(p);
-        Candidate c = candidates.get(p.address);
-        if (c != null) {
-            c.connected = true;
-            c.failures = 0;
-        }
+        candidates.joined(p.address);
         if (picker.haveCount() > 0) {
             p.send(PeerMessage.Bitfield.of(picker.haveSet(), info.pieceCount()));
         }
@@ -557,11 +509,7 @@ final class Torrent {
         }
         picker.peerLeft(p);
         p.releaseAll();
-        Candidate c = candidates.get(p.address);
-        if (c != null) {
-            c.connected = false;
-            c.nextAttempt = now() + (c.manual ? 5 : 30) * SECOND;
-        }
+        candidates.left(p.address, now());
         if (optimistic == p) {
             optimistic = null;
         }
@@ -808,8 +756,7 @@ final class Torrent {
     }
 
     private void ban(PeerConnection p, String reason) {
-        if (bannedAddresses.add(p.address)) {
-            bannedPeerIds.add(java.util.HexFormat.of().formatHex(p.peerId));
+        if (candidates.ban(p.address, p.peerId)) {
             LOG.info("{}: banned {}: {}", name(), p, reason);
             session.events.post(new SessionEvent.PeerBanned(infoHash, p.address, reason));
         }
@@ -830,51 +777,8 @@ final class Torrent {
 
     // ---- uploading ----
 
-    /**
-     * Reads a requested block. Peers ask for a piece's blocks one after another, so the whole piece
-     * is read once into a small cache and the blocks are served from memory.
-     */
     void readBlock(PeerMessage.Request r, BiConsumer<ByteBuf, IOException> done) {
-        long size = info.pieceSize(r.piece());
-        if (size > READ_CACHE_BYTES / 4) {
-            session.disk.read(storage, r.piece(), r.begin(), r.length(), loop, done);
-            return;
-        }
-        ByteBuf cached = readCache.get(r.piece());
-        if (cached != null) {
-            done.accept(cached.retainedSlice(r.begin(), r.length()), null);
-            return;
-        }
-        List<Runnable> waiting = readsInFlight.get(r.piece());
-        if (waiting != null) {
-            waiting.add(() -> readBlock(r, done));
-            return;
-        }
-        List<Runnable> queue = new ArrayList<>();
-        queue.add(() -> readBlock(r, done));
-        readsInFlight.put(r.piece(), queue);
-        session.disk.read(storage, r.piece(), 0, (int) size, loop, (data, error) -> {
-            List<Runnable> callers = readsInFlight.remove(r.piece());
-            if (error != null) {
-                done.accept(null, error);
-                return;
-            }
-            readCache.put(r.piece(), data);
-            readCacheBytes += data.readableBytes();
-            while (readCacheBytes > READ_CACHE_BYTES && readCache.size() > 1) {
-                var eldest = readCache.entrySet().iterator().next();
-                readCacheBytes -= eldest.getValue().readableBytes();
-                eldest.getValue().release();
-                readCache.remove(eldest.getKey());
-            }
-            callers.forEach(Runnable::run);
-        });
-    }
-
-    private void clearReadCache() {
-        readCache.values().forEach(ByteBuf::release);
-        readCache.clear();
-        readCacheBytes = 0;
+        readCache.read(storage, r, done);
     }
 
     long uploadDelay() {

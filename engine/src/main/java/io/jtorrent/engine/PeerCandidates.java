@@ -1,0 +1,115 @@
+package io.jtorrent.engine;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * The addresses a torrent may dial and what became of them: when to try each again (2, 4, 8 ...
+ * 60 s after a failure; a tracker's address is given up after {@value #MAX_FAILURES} failures, one
+ * the user gave never), which is ourselves, which are banned (by address and by peer id). Pure
+ * bookkeeping with the time passed in; the torrent's loop owns it.
+ */
+final class PeerCandidates {
+    static final int MAX_FAILURES = 5;
+    private static final long SECOND = 1_000_000_000L;
+
+    private static final class Candidate {
+        boolean manual;
+        int failures;
+        long nextAttempt;
+        boolean connected;
+        boolean self;
+    }
+
+    private final Map<InetSocketAddress, Candidate> candidates = new LinkedHashMap<>();
+    private final Set<InetSocketAddress> bannedAddresses = new HashSet<>();
+    private final Set<String> bannedPeerIds = new HashSet<>();
+
+    /** Adds an address; one the user gave ({@code manual}) is tried at once, whatever happened before. */
+    void add(InetSocketAddress address, boolean manual) {
+        if (address.getPort() == 0 || bannedAddresses.contains(address)) {
+            return;
+        }
+        Candidate c = candidates.computeIfAbsent(address, a -> new Candidate());
+        if (manual) {
+            c.manual = true;
+            c.failures = Math.min(c.failures, 1);
+            c.nextAttempt = 0;
+        }
+    }
+
+    /** Up to {@code max} addresses to dial now, skipping those {@code skip} names (already connected). */
+    List<InetSocketAddress> due(long now, int max, Predicate<InetSocketAddress> skip) {
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (Map.Entry<InetSocketAddress, Candidate> e : candidates.entrySet()) {
+            if (out.size() >= max) {
+                break;
+            }
+            Candidate c = e.getValue();
+            if (c.connected || c.self || (c.failures >= MAX_FAILURES && !c.manual) || now < c.nextAttempt
+                    || bannedAddresses.contains(e.getKey()) || skip.test(e.getKey())) {
+                continue;
+            }
+            out.add(e.getKey());
+        }
+        return out;
+    }
+
+    void dialing(InetSocketAddress a) {
+        Candidate c = candidates.get(a);
+        if (c != null) {
+            c.connected = true;
+        }
+    }
+
+    void dialFailed(InetSocketAddress a, long now) {
+        Candidate c = candidates.get(a);
+        if (c != null) {
+            c.connected = false;
+            c.failures++;
+            c.nextAttempt = now + Math.min(60 * SECOND, SECOND * (1L << Math.min(c.failures, 6)));
+        }
+    }
+
+    void joined(InetSocketAddress a) {
+        Candidate c = candidates.get(a);
+        if (c != null) {
+            c.connected = true;
+            c.failures = 0;
+        }
+    }
+
+    /** The peer at {@code a} left: try it again in a while (sooner if the user gave it). */
+    void left(InetSocketAddress a, long now) {
+        Candidate c = candidates.get(a);
+        if (c != null) {
+            c.connected = false;
+            c.nextAttempt = now + (c.manual ? 5 : 30) * SECOND;
+        }
+    }
+
+    /** The address turned out to be ourselves: never dial it again. */
+    void self(InetSocketAddress a) {
+        Candidate c = candidates.get(a);
+        if (c != null) {
+            c.self = true;
+        }
+    }
+
+    /** Bans a peer; true if it was not banned before. */
+    boolean ban(InetSocketAddress a, byte[] peerId) {
+        bannedPeerIds.add(HexFormat.of().formatHex(peerId));
+        return bannedAddresses.add(a);
+    }
+
+    boolean banned(InetSocketAddress a, byte[] peerId) {
+        return bannedAddresses.contains(a) || bannedPeerIds.contains(HexFormat.of().formatHex(peerId));
+    }
+}

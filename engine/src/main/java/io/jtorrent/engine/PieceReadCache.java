@@ -1,0 +1,82 @@
+package io.jtorrent.engine;
+
+import io.jtorrent.storage.Storage;
+import io.jtorrent.wire.PeerMessage;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.IntToLongFunction;
+
+/**
+ * Serves blocks to peers. Peers ask for a piece's blocks one after another, so the whole piece is
+ * read once (one disk operation instead of one per 16 KiB) into a small cache, least recently used
+ * pieces dropped first, and concurrent requests for a piece being read wait for that read.
+ * Pieces larger than a quarter of the cache are read block by block. Runs on the torrent's loop.
+ */
+final class PieceReadCache {
+    static final long CAPACITY = 4L << 20;
+
+    private final DiskIo disk;
+    private final EventLoop loop;
+    private final IntToLongFunction pieceSize;
+    private final LinkedHashMap<Integer, ByteBuf> cache = new LinkedHashMap<>(16, 0.75f, true);
+    private final Map<Integer, List<Runnable>> reading = new HashMap<>();
+    private long bytes;
+
+    PieceReadCache(DiskIo disk, EventLoop loop, IntToLongFunction pieceSize) {
+        this.disk = disk;
+        this.loop = loop;
+        this.pieceSize = pieceSize;
+    }
+
+    /** Reads a requested block; {@code done} gets a buffer to release, or the error. */
+    void read(Storage storage, PeerMessage.Request r, BiConsumer<ByteBuf, IOException> done) {
+        long size = pieceSize.applyAsLong(r.piece());
+        if (size > CAPACITY / 4) {
+            disk.read(storage, r.piece(), r.begin(), r.length(), loop, done);
+            return;
+        }
+        ByteBuf cached = cache.get(r.piece());
+        if (cached != null) {
+            done.accept(cached.retainedSlice(r.begin(), r.length()), null);
+            return;
+        }
+        List<Runnable> waiting = reading.get(r.piece());
+        if (waiting != null) {
+            waiting.add(() -> read(storage, r, done));
+            return;
+        }
+        List<Runnable> queue = new ArrayList<>();
+        queue.add(() -> read(storage, r, done));
+        reading.put(r.piece(), queue);
+        disk.read(storage, r.piece(), 0, (int) size, loop, (data, error) -> {
+            List<Runnable> callers = reading.remove(r.piece());
+            if (error != null) {
+                done.accept(null, error);
+                return;
+            }
+            cache.put(r.piece(), data);
+            bytes += data.readableBytes();
+            while (bytes > CAPACITY && cache.size() > 1) {
+                var eldest = cache.entrySet().iterator().next();
+                bytes -= eldest.getValue().readableBytes();
+                eldest.getValue().release();
+                cache.remove(eldest.getKey());
+            }
+            callers.forEach(Runnable::run);
+        });
+    }
+
+    /** Releases every cached piece. */
+    void clear() {
+        cache.values().forEach(ByteBuf::release);
+        cache.clear();
+        bytes = 0;
+    }
+}

@@ -1,0 +1,58 @@
+package io.jtorrent.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetSocketAddress;
+import org.junit.jupiter.api.Test;
+
+class PeerCandidatesTest {
+    private static final long S = 1_000_000_000L;
+    private final InetSocketAddress a = new InetSocketAddress("127.0.0.1", 1);
+    private final InetSocketAddress b = new InetSocketAddress("127.0.0.1", 2);
+
+    @Test
+    void failuresBackOffAndTrackerAddressesAreGivenUp() {
+        PeerCandidates c = new PeerCandidates();
+        c.add(a, false);
+        assertThat(c.due(0, 10, x -> false)).containsExactly(a);
+        long now = 0;
+        for (int i = 1; i <= PeerCandidates.MAX_FAILURES; i++) {
+            c.dialing(a);
+            assertThat(c.due(now, 10, x -> false)).isEmpty();
+            c.dialFailed(a, now);
+            assertThat(c.due(now + (1L << i) * S - 1, 10, x -> false)).as("before the back-off ends").isEmpty();
+            now += 61 * S;
+        }
+        assertThat(c.due(now, 10, x -> false)).as("given up").isEmpty();
+        c.add(a, true); // the user insists
+        assertThat(c.due(now, 10, x -> false)).containsExactly(a);
+    }
+
+    @Test
+    void selfBannedConnectedAndLimits() {
+        PeerCandidates c = new PeerCandidates();
+        c.add(a, true);
+        c.add(b, true);
+        assertThat(c.due(0, 1, x -> false)).hasSize(1);
+        assertThat(c.due(0, 10, x -> x.equals(a))).containsExactly(b);
+        c.self(a);
+        assertThat(c.due(0, 10, x -> false)).containsExactly(b);
+        assertThat(c.ban(b, new byte[20])).isTrue();
+        assertThat(c.ban(b, new byte[20])).isFalse();
+        assertThat(c.banned(new InetSocketAddress("127.0.0.1", 9), new byte[20])).as("same peer id").isTrue();
+        assertThat(c.due(0, 10, x -> false)).isEmpty();
+        c.add(b, true);
+        assertThat(c.due(0, 10, x -> false)).as("a banned address is not taken back").isEmpty();
+    }
+
+    @Test
+    void aPeerThatLeftIsRetriedLater() {
+        PeerCandidates c = new PeerCandidates();
+        c.add(a, false);
+        c.dialing(a);
+        c.joined(a);
+        c.left(a, 0);
+        assertThat(c.due(29 * S, 10, x -> false)).isEmpty();
+        assertThat(c.due(31 * S, 10, x -> false)).containsExactly(a);
+    }
+}
