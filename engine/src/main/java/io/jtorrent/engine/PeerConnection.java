@@ -154,8 +154,10 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
             onRequest(r);
         } else if (m instanceof PeerMessage.Cancel c) {
             incoming.remove(new PeerMessage.Request(c.piece(), c.begin(), c.length()));
+        } else if (m instanceof PeerMessage.Port p && p.port() > 0) {
+            torrent.dhtNode(new InetSocketAddress(address.getAddress(), p.port()));
         }
-        // keep-alive: nothing to do; port: the DHT will take it (issue 5)
+        // keep-alive: nothing to do
     }
 
     private void onRequest(PeerMessage.Request r) throws PeerProtocolException {

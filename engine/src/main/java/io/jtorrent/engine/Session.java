@@ -63,6 +63,8 @@ public final class Session implements AutoCloseable {
     private final Map<InfoHash, Torrent> torrents = new ConcurrentHashMap<>();
     private final Channel server;
     private final int port;
+    /** The DHT node, or null when the settings run none. */
+    final io.jtorrent.dht.DhtServer dht;
     private volatile boolean closed;
 
     private Session(Settings settings) throws IOException {
@@ -99,6 +101,37 @@ public final class Session implements AutoCloseable {
         }
         this.server = f.channel();
         this.port = ((InetSocketAddress) server.localAddress()).getPort();
+        this.dht = settings.dhtPort < 0 ? null : startDht(settings);
+    }
+
+    private io.jtorrent.dht.DhtServer startDht(Settings s) throws IOException {
+        InetSocketAddress bind = s.bindAddress == null ? new InetSocketAddress(s.dhtPort)
+                : new InetSocketAddress(s.bindAddress, s.dhtPort);
+        io.jtorrent.dht.DhtServer d;
+        try {
+            d = new io.jtorrent.dht.DhtServer(bind, io.jtorrent.dht.NodeId.random(new SecureRandom()));
+        } catch (IOException e) {
+            server.close();
+            shutdownThreads();
+            throw e;
+        }
+        // resolve the bootstrap nodes off the caller's thread: a name that does not resolve is skipped
+        java.util.concurrent.CompletableFuture.runAsync(() -> {
+            List<InetSocketAddress> nodes = new ArrayList<>();
+            for (Settings.InetSocketAddressSpec b : s.dhtBootstrap) {
+                InetSocketAddress a = new InetSocketAddress(b.host(), b.port());
+                if (!a.isUnresolved()) {
+                    nodes.add(a);
+                }
+            }
+            d.bootstrap(nodes);
+        });
+        return d;
+    }
+
+    /** The DHT node's UDP port, or -1 without DHT. */
+    public int dhtPort() {
+        return dht == null ? -1 : dht.address().getPort();
     }
 
     /** Starts a session listening for peers as {@code settings} say. */
@@ -182,6 +215,9 @@ public final class Session implements AutoCloseable {
 
     Handshake handshakeFor(InfoHash hash) {
         byte[] reserved = new byte[8];
+        if (dht != null) {
+            reserved[Handshake.DHT_BYTE] |= Handshake.DHT_MASK;
+        }
         return new Handshake(reserved, hash, peerId);
     }
 
@@ -258,6 +294,9 @@ public final class Session implements AutoCloseable {
         torrents.clear();
         channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         tracker.close();
+        if (dht != null) {
+            dht.close();
+        }
         shutdownThreads();
     }
 

@@ -34,6 +34,8 @@ public final class Settings {
     final Path resumeDirectory;
     final int banStrikes;
     final boolean announceToAllTiers;
+    final int dhtPort;
+    final java.util.List<InetSocketAddressSpec> dhtBootstrap;
 
     private Settings(Builder b) {
         this.bindAddress = b.bindAddress;
@@ -60,7 +62,12 @@ public final class Settings {
         this.resumeDirectory = b.resumeDirectory;
         this.banStrikes = b.banStrikes;
         this.announceToAllTiers = b.announceToAllTiers;
+        this.dhtPort = b.dhtPort;
+        this.dhtBootstrap = java.util.List.copyOf(b.dhtBootstrap);
     }
+
+    /** A DHT bootstrap node as given: host and port, resolved only when the DHT starts. */
+    public record InetSocketAddressSpec(String host, int port) {}
 
     public static Builder builder() {
         return new Builder();
@@ -103,6 +110,8 @@ public final class Settings {
         private Path resumeDirectory;
         private int banStrikes = 3;
         private boolean announceToAllTiers;
+        private int dhtPort = -1;
+        private final java.util.List<InetSocketAddressSpec> dhtBootstrap = new java.util.ArrayList<>();
 
         private Builder() {}
 
@@ -259,6 +268,18 @@ public final class Settings {
          */
         public Builder announceToAllTiers(boolean on) {
             this.announceToAllTiers = on;
+            return this;
+        }
+
+        /** UDP port of the DHT node (BEP 5); 0 picks one; -1 (the default) runs no DHT. */
+        public Builder dhtPort(int port) {
+            this.dhtPort = port;
+            return this;
+        }
+
+        /** A node to join the DHT through (repeatable). Tests use nodes on 127.0.0.1 only. */
+        public Builder dhtBootstrap(String host, int port) {
+            this.dhtBootstrap.add(new InetSocketAddressSpec(host, port));
             return this;
         }
 

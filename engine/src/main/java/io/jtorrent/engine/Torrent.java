@@ -301,6 +301,20 @@ final class Torrent {
     private void resumeTransfers() {
         setState(picker.complete() ? TorrentState.SEEDING : TorrentState.DOWNLOADING);
         announcers.forEach(TrackerAnnouncer::start);
+        if (session.dht != null && !info.isPrivate()) {
+            List<InetSocketAddress> nodes = new ArrayList<>();
+            for (Metainfo.Node n : metainfo.nodes()) {
+                InetSocketAddress a = new InetSocketAddress(n.host(), n.port());
+                if (!a.isUnresolved()) {
+                    nodes.add(a);
+                }
+            }
+            if (!nodes.isEmpty()) {
+                session.dht.bootstrap(nodes).whenComplete((l, e) -> loop.execute(this::dhtAnnounce));
+            } else {
+                dhtAnnounce();
+            }
+        }
         if (ticker == null) {
             ticker = loop.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
         }
@@ -414,6 +428,10 @@ final class Torrent {
         }
         connectToPeers();
         announcers.forEach(a -> a.tick(now));
+        // the DHT as a peer source (BEP 5): every minute while downloading, every 15 minutes seeding
+        if (session.dht != null && !info.isPrivate() && ticks % (state == TorrentState.SEEDING ? 900 : 60) == 0) {
+            dhtAnnounce();
+        }
         if (resumeDirty && ticks % Math.max(1, settings().resumeInterval.toSeconds()) == 0) {
             saveResume(() -> { });
         }
@@ -495,6 +513,9 @@ final class Torrent {
         candidates.joined(p.address);
         if (picker.haveCount() > 0) {
             p.send(PeerMessage.Bitfield.of(picker.haveSet(), info.pieceCount()));
+        }
+        if (session.dht != null && p.supportsDht) {
+            p.send(new PeerMessage.Port(session.dhtPort()));
         }
         session.events.post(new SessionEvent.PeerConnected(infoHash, p.address, p.client, p.outgoing));
     }
@@ -838,6 +859,28 @@ final class Torrent {
             }
             then.run();
         });
+    }
+
+    // ---- DHT ----
+
+    /** Looks up peers in the DHT and announces ourselves to the nodes closest to the info-hash. */
+    private void dhtAnnounce() {
+        if (state != TorrentState.DOWNLOADING && state != TorrentState.SEEDING) {
+            return;
+        }
+        session.dht.announce(io.jtorrent.dht.NodeId.of(infoHash.truncated20()), session.listenPort())
+                .whenComplete((lookup, e) -> {
+                    if (lookup != null && !lookup.peers().isEmpty()) {
+                        loop.execute(() -> addCandidates(lookup.peers(), false));
+                    }
+                });
+    }
+
+    /** A peer told us of its DHT node (the {@code port} message). */
+    void dhtNode(InetSocketAddress node) {
+        if (session.dht != null) {
+            session.dht.addNode(node);
+        }
     }
 
     // ---- tracker ----
