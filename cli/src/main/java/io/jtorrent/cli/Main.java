@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "A complete BitTorrent client: create, inspect, verify, download and seed torrents.",
-        subcommands = {CreateCommand.class, InfoCommand.class, VerifyCommand.class, DownloadCommand.class, DemoCommand.class, TrackerCommand.class,
+        subcommands = {CreateCommand.class, InfoCommand.class, VerifyCommand.class, DownloadCommand.class, DemoCommand.class, TrackerCommand.class, DhtCommand.class,
                 SeedCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -29,11 +29,19 @@ final class SessionOptions {
             description = "Download limit, bytes per second (default: unlimited).")
     long maxDown;
 
-    @Option(names = "--no-dht", description = "Do not use the DHT (the DHT is not implemented yet: always off).")
+    @Option(names = "--no-dht", description = "Do not use the DHT (trackerless peer discovery, BEP 5).")
     boolean noDht;
 
-    @Option(names = "--dht-bootstrap", paramLabel = "HOST:PORT", description = "DHT bootstrap node (repeatable; unused until the DHT lands).")
+    @Option(names = "--dht-port", paramLabel = "N", description = "UDP port of the DHT node (default: the same number as --port).")
+    Integer dhtPort;
+
+    @Option(names = "--dht-bootstrap", paramLabel = "HOST:PORT",
+            description = "A node to join the DHT through (repeatable; replaces the public default routers).")
     List<String> dhtBootstrap = new ArrayList<>();
+
+    /** Where a node joins the DHT when no --dht-bootstrap is given. */
+    static final List<String> DEFAULT_DHT_ROUTERS = List.of("router.bittorrent.com:6881", "dht.transmissionbt.com:6881",
+            "router.utorrent.com:6881");
 
     @Option(names = "--state-dir", paramLabel = "DIR", description = "Where resume data is kept (default: SAVE_DIR/.jtorrent).")
     Path stateDir;
@@ -57,6 +65,21 @@ final class SessionOptions {
         }
         if (port < 0 || port > 65535) {
             throw new BadInputException("--port: " + port + " is not a port number");
+        }
+        if (!noDht) {
+            int udp = dhtPort != null ? dhtPort : port;
+            if (udp < 0 || udp > 65535) {
+                throw new BadInputException("--dht-port: " + udp + " is not a port number");
+            }
+            b.dhtPort(udp);
+            for (String node : dhtBootstrap.isEmpty() ? DEFAULT_DHT_ROUTERS : dhtBootstrap) {
+                int colon = node.lastIndexOf(':');
+                try {
+                    b.dhtBootstrap(node.substring(0, colon), Integer.parseInt(node.substring(colon + 1)));
+                } catch (RuntimeException e) {
+                    throw new BadInputException("--dht-bootstrap: '" + node + "' is not HOST:PORT");
+                }
+            }
         }
         return b.build();
     }

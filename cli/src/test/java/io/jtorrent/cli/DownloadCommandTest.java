@@ -39,13 +39,13 @@ class DownloadCommandTest {
             seed.add(AddTorrentParams.builder(io.jtorrent.metainfo.Metainfo.read(torrent), seedDir).seedOnly(true).build())
                     .get(30, TimeUnit.SECONDS);
             String peer = "127.0.0.1:" + seed.listenPort();
-            Cli all = Cli.run("download", torrent.toString(), "-d", tmp.resolve("all").toString(), "--port", "0",
+            Cli all = Cli.run("download", torrent.toString(), "-d", tmp.resolve("all").toString(), "--port", "0", "--no-dht",
                     "--bind", "127.0.0.1", "--peer", peer, "--json-progress");
             assertThat(all.status()).as(all.err()).isZero();
             assertThat(all.out().lines().reduce((a, b) -> b).orElseThrow()).contains("\"state\":\"seeding\"", "\"progress\":1.0");
             assertThat(Files.mismatch(seedDir.resolve("album/b.flac"), tmp.resolve("all/album/b.flac"))).isEqualTo(-1L);
 
-            Cli some = Cli.run("download", torrent.toString(), "-d", tmp.resolve("some").toString(), "--port", "0",
+            Cli some = Cli.run("download", torrent.toString(), "-d", tmp.resolve("some").toString(), "--port", "0", "--no-dht",
                     "--bind", "127.0.0.1", "--peer", peer, "--select", "2");
             assertThat(some.status()).as(some.err()).isZero();
             assertThat(Files.mismatch(seedDir.resolve("album/c.txt"), tmp.resolve("some/album/c.txt"))).isEqualTo(-1L);
@@ -57,7 +57,7 @@ class DownloadCommandTest {
     void badInputIsAOneLineErrorWithStatus2() throws Exception {
         Path torrent = torrentOf(tmp.resolve("data"));
         try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Cli r = Cli.run("download", torrent.toString(), "-d", tmp.resolve("x").toString(), "--bind", "127.0.0.1",
+            Cli r = Cli.run("download", torrent.toString(), "-d", tmp.resolve("x").toString(), "--bind", "127.0.0.1", "--no-dht",
                     "--port", Integer.toString(busy.getLocalPort()));
             assertThat(r.status()).isEqualTo(2);
             assertThat(r.err()).contains("cannot listen").doesNotContain("\tat ");
@@ -70,7 +70,7 @@ class DownloadCommandTest {
         Path file = Files.writeString(tmp.resolve("a-file"), "x");
         assertThat(Cli.run("download", torrent.toString(), "-d", file.resolve("sub").toString()).status()).isEqualTo(2);
         // seeding data that is not there is refused
-        Cli seed = Cli.run("seed", torrent.toString(), "-d", tmp.resolve("empty").toString(), "--port", "0", "--bind", "127.0.0.1");
+        Cli seed = Cli.run("seed", torrent.toString(), "-d", tmp.resolve("empty").toString(), "--port", "0", "--no-dht", "--bind", "127.0.0.1");
         assertThat(seed.status()).isEqualTo(2);
         assertThat(seed.err()).contains("incomplete");
     }

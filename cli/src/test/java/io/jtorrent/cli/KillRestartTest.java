@@ -41,7 +41,7 @@ class KillRestartTest {
     private Process startDownload(Path torrent, Path saveDir, int seedPort, String... extra) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "download", torrent.toString(), "-d", saveDir.toString(), "--port", "0", "--bind", "127.0.0.1",
+                "download", torrent.toString(), "-d", saveDir.toString(), "--port", "0", "--no-dht", "--bind", "127.0.0.1",
                 "--peer", "127.0.0.1:" + seedPort, "--json-progress"));
         cmd.addAll(List.of(extra));
         lastErr = tmp.resolve("download-" + System.nanoTime() + ".err");
