@@ -72,9 +72,16 @@ public final class ReferencePeer implements AutoCloseable {
     }
 
     private static ReferencePeer launch(String name, List<String> command, Path workDir, int peerPort) throws IOException {
+        return launch(name, command, workDir, peerPort, java.util.Map.of());
+    }
+
+    private static ReferencePeer launch(String name, List<String> command, Path workDir, int peerPort,
+                                        java.util.Map<String, String> env) throws IOException {
         Files.createDirectories(workDir);
         Path log = workDir.resolve(name + ".log");
-        Process p = new ProcessBuilder(command).directory(workDir.toFile())
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().putAll(env);
+        Process p = pb.directory(workDir.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
         return new ReferencePeer(name, p, log, peerPort);
@@ -86,6 +93,12 @@ public final class ReferencePeer implements AutoCloseable {
      */
     public static ReferencePeer libtorrent(boolean seed, Path torrent, Path saveDir, Path workDir, Duration lifetime,
                                            String... peers) throws IOException {
+        return libtorrentWithDht(seed, torrent, saveDir, workDir, lifetime, null, peers);
+    }
+
+    /** As above, with libtorrent's DHT on and joining only through {@code dhtBootstrap} (HOST:PORT), if not null. */
+    public static ReferencePeer libtorrentWithDht(boolean seed, Path torrent, Path saveDir, Path workDir, Duration lifetime,
+                                                  String dhtBootstrap, String... peers) throws IOException {
         Path python = ExternalProgram.requireLibtorrentPython();
         Path script = workDir.resolve("libtorrent_peer.py");
         Files.createDirectories(workDir);
@@ -96,7 +109,8 @@ public final class ReferencePeer implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(python.toString(), "-u", script.toString(), seed ? "seed" : "leech",
                 torrent.toString(), saveDir.toString(), Integer.toString(port), Long.toString(lifetime.toSeconds())));
         cmd.addAll(List.of(peers));
-        return launch("libtorrent", cmd, workDir, port);
+        return launch("libtorrent", cmd, workDir, port, dhtBootstrap == null ? java.util.Map.of()
+                : java.util.Map.of("LT_DHT_BOOTSTRAP", dhtBootstrap));
     }
 
     /**

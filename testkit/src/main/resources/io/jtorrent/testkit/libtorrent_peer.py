@@ -1,7 +1,9 @@
 # A libtorrent peer for interop tests, on 127.0.0.1 only, with DHT, LSD, UPnP, NAT-PMP and uTP off:
 #   libtorrent_peer.py seed|leech|leech-exit TORRENT SAVE_DIR PORT SECONDS [HOST:PORT ...]
+# With LT_DHT_BOOTSTRAP=HOST:PORT in the environment, the DHT is on and joins only through that node.
 # Connects to the given peers, prints "progress P" lines and "finished" when it has everything
 # (leech-exit then exits 0), and exits after SECONDS whatever happens (the test also kills it by PID).
+import os
 import sys
 import time
 
@@ -22,6 +24,10 @@ settings = {
     "allow_multiple_connections_per_ip": True,
     "alert_mask": lt.alert.category_t.error_notification | lt.alert.category_t.status_notification,
 }
+dht = os.environ.get("LT_DHT_BOOTSTRAP")
+if dht:
+    settings.update({"enable_dht": True, "dht_bootstrap_nodes": dht, "dht_restrict_routing_ips": False,
+                     "dht_restrict_search_ips": False, "dht_ignore_dark_internet": False})
 ses = lt.session(settings)
 params = lt.add_torrent_params()
 params.ti = lt.torrent_info(torrent)
@@ -46,6 +52,8 @@ while time.time() < deadline:
         announced = True
         if mode == "leech-exit":
             sys.exit(0)
+    if dht and int(time.time() - deadline + seconds) % 10 == 5:
+        handle.force_dht_announce()
     if time.time() - last_connect > 2 and s.num_peers < len(peers):
         for p in peers:
             host, p_port = p.rsplit(":", 1)
