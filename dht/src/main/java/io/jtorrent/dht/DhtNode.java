@@ -24,7 +24,8 @@ import java.util.function.LongSupplier;
  * for 30 minutes; runs iterative lookups with α = 3 queries in flight that end when the K closest
  * nodes have all answered; pings questionable nodes and refreshes stale buckets.
  *
- * <p>Limits: {@value #MAX_OUTSTANDING} queries in flight (more wait), {@value #MAX_TORRENTS}
+ * <p>Limits: {@value #QUERIES_PER_SECOND_PER_SOURCE} queries a second from one source address
+ * (bursts of twice that; the rest are dropped unanswered), {@value #MAX_OUTSTANDING} queries in flight (more wait), {@value #MAX_TORRENTS}
  * info-hashes and {@value #MAX_PEERS_PER_TORRENT} peers each stored, a reply must come from the
  * address the query went to (spoofed replies are dropped).
  */
@@ -67,6 +68,9 @@ public final class DhtNode {
     private int nextTid;
     private long queriesIn;
     private long queriesOut;
+    private long queriesDropped;
+    /** Per source address: {tokens, last refill ns}; bounded, oldest forgotten first. */
+    private final LinkedHashMap<InetSocketAddress, long[]> budgets = new LinkedHashMap<>(16, 0.75f, true);
 
     private final class Pending {
         final InetSocketAddress to;
@@ -156,9 +160,43 @@ public final class DhtNode {
         return s.contains("1:y1:q");
     }
 
+    /** Queries per second one source address may send (a burst of twice that). */
+    public static final int QUERIES_PER_SECOND_PER_SOURCE = 100;
+    private static final int MAX_SOURCES = 10_000;
+
+    /** Token bucket per source address: a flood from one address costs it its answers, not us our memory. */
+    private boolean withinBudget(InetSocketAddress from, long now) {
+        long[] b = budgets.get(from);
+        if (b == null) {
+            if (budgets.size() >= MAX_SOURCES) {
+                budgets.remove(budgets.keySet().iterator().next());
+            }
+            b = new long[] {2L * QUERIES_PER_SECOND_PER_SOURCE, now};
+            budgets.put(from, b);
+        }
+        long refill = (now - b[1]) * QUERIES_PER_SECOND_PER_SOURCE / SECOND;
+        if (refill > 0) {
+            b[0] = Math.min(2L * QUERIES_PER_SECOND_PER_SOURCE, b[0] + refill);
+            b[1] = now;
+        }
+        if (b[0] <= 0) {
+            return false;
+        }
+        b[0]--;
+        return true;
+    }
+
+    public long queriesDropped() {
+        return queriesDropped;
+    }
+
     private void answer(KrpcMessage.Query q, InetSocketAddress from) {
-        queriesIn++;
         long now = clock.getAsLong();
+        if (!withinBudget(from, now)) {
+            queriesDropped++;
+            return;
+        }
+        queriesIn++;
         if (!q.readOnly()) {
             NodeInfo toPing = table.heardFrom(new NodeInfo(q.sender(), from), now);
             if (toPing != null) {

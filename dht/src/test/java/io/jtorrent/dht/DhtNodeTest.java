@@ -1,0 +1,75 @@
+package io.jtorrent.dht;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** One node driven by hand: spoofed replies, floods, bad tokens, malformed queries. */
+class DhtNodeTest {
+    private final Random r = new Random(9);
+    private final List<byte[]> sent = new ArrayList<>();
+    private final List<InetSocketAddress> to = new ArrayList<>();
+    private long now;
+    private final DhtNode node = new DhtNode(NodeId.random(r), (d, a) -> {
+        sent.add(d);
+        to.add(a);
+    }, () -> now, new Random(1));
+    private final InetSocketAddress peer = new InetSocketAddress("127.0.0.1", 5000);
+    private final InetSocketAddress other = new InetSocketAddress("127.0.0.1", 5001);
+
+    private KrpcMessage lastSent() throws KrpcException {
+        return KrpcCodec.decode(sent.get(sent.size() - 1));
+    }
+
+    @Test
+    void aReplyFromAnotherAddressThanTheQueriedOneIsIgnored() throws Exception {
+        NodeId peerId = NodeId.random(r);
+        List<DhtNode.Lookup> done = new ArrayList<>();
+        node.bootstrap(List.of(peer), done::add);
+        KrpcMessage.Query q = (KrpcMessage.Query) lastSent();
+        // the right transaction id, from the wrong address: dropped
+        node.receive(KrpcCodec.encode(new KrpcMessage.Response(q.transactionId(), NodeId.random(r), List.of(), List.of(), null, null)), other);
+        assertThat(node.table().size()).isZero();
+        // from the queried address: taken
+        node.receive(KrpcCodec.encode(new KrpcMessage.Response(q.transactionId(), peerId, List.of(), List.of(), null, null)), peer);
+        assertThat(node.table().size()).isEqualTo(1);
+        // a replay of the same reply matches nothing any more
+        node.receive(KrpcCodec.encode(new KrpcMessage.Response(q.transactionId(), NodeId.random(r), List.of(), List.of(), null, null)), peer);
+        assertThat(node.table().size()).isEqualTo(1);
+    }
+
+    @Test
+    void announcesNeedTheTokenGivenToThatAddress() throws Exception {
+        NodeId hash = NodeId.random(r);
+        node.receive(KrpcCodec.encode(KrpcMessage.Query.getPeers(new byte[] {1}, NodeId.random(r), hash)), peer);
+        byte[] token = ((KrpcMessage.Response) lastSent()).token();
+        // tokens bind the querier's IP (BEP 5); a forged one is refused
+        node.receive(KrpcCodec.encode(KrpcMessage.Query.announcePeer(new byte[] {3}, NodeId.random(r), hash, 7000, new byte[] {9}, false)), peer);
+        assertThat(((KrpcMessage.Error) lastSent()).code()).isEqualTo(203);
+        node.receive(KrpcCodec.encode(KrpcMessage.Query.announcePeer(new byte[] {4}, NodeId.random(r), hash, 7000, token, false)), peer);
+        assertThat(lastSent()).isInstanceOf(KrpcMessage.Response.class);
+        node.receive(KrpcCodec.encode(KrpcMessage.Query.getPeers(new byte[] {5}, NodeId.random(r), hash)), other);
+        assertThat(((KrpcMessage.Response) lastSent()).values()).containsExactly(new InetSocketAddress("127.0.0.1", 7000));
+    }
+
+    @Test
+    void malformedQueriesGetErrorsAndFloodsAreCutOff() throws Exception {
+        node.receive("d1:ad2:id20:abcdefghij0123456789e1:q4:vote1:t2:zz1:y1:qe".getBytes(), peer);
+        assertThat(((KrpcMessage.Error) lastSent()).code()).isEqualTo(204);
+        int before = sent.size();
+        node.receive("not bencode at all".getBytes(), peer);
+        assertThat(sent).hasSize(before); // nothing to answer to
+        for (int i = 0; i < 1000; i++) {
+            node.receive(KrpcCodec.encode(KrpcMessage.Query.ping(new byte[] {(byte) i, 1}, NodeId.random(r))), other);
+        }
+        assertThat(node.queriesDropped()).isGreaterThan(700);
+        now += 10 * DhtNode.SECOND; // the budget refills
+        int count = sent.size();
+        node.receive(KrpcCodec.encode(KrpcMessage.Query.ping(new byte[] {7, 7}, NodeId.random(r))), other);
+        assertThat(sent).hasSize(count + 1);
+    }
+}
