@@ -109,7 +109,7 @@ public final class Session implements AutoCloseable {
                 : new InetSocketAddress(s.bindAddress, s.dhtPort);
         io.jtorrent.dht.DhtServer d;
         try {
-            d = new io.jtorrent.dht.DhtServer(bind, io.jtorrent.dht.NodeId.random(new SecureRandom()));
+            d = new io.jtorrent.dht.DhtServer(bind, dhtNodeId(s));
         } catch (IOException e) {
             server.close();
             shutdownThreads();
@@ -127,6 +127,37 @@ public final class Session implements AutoCloseable {
             d.bootstrap(nodes);
         });
         return d;
+    }
+
+    /**
+     * The DHT node id: kept in the resume directory across restarts (other nodes' routing tables
+     * know us by it), a new random one the first time or without a resume directory.
+     */
+    private static io.jtorrent.dht.NodeId dhtNodeId(Settings s) {
+        io.jtorrent.dht.NodeId fresh = io.jtorrent.dht.NodeId.random(new SecureRandom());
+        if (s.resumeDirectory == null) {
+            return fresh;
+        }
+        Path file = s.resumeDirectory.resolve("dht-node-id");
+        try {
+            byte[] saved = java.nio.file.Files.readAllBytes(file);
+            if (saved.length == 20) {
+                return io.jtorrent.dht.NodeId.of(saved);
+            }
+        } catch (IOException missing) {
+            // first start: make one
+        }
+        try {
+            io.jtorrent.storage.ResumeData.writeAtomically(file, fresh.bytes());
+        } catch (IOException e) {
+            // not fatal: the node just gets a new id next time
+        }
+        return fresh;
+    }
+
+    /** The DHT node's id, or null without DHT. */
+    public io.jtorrent.dht.NodeId dhtNodeId() {
+        return dht == null ? null : dht.id();
     }
 
     /** The DHT node's UDP port, or -1 without DHT. */

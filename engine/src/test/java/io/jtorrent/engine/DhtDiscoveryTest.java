@@ -41,4 +41,16 @@ class DhtDiscoveryTest {
         }
         Swarm.assertSameTree(seedDir.resolve("trackerless"), tmp.resolve("leech/trackerless"));
     }
+
+    @Test
+    void theNodeIdSurvivesARestart() throws Exception {
+        Path state = tmp.resolve("state");
+        io.jtorrent.dht.NodeId first;
+        try (Session s = Session.start(Swarm.loopback().dhtPort(0).resumeDirectory(state).build())) {
+            first = s.dhtNodeId();
+        }
+        try (Session s = Session.start(Swarm.loopback().dhtPort(0).resumeDirectory(state).build())) {
+            assertThat(s.dhtNodeId()).isEqualTo(first);
+        }
+    }
 }
