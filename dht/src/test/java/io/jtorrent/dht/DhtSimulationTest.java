@@ -22,7 +22,7 @@ class DhtSimulationTest {
 
     @Test
     void fiveHundredNodes() {
-        SimNetwork net = new SimNetwork(7);
+        SimulatedNetwork net = new SimulatedNetwork(7);
         List<DhtNode> nodes = new ArrayList<>();
         for (int i = 0; i < N; i++) {
             nodes.add(net.add(20000 + i));
@@ -93,6 +93,6 @@ class DhtSimulationTest {
                 assertThat(dead).as("a dead node still in a table").doesNotContain(e.node().address());
             }
         }
-        System.out.printf("DHT simulation: %d nodes, median rounds %.0f, %d datagrams%n", N, median, net.datagrams);
+        System.out.printf("DHT simulation: %d nodes, median rounds %.0f, %d datagrams%n", N, median, net.datagrams());
     }
 }

@@ -217,14 +217,19 @@ final class PiecePicker {
         }
         // 1. finish what is started -- unless the piece is commoner than what this peer alone can
         //    give us: a peer's bandwidth (a seed's above all) goes to the rarest pieces first
-        int rarest = sequential ? Integer.MAX_VALUE : rarestNewAvailability(peerHas);
+        // computed only when a partial piece could be deferred: it costs a pass over the pieces
+        int rarest = -1;
+        boolean mayDefer = !sequential && have.cardinality() >= RANDOM_FIRST_PIECES;
         List<Partial> deferred = new ArrayList<>();
         for (Partial p : partials.values()) {
             if (out.size() >= max) {
                 return out;
             }
             if (p.hasUnrequested() && peerHas.get(p.piece) && priority[p.piece] > 0) {
-                if (availability[p.piece] > rarest && have.cardinality() >= RANDOM_FIRST_PIECES) {
+                if (mayDefer && availability[p.piece] > 1 && rarest < 0) {
+                    rarest = rarestNewAvailability(peerHas);
+                }
+                if (mayDefer && availability[p.piece] > rarest && rarest >= 0) {
                     deferred.add(p);
                 } else {
                     takeUnrequested(p, max, peer, out);

@@ -8,11 +8,11 @@ import java.util.PriorityQueue;
 import java.util.Random;
 
 /**
- * An in-memory network for DHT simulations: nodes exchange datagrams through a queue ordered by a
+ * An in-memory network for DHT simulations (tests and the DHT benchmark): nodes exchange datagrams through a queue ordered by a
  * virtual clock, with a random delay each. Nothing touches a real socket; addresses are labels
  * (127.0.0.1 and a port per node). Deterministic for a given seed.
  */
-final class SimNetwork {
+public final class SimulatedNetwork {
     private record Delivery(long at, long seq, byte[] datagram, InetSocketAddress from, InetSocketAddress to) {}
 
     private final PriorityQueue<Delivery> queue = new PriorityQueue<>((a, b) ->
@@ -21,28 +21,35 @@ final class SimNetwork {
     private final Random random;
     private long now;
     private long seq;
-    long datagrams;
+    private long datagrams;
 
-    SimNetwork(long seed) {
+    /** Datagrams sent so far. */
+    public long datagrams() {
+        return datagrams;
+    }
+
+    public SimulatedNetwork(long seed) {
         this.random = new Random(seed);
     }
 
-    long now() {
+    public long now() {
         return now;
     }
 
-    DhtNode add(int port) {
+    /** A new node at 127.0.0.1:{@code port} (a label: no socket is opened). */
+    public DhtNode add(int port) {
         InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
         DhtNode node = new DhtNode(NodeId.random(random), (d, to) -> send(d, address, to), this::now, new Random(random.nextLong()));
         nodes.put(address, node);
         return node;
     }
 
-    void kill(InetSocketAddress address) {
+    /** The node at {@code address} stops: datagrams to it are lost. */
+    public void kill(InetSocketAddress address) {
         nodes.remove(address);
     }
 
-    InetSocketAddress addressOf(DhtNode n) {
+    public InetSocketAddress addressOf(DhtNode n) {
         for (var e : nodes.entrySet()) {
             if (e.getValue() == n) {
                 return e.getKey();
@@ -58,7 +65,7 @@ final class SimNetwork {
     }
 
     /** Runs the network for {@code nanos} of virtual time, ticking every node once a virtual second. */
-    void run(long nanos) {
+    public void run(long nanos) {
         long end = now + nanos;
         long nextTick = (now / DhtNode.SECOND + 1) * DhtNode.SECOND;
         while (true) {
@@ -85,7 +92,7 @@ final class SimNetwork {
     }
 
     /** Runs until {@code condition} holds, at most {@code nanos}. */
-    boolean runUntil(long nanos, java.util.function.BooleanSupplier condition) {
+    public boolean runUntil(long nanos, java.util.function.BooleanSupplier condition) {
         long end = now + nanos;
         while (now < end) {
             run(Math.min(DhtNode.SECOND / 10, end - now));
@@ -96,7 +103,7 @@ final class SimNetwork {
         return condition.getAsBoolean();
     }
 
-    java.util.Collection<DhtNode> nodes() {
+    public java.util.Collection<DhtNode> nodes() {
         return nodes.values();
     }
 }
