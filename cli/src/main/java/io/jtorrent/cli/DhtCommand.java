@@ -39,6 +39,27 @@ final class DhtCommand implements Callable<Integer> {
             description = "A node to join through (repeatable; default: the public routers).")
     List<String> bootstrap = new ArrayList<>();
 
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "Keep the node id here across restarts (default: a new id each run).")
+    java.nio.file.Path stateDir;
+
+    @Option(names = "--verify-node-ids", description = "BEP 42: keep nodes whose ids do not match their addresses out of the table.")
+    boolean verifyNodeIds;
+
+    /** The kept id, or a new one (kept, when there is a state directory). */
+    private NodeId nodeId() throws java.io.IOException {
+        NodeId fresh = NodeId.random(new SecureRandom());
+        if (stateDir == null) {
+            return fresh;
+        }
+        java.nio.file.Path file = stateDir.resolve("dht-node-id");
+        if (java.nio.file.Files.isRegularFile(file) && java.nio.file.Files.size(file) == 20) {
+            return NodeId.of(java.nio.file.Files.readAllBytes(file));
+        }
+        java.nio.file.Files.createDirectories(stateDir);
+        io.jtorrent.storage.ResumeData.writeAtomically(file, fresh.bytes());
+        return fresh;
+    }
+
     @Override
     public Integer call() throws Exception {
         InetAddress address;
@@ -64,9 +85,12 @@ final class DhtCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         DhtServer dht;
         try {
-            dht = new DhtServer(listen, NodeId.random(new SecureRandom()));
+            dht = new DhtServer(listen, nodeId());
         } catch (java.io.IOException e) {
             throw new BadInputException(e.getMessage());
+        }
+        if (verifyNodeIds) {
+            dht.verifyNodeIds(true);
         }
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -69,6 +69,7 @@ public final class DhtNode {
     private long queriesIn;
     private long queriesOut;
     private long queriesDropped;
+    private boolean verifyNodeIds;
     /** Per source address: {tokens, last refill ns}; bounded, oldest forgotten first. */
     private final LinkedHashMap<InetSocketAddress, long[]> budgets = new LinkedHashMap<>(16, 0.75f, true);
 
@@ -101,6 +102,24 @@ public final class DhtNode {
 
     public NodeId id() {
         return id;
+    }
+
+    /**
+     * BEP 42: keep out of the routing table nodes whose ids do not match their IP addresses
+     * (local addresses exempt). They are still answered. Default off, as in libtorrent.
+     */
+    public void verifyNodeIds(boolean on) {
+        this.verifyNodeIds = on;
+    }
+
+    private void heard(NodeInfo node, long now) {
+        if (verifyNodeIds && !NodeId.bep42Valid(node.id(), node.address().getAddress())) {
+            return;
+        }
+        NodeInfo toPing = table.heardFrom(node, now);
+        if (toPing != null) {
+            ping(toPing);
+        }
     }
 
     public RoutingTable table() {
@@ -146,10 +165,7 @@ public final class DhtNode {
                 if (p.expected != null && !p.expected.equals(r.sender())) {
                     table.failed(new NodeInfo(p.expected, from)); // another node answers at that address now
                 }
-                NodeInfo toPing = table.heardFrom(new NodeInfo(r.sender(), from), clock.getAsLong());
-                if (toPing != null) {
-                    ping(toPing);
-                }
+                heard(new NodeInfo(r.sender(), from), clock.getAsLong());
             }
             p.reply.accept(m);
         }
@@ -198,10 +214,7 @@ public final class DhtNode {
         }
         queriesIn++;
         if (!q.readOnly()) {
-            NodeInfo toPing = table.heardFrom(new NodeInfo(q.sender(), from), now);
-            if (toPing != null) {
-                ping(toPing);
-            }
+            heard(new NodeInfo(q.sender(), from), now);
         }
         KrpcMessage reply = switch (q.method()) {
             case PING -> new KrpcMessage.Response(q.transactionId(), id, List.of(), List.of(), null, from);

@@ -69,6 +69,11 @@ public final class DhtServer implements AutoCloseable {
         return node.id();
     }
 
+    /** BEP 42 verification of other nodes' ids (see {@link DhtNode#verifyNodeIds}). */
+    public void verifyNodeIds(boolean on) {
+        loop.execute(() -> node.verifyNodeIds(on));
+    }
+
     public CompletableFuture<DhtNode.Lookup> bootstrap(List<InetSocketAddress> nodes) {
         return onLoop(done -> node.bootstrap(nodes, done::complete));
     }

@@ -32,6 +32,54 @@ public final class NodeId implements Comparable<NodeId> {
         return bytes.clone();
     }
 
+    /**
+     * A node id tied to our IP address (BEP 42): the first 21 bits from a CRC-32C of the masked
+     * address and 3 random bits, which the last byte carries; the rest random.
+     */
+    public static NodeId bep42(java.net.InetAddress ip, Random r) {
+        int rand = r.nextInt(256);
+        int crc = bep42Crc(ip.getAddress(), rand & 7);
+        byte[] b = new byte[BYTES];
+        r.nextBytes(b);
+        b[0] = (byte) (crc >>> 24);
+        b[1] = (byte) (crc >>> 16);
+        b[2] = (byte) (((crc >>> 8) & 0xf8) | (b[2] & 0x07));
+        b[19] = (byte) rand;
+        return new NodeId(b);
+    }
+
+    /**
+     * Whether {@code id} is a valid BEP 42 id for a node at {@code ip}. Local, private and
+     * loopback addresses are exempt (BEP 42), as are those it cannot judge.
+     */
+    public static boolean bep42Valid(NodeId id, java.net.InetAddress ip) {
+        if (ip.isLoopbackAddress() || ip.isSiteLocalAddress() || ip.isLinkLocalAddress() || ip.isAnyLocalAddress()) {
+            return true;
+        }
+        int crc = bep42Crc(ip.getAddress(), id.bytes[19] & 7);
+        return id.bytes[0] == (byte) (crc >>> 24) && id.bytes[1] == (byte) (crc >>> 16)
+                && (id.bytes[2] & 0xf8) == ((crc >>> 8) & 0xf8);
+    }
+
+    private static int bep42Crc(byte[] ip, int r) {
+        byte[] masked;
+        if (ip.length == 4) {
+            int v = ((ip[0] & 0xff) << 24 | (ip[1] & 0xff) << 16 | (ip[2] & 0xff) << 8 | (ip[3] & 0xff)) & 0x030f3fff;
+            v |= r << 29;
+            masked = new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v};
+        } else {
+            byte[] mask = {0x01, 0x03, 0x07, 0x0f, 0x1f, 0x3f, 0x7f, (byte) 0xff};
+            masked = new byte[8];
+            for (int i = 0; i < 8; i++) {
+                masked[i] = (byte) (ip[i] & mask[i]);
+            }
+            masked[0] |= (byte) (r << 5);
+        }
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(masked);
+        return (int) crc.getValue();
+    }
+
     /** Bits this id shares with {@code other} from the most significant one: 160 for itself. */
     public int commonPrefixLength(NodeId other) {
         for (int i = 0; i < BYTES; i++) {

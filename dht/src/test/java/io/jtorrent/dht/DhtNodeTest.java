@@ -72,4 +72,18 @@ class DhtNodeTest {
         node.receive(KrpcCodec.encode(KrpcMessage.Query.ping(new byte[] {7, 7}, NodeId.random(r))), other);
         assertThat(sent).hasSize(count + 1);
     }
+
+    @Test
+    void withVerificationNodesWhoseIdsDoNotMatchTheirAddressesStayOutOfTheTable() throws Exception {
+        node.verifyNodeIds(true);
+        InetSocketAddress publicPeer = new InetSocketAddress(java.net.InetAddress.getByName("124.31.75.21"), 6881);
+        node.receive(KrpcCodec.encode(KrpcMessage.Query.ping(new byte[] {1}, NodeId.random(r))), publicPeer);
+        assertThat(node.table().size()).isZero();
+        assertThat(lastSent()).isInstanceOf(KrpcMessage.Response.class); // still answered
+        node.receive(KrpcCodec.encode(KrpcMessage.Query.ping(new byte[] {2},
+                NodeId.bep42(publicPeer.getAddress(), r))), publicPeer);
+        assertThat(node.table().size()).isEqualTo(1);
+        node.receive(KrpcCodec.encode(KrpcMessage.Query.ping(new byte[] {3}, NodeId.random(r))), peer); // loopback exempt
+        assertThat(node.table().size()).isEqualTo(2);
+    }
 }

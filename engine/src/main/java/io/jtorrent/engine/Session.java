@@ -134,14 +134,19 @@ public final class Session implements AutoCloseable {
      * know us by it), a new random one the first time or without a resume directory.
      */
     private static io.jtorrent.dht.NodeId dhtNodeId(Settings s) {
-        io.jtorrent.dht.NodeId fresh = io.jtorrent.dht.NodeId.random(new SecureRandom());
+        // bound to a public address: an id BEP 42 nodes will accept for it
+        java.net.InetAddress a = s.bindAddress;
+        boolean publicAddress = a != null && !a.isAnyLocalAddress() && !a.isLoopbackAddress() && !a.isSiteLocalAddress()
+                && !a.isLinkLocalAddress();
+        io.jtorrent.dht.NodeId fresh = publicAddress ? io.jtorrent.dht.NodeId.bep42(a, new SecureRandom())
+                : io.jtorrent.dht.NodeId.random(new SecureRandom());
         if (s.resumeDirectory == null) {
             return fresh;
         }
         Path file = s.resumeDirectory.resolve("dht-node-id");
         try {
             byte[] saved = java.nio.file.Files.readAllBytes(file);
-            if (saved.length == 20) {
+            if (saved.length == 20 && (!publicAddress || io.jtorrent.dht.NodeId.bep42Valid(io.jtorrent.dht.NodeId.of(saved), a))) {
                 return io.jtorrent.dht.NodeId.of(saved);
             }
         } catch (IOException missing) {
