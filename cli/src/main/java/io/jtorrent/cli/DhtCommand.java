@@ -85,7 +85,17 @@ final class DhtCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         DhtServer dht;
         try {
-            dht = new DhtServer(listen, nodeId());
+            // every address: an IPv6 node too (BEP 32), on a port of its own
+            InetSocketAddress v6 = address == null ? new InetSocketAddress(InetAddress.getByName("::"), 0) : null;
+            NodeId id = nodeId();
+            try {
+                dht = new DhtServer(listen, v6, id);
+            } catch (java.io.IOException noIpv6) {
+                if (v6 == null) {
+                    throw noIpv6;
+                }
+                dht = new DhtServer(listen, null, id);
+            }
         } catch (java.io.IOException e) {
             throw new BadInputException(e.getMessage());
         }
@@ -93,12 +103,13 @@ final class DhtCommand implements Callable<Integer> {
             dht.verifyNodeIds(true);
         }
         CountDownLatch stop = new CountDownLatch(1);
+        DhtServer running = dht;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stop.countDown();
-            dht.close();
+            running.close();
         }, "jtorrent-dht-shutdown"));
-        out.printf("dht: node %s on udp %s:%d, joining through %d node(s)%n", dht.id(), bind == null ? "0.0.0.0" : bind,
-                dht.address().getPort(), nodes.size());
+        out.printf("dht: node %s on udp %s:%d%s, joining through %d node(s)%n", dht.id(), bind == null ? "0.0.0.0" : bind,
+                dht.address().getPort(), dht.addressV6() == null ? "" : " and [::]:" + dht.addressV6().getPort(), nodes.size());
         out.flush();
         dht.bootstrap(nodes);
         long lastIn = 0;

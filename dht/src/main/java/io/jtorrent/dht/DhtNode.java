@@ -70,6 +70,10 @@ public final class DhtNode {
     private long queriesOut;
     private long queriesDropped;
     private boolean verifyNodeIds;
+    /** The node of the other address family (BEP 32), on the same thread, for {@code want}; or null. */
+    private DhtNode sibling;
+    /** The address family of our socket: nodes of the other family are never queried from this node. */
+    private boolean ipv6;
     /** Per source address: {tokens, last refill ns}; bounded, oldest forgotten first. */
     private final LinkedHashMap<InetSocketAddress, long[]> budgets = new LinkedHashMap<>(16, 0.75f, true);
 
@@ -102,6 +106,39 @@ public final class DhtNode {
 
     public NodeId id() {
         return id;
+    }
+
+    /**
+     * Links the IPv4 and IPv6 nodes of one client (BEP 32): each answers {@code want} for the other
+     * family from the other's table. Both must run on the same thread.
+     */
+    /** Declares this node's socket IPv6 (default IPv4). */
+    public void ipv6(boolean on) {
+        this.ipv6 = on;
+    }
+
+    private boolean sameFamily(InetSocketAddress a) {
+        return (a.getAddress() instanceof java.net.Inet6Address) == ipv6;
+    }
+
+    public static void siblings(DhtNode a, DhtNode b) {
+        a.sibling = b;
+        b.sibling = a;
+    }
+
+    /** The closest nodes the querier wants: of the family it asked for, or of its own (BEP 32). */
+    private List<NodeInfo> closestWanted(KrpcMessage.Query q, InetSocketAddress from) {
+        boolean fromV6 = from.getAddress() instanceof java.net.Inet6Address;
+        int own = fromV6 ? KrpcMessage.Query.WANT_N6 : KrpcMessage.Query.WANT_N4;
+        int want = q.want() == 0 ? own : q.want();
+        List<NodeInfo> out = new ArrayList<>();
+        if ((want & own) != 0) {
+            out.addAll(table.closest(q.target(), RoutingTable.K));
+        }
+        if ((want & ~own & (KrpcMessage.Query.WANT_N4 | KrpcMessage.Query.WANT_N6)) != 0 && sibling != null) {
+            out.addAll(sibling.table.closest(q.target(), RoutingTable.K));
+        }
+        return out;
     }
 
     /**
@@ -218,12 +255,11 @@ public final class DhtNode {
         }
         KrpcMessage reply = switch (q.method()) {
             case PING -> new KrpcMessage.Response(q.transactionId(), id, List.of(), List.of(), null, from);
-            case FIND_NODE -> new KrpcMessage.Response(q.transactionId(), id, table.closest(q.target(), RoutingTable.K),
-                    List.of(), null, from);
+            case FIND_NODE -> new KrpcMessage.Response(q.transactionId(), id, closestWanted(q, from), List.of(), null, from);
             case GET_PEERS -> {
                 List<InetSocketAddress> values = storedPeersFor(q.target(), now);
                 yield new KrpcMessage.Response(q.transactionId(), id,
-                        values.isEmpty() ? table.closest(q.target(), RoutingTable.K) : List.of(), values, token(from), from);
+                        values.isEmpty() ? closestWanted(q, from) : List.of(), values, token(from), from);
             }
             case ANNOUNCE_PEER -> {
                 if (!validToken(q.token(), from)) {
@@ -360,7 +396,9 @@ public final class DhtNode {
                 if (m instanceof KrpcMessage.Response r) {
                     long now = clock.getAsLong();
                     for (NodeInfo n : r.nodes()) {
-                        table.heardFrom(n, now - RoutingTable.QUESTIONABLE_NANOS / 2); // heard of, not from
+                        if (sameFamily(n.address())) {
+                            table.heardFrom(n, now - RoutingTable.QUESTIONABLE_NANOS / 2); // heard of, not from
+                        }
                     }
                 }
                 next.run();
@@ -434,7 +472,7 @@ public final class DhtNode {
         }
 
         private void add(NodeInfo n, int round) {
-            if (n.id().equals(id) || candidates.containsKey(n.id()) || !seenAddresses.add(n.address())) {
+            if (!sameFamily(n.address()) || n.id().equals(id) || candidates.containsKey(n.id()) || !seenAddresses.add(n.address())) {
                 return;
             }
             candidates.put(n.id(), new Candidate(n, round));

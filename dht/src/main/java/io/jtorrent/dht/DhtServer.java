@@ -12,35 +12,66 @@ import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 /**
- * A {@link DhtNode} on a UDP socket: one event loop, one datagram channel, a tick a second. The
- * public methods may be called from any thread; they run on the loop and answer with futures.
+ * {@link DhtNode}s on UDP: one for IPv4 and, if asked, one for IPv6 (BEP 32: separate routing
+ * tables, each answering {@code want} for the other), on one event loop with a tick a second. The
+ * public methods may be called from any thread; they run on the loop and answer with futures;
+ * lookups run in both families and merge their peers.
  */
 public final class DhtServer implements AutoCloseable {
     private final NioEventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("jtorrent-dht", true));
     private final EventLoop loop = group.next();
-    private volatile Channel channel;
-    private final DhtNode node;
+    private final List<Channel> channels = new ArrayList<>();
+    private final List<DhtNode> nodes = new ArrayList<>();
 
-    /** A node status snapshot for status lines. */
+    /** A node status snapshot for status lines (both families together). */
     public record Status(int nodes, int[] buckets, long queriesIn, long queriesOut, int storedPeers) {}
 
+    /** An IPv4 node only. */
     public DhtServer(InetSocketAddress bind, NodeId id) throws IOException {
-        // the node exists before the socket, so that no datagram can find it missing
-        this.node = new DhtNode(id, (datagram, to) -> channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(datagram), to)),
+        this(bind, null, id);
+    }
+
+    /**
+     * @param bindV4 where the IPv4 node listens
+     * @param bindV6 where the IPv6 node listens, or null for none
+     */
+    public DhtServer(InetSocketAddress bindV4, InetSocketAddress bindV6, NodeId id) throws IOException {
+        try {
+            open(bindV4, id, false);
+            if (bindV6 != null) {
+                open(bindV6, id, true);
+                DhtNode.siblings(nodes.get(0), nodes.get(1));
+            }
+        } catch (IOException e) {
+            close();
+            throw e;
+        }
+        loop.scheduleAtFixedRate(() -> nodes.forEach(DhtNode::tick), 1, 1, TimeUnit.SECONDS);
+    }
+
+    private void open(InetSocketAddress bind, NodeId id, boolean ipv6) throws IOException {
+        Channel[] holder = new Channel[1];
+        // the node exists before its socket, so that no datagram can find it missing
+        DhtNode node = new DhtNode(id, (datagram, to) -> holder[0].writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(datagram), to)),
                 System::nanoTime, new Random());
+        node.ipv6(ipv6);
         var f = new Bootstrap().group(loop).channel(NioDatagramChannel.class)
                 .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
                     @Override
                     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket p) {
                         if (p.content().readableBytes() <= KrpcCodec.MAX_DATAGRAM) {
-                            node().receive(ByteBufUtil.getBytes(p.content()), p.sender());
+                            node.receive(ByteBufUtil.getBytes(p.content()), p.sender());
                         }
                     }
 
@@ -50,63 +81,118 @@ public final class DhtServer implements AutoCloseable {
                     }
                 }).bind(bind).awaitUninterruptibly();
         if (!f.isSuccess()) {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw new IOException("cannot listen on UDP " + bind + ": " + f.cause().getMessage(), f.cause());
         }
-        this.channel = f.channel();
-        loop.scheduleAtFixedRate(node::tick, 1, 1, TimeUnit.SECONDS);
+        holder[0] = f.channel();
+        channels.add(f.channel());
+        nodes.add(node);
     }
 
-    private DhtNode node() {
-        return node;
-    }
-
+    /** The IPv4 node's address. */
     public InetSocketAddress address() {
-        return (InetSocketAddress) channel.localAddress();
+        return (InetSocketAddress) channels.get(0).localAddress();
+    }
+
+    /** The IPv6 node's address, or null. */
+    public InetSocketAddress addressV6() {
+        return channels.size() > 1 ? (InetSocketAddress) channels.get(1).localAddress() : null;
     }
 
     public NodeId id() {
-        return node.id();
+        return nodes.get(0).id();
     }
 
     /** BEP 42 verification of other nodes' ids (see {@link DhtNode#verifyNodeIds}). */
     public void verifyNodeIds(boolean on) {
-        loop.execute(() -> node.verifyNodeIds(on));
+        loop.execute(() -> nodes.forEach(n -> n.verifyNodeIds(on)));
     }
 
-    public CompletableFuture<DhtNode.Lookup> bootstrap(List<InetSocketAddress> nodes) {
-        return onLoop(done -> node.bootstrap(nodes, done::complete));
+    private DhtNode nodeFor(InetSocketAddress a) {
+        boolean v6 = a.getAddress() instanceof Inet6Address;
+        return v6 ? (nodes.size() > 1 ? nodes.get(1) : null) : nodes.get(0);
+    }
+
+    /** Joins through these nodes, each by its family (nodes of a family we have no socket for are skipped). */
+    public CompletableFuture<DhtNode.Lookup> bootstrap(List<InetSocketAddress> through) {
+        return across((node, done) -> {
+            List<InetSocketAddress> mine = new ArrayList<>();
+            for (InetSocketAddress a : through) {
+                if (nodeFor(a) == node) {
+                    mine.add(a);
+                }
+            }
+            node.bootstrap(mine, done);
+        });
     }
 
     public CompletableFuture<DhtNode.Lookup> getPeers(NodeId infoHash) {
-        return onLoop(done -> node.getPeers(infoHash, done::complete));
+        return across((node, done) -> node.getPeers(infoHash, done));
     }
 
     public CompletableFuture<DhtNode.Lookup> announce(NodeId infoHash, int port) {
-        return onLoop(done -> node.announce(infoHash, port, done::complete));
+        return across((node, done) -> node.announce(infoHash, port, done));
     }
 
-    /** Adds a node a peer told us of (the peer wire's {@code port} message): it is pinged first. */
+    /** Runs a lookup on every node and merges the results. */
+    private CompletableFuture<DhtNode.Lookup> across(BiConsumer<DhtNode, java.util.function.Consumer<DhtNode.Lookup>> action) {
+        CompletableFuture<DhtNode.Lookup> result = new CompletableFuture<>();
+        loop.execute(() -> {
+            List<DhtNode.Lookup> parts = new ArrayList<>();
+            for (DhtNode node : nodes) {
+                action.accept(node, l -> {
+                    parts.add(l);
+                    if (parts.size() == nodes.size()) {
+                        LinkedHashSet<InetSocketAddress> peers = new LinkedHashSet<>();
+                        List<NodeInfo> closest = new ArrayList<>();
+                        int rounds = 0;
+                        int messages = 0;
+                        for (DhtNode.Lookup p : parts) {
+                            peers.addAll(p.peers());
+                            closest.addAll(p.closest());
+                            rounds = Math.max(rounds, p.rounds());
+                            messages += p.messages();
+                        }
+                        result.complete(new DhtNode.Lookup(new ArrayList<>(peers), closest, rounds, messages));
+                    }
+                });
+            }
+        });
+        return result;
+    }
+
+    /** Adds a node a peer told us of (the peer wire's {@code port} message): it is queried first. */
     public void addNode(InetSocketAddress address) {
-        loop.execute(() -> node.bootstrap(List.of(address), l -> { }));
+        loop.execute(() -> {
+            DhtNode node = nodeFor(address);
+            if (node != null) {
+                node.bootstrap(List.of(address), l -> { });
+            }
+        });
     }
 
     public CompletableFuture<Status> status() {
         CompletableFuture<Status> f = new CompletableFuture<>();
-        loop.execute(() -> f.complete(new Status(node.table().size(), node.table().bucketSizes(), node.queriesIn(),
-                node.queriesOut(), node.storedPeers())));
-        return f;
-    }
-
-    private CompletableFuture<DhtNode.Lookup> onLoop(java.util.function.Consumer<CompletableFuture<DhtNode.Lookup>> action) {
-        CompletableFuture<DhtNode.Lookup> f = new CompletableFuture<>();
-        loop.execute(() -> action.accept(f));
+        loop.execute(() -> {
+            int count = 0;
+            long in = 0;
+            long out = 0;
+            int stored = 0;
+            for (DhtNode n : nodes) {
+                count += n.table().size();
+                in += n.queriesIn();
+                out += n.queriesOut();
+                stored += n.storedPeers();
+            }
+            f.complete(new Status(count, nodes.get(0).table().bucketSizes(), in, out, stored));
+        });
         return f;
     }
 
     @Override
     public void close() {
-        channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        for (Channel c : channels) {
+            c.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 }

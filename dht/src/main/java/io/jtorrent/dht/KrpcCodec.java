@@ -47,6 +47,16 @@ public final class KrpcCodec {
                 }
                 default -> { }
             }
+            if (q.want() != 0) {
+                List<BValue> want = new ArrayList<>();
+                if ((q.want() & KrpcMessage.Query.WANT_N4) != 0) {
+                    want.add(BBytes.of("n4"));
+                }
+                if ((q.want() & KrpcMessage.Query.WANT_N6) != 0) {
+                    want.add(BBytes.of("n6"));
+                }
+                a.put("want", BList.of(want));
+            }
             d.put("y", "q").put("q", q.method().wire).put("a", a.build());
             if (q.readOnly()) {
                 d.put("ro", 1);
@@ -123,7 +133,17 @@ public final class KrpcCodec {
                 }
                 NodeId sender = id(a, "id");
                 boolean ro = d.get("ro").orElse(null) instanceof BInteger i && i.value() == 1;
-                return switch (method) {
+                int want = 0;
+                if (a.get("want").orElse(null) instanceof BList w) {
+                    for (BValue v : w) {
+                        if (v.equals(BBytes.of("n4"))) {
+                            want |= KrpcMessage.Query.WANT_N4;
+                        } else if (v.equals(BBytes.of("n6"))) {
+                            want |= KrpcMessage.Query.WANT_N6;
+                        }
+                    }
+                }
+                KrpcMessage.Query parsed = switch (method) {
                     case PING -> new KrpcMessage.Query(tid, method, sender, null, 0, null, false, ro);
                     case FIND_NODE -> new KrpcMessage.Query(tid, method, sender, id(a, "target"), 0, null, false, ro);
                     case GET_PEERS -> new KrpcMessage.Query(tid, method, sender, id(a, "info_hash"), 0, null, false, ro);
@@ -137,6 +157,7 @@ public final class KrpcCodec {
                                 bytes(a, "token", "token"), implied, ro);
                     }
                 };
+                return want == 0 ? parsed : parsed.wanting(want);
             }
             case "r" -> {
                 if (!(d.get("r").orElse(null) instanceof BDictionary r)) {

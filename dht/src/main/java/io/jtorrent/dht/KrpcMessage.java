@@ -39,9 +39,24 @@ public sealed interface KrpcMessage {
      * @param token for announce_peer, as get_peers gave it
      * @param impliedPort announce_peer's {@code implied_port}: use the packet's source port
      * @param readOnly BEP 43: the querier must not be added to routing tables
+     * @param want BEP 32: which families of nodes to return, {@link #WANT_N4} and/or {@link #WANT_N6};
+     *     0 for the querier's own family
      */
     record Query(byte[] transactionId, Method method, NodeId sender, NodeId target, int port, byte[] token,
-                 boolean impliedPort, boolean readOnly) implements KrpcMessage {
+                 boolean impliedPort, boolean readOnly, int want) implements KrpcMessage {
+        public static final int WANT_N4 = 1;
+        public static final int WANT_N6 = 2;
+
+        public Query(byte[] transactionId, Method method, NodeId sender, NodeId target, int port, byte[] token,
+                     boolean impliedPort, boolean readOnly) {
+            this(transactionId, method, sender, target, port, token, impliedPort, readOnly, 0);
+        }
+
+        /** The same query asking for these families of nodes. */
+        public Query wanting(int families) {
+            return new Query(transactionId, method, sender, target, port, token, impliedPort, readOnly, families);
+        }
+
         public Query {
             checkTid(transactionId);
             if ((method == Method.FIND_NODE || method == Method.GET_PEERS || method == Method.ANNOUNCE_PEER) && target == null) {
@@ -69,7 +84,8 @@ public sealed interface KrpcMessage {
         public boolean equals(Object o) {
             return o instanceof Query q && Arrays.equals(q.transactionId, transactionId) && q.method == method
                     && q.sender.equals(sender) && java.util.Objects.equals(q.target, target) && q.port == port
-                    && Arrays.equals(q.token, token) && q.impliedPort == impliedPort && q.readOnly == readOnly;
+                    && Arrays.equals(q.token, token) && q.impliedPort == impliedPort && q.readOnly == readOnly
+                    && q.want == want;
         }
 
         @Override

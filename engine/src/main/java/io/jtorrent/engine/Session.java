@@ -108,14 +108,26 @@ public final class Session implements AutoCloseable {
         InetSocketAddress bind = s.bindAddress == null ? new InetSocketAddress(s.dhtPort)
                 : new InetSocketAddress(s.bindAddress, s.dhtPort);
         io.jtorrent.dht.DhtServer d;
+        io.jtorrent.dht.NodeId nodeId = dhtNodeId(s);
         try {
-            d = new io.jtorrent.dht.DhtServer(bind, dhtNodeId(s));
+            // listening on every address: an IPv6 node too (BEP 32), on a port of its own since a
+            // dual-stack socket on the same port would collide with the IPv4 one
+            InetSocketAddress v6 = s.bindAddress == null ? new InetSocketAddress(java.net.InetAddress.getByName("::"), 0) : null;
+            try {
+                d = new io.jtorrent.dht.DhtServer(bind, v6, nodeId);
+            } catch (IOException noIpv6) {
+                if (v6 == null) {
+                    throw noIpv6;
+                }
+                d = new io.jtorrent.dht.DhtServer(bind, null, nodeId);
+            }
         } catch (IOException e) {
             server.close();
             shutdownThreads();
             throw e;
         }
         // resolve the bootstrap nodes off the caller's thread: a name that does not resolve is skipped
+        io.jtorrent.dht.DhtServer started = d;
         java.util.concurrent.CompletableFuture.runAsync(() -> {
             List<InetSocketAddress> nodes = new ArrayList<>();
             for (Settings.InetSocketAddressSpec b : s.dhtBootstrap) {
@@ -124,7 +136,7 @@ public final class Session implements AutoCloseable {
                     nodes.add(a);
                 }
             }
-            d.bootstrap(nodes);
+            started.bootstrap(nodes);
         });
         return d;
     }
