@@ -12,21 +12,25 @@ import javax.crypto.spec.SecretKeySpec;
  * UDP tracker connection ids that need no state per client: the first 8 bytes of an HMAC-SHA256
  * of the client's address and port and the current minute, under a secret made at start. An id is
  * accepted in its minute and the next, so it lives one to two minutes (BEP 15 asks for at least
- * one). Thread-confined: one per event loop.
+ * one). Thread-safe: each thread keeps its own MAC.
  */
 final class ConnectionIds {
     private static final long WINDOW_NANOS = 60_000_000_000L;
 
-    private final Mac mac;
+    private final ThreadLocal<Mac> mac;
     private final LongSupplier clock;
 
     ConnectionIds(byte[] secret, LongSupplier nanoClock) {
-        try {
-            this.mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("every JDK has HmacSHA256", e);
-        }
+        byte[] key = secret.clone();
+        this.mac = ThreadLocal.withInitial(() -> {
+            try {
+                Mac m = Mac.getInstance("HmacSHA256");
+                m.init(new SecretKeySpec(key, "HmacSHA256"));
+                return m;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("every JDK has HmacSHA256", e);
+            }
+        });
         this.clock = nanoClock;
     }
 
@@ -46,8 +50,9 @@ final class ConnectionIds {
     }
 
     private long id(InetSocketAddress client, long window) {
-        mac.update(client.getAddress().getAddress());
-        mac.update(ByteBuffer.allocate(12).putInt(client.getPort()).putLong(window).array());
-        return ByteBuffer.wrap(mac.doFinal()).getLong();
+        Mac m = mac.get();
+        m.update(client.getAddress().getAddress());
+        m.update(ByteBuffer.allocate(12).putInt(client.getPort()).putLong(window).array());
+        return ByteBuffer.wrap(m.doFinal()).getLong();
     }
 }

@@ -18,6 +18,9 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -33,12 +36,18 @@ public final class UdpTrackerServer implements AutoCloseable {
     private final int interval;
     private final Set<String> whitelist;
     private final EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("jtorrent-tracker-udp", true));
+    /** Answers are computed here, so that all cores work while one thread reads the socket. */
+    private final ExecutorService workers;
     private final Channel channel;
     private final ConnectionIds ids = new ConnectionIds(ConnectionIds.newSecret(), System::nanoTime);
     final LongAdder announces = new LongAdder();
     final LongAdder errors = new LongAdder();
 
     public UdpTrackerServer(InetSocketAddress bind, SwarmStore store, int intervalSeconds, Set<String> whitelist) throws IOException {
+        int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        this.workers = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(4096), new DefaultThreadFactory("jtorrent-tracker-udp-work", true),
+                new ThreadPoolExecutor.DiscardPolicy()); // overloaded: drop, as the socket would
         this.store = store;
         this.interval = intervalSeconds;
         this.whitelist = whitelist;
@@ -49,10 +58,13 @@ public final class UdpTrackerServer implements AutoCloseable {
                         ByteBuffer b = ByteBuffer.allocate(p.content().readableBytes());
                         p.content().readBytes(b);
                         b.flip();
-                        byte[] reply = handle(b, p.sender());
-                        if (reply != null) {
-                            ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(reply), p.sender()));
-                        }
+                        InetSocketAddress sender = p.sender();
+                        workers.execute(() -> {
+                            byte[] reply = handle(b, sender);
+                            if (reply != null) {
+                                ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(reply), sender));
+                            }
+                        });
                     }
 
                     @Override
@@ -147,6 +159,7 @@ public final class UdpTrackerServer implements AutoCloseable {
 
     @Override
     public void close() {
+        workers.shutdownNow();
         channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
