@@ -23,6 +23,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A UDP tracker (BEP 15) over the same {@link SwarmStore} as the HTTP one: connect, announce,
@@ -32,6 +34,7 @@ import java.util.concurrent.atomic.LongAdder;
  * Replies carry IPv4 peers to IPv4 clients and IPv6 peers to IPv6 clients.
  */
 public final class UdpTrackerServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(UdpTrackerServer.class);
     private final SwarmStore store;
     private final int interval;
     private final Set<String> whitelist;
@@ -60,9 +63,14 @@ public final class UdpTrackerServer implements AutoCloseable {
                         b.flip();
                         InetSocketAddress sender = p.sender();
                         workers.execute(() -> {
-                            byte[] reply = handle(b, sender);
-                            if (reply != null) {
-                                ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(reply), sender));
+                            try {
+                                byte[] reply = handle(b, sender);
+                                if (reply != null) {
+                                    ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(reply), sender));
+                                }
+                            } catch (RuntimeException e) {
+                                errors.increment(); // e.g. the store is unreachable: this datagram goes unanswered
+                                LOG.warn("UDP request from {} failed: {}", sender, e.toString());
                             }
                         });
                     }
