@@ -122,4 +122,36 @@ class UdpTrackerServerTest {
                 "-DD0001-dddddddddddd".getBytes(), 1, 0, 0, 0, AnnounceRequest.Event.NONE, 1, 1, null)).get(10, TimeUnit.SECONDS))
                 .hasMessageContaining("no reply");
     }
+
+    @Test
+    void aFailingStoreCostsOnlyTheRequestsItFails() throws Exception {
+        MemoryStore memory = new MemoryStore(TimeUnit.MINUTES.toNanos(2), System::nanoTime);
+        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
+        SwarmStore flaky = new SwarmStore() {
+            @Override
+            public Answer announce(Announce a) {
+                if (down.get()) {
+                    throw new IllegalStateException("store unreachable");
+                }
+                return memory.announce(a);
+            }
+
+            @Override
+            public Counts scrape(byte[] infoHash) {
+                return memory.scrape(infoHash);
+            }
+
+            @Override
+            public long[] totals() {
+                return memory.totals();
+            }
+        };
+        server.close();
+        server = new UdpTrackerServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), flaky, 60, null);
+        assertThatThrownBy(() -> announce("-EE0001-eeeeeeeeeeee", 2005, 0)).hasMessageContaining("no reply");
+        assertThat(server.errors.sum()).isPositive();
+        down.set(false);
+        assertThat(announce("-EE0001-eeeeeeeeeeee", 2005, 0).interval()).isEqualTo(60);
+        assertThat(server.announceCount()).isGreaterThan(1);
+    }
 }
