@@ -69,20 +69,29 @@ public final class HttpAnnounce {
                 + (q < 0 ? "" : announceUrl.substring(q)));
     }
 
-    /** Parses a scrape response: the counts of {@code infoHash}, if the tracker listed it. */
-    public static ScrapeResult parseScrape(byte[] body, byte[] infoHash) throws TrackerException {
+    /**
+     * Decodes a tracker's answer ({@code what} names it in errors): a dictionary, unless it carries
+     * a {@code failure reason}, which is thrown as the tracker's own refusal.
+     */
+    private static BDictionary dictionary(byte[] body, String what) throws TrackerException {
         BValue v;
         try {
             v = DECODER.decodePrefix(body, 0, body.length).value();
         } catch (BencodeException e) {
-            throw new TrackerException("malformed scrape response: " + e.getMessage(), false);
+            throw new TrackerException("malformed " + what + ": " + e.getMessage(), false);
         }
         if (!(v instanceof BDictionary d)) {
-            throw new TrackerException("malformed scrape response: not a dictionary", false);
+            throw new TrackerException("malformed " + what + ": not a dictionary", false);
         }
         if (d.get("failure reason").orElse(null) instanceof BBytes reason) {
             throw new TrackerException(reason.asString(), true);
         }
+        return d;
+    }
+
+    /** Parses a scrape response: the counts of {@code infoHash}, if the tracker listed it. */
+    public static ScrapeResult parseScrape(byte[] body, byte[] infoHash) throws TrackerException {
+        BDictionary d = dictionary(body, "scrape response");
         if (d.get("files").orElse(null) instanceof BDictionary files
                 && files.get(BBytes.of(infoHash)).orElse(null) instanceof BDictionary f) {
             return new ScrapeResult((int) integer(f, "complete", 0), (int) integer(f, "incomplete", 0),
@@ -109,18 +118,7 @@ public final class HttpAnnounce {
 
     /** Parses a tracker's response body. */
     public static AnnounceResponse parseResponse(byte[] body) throws TrackerException {
-        BValue v;
-        try {
-            v = DECODER.decodePrefix(body, 0, body.length).value();
-        } catch (BencodeException e) {
-            throw new TrackerException("malformed tracker response: " + e.getMessage(), false);
-        }
-        if (!(v instanceof BDictionary d)) {
-            throw new TrackerException("malformed tracker response: not a dictionary", false);
-        }
-        if (d.get("failure reason").orElse(null) instanceof BBytes reason) {
-            throw new TrackerException(reason.asString(), true);
-        }
+        BDictionary d = dictionary(body, "tracker response");
         int interval = (int) Math.min(Integer.MAX_VALUE, integer(d, "interval", 1800));
         if (interval <= 0) {
             interval = 1800;
