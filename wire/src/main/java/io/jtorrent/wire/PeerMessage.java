@@ -25,6 +25,14 @@ public sealed interface PeerMessage {
     byte PIECE = 7;
     byte CANCEL = 8;
     byte PORT = 9;
+    /** Fast extension (BEP 6). */
+    byte SUGGEST_PIECE = 13;
+    byte HAVE_ALL = 14;
+    byte HAVE_NONE = 15;
+    byte REJECT_REQUEST = 16;
+    byte ALLOWED_FAST = 17;
+    /** Extension protocol (BEP 10). */
+    byte EXTENDED = 20;
 
     /** A zero-length message that keeps an idle connection open. */
     record KeepAlive() implements PeerMessage {
@@ -193,6 +201,80 @@ public sealed interface PeerMessage {
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port " + port + " out of range");
             }
+        }
+    }
+
+    /** Fast extension: the sender has every piece (instead of a full bitfield). */
+    record HaveAll() implements PeerMessage {
+        public static final HaveAll INSTANCE = new HaveAll();
+    }
+
+    /** Fast extension: the sender has no piece (instead of an empty bitfield). */
+    record HaveNone() implements PeerMessage {
+        public static final HaveNone INSTANCE = new HaveNone();
+    }
+
+    /** Fast extension: a hint that the receiver should download this piece (it is in the sender's cache). */
+    record SuggestPiece(int piece) implements PeerMessage {
+        public SuggestPiece {
+            if (piece < 0) {
+                throw new IllegalArgumentException("negative piece index " + piece);
+            }
+        }
+    }
+
+    /** Fast extension: the sender will not serve this request. */
+    record RejectRequest(int piece, int begin, int length) implements PeerMessage {
+        public RejectRequest {
+            checkBlock(piece, begin, length);
+        }
+    }
+
+    /** Fast extension: the receiver may request this piece even while choked. */
+    record AllowedFast(int piece) implements PeerMessage {
+        public AllowedFast {
+            if (piece < 0) {
+                throw new IllegalArgumentException("negative piece index " + piece);
+            }
+        }
+    }
+
+    /**
+     * An extension protocol message (BEP 10): {@code id} 0 is the extended handshake, others are
+     * the ids the receiver assigned in its handshake. The payload is bencoded, possibly followed by
+     * raw data (a {@code ut_metadata} piece); its meaning is the extension's business.
+     */
+    record Extended(int id, byte[] payload) implements PeerMessage {
+        public Extended {
+            if (id < 0 || id > 255) {
+                throw new IllegalArgumentException("extended message id " + id + " outside 0..255");
+            }
+            payload = payload.clone();
+        }
+
+        @Override
+        public byte[] payload() {
+            return payload.clone();
+        }
+
+        /** The payload without a copy, for decoding only. */
+        byte[] payloadUnsafe() {
+            return payload;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Extended e && e.id == id && Arrays.equals(e.payload, payload);
+        }
+
+        @Override
+        public int hashCode() {
+            return id * 31 + Arrays.hashCode(payload);
+        }
+
+        @Override
+        public String toString() {
+            return "Extended[id=" + id + ", " + payload.length + " bytes]";
         }
     }
 

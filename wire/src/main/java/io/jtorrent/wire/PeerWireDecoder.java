@@ -24,12 +24,19 @@ import java.util.List;
  *   <tr><td>piece</td><td>length 10..16 KiB + 9 (a block of 1..16 KiB)</td></tr>
  *   <tr><td>bitfield</td><td>at most {@code maxBitfieldBytes} (default 256 KiB: 2,097,152 pieces)</td></tr>
  *   <tr><td>port</td><td>length 3</td></tr>
- *   <tr><td>any other id</td><td>refused (extensions are allowed once negotiated)</td></tr>
+ *   <tr><td>have all, have none (BEP 6)</td><td>length 1</td></tr>
+ *   <tr><td>suggest piece, allowed fast (BEP 6)</td><td>length 5</td></tr>
+ *   <tr><td>reject request (BEP 6)</td><td>length 13, block of 1..16 KiB</td></tr>
+ *   <tr><td>extended (BEP 10)</td><td>payload of at most {@link #MAX_EXTENDED_BYTES} (1 MiB)</td></tr>
+ *   <tr><td>any other id</td><td>refused</td></tr>
  * </table>
- * A message is decoded only once all of it has arrived; nothing is allocated for its body before.
+ * Whether the fast and extension messages were negotiated in the handshake is the connection's
+ * business: the decoder only frames them. A message is decoded only once all of it has arrived; nothing is allocated for its body before.
  */
 public final class PeerWireDecoder extends ByteToMessageDecoder {
     public static final int DEFAULT_MAX_BITFIELD_BYTES = 256 * 1024;
+    /** An extended message's payload: room for a 16 KiB metadata piece, a PEX list, a big handshake. */
+    public static final int MAX_EXTENDED_BYTES = 1 << 20;
 
     private final int maxBitfieldBytes;
     private boolean handshakeDone;
@@ -131,6 +138,18 @@ public final class PeerWireDecoder extends ByteToMessageDecoder {
                 yield new PeerMessage.Piece(piece, begin, in.readRetainedSlice(body - 8));
             }
             case PeerMessage.PORT -> new PeerMessage.Port(in.readUnsignedShort());
+            case PeerMessage.HAVE_ALL -> PeerMessage.HaveAll.INSTANCE;
+            case PeerMessage.HAVE_NONE -> PeerMessage.HaveNone.INSTANCE;
+            case PeerMessage.SUGGEST_PIECE -> new PeerMessage.SuggestPiece(nonNegative(in.readInt(), "suggested piece index"));
+            case PeerMessage.ALLOWED_FAST -> new PeerMessage.AllowedFast(nonNegative(in.readInt(), "allowed fast piece index"));
+            case PeerMessage.REJECT_REQUEST -> new PeerMessage.RejectRequest(
+                    nonNegative(in.readInt(), "reject piece index"), nonNegative(in.readInt(), "reject offset"), in.readInt());
+            case PeerMessage.EXTENDED -> {
+                int extId = in.readUnsignedByte();
+                byte[] payload = new byte[body - 1];
+                in.readBytes(payload);
+                yield new PeerMessage.Extended(extId, payload);
+            }
             default -> throw new PeerProtocolException("unknown message id " + id);
         };
     }
@@ -143,6 +162,10 @@ public final class PeerWireDecoder extends ByteToMessageDecoder {
             case PeerMessage.REQUEST, PeerMessage.CANCEL -> length == 13;
             case PeerMessage.PIECE -> length >= 10 && length <= 9 + PeerMessage.MAX_BLOCK;
             case PeerMessage.PORT -> length == 3;
+            case PeerMessage.HAVE_ALL, PeerMessage.HAVE_NONE -> length == 1;
+            case PeerMessage.SUGGEST_PIECE, PeerMessage.ALLOWED_FAST -> length == 5;
+            case PeerMessage.REJECT_REQUEST -> length == 13;
+            case PeerMessage.EXTENDED -> length >= 2 && length - 2 <= MAX_EXTENDED_BYTES;
             default -> throw new PeerProtocolException("unknown message id " + id + " (length " + length + ")");
         };
         if (!ok) {

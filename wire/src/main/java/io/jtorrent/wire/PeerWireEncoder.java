@@ -70,6 +70,27 @@ public final class PeerWireEncoder extends MessageToMessageEncoder<Object> {
             return ctx.alloc().buffer(17).writeInt(13).writeByte(PeerMessage.CANCEL)
                     .writeInt(c.piece()).writeInt(c.begin()).writeInt(c.length());
         }
+        if (m instanceof PeerMessage.HaveAll) {
+            return simple(ctx, PeerMessage.HAVE_ALL);
+        }
+        if (m instanceof PeerMessage.HaveNone) {
+            return simple(ctx, PeerMessage.HAVE_NONE);
+        }
+        if (m instanceof PeerMessage.SuggestPiece s) {
+            return ctx.alloc().buffer(9).writeInt(5).writeByte(PeerMessage.SUGGEST_PIECE).writeInt(s.piece());
+        }
+        if (m instanceof PeerMessage.AllowedFast a) {
+            return ctx.alloc().buffer(9).writeInt(5).writeByte(PeerMessage.ALLOWED_FAST).writeInt(a.piece());
+        }
+        if (m instanceof PeerMessage.RejectRequest r) {
+            return ctx.alloc().buffer(17).writeInt(13).writeByte(PeerMessage.REJECT_REQUEST)
+                    .writeInt(r.piece()).writeInt(r.begin()).writeInt(r.length());
+        }
+        if (m instanceof PeerMessage.Extended e) {
+            byte[] payload = e.payloadUnsafe();
+            return ctx.alloc().buffer(6 + payload.length).writeInt(2 + payload.length).writeByte(PeerMessage.EXTENDED)
+                    .writeByte(e.id()).writeBytes(payload);
+        }
         PeerMessage.Port p = (PeerMessage.Port) m;
         return ctx.alloc().buffer(7).writeInt(3).writeByte(PeerMessage.PORT).writeShort(p.port());
     }
