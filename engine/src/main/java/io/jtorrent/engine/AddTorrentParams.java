@@ -1,5 +1,8 @@
 package io.jtorrent.engine;
 
+import io.jtorrent.metainfo.Info;
+import io.jtorrent.metainfo.InfoHash;
+import io.jtorrent.metainfo.MagnetUri;
 import io.jtorrent.metainfo.Metainfo;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -8,58 +11,135 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What {@link Session#add} needs to start a torrent. Build with {@link #builder(Metainfo, Path)}.
+ * What {@link Session#add} needs to start a torrent: a {@code .torrent} ({@link #builder(Metainfo, Path)})
+ * or a magnet link ({@link #builder(MagnetUri, Path)}), whose metadata is then fetched from peers
+ * (BEP 9) found through its trackers ({@code tr}), peers ({@code x.pe}) and the DHT.
  *
  * <pre>{@code
  * AddTorrentParams p = AddTorrentParams.builder(Metainfo.read(Path.of("a.torrent")), Path.of("downloads"))
  *         .peer(new InetSocketAddress("127.0.0.1", 51413))
  *         .build();
+ * AddTorrentParams m = AddTorrentParams.builder(MagnetUri.parse("magnet:?xt=urn:btih:..."), Path.of("downloads")).build();
  * }</pre>
  */
 public final class AddTorrentParams {
     final Metainfo metainfo;
+    final MagnetUri magnet;
     final Path saveDirectory;
     final List<InetSocketAddress> peers;
-    final byte[] filePriorities;
+    private final byte[] filePriorities;
+    private final List<Integer> selectedFiles;
     final boolean sequential;
     final boolean paused;
     final long uploadLimit;
     final long downloadLimit;
     final boolean seedOnly;
+    final List<String> webSeeds;
 
     private AddTorrentParams(Builder b) {
         this.metainfo = b.metainfo;
+        this.magnet = b.magnet;
         this.saveDirectory = b.saveDirectory;
         this.peers = List.copyOf(b.peers);
         this.filePriorities = b.filePriorities;
+        this.selectedFiles = b.selectedFiles;
         this.sequential = b.sequential;
         this.paused = b.paused;
         this.uploadLimit = b.uploadLimit;
         this.downloadLimit = b.downloadLimit;
         this.seedOnly = b.seedOnly;
+        List<String> ws = new ArrayList<>(metainfo != null ? metainfo.webSeeds() : magnet.webSeeds());
+        b.webSeeds.stream().filter(u -> !ws.contains(u)).forEach(ws::add);
+        this.webSeeds = List.copyOf(ws);
     }
 
     public static Builder builder(Metainfo metainfo, Path saveDirectory) {
-        return new Builder(metainfo, saveDirectory);
+        return new Builder(Objects.requireNonNull(metainfo), null, saveDirectory);
     }
 
+    /**
+     * A torrent from a magnet link. Its {@code x.pe} peers are dialled (addresses that do not
+     * resolve are skipped), its {@code so} selects files once the metadata is known.
+     */
+    public static Builder builder(MagnetUri magnet, Path saveDirectory) {
+        Builder b = new Builder(null, Objects.requireNonNull(magnet), saveDirectory);
+        for (String pe : magnet.peers()) {
+            int colon = pe.lastIndexOf(':');
+            String host = pe.substring(0, colon);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            InetSocketAddress a = new InetSocketAddress(host, Integer.parseInt(pe.substring(colon + 1)));
+            if (!a.isUnresolved()) {
+                b.peer(a);
+            }
+        }
+        if (!magnet.selectOnly().isEmpty()) {
+            b.selectedFiles = List.copyOf(magnet.selectOnly());
+        }
+        return b;
+    }
+
+    /** The torrent file, or null for a magnet link (until {@link TorrentHandle#metadata()} completes). */
     public Metainfo metainfo() {
         return metainfo;
     }
 
+    public InfoHash infoHash() {
+        return metainfo != null ? metainfo.infoHash() : magnet.infoHash();
+    }
+
+    /** The name to show: the torrent's, or a magnet's {@code dn}, or its hash. */
+    String displayName() {
+        return metainfo != null ? metainfo.info().name() : magnet.displayName().orElse(magnet.infoHash().hex());
+    }
+
+    /** Tracker tiers: the torrent's, or one tier per {@code tr} of a magnet link. */
+    List<List<String>> trackerTiers() {
+        return metainfo != null ? metainfo.trackerTiers() : magnet.trackers().stream().map(List::of).toList();
+    }
+
+    List<String> magnetTrackers() {
+        return magnet == null ? List.of() : magnet.trackers();
+    }
+
+    /**
+     * Per-file priorities for {@code info}, or null for "all at normal priority". Indices of a
+     * magnet's {@code so} beyond the file count are ignored, as libtorrent does.
+     */
+    byte[] filePriorities(Info info) {
+        if (filePriorities != null) {
+            return filePriorities;
+        }
+        if (selectedFiles == null) {
+            return null;
+        }
+        byte[] p = new byte[info.files().size()];
+        for (int i : selectedFiles) {
+            if (i >= 0 && i < p.length) {
+                p[i] = 1;
+            }
+        }
+        return p;
+    }
+
     public static final class Builder {
         private final Metainfo metainfo;
+        private final MagnetUri magnet;
         private final Path saveDirectory;
         private final List<InetSocketAddress> peers = new ArrayList<>();
+        private final List<String> webSeeds = new ArrayList<>();
         private byte[] filePriorities;
+        private List<Integer> selectedFiles;
         private boolean sequential;
         private boolean paused;
         private long uploadLimit;
         private long downloadLimit;
         private boolean seedOnly;
 
-        private Builder(Metainfo metainfo, Path saveDirectory) {
-            this.metainfo = Objects.requireNonNull(metainfo);
+        private Builder(Metainfo metainfo, MagnetUri magnet, Path saveDirectory) {
+            this.metainfo = metainfo;
+            this.magnet = magnet;
             this.saveDirectory = Objects.requireNonNull(saveDirectory);
         }
 
@@ -69,8 +149,17 @@ public final class AddTorrentParams {
             return this;
         }
 
-        /** Per-file priorities in torrent order: 0 skip, 1 normal, 2 high. Default: all 1. */
+        /** A web seed (BEP 19) to fetch pieces from, besides the torrent's {@code url-list}. */
+        public Builder webSeed(String url) {
+            webSeeds.add(url);
+            return this;
+        }
+
+        /** Per-file priorities in torrent order: 0 skip, 1 normal, 2 high. Default: all 1. Torrent files only. */
         public Builder filePriorities(byte[] priorities) {
+            if (metainfo == null) {
+                throw new IllegalStateException("file priorities need the torrent's metadata; use selectFiles for a magnet link");
+            }
             if (priorities.length != metainfo.info().files().size()) {
                 throw new IllegalArgumentException("one priority per file: " + metainfo.info().files().size()
                         + " expected, " + priorities.length + " given");
@@ -79,8 +168,20 @@ public final class AddTorrentParams {
             return this;
         }
 
-        /** Download only these files (indices in torrent order); the others are skipped. */
+        /**
+         * Download only these files (indices in torrent order); the others are skipped. For a
+         * magnet link the indices are applied when the metadata arrives (out-of-range ones ignored).
+         */
         public Builder selectFiles(List<Integer> indices) {
+            if (metainfo == null) {
+                for (int i : indices) {
+                    if (i < 0) {
+                        throw new IllegalArgumentException("file index " + i + " is negative");
+                    }
+                }
+                this.selectedFiles = List.copyOf(indices);
+                return this;
+            }
             byte[] p = new byte[metainfo.info().files().size()];
             for (int i : indices) {
                 if (i < 0 || i >= p.length) {

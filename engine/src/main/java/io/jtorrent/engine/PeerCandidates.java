@@ -18,6 +18,8 @@ import java.util.function.Predicate;
  */
 final class PeerCandidates {
     static final int MAX_FAILURES = 5;
+    /** Addresses kept at most: peer exchange and trackers cannot grow the table without bound. */
+    static final int MAX_CANDIDATES = 2000;
     private static final long SECOND = 1_000_000_000L;
 
     private static final class Candidate {
@@ -36,6 +38,12 @@ final class PeerCandidates {
     void add(InetSocketAddress address, boolean manual) {
         if (address.getPort() == 0 || bannedAddresses.contains(address)) {
             return;
+        }
+        if (!manual && candidates.size() >= MAX_CANDIDATES && !candidates.containsKey(address)) {
+            forgetOneGivenUp();
+            if (candidates.size() >= MAX_CANDIDATES) {
+                return;
+            }
         }
         Candidate c = candidates.computeIfAbsent(address, a -> new Candidate());
         if (manual) {
@@ -60,6 +68,17 @@ final class PeerCandidates {
             out.add(e.getKey());
         }
         return out;
+    }
+
+    /** Makes room by dropping an address that failed too often (and was not the user's). */
+    private void forgetOneGivenUp() {
+        for (java.util.Iterator<Candidate> it = candidates.values().iterator(); it.hasNext(); ) {
+            Candidate c = it.next();
+            if (!c.manual && !c.connected && c.failures >= MAX_FAILURES) {
+                it.remove();
+                return;
+            }
+        }
     }
 
     void dialing(InetSocketAddress a) {

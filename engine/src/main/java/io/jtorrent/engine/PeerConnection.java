@@ -1,5 +1,6 @@
 package io.jtorrent.engine;
 
+import io.jtorrent.wire.ExtendedHandshake;
 import io.jtorrent.wire.Handshake;
 import io.jtorrent.wire.PeerMessage;
 import io.jtorrent.wire.PeerProtocolException;
@@ -34,10 +35,25 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
     final Channel channel;
     final InetSocketAddress address;
     final byte[] peerId;
-    final String client;
+    String client;
     final boolean outgoing;
     final long connectedAt;
     final boolean supportsDht;
+    /** Both ends set the fast extension bit (BEP 6). */
+    final boolean fast;
+    /** Both ends set the extension protocol bit (BEP 10). */
+    final boolean extended;
+    /** The peer's extended handshake, once it came. */
+    ExtendedHandshake extendedHandshake;
+    /** Pieces the peer lets us request while it chokes us (BEP 6 allowed fast). */
+    final BitSet allowedFast = new BitSet();
+    /** Pieces we let the peer request while we choke it. */
+    final BitSet allowedFastForPeer = new BitSet();
+
+    /** Before a magnet's metadata: what the peer said it has, kept until the piece count is known. */
+    private PeerMessage.Bitfield earlyBitfield;
+    private final BitSet earlyHaves = new BitSet();
+    private boolean earlyHaveAll;
 
     final BitSet has = new BitSet();
     boolean amChoking = true;
@@ -58,6 +74,8 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
     /** The lowest round trip seen: the path's delay without the queue our own requests build. */
     long minRtt = Long.MAX_VALUE;
     int queueTarget = INITIAL_QUEUE;
+    /** The most requests the peer takes at once ({@code reqq} of its extended handshake). */
+    int queueLimit = Integer.MAX_VALUE;
 
     /** Our requests to the peer, oldest first, with the time sent. */
     final Map<PiecePicker.Block, Long> outstanding = new LinkedHashMap<>();
@@ -80,6 +98,9 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
         this.lastSent = now;
         this.lastBlockAt = now;
         this.supportsDht = handshake.supportsDht();
+        Handshake ours = torrent.session.handshakeFor(torrent.infoHash);
+        this.fast = handshake.supportsFast() && ours.supportsFast();
+        this.extended = handshake.supportsExtensionProtocol() && ours.supportsExtensionProtocol();
     }
 
     boolean isSeed() {
@@ -111,6 +132,10 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
         lastReceived = torrent.now();
         try {
             if (msg instanceof PeerMessage.Piece p) {
+                if (!torrent.hasMetadata()) {
+                    p.release(); // nothing was requested yet
+                    return;
+                }
                 onPiece(p);
             } else if (msg instanceof PeerMessage m) {
                 onMessage(m);
@@ -123,13 +148,28 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void onMessage(PeerMessage m) throws PeerProtocolException {
+        if (isFastMessage(m) && !fast) {
+            throw new PeerProtocolException("fast extension message " + m + " without the fast extension");
+        }
+        if (m instanceof PeerMessage.Extended e) {
+            if (!extended) {
+                throw new PeerProtocolException("extended message without the extension protocol");
+            }
+            onExtended(e);
+            return;
+        }
+        if (!torrent.hasMetadata()) {
+            onMessageBeforeMetadata(m);
+            return;
+        }
         if (m instanceof PeerMessage.Bitfield b) {
             // BEP 3 puts it first. aria2 sends one later too (after haves), so a later bitfield
             // is taken as a list of pieces the peer has, added to what we knew.
-            BitSet pieces = b.toBitSet(torrent.pieceCount());
-            pieces.andNot(has);
-            has.or(pieces);
-            torrent.peerHasPieces(this, pieces);
+            addPieces(b.toBitSet(torrent.pieceCount()));
+        } else if (m instanceof PeerMessage.HaveAll) {
+            BitSet all = new BitSet();
+            all.set(0, torrent.pieceCount());
+            addPieces(all);
         } else if (m instanceof PeerMessage.Have h) {
             if (h.piece() >= torrent.pieceCount()) {
                 throw new PeerProtocolException("have of piece " + h.piece() + " of " + torrent.pieceCount());
@@ -140,7 +180,19 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
             }
         } else if (m instanceof PeerMessage.Choke) {
             peerChoking = true;
-            dropOutstanding();
+            if (fast) {
+                // BEP 6: requests are not dropped by a choke; the peer rejects what it will not
+                // serve. Requests in the allowed-fast set stay; the others are given to other
+                // peers now rather than after the rejects (a late block is still taken).
+                for (PiecePicker.Block b : new ArrayList<>(outstanding.keySet())) {
+                    if (!allowedFast.get(b.piece())) {
+                        outstanding.remove(b);
+                        torrent.unrequest(this, b);
+                    }
+                }
+            } else {
+                dropOutstanding();
+            }
         } else if (m instanceof PeerMessage.Unchoke) {
             peerChoking = false;
             requestMore();
@@ -153,28 +205,166 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
         } else if (m instanceof PeerMessage.Request r) {
             onRequest(r);
         } else if (m instanceof PeerMessage.Cancel c) {
-            incoming.remove(new PeerMessage.Request(c.piece(), c.begin(), c.length()));
+            PeerMessage.Request r = new PeerMessage.Request(c.piece(), c.begin(), c.length());
+            if (incoming.remove(r) && fast) {
+                send(new PeerMessage.RejectRequest(c.piece(), c.begin(), c.length()));
+            }
+        } else if (m instanceof PeerMessage.RejectRequest r) {
+            PiecePicker.Block b = new PiecePicker.Block(r.piece(), r.begin() / PiecePicker.BLOCK);
+            if (outstanding.remove(b) != null) {
+                torrent.unrequest(this, b);
+                requestMore();
+            }
+        } else if (m instanceof PeerMessage.AllowedFast a) {
+            if (a.piece() < torrent.pieceCount()) {
+                allowedFast.set(a.piece());
+                if (peerChoking && has.get(a.piece()) && torrent.wantPiece(a.piece())) {
+                    setInterested(true);
+                    requestMore();
+                }
+            }
+        } else if (m instanceof PeerMessage.SuggestPiece sp) {
+            if (sp.piece() >= torrent.pieceCount()) {
+                throw new PeerProtocolException("suggest of piece " + sp.piece() + " of " + torrent.pieceCount());
+            }
+            // a hint only: the picker's rarest-first order stands
         } else if (m instanceof PeerMessage.Port p && p.port() > 0) {
             torrent.dhtNode(new InetSocketAddress(address.getAddress(), p.port()));
         }
-        // keep-alive: nothing to do
+        // keep-alive, have none: nothing to do
+    }
+
+    private static boolean isFastMessage(PeerMessage m) {
+        return m instanceof PeerMessage.HaveAll || m instanceof PeerMessage.HaveNone || m instanceof PeerMessage.SuggestPiece
+                || m instanceof PeerMessage.RejectRequest || m instanceof PeerMessage.AllowedFast;
+    }
+
+    private void addPieces(BitSet pieces) {
+        pieces.andNot(has);
+        has.or(pieces);
+        torrent.peerHasPieces(this, pieces);
+    }
+
+    /**
+     * A magnet's torrent before its metadata: piece indices cannot be checked yet, so what the
+     * peer has is kept for {@link #metadataArrived}; requests are refused, choking noted.
+     */
+    private void onMessageBeforeMetadata(PeerMessage m) {
+        if (m instanceof PeerMessage.Bitfield b) {
+            earlyBitfield = b;
+        } else if (m instanceof PeerMessage.Have h) {
+            if (h.piece() < 8 * io.jtorrent.wire.PeerWireDecoder.DEFAULT_MAX_BITFIELD_BYTES) {
+                earlyHaves.set(h.piece());
+            }
+        } else if (m instanceof PeerMessage.HaveAll) {
+            earlyHaveAll = true;
+        } else if (m instanceof PeerMessage.Request r) {
+            if (fast) {
+                send(new PeerMessage.RejectRequest(r.piece(), r.begin(), r.length()));
+            }
+        } else if (m instanceof PeerMessage.Choke) {
+            peerChoking = true;
+        } else if (m instanceof PeerMessage.Unchoke) {
+            peerChoking = false;
+        } else if (m instanceof PeerMessage.Interested) {
+            peerInterested = true;
+        } else if (m instanceof PeerMessage.NotInterested) {
+            peerInterested = false;
+        } else if (m instanceof PeerMessage.Port p && p.port() > 0) {
+            torrent.dhtNode(new InetSocketAddress(address.getAddress(), p.port()));
+        }
+    }
+
+    /** The metadata arrived: what the peer said it has can be checked and counted now. */
+    void metadataArrived() throws PeerProtocolException {
+        BitSet pieces = new BitSet();
+        if (earlyHaveAll) {
+            pieces.set(0, torrent.pieceCount());
+        }
+        if (earlyBitfield != null) {
+            pieces.or(earlyBitfield.toBitSet(torrent.pieceCount()));
+        }
+        if (earlyHaves.length() > torrent.pieceCount()) {
+            throw new PeerProtocolException("have of piece " + (earlyHaves.length() - 1) + " of " + torrent.pieceCount());
+        }
+        pieces.or(earlyHaves);
+        earlyBitfield = null;
+        earlyHaves.clear();
+        addPieces(pieces);
+    }
+
+    // ---- extension protocol (BEP 10) ----
+
+    private void onExtended(PeerMessage.Extended e) throws PeerProtocolException {
+        byte[] payload = e.payload();
+        if (e.id() == 0) {
+            extendedHandshake = ExtendedHandshake.decode(payload);
+            extendedHandshake.client().ifPresent(v -> client = v);
+            if (extendedHandshake.requestQueue() > 0) {
+                queueLimit = extendedHandshake.requestQueue();
+            }
+            torrent.extendedHandshake(this, extendedHandshake);
+            return;
+        }
+        Extension x = torrent.extension(e.id());
+        if (x != null) {
+            x.message(this, payload);
+        }
+        // an id we never offered: ignored, as BEP 10 asks
+    }
+
+    /** The id the peer wants {@code name} messages under, 0 if it does not speak it (or has not said yet). */
+    int extensionId(String name) {
+        return extendedHandshake == null ? 0 : extendedHandshake.idOf(name);
+    }
+
+    /** Sends an extension message if the peer speaks the extension; false if it does not. */
+    boolean sendExtended(String name, byte[] payload) {
+        int id = extensionId(name);
+        if (id == 0 || closed) {
+            return false;
+        }
+        send(new PeerMessage.Extended(id, payload));
+        return true;
+    }
+
+    /**
+     * The address others can reach this peer at: the one we dialled, or for a peer that dialled
+     * us, its address with the listen port its extended handshake gave; null if unknown.
+     */
+    InetSocketAddress reachableAddress() {
+        if (outgoing) {
+            return address;
+        }
+        int port = extendedHandshake == null ? 0 : extendedHandshake.listenPort();
+        return port == 0 ? null : new InetSocketAddress(address.getAddress(), port);
     }
 
     private void onRequest(PeerMessage.Request r) throws PeerProtocolException {
-        if (amChoking) {
-            return; // BEP 3: requests while choked are dropped
-        }
         if (r.piece() >= torrent.pieceCount() || (long) r.begin() + r.length() > torrent.pieceSize(r.piece())) {
             throw new PeerProtocolException("request outside the torrent: " + r);
         }
-        if (!torrent.havePiece(r.piece())) {
-            return; // a request for what we do not have: ignore, as libtorrent does without fast ext.
+        boolean mayServe = (!amChoking || allowedFastForPeer.get(r.piece())) && torrent.havePiece(r.piece());
+        if (!mayServe) {
+            // BEP 3: requests while choked (or for what we lack) are dropped; BEP 6: rejected
+            reject(r);
+            return;
         }
         if (incoming.size() >= torrent.settings().maxIncomingRequests) {
+            if (fast) {
+                reject(r);
+                return;
+            }
             throw new PeerProtocolException("more than " + torrent.settings().maxIncomingRequests + " requests queued");
         }
         incoming.add(r);
         serve();
+    }
+
+    private void reject(PeerMessage.Request r) {
+        if (fast) {
+            send(new PeerMessage.RejectRequest(r.piece(), r.begin(), r.length()));
+        }
     }
 
     private void onPiece(PeerMessage.Piece p) throws PeerProtocolException {
@@ -207,15 +397,27 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
 
     /** Tops up our request queue to the peer, if it lets us. */
     void requestMore() {
-        if (closed || peerChoking || !amInterested) {
+        if (closed || !amInterested) {
             return;
         }
-        int target = snubbed ? 1 : queueTarget;
+        BitSet from = has;
+        if (peerChoking) {
+            // choked: only pieces the peer allows fast (BEP 6)
+            if (!fast || allowedFast.isEmpty()) {
+                return;
+            }
+            from = (BitSet) has.clone();
+            from.and(allowedFast);
+            if (from.isEmpty()) {
+                return;
+            }
+        }
+        int target = Math.min(queueLimit, snubbed ? 1 : queueTarget);
         int want = target - outstanding.size();
         if (want <= 0 || (outstanding.size() > 0 && want < Math.min(4, target / 4))) {
             return; // ask in batches: fewer picker passes
         }
-        List<PiecePicker.Block> blocks = torrent.pick(this, want);
+        List<PiecePicker.Block> blocks = torrent.pick(this, from, want);
         if (blocks.isEmpty()) {
             return;
         }
@@ -284,8 +486,15 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
         }
         amChoking = choke;
         if (choke) {
-            incoming.clear();
             send(PeerMessage.Choke.INSTANCE);
+            // BEP 6: every request gets a piece or a reject; allowed-fast ones are still served
+            for (java.util.Iterator<PeerMessage.Request> it = incoming.iterator(); it.hasNext(); ) {
+                PeerMessage.Request r = it.next();
+                if (!allowedFastForPeer.get(r.piece())) {
+                    it.remove();
+                    reject(r);
+                }
+            }
         } else {
             send(PeerMessage.Unchoke.INSTANCE);
         }
@@ -293,7 +502,8 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
 
     /** Reads queued requests from disk and sends them, within upload limits and socket buffer space. */
     void serve() {
-        while (!closed && !amChoking && !incoming.isEmpty() && readsInFlight < MAX_READS_IN_FLIGHT && channel.isWritable()) {
+        // while choking, the queue holds only allowed-fast requests (setChoking took the others out)
+        while (!closed && !incoming.isEmpty() && readsInFlight < MAX_READS_IN_FLIGHT && channel.isWritable()) {
             long wait = torrent.uploadDelay();
             if (wait > 0) {
                 scheduleServe(wait);
@@ -311,8 +521,9 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
                     torrent.storageError("reading piece " + r.piece() + ": " + error.getMessage());
                     return;
                 }
-                if (closed || amChoking) {
+                if (closed || (amChoking && !allowedFastForPeer.get(r.piece()))) {
                     data.release();
+                    reject(r);
                     return;
                 }
                 uploadMeter.add(r.length());

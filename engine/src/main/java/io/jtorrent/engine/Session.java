@@ -222,10 +222,11 @@ public final class Session implements AutoCloseable {
 
     /**
      * Adds a torrent. The future completes once the data on disk has been checked (so a seed-only
-     * add can fail there) and transfers have started.
+     * add can fail there) and transfers have started; for a magnet link, once the metadata fetch
+     * has started ({@link TorrentHandle#metadata()} completes when it is done).
      */
     public CompletableFuture<TorrentHandle> add(AddTorrentParams params) {
-        InfoHash hash = params.metainfo.infoHash();
+        InfoHash hash = params.infoHash();
         if (closed) {
             return CompletableFuture.failedFuture(new IllegalStateException("session closed"));
         }
@@ -263,6 +264,8 @@ public final class Session implements AutoCloseable {
 
     Handshake handshakeFor(InfoHash hash) {
         byte[] reserved = new byte[8];
+        reserved[Handshake.EXTENSION_PROTOCOL_BYTE] |= Handshake.EXTENSION_PROTOCOL_MASK;
+        reserved[Handshake.FAST_BYTE] |= Handshake.FAST_MASK;
         if (dht != null) {
             reserved[Handshake.DHT_BYTE] |= Handshake.DHT_MASK;
         }

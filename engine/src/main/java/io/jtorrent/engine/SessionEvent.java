@@ -11,7 +11,8 @@ import java.util.List;
  * <p>Names, for logs and metrics: {@code torrent_added}, {@code torrent_checked},
  * {@code state_changed}, {@code piece_finished}, {@code hash_failed}, {@code torrent_finished},
  * {@code peer_connected}, {@code peer_disconnected}, {@code peer_banned}, {@code tracker_reply},
- * {@code tracker_warning}, {@code tracker_error}, {@code storage_error}, {@code torrent_removed}.
+ * {@code tracker_warning}, {@code tracker_error}, {@code storage_error}, {@code torrent_removed}, {@code metadata_received},
+ * {@code metadata_failed}, {@code web_seed_error}.
  */
 public sealed interface SessionEvent {
     InfoHash infoHash();
@@ -103,6 +104,27 @@ public sealed interface SessionEvent {
     record StorageError(InfoHash infoHash, String message) implements SessionEvent {
         public String name() {
             return "storage_error";
+        }
+    }
+
+    /** A magnet link's metadata arrived from peers and matched its info-hash; the download starts. */
+    record MetadataReceived(InfoHash infoHash, String torrentName, int size) implements SessionEvent {
+        public String name() {
+            return "metadata_received";
+        }
+    }
+
+    /** Metadata assembled from peers did not match the info-hash; those peers are blamed and it is fetched again. */
+    record MetadataFailed(InfoHash infoHash, List<InetSocketAddress> contributors) implements SessionEvent {
+        public String name() {
+            return "metadata_failed";
+        }
+    }
+
+    /** A web seed (BEP 19) failed; {@code dropped} when it is given up for good (wrong data, no range support). */
+    record WebSeedError(InfoHash infoHash, String url, String message, boolean dropped) implements SessionEvent {
+        public String name() {
+            return "web_seed_error";
         }
     }
 

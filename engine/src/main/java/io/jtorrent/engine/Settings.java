@@ -36,6 +36,9 @@ public final class Settings {
     final boolean announceToAllTiers;
     final int dhtPort;
     final java.util.List<InetSocketAddressSpec> dhtBootstrap;
+    final boolean pex;
+    final boolean lsd;
+    final int webSeedConnections;
 
     private Settings(Builder b) {
         this.bindAddress = b.bindAddress;
@@ -64,6 +67,9 @@ public final class Settings {
         this.announceToAllTiers = b.announceToAllTiers;
         this.dhtPort = b.dhtPort;
         this.dhtBootstrap = java.util.List.copyOf(b.dhtBootstrap);
+        this.pex = b.pex;
+        this.lsd = b.lsd;
+        this.webSeedConnections = b.webSeedConnections;
     }
 
     /** A DHT bootstrap node as given: host and port, resolved only when the DHT starts. */
@@ -112,6 +118,9 @@ public final class Settings {
         private boolean announceToAllTiers;
         private int dhtPort = -1;
         private final java.util.List<InetSocketAddressSpec> dhtBootstrap = new java.util.ArrayList<>();
+        private boolean pex = true;
+        private boolean lsd;
+        private int webSeedConnections = 4;
 
         private Builder() {}
 
@@ -280,6 +289,28 @@ public final class Settings {
         /** A node to join the DHT through (repeatable). Tests use nodes on 127.0.0.1 only. */
         public Builder dhtBootstrap(String host, int port) {
             this.dhtBootstrap.add(new InetSocketAddressSpec(host, port));
+            return this;
+        }
+
+        /** Peer exchange (BEP 11) with peers that speak it; never for private torrents. Default on. */
+        public Builder pex(boolean on) {
+            this.pex = on;
+            return this;
+        }
+
+        /**
+         * Local Service Discovery (BEP 14): multicast announces on the local network; never for
+         * private torrents. Default off (it sends to a multicast group: only in a test's own network
+         * namespace on shared machines).
+         */
+        public Builder lsd(boolean on) {
+            this.lsd = on;
+            return this;
+        }
+
+        /** HTTP connections to each web seed (BEP 19) at once. Default 4. */
+        public Builder webSeedConnections(int n) {
+            this.webSeedConnections = positive(n, "webSeedConnections");
             return this;
         }
 

@@ -40,16 +40,24 @@ final class Torrent {
     private static final Logger LOG = LoggerFactory.getLogger(Torrent.class);
     private static final long SECOND = 1_000_000_000L;
     private static final long KEEPALIVE_NANOS = 90 * SECOND;
+    /** The allowed-fast set we give each fast-extension peer (libtorrent's default size too). */
+    private static final int ALLOWED_FAST_PIECES = 10;
 
     final Session session;
     final EventLoop loop;
-    final Metainfo metainfo;
-    final Info info;
+    /** The torrent's metadata: given, or for a magnet link null until peers sent it. */
+    volatile Metainfo metainfo;
+    Info info;
     final InfoHash infoHash;
     final Path saveDir;
     private final AddTorrentParams params;
-    private final PiecePicker picker;
+    private PiecePicker picker;
+    private byte[] filePriorities;
     private final Choker choker;
+    private final MetadataExtension metadataExtension;
+    private final PexExtension pexExtension;
+    private final List<Extension> extensions;
+    private final CompletableFuture<Metainfo> metadata = new CompletableFuture<>();
     private final Random random = new Random();
     private final RateLimiter uploadLimiter;
     private final RateLimiter downloadLimiter;
@@ -68,7 +76,7 @@ final class Torrent {
     private final Map<Integer, Integer> blocksWritten = new HashMap<>();
     /** Pieces being assembled in memory, until they are complete, hashed and written in one go. */
     private final Map<Integer, ByteBuf> pieceBuffers = new HashMap<>();
-    private final PieceReadCache readCache;
+    private PieceReadCache readCache;
     /** Pieces written block by block (when memory was short), hashed by reading them back. */
     private final Set<Integer> directPieces = new HashSet<>();
     private final Map<Integer, FailedPiece> failedPieces = new HashMap<>();
@@ -87,6 +95,8 @@ final class Torrent {
     private long closedWireSent;
     private int hashFailures;
     private int ticks;
+    /** Added paused and not resumed since: the check ends in PAUSED. */
+    private boolean pausedOnAdd;
     private Object optimistic;
     private boolean resumeDirty;
     private boolean savingResume;
@@ -100,25 +110,46 @@ final class Torrent {
         this.session = session;
         this.loop = loop;
         this.params = params;
-        this.metainfo = params.metainfo;
-        this.info = metainfo.info();
-        this.infoHash = metainfo.infoHash();
+        this.infoHash = params.infoHash();
         this.saveDir = params.saveDirectory;
-        this.picker = new PiecePicker(info.pieceCount(), info.pieceLength(), info.totalLength(), random);
-        this.picker.setPriorities(piecePriorities(info, params.filePriorities));
-        this.picker.setSequential(params.sequential);
         this.choker = new Choker(random);
-        this.readCache = new PieceReadCache(session.disk, loop, info::pieceSize);
+        this.pausedOnAdd = params.paused;
+        if (params.metainfo != null) {
+            useMetadata(params.metainfo);
+        }
+        this.metadataExtension = new MetadataExtension(this, params.metainfo == null ? null : params.metainfo.infoBytes());
+        this.pexExtension = new PexExtension(this);
+        this.extensions = List.of(pexExtension, metadataExtension);
         this.uploadLimiter = new RateLimiter(params.uploadLimit, System::nanoTime);
         this.downloadLimiter = new RateLimiter(params.downloadLimit, System::nanoTime);
         if (session.settings.announceToAllTiers) {
-            for (List<String> tier : metainfo.trackerTiers()) {
+            for (List<String> tier : params.trackerTiers()) {
                 announcers.add(new TrackerAnnouncer(this, List.of(tier)));
             }
         } else {
-            announcers.add(new TrackerAnnouncer(this, metainfo.trackerTiers()));
+            announcers.add(new TrackerAnnouncer(this, params.trackerTiers()));
         }
         params.peers.forEach(a -> candidates.add(a, true));
+    }
+
+    /** The metadata is known (given, or fetched for a magnet link): everything that depends on it. */
+    private void useMetadata(Metainfo m) {
+        this.info = m.info();
+        this.filePriorities = params.filePriorities(info);
+        this.picker = new PiecePicker(info.pieceCount(), info.pieceLength(), info.totalLength(), random);
+        this.picker.setPriorities(piecePriorities(info, filePriorities));
+        this.picker.setSequential(params.sequential);
+        this.readCache = new PieceReadCache(session.disk, loop, info::pieceSize);
+        this.metainfo = m;
+    }
+
+    boolean hasMetadata() {
+        return info != null;
+    }
+
+    /** Completes with the metadata: at once for a torrent file, when peers sent it for a magnet link. */
+    CompletableFuture<Metainfo> metadata() {
+        return metadata;
     }
 
     /** A piece's priority is the highest of the files it holds data of. */
@@ -154,7 +185,7 @@ final class Torrent {
     }
 
     String name() {
-        return info.name();
+        return info != null ? info.name() : params.displayName();
     }
 
     int pieceCount() {
@@ -170,11 +201,16 @@ final class Torrent {
     }
 
     boolean havePiece(int piece) {
-        return picker.have(piece);
+        return picker != null && picker.have(piece);
+    }
+
+    /** Whether we still want the piece (selected, not yet verified). */
+    boolean wantPiece(int piece) {
+        return picker != null && picker.wanted(piece);
     }
 
     java.util.BitSet havePieces() {
-        return picker.haveSet();
+        return picker == null ? new BitSet() : picker.haveSet();
     }
 
     boolean diskBackedUp() {
@@ -191,13 +227,73 @@ final class Torrent {
 
     // ---- lifecycle ----
 
-    /** Opens the storage, checks the data on disk, then starts transferring. */
+    /**
+     * Opens the storage, checks the data on disk, then starts transferring. A magnet link's
+     * torrent first fetches its metadata from peers, then does the same.
+     */
     void start() {
         assert loop.inEventLoop();
         session.events.post(new SessionEvent.TorrentAdded(infoHash, name()));
+        if (!hasMetadata()) {
+            if (params.paused) {
+                setState(TorrentState.PAUSED);
+            } else {
+                resumeTransfers();
+            }
+            checked.complete(this);
+            return;
+        }
+        metadata.complete(metainfo);
+        openAndCheck();
+    }
+
+    /** Peers sent the info dictionary and it hashes to our info-hash: the download can start. */
+    void metadataReceived(byte[] infoBytes) {
+        Metainfo m;
+        try {
+            m = Metainfo.ofInfo(infoBytes, params.magnetTrackers(), params.webSeeds);
+        } catch (io.jtorrent.metainfo.MetainfoException e) {
+            fail("the metadata peers sent is not a valid torrent: " + e.getMessage());
+            metadata.completeExceptionally(e);
+            return;
+        }
+        useMetadata(m);
+        LOG.info("{}: metadata received ({} bytes, {} pieces)", name(), infoBytes.length, info.pieceCount());
+        session.events.post(new SessionEvent.MetadataReceived(infoHash, name(), infoBytes.length));
+        saveTorrentFile(m);
+        metadata.complete(m);
+        for (PeerConnection p : new ArrayList<>(peers)) {
+            try {
+                p.metadataArrived();
+            } catch (io.jtorrent.wire.PeerProtocolException e) {
+                p.close("protocol violation: " + e.getMessage());
+            }
+        }
+        openAndCheck();
+    }
+
+    /** Keeps a fetched torrent's metadata next to its resume data, so a restart needs no peers for it. */
+    private void saveTorrentFile(Metainfo m) {
+        Path file = session.resumeFile(infoHash);
+        if (file != null) {
+            byte[] bytes = m.toTorrentFile();
+            Path torrentFile = file.resolveSibling(infoHash.hex() + ".torrent");
+            session.disk.run(() -> {
+                ResumeData.writeAtomically(torrentFile, bytes);
+                return null;
+            }, loop, (v, e) -> {
+                if (e != null) {
+                    LOG.warn("{}: saving the metadata: {}", name(), e.getMessage());
+                }
+            });
+        }
+    }
+
+    private void openAndCheck() {
+        setState(TorrentState.CHECKING);
         BitSet wanted = new BitSet();
         for (int i = 0; i < info.files().size(); i++) {
-            if (params.filePriorities == null || params.filePriorities[i] > 0) {
+            if (filePriorities == null || filePriorities[i] > 0) {
                 wanted.set(i);
             }
         }
@@ -290,7 +386,7 @@ final class Torrent {
             checked.completeExceptionally(new IOException(msg));
             return;
         }
-        if (params.paused) {
+        if (pausedOnAdd) {
             setState(TorrentState.PAUSED);
         } else {
             resumeTransfers();
@@ -299,11 +395,24 @@ final class Torrent {
     }
 
     private void resumeTransfers() {
-        setState(picker.complete() ? TorrentState.SEEDING : TorrentState.DOWNLOADING);
+        setState(!hasMetadata() ? TorrentState.FETCHING_METADATA
+                : picker.complete() ? TorrentState.SEEDING : TorrentState.DOWNLOADING);
         announcers.forEach(TrackerAnnouncer::start);
-        if (session.dht != null && !info.isPrivate()) {
+        if (hasMetadata()) {
+            // peers that joined while the metadata was fetched or checked: what we have, and interest
+            for (PeerConnection p : new ArrayList<>(peers)) {
+                for (int i = picker.haveSet().nextSetBit(0); i >= 0; i = picker.haveSet().nextSetBit(i + 1)) {
+                    p.send(new PeerMessage.Have(i));
+                }
+                p.setInterested(picker.interesting(p.has));
+                if (state == TorrentState.SEEDING && p.isSeed()) {
+                    p.close("both seeds");
+                }
+            }
+        }
+        if (session.dht != null && !isPrivate()) {
             List<InetSocketAddress> nodes = new ArrayList<>();
-            for (Metainfo.Node n : metainfo.nodes()) {
+            for (Metainfo.Node n : metainfo == null ? List.<Metainfo.Node>of() : metainfo.nodes()) {
                 InetSocketAddress a = new InetSocketAddress(n.host(), n.port());
                 if (!a.isUnresolved()) {
                     nodes.add(a);
@@ -328,8 +437,22 @@ final class Torrent {
         }
     }
 
+    /** Transferring or looking for metadata: connected to peers, announcing. */
+    boolean active() {
+        return state == TorrentState.DOWNLOADING || state == TorrentState.SEEDING || state == TorrentState.FETCHING_METADATA;
+    }
+
+    /** Private torrents (BEP 27) get peers from their trackers only; unknown before the metadata. */
+    boolean isPrivate() {
+        return info != null && info.isPrivate();
+    }
+
+    boolean pexAllowed() {
+        return settings().pex && !isPrivate();
+    }
+
     void pause() {
-        if (state == TorrentState.DOWNLOADING || state == TorrentState.SEEDING) {
+        if (active()) {
             stopTransfers(true);
             setState(TorrentState.PAUSED);
             saveResume(() -> { }); // flushes the data first
@@ -337,6 +460,7 @@ final class Torrent {
     }
 
     void resume() {
+        pausedOnAdd = false;
         if (state == TorrentState.PAUSED) {
             resumeTransfers();
         }
@@ -345,7 +469,7 @@ final class Torrent {
     /** Disconnects, announces stopped, flushes data and resume state; the future ends when that is done. */
     CompletableFuture<Void> stop() {
         assert loop.inEventLoop();
-        boolean wasActive = state == TorrentState.DOWNLOADING || state == TorrentState.SEEDING;
+        boolean wasActive = active();
         CompletableFuture<Void> announced = stopTransfers(wasActive);
         if (state != TorrentState.ERROR) {
             setState(TorrentState.STOPPED);
@@ -380,7 +504,9 @@ final class Torrent {
             picker.pieceFailed(e.getKey()); // unfinished: fetched again when transfers resume
         }
         pieceBuffers.clear();
-        readCache.clear();
+        if (readCache != null) {
+            readCache.clear();
+        }
         return announceStopped
                 ? CompletableFuture.allOf(announcers.stream().map(TrackerAnnouncer::stop).toArray(CompletableFuture[]::new))
                 : CompletableFuture.completedFuture(null);
@@ -427,9 +553,12 @@ final class Torrent {
             rechoke(ticks % Choker.OPTIMISTIC_SECONDS == 0);
         }
         connectToPeers();
+        for (Extension x : extensions) {
+            x.tick(now);
+        }
         announcers.forEach(a -> a.tick(now));
         // the DHT as a peer source (BEP 5): every minute while downloading, every 15 minutes seeding
-        if (session.dht != null && !info.isPrivate() && ticks % (state == TorrentState.SEEDING ? 900 : 60) == 0) {
+        if (session.dht != null && !isPrivate() && ticks % (state == TorrentState.SEEDING ? 900 : 60) == 0) {
             dhtAnnounce();
         }
         if (resumeDirty && ticks % Math.max(1, settings().resumeInterval.toSeconds()) == 0) {
@@ -441,13 +570,13 @@ final class Torrent {
 
     void addCandidates(List<InetSocketAddress> addresses, boolean manual) {
         addresses.forEach(a -> candidates.add(a, manual));
-        if (state == TorrentState.DOWNLOADING || state == TorrentState.SEEDING) {
+        if (active()) {
             connectToPeers();
         }
     }
 
     private void connectToPeers() {
-        if (state != TorrentState.DOWNLOADING && state != TorrentState.SEEDING || !session.mayConnect()) {
+        if (!active() || !session.mayConnect()) {
             return;
         }
         // seeds dial only up to half their slots and wait for leechers to come to them
@@ -479,7 +608,7 @@ final class Torrent {
      * already connected, within limits. Returns the reason it may not, or null.
      */
     String admit(byte[] peerId, InetSocketAddress address, boolean outgoing) {
-        if (state != TorrentState.DOWNLOADING && state != TorrentState.SEEDING) {
+        if (!active()) {
             return "torrent not active (" + state + ")";
         }
         if (java.util.Arrays.equals(peerId, session.peerId)) {
@@ -511,8 +640,24 @@ final class Torrent {
     void peerJoined(PeerConnection p) {
         peers.add(p);
         candidates.joined(p.address);
-        if (picker.haveCount() > 0) {
+        int have = picker == null ? 0 : picker.haveCount();
+        if (p.fast && have > 0 && have == info.pieceCount()) {
+            p.send(PeerMessage.HaveAll.INSTANCE);
+        } else if (have > 0) {
             p.send(PeerMessage.Bitfield.of(picker.haveSet(), info.pieceCount()));
+        } else if (p.fast) {
+            p.send(PeerMessage.HaveNone.INSTANCE);
+        }
+        if (p.extended) {
+            p.send(new PeerMessage.Extended(0, ourExtendedHandshake(p).encode()));
+        }
+        if (p.fast && hasMetadata() && p.address.getAddress() instanceof java.net.Inet4Address) {
+            // BEP 6: a few pieces the peer may fetch before we unchoke it
+            for (int piece : io.jtorrent.wire.AllowedFastSet.compute(p.address.getAddress(), infoHash.truncated20(),
+                    info.pieceCount(), ALLOWED_FAST_PIECES)) {
+                p.allowedFastForPeer.set(piece);
+                p.send(new PeerMessage.AllowedFast(piece));
+            }
         }
         if (session.dht != null && p.supportsDht) {
             p.send(new PeerMessage.Port(session.dhtPort()));
@@ -524,11 +669,16 @@ final class Torrent {
         if (!peers.remove(p)) {
             return;
         }
-        picker.peerGone(p.has);
-        for (PiecePicker.Block b : p.outstandingBlocks()) {
-            picker.unrequest(b, p);
+        for (Extension x : extensions) {
+            x.peerClosed(p);
         }
-        picker.peerLeft(p);
+        if (picker != null) {
+            picker.peerGone(p.has);
+            for (PiecePicker.Block b : p.outstandingBlocks()) {
+                picker.unrequest(b, p);
+            }
+            picker.peerLeft(p);
+        }
         p.releaseAll();
         candidates.left(p.address, now());
         if (optimistic == p) {
@@ -616,11 +766,48 @@ final class Torrent {
 
     // ---- downloading ----
 
-    List<PiecePicker.Block> pick(PeerConnection p, int max) {
+    /** Blocks to request from {@code p}, of pieces in {@code from} (what it has, or may give while choking). */
+    List<PiecePicker.Block> pick(PeerConnection p, BitSet from, int max) {
         if (state != TorrentState.DOWNLOADING) {
             return List.of();
         }
-        return picker.pick(p.has, max, p);
+        return picker.pick(from, max, p);
+    }
+
+    // ---- extension protocol (BEP 10) ----
+
+    /** The extension peers send messages to us under {@code id}, if we offer it. */
+    Extension extension(int id) {
+        for (Extension x : extensions) {
+            if (x.id() == id && x.enabled()) {
+                return x;
+            }
+        }
+        return null;
+    }
+
+    private io.jtorrent.wire.ExtendedHandshake ourExtendedHandshake(PeerConnection p) {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        for (Extension x : extensions) {
+            if (x.enabled()) {
+                m.put(x.name(), x.id());
+            }
+        }
+        return new io.jtorrent.wire.ExtendedHandshake(m, Optional.of(settings().userAgent), session.listenPort(),
+                settings().maxIncomingRequests, Optional.of(p.address.getAddress().getAddress()),
+                metadataExtension.metadataSize(), state == TorrentState.SEEDING);
+    }
+
+    void extendedHandshake(PeerConnection p, io.jtorrent.wire.ExtendedHandshake h) {
+        if (h.uploadOnly() && state == TorrentState.SEEDING) {
+            p.close("both only upload");
+            return;
+        }
+        for (Extension x : extensions) {
+            if (x.enabled()) {
+                x.peerHandshake(p, h);
+            }
+        }
     }
 
     void unrequest(PeerConnection p, PiecePicker.Block b) {
@@ -776,7 +963,7 @@ final class Torrent {
         }
     }
 
-    private void ban(PeerConnection p, String reason) {
+    void ban(PeerConnection p, String reason) {
         if (candidates.ban(p.address, p.peerId)) {
             LOG.info("{}: banned {}: {}", name(), p, reason);
             session.events.post(new SessionEvent.PeerBanned(infoHash, p.address, reason));
@@ -865,7 +1052,7 @@ final class Torrent {
 
     /** Looks up peers in the DHT and announces ourselves to the nodes closest to the info-hash. */
     private void dhtAnnounce() {
-        if (state != TorrentState.DOWNLOADING && state != TorrentState.SEEDING) {
+        if (!active()) {
             return;
         }
         session.dht.announce(io.jtorrent.dht.NodeId.of(infoHash.truncated20()), session.listenPort())
@@ -894,8 +1081,9 @@ final class Torrent {
         }
     }
 
+    /** Bytes still wanted, for trackers; before a magnet's metadata, one metadata piece's worth (unknown but not zero). */
     long bytesLeft() {
-        return picker.bytesLeft();
+        return picker == null ? 16 * 1024 : picker.bytesLeft();
     }
 
     long uploadedTotal() {
@@ -911,7 +1099,8 @@ final class Torrent {
     TorrentStatus status() {
         long wantedBytes = 0;
         long doneBytes = 0;
-        for (int i = 0; i < info.pieceCount(); i++) {
+        int pieceCount = info == null ? 0 : info.pieceCount();
+        for (int i = 0; i < pieceCount; i++) {
             if (picker.priority(i) > 0) {
                 wantedBytes += info.pieceSize(i);
                 if (picker.have(i)) {
@@ -932,9 +1121,10 @@ final class Torrent {
                 wireSent += wire.sent;
             }
         }
-        return new TorrentStatus(infoHash, name(), state, wantedBytes == 0 ? 1 : (double) doneBytes / wantedBytes,
+        double progress = info == null ? 0 : wantedBytes == 0 ? 1 : (double) doneBytes / wantedBytes;
+        return new TorrentStatus(infoHash, name(), state, progress,
                 wantedBytes, doneBytes, downloadMeter.rate(), uploadMeter.rate(), peers.size(), seeds,
-                picker.haveCount(), info.pieceCount(), uploadedBase + uploadMeter.total(),
+                picker == null ? 0 : picker.haveCount(), pieceCount, uploadedBase + uploadMeter.total(),
                 downloadedBase + downloadMeter.total(), wasted, hashFailures, wireReceived, wireSent,
                 trackerSeeders, trackerLeechers, trackerDownloaded, Optional.ofNullable(error));
     }

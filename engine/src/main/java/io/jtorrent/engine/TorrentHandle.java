@@ -20,8 +20,14 @@ public final class TorrentHandle {
         return torrent.infoHash;
     }
 
+    /** The torrent's metadata; null while a magnet link's is still being fetched (see {@link #metadata()}). */
     public Metainfo metainfo() {
         return torrent.metainfo;
+    }
+
+    /** Completes with the metadata: at once for a torrent file, once peers sent it for a magnet link. */
+    public CompletableFuture<Metainfo> metadata() {
+        return torrent.metadata();
     }
 
     /** A snapshot of the torrent's state, progress, rates and totals. */

@@ -2,6 +2,8 @@ package io.jtorrent.engine;
 
 /** Where a torrent is in its life. */
 public enum TorrentState {
+    /** Added from a magnet link: fetching the info dictionary from peers (BEP 9). */
+    FETCHING_METADATA,
     /** Hashing the data already on disk. */
     CHECKING,
     /** Fetching pieces. */

@@ -50,6 +50,9 @@ final class TrackerAnnouncer {
     }
 
     void start() {
+        if (started) {
+            return; // a magnet's torrent starts announcing before its metadata arrives
+        }
         started = true;
         announce(AnnounceRequest.Event.STARTED);
     }

@@ -66,6 +66,43 @@ public final class Metainfo {
         return parse(Files.readAllBytes(file));
     }
 
+    /**
+     * A torrent made of an info dictionary received from peers (BEP 9) and what a magnet link
+     * said: its trackers (one tier each, as clients do for {@code tr}) and web seeds. The info
+     * dictionary is validated as in a file; the caller checks its hash.
+     */
+    public static Metainfo ofInfo(byte[] infoBytes, List<String> trackers, List<String> webSeeds) throws MetainfoException {
+        return parse(torrentFile(infoBytes, trackers, webSeeds));
+    }
+
+    /** The bytes of a {@code .torrent} file holding {@code infoBytes} exactly, with trackers and web seeds. */
+    public static byte[] torrentFile(byte[] infoBytes, List<String> trackers, List<String> webSeeds) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(infoBytes.length + 256);
+        out.write('d');
+        // keys in sorted order: announce, announce-list, info, url-list
+        if (!trackers.isEmpty()) {
+            io.jtorrent.bencode.BencodeEncoder.write(io.jtorrent.bencode.BBytes.of("announce"), out);
+            io.jtorrent.bencode.BencodeEncoder.write(io.jtorrent.bencode.BBytes.of(trackers.get(0)), out);
+            io.jtorrent.bencode.BencodeEncoder.write(io.jtorrent.bencode.BBytes.of("announce-list"), out);
+            io.jtorrent.bencode.BencodeEncoder.write(io.jtorrent.bencode.BList.of(trackers.stream()
+                    .map(t -> io.jtorrent.bencode.BList.of(io.jtorrent.bencode.BBytes.of(t))).toList()), out);
+        }
+        io.jtorrent.bencode.BencodeEncoder.write(io.jtorrent.bencode.BBytes.of("info"), out);
+        out.writeBytes(infoBytes);
+        if (!webSeeds.isEmpty()) {
+            io.jtorrent.bencode.BencodeEncoder.write(io.jtorrent.bencode.BBytes.of("url-list"), out);
+            io.jtorrent.bencode.BencodeEncoder.write(io.jtorrent.bencode.BList.of(
+                    webSeeds.stream().map(io.jtorrent.bencode.BBytes::of).toList()), out);
+        }
+        out.write('e');
+        return out.toByteArray();
+    }
+
+    /** The bytes of a {@code .torrent} file for this torrent (its info dictionary exactly as received). */
+    public byte[] toTorrentFile() {
+        return torrentFile(infoBytes, trackers(), webSeeds);
+    }
+
     /** SHA-1 of the info dictionary's exact bytes. */
     public InfoHash infoHash() {
         return infoHash;

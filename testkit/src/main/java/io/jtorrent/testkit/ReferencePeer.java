@@ -114,6 +114,25 @@ public final class ReferencePeer implements AutoCloseable {
     }
 
     /**
+     * libtorrent leeching from a magnet link (fetching the metadata from {@code peers}), on
+     * 127.0.0.1 with the DHT off; it prints "finished" when it has everything.
+     */
+    public static ReferencePeer libtorrentMagnet(String magnet, Path saveDir, Path workDir, Duration lifetime,
+                                                 String... peers) throws IOException {
+        Path python = ExternalProgram.requireLibtorrentPython();
+        Path script = workDir.resolve("libtorrent_peer.py");
+        Files.createDirectories(workDir);
+        try (InputStream in = ReferencePeer.class.getResourceAsStream("libtorrent_peer.py")) {
+            Files.write(script, in.readAllBytes());
+        }
+        int port = freePort();
+        List<String> cmd = new ArrayList<>(List.of(python.toString(), "-u", script.toString(), "leech", magnet,
+                saveDir.toString(), Integer.toString(port), Long.toString(lifetime.toSeconds())));
+        cmd.addAll(List.of(peers));
+        return launch("libtorrent", cmd, workDir, port, java.util.Map.of());
+    }
+
+    /**
      * aria2c seeding (checking the data first) or leeching; as a leecher it exits once done.
      * It finds peers only through trackers, so tests dial it.
      */

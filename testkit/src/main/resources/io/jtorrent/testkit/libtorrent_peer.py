@@ -1,5 +1,5 @@
 # A libtorrent peer for interop tests, on 127.0.0.1 only, with DHT, LSD, UPnP, NAT-PMP and uTP off:
-#   libtorrent_peer.py seed|leech|leech-exit TORRENT SAVE_DIR PORT SECONDS [HOST:PORT ...]
+#   libtorrent_peer.py seed|leech|leech-exit TORRENT|MAGNET SAVE_DIR PORT SECONDS [HOST:PORT ...]
 # With LT_DHT_BOOTSTRAP=HOST:PORT in the environment, the DHT is on and joins only through that node.
 # Connects to the given peers, prints "progress P" lines and "finished" when it has everything
 # (leech-exit then exits 0), and exits after SECONDS whatever happens (the test also kills it by PID).
@@ -29,8 +29,11 @@ if dht:
     settings.update({"enable_dht": True, "dht_bootstrap_nodes": dht, "dht_restrict_routing_ips": False,
                      "dht_restrict_search_ips": False, "dht_ignore_dark_internet": False})
 ses = lt.session(settings)
-params = lt.add_torrent_params()
-params.ti = lt.torrent_info(torrent)
+if torrent.startswith("magnet:"):
+    params = lt.parse_magnet_uri(torrent)
+else:
+    params = lt.add_torrent_params()
+    params.ti = lt.torrent_info(torrent)
 params.save_path = save_dir
 params.flags &= ~lt.torrent_flags.auto_managed
 params.flags &= ~lt.torrent_flags.paused

@@ -1,0 +1,189 @@
+package io.jtorrent.engine;
+
+import io.jtorrent.wire.MetadataMessage;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Assembling a magnet link's info dictionary from peers (BEP 9): which 16 KiB piece to ask
+ * whom, what arrived from whom, and whether the whole hashes to the info-hash. Pure bookkeeping
+ * with peers as opaque keys and the time passed in; the torrent's loop owns it.
+ *
+ * <p>The first size a peer announces (within 16 MiB) is the one fetched; pieces come from every
+ * peer that offers the same size, a few requests each. When the assembled bytes do not hash to
+ * the info-hash, the sole contributor is to blame; with several, nobody can be, so the next round
+ * takes every piece from one peer at a time until the culprit is isolated.
+ */
+final class MetadataFetch {
+    /** Requests outstanding to one peer. */
+    static final int REQUESTS_PER_PEER = 4;
+    /** A request unanswered this long is asked of someone else. */
+    static final long TIMEOUT_NANOS = 15_000_000_000L;
+
+    /** What a data message amounted to. */
+    enum Outcome { IGNORED, PROGRESS, COMPLETE, HASH_FAILED }
+
+    private final byte[] infoHash;
+    private int size = -1;
+    private byte[] buffer;
+    private Object[] senders;
+    private Object[] requestedFrom;
+    private long[] requestedAt;
+    private int received;
+    private boolean oneSourceAtATime;
+    private Object source;
+    private final Set<Object> offering = new LinkedHashSet<>();
+    private final Set<Object> refused = new HashSet<>();
+    private final Map<Object, Integer> outstanding = new HashMap<>();
+    private List<Object> lastContributors = List.of();
+
+    MetadataFetch(byte[] infoHash20) {
+        this.infoHash = infoHash20.clone();
+    }
+
+    /**
+     * A peer's extended handshake gave {@code metadataSize}. Returns why the peer should be
+     * dropped (a size out of bounds), or null.
+     */
+    String offered(Object peer, long metadataSize) {
+        if (metadataSize <= 0 || metadataSize > MetadataMessage.MAX_METADATA_SIZE) {
+            return "metadata_size " + metadataSize + " outside 1.." + MetadataMessage.MAX_METADATA_SIZE;
+        }
+        if (size < 0) {
+            size = (int) metadataSize;
+            int pieces = pieceCount();
+            buffer = new byte[size];
+            senders = new Object[pieces];
+            requestedFrom = new Object[pieces];
+            requestedAt = new long[pieces];
+        }
+        if (metadataSize == size) {
+            offering.add(peer); // a peer that claims another size is simply not asked
+        }
+        return null;
+    }
+
+    int size() {
+        return size;
+    }
+
+    int pieceCount() {
+        return size < 0 ? 0 : (size + MetadataMessage.PIECE_SIZE - 1) / MetadataMessage.PIECE_SIZE;
+    }
+
+    private int pieceLength(int piece) {
+        return Math.min(MetadataMessage.PIECE_SIZE, size - piece * MetadataMessage.PIECE_SIZE);
+    }
+
+    /** The pieces to request from {@code peer} now (and they count as requested from it). */
+    List<Integer> toRequest(Object peer, long now) {
+        List<Integer> out = new ArrayList<>();
+        if (size < 0 || !offering.contains(peer) || refused.contains(peer)) {
+            return out;
+        }
+        if (oneSourceAtATime) {
+            if (source == null || !offering.contains(source)) {
+                source = peer;
+            }
+            if (source != peer) {
+                return out;
+            }
+        }
+        int room = REQUESTS_PER_PEER - outstanding.getOrDefault(peer, 0);
+        for (int i = 0; i < pieceCount() && room > 0; i++) {
+            if (senders[i] != null) {
+                continue;
+            }
+            boolean free = requestedFrom[i] == null || now - requestedAt[i] > TIMEOUT_NANOS;
+            if (free) {
+                if (requestedFrom[i] != null) {
+                    outstanding.merge(requestedFrom[i], -1, Integer::sum);
+                }
+                requestedFrom[i] = peer;
+                requestedAt[i] = now;
+                outstanding.merge(peer, 1, Integer::sum);
+                out.add(i);
+                room--;
+            }
+        }
+        return out;
+    }
+
+    /** A piece arrived. Pieces nobody asked this peer for, or of the wrong size, are ignored. */
+    Outcome received(Object peer, int piece, long totalSize, byte[] data) {
+        if (size < 0 || totalSize != size || piece >= pieceCount() || requestedFrom[piece] != peer
+                || senders[piece] != null || data.length != pieceLength(piece)) {
+            return Outcome.IGNORED;
+        }
+        outstanding.merge(peer, -1, Integer::sum);
+        requestedFrom[piece] = null;
+        senders[piece] = peer;
+        System.arraycopy(data, 0, buffer, piece * MetadataMessage.PIECE_SIZE, data.length);
+        if (++received < pieceCount()) {
+            return Outcome.PROGRESS;
+        }
+        if (Arrays.equals(sha1(buffer), infoHash)) {
+            return Outcome.COMPLETE;
+        }
+        lastContributors = new ArrayList<>(new LinkedHashSet<>(Arrays.asList(senders)));
+        oneSourceAtATime = true;
+        source = null;
+        received = 0;
+        Arrays.fill(senders, null);
+        Arrays.fill(requestedFrom, null);
+        outstanding.clear();
+        return Outcome.HASH_FAILED;
+    }
+
+    /** After {@link Outcome#HASH_FAILED}: the peers whose pieces made up the bad metadata. */
+    List<Object> lastContributors() {
+        return lastContributors;
+    }
+
+    /** The assembled metadata, after {@link Outcome#COMPLETE}. */
+    byte[] metadata() {
+        return buffer.clone();
+    }
+
+    /** The peer refused a piece: it does not have the metadata; do not ask it again. */
+    void rejected(Object peer, int piece) {
+        refused.add(peer);
+        release(peer);
+    }
+
+    void peerGone(Object peer) {
+        offering.remove(peer);
+        refused.remove(peer);
+        release(peer);
+        if (source == peer) {
+            source = null;
+        }
+    }
+
+    private void release(Object peer) {
+        if (requestedFrom != null) {
+            for (int i = 0; i < requestedFrom.length; i++) {
+                if (requestedFrom[i] == peer) {
+                    requestedFrom[i] = null;
+                }
+            }
+        }
+        outstanding.remove(peer);
+    }
+
+    private static byte[] sha1(byte[] data) {
+        try {
+            return MessageDigest.getInstance("SHA-1").digest(data);
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
