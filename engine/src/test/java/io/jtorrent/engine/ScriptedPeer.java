@@ -88,11 +88,14 @@ final class ScriptedPeer implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             try {
+                socket.setSoTimeout((int) Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
                 if (read() == null) {
                     return true;
                 }
             } catch (SocketTimeoutException e) {
                 return false;
+            } finally {
+                socket.setSoTimeout(10_000);
             }
         }
         return false;
