@@ -77,6 +77,7 @@ final class Torrent {
     /** Pieces being assembled in memory, until they are complete, hashed and written in one go. */
     private final Map<Integer, ByteBuf> pieceBuffers = new HashMap<>();
     private PieceReadCache readCache;
+    private final List<WebSeed> webSeeds = new ArrayList<>();
     /** Pieces written block by block (when memory was short), hashed by reading them back. */
     private final Set<Integer> directPieces = new HashSet<>();
     private final Map<Integer, FailedPiece> failedPieces = new HashMap<>();
@@ -140,6 +141,9 @@ final class Torrent {
         this.picker.setPriorities(piecePriorities(info, filePriorities));
         this.picker.setSequential(params.sequential);
         this.readCache = new PieceReadCache(session.disk, loop, info::pieceSize);
+        for (String url : params.webSeeds) {
+            webSeeds.add(new WebSeed(this, url, settings().webSeedConnections));
+        }
         this.metainfo = m;
     }
 
@@ -428,6 +432,7 @@ final class Torrent {
             ticker = loop.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
         }
         connectToPeers();
+        webSeeds.forEach(w -> w.tick(now()));
     }
 
     private void setState(TorrentState s) {
@@ -504,6 +509,7 @@ final class Torrent {
             picker.pieceFailed(e.getKey()); // unfinished: fetched again when transfers resume
         }
         pieceBuffers.clear();
+        webSeeds.forEach(WebSeed::stop);
         if (readCache != null) {
             readCache.clear();
         }
@@ -555,6 +561,9 @@ final class Torrent {
         connectToPeers();
         for (Extension x : extensions) {
             x.tick(now);
+        }
+        for (WebSeed w : webSeeds) {
+            w.tick(now);
         }
         announcers.forEach(a -> a.tick(now));
         // the DHT as a peer source (BEP 5): every minute while downloading, every 15 minutes seeding
@@ -810,12 +819,21 @@ final class Torrent {
         }
     }
 
-    void unrequest(PeerConnection p, PiecePicker.Block b) {
-        picker.unrequest(b, p);
+    /** Gives a block back to the picker: {@code requester} (a peer or a web seed's connection) will not deliver it. */
+    void unrequest(Object requester, PiecePicker.Block b) {
+        picker.unrequest(b, requester);
+    }
+
+    /** Blocks for one connection of a web seed (which has every piece). */
+    List<PiecePicker.Block> pickForWebSeed(WebSeed.Worker worker, BitSet all, int max) {
+        if (state != TorrentState.DOWNLOADING) {
+            return List.of();
+        }
+        return picker.pick(all, max, worker);
     }
 
     /** A block arrived; this takes ownership of its data. */
-    void blockReceived(PeerConnection from, PiecePicker.Block block, PeerMessage.Piece data, boolean requested) {
+    void blockReceived(Object from, PiecePicker.Block block, PeerMessage.Piece data, boolean requested) {
         List<Object> others = new ArrayList<>();
         PiecePicker.Received r = picker.received(block, from, others);
         if (r == PiecePicker.Received.UNWANTED || storage == null) {
@@ -824,7 +842,9 @@ final class Torrent {
             return;
         }
         for (Object o : others) {
-            ((PeerConnection) o).cancel(block);
+            if (o instanceof PeerConnection p) {
+                p.cancel(block); // a web seed's request is not cancelled: its range is shared with other blocks
+            }
         }
         downloadMeter.add(data.length());
         blockSenders.computeIfAbsent(block.piece(), k -> new Object[picker.blocksIn(block.piece())])[block.index()] = from;
@@ -921,6 +941,8 @@ final class Torrent {
             for (int b = 0; b < crcs.length; b++) {
                 if (failed.senders()[b] instanceof PeerConnection culprit && failed.crcs()[b] != crcs[b]) {
                     ban(culprit, "sent corrupt data in piece " + piece);
+                } else if (failed.senders()[b] instanceof WebSeed.Worker w && failed.crcs()[b] != crcs[b]) {
+                    w.seed().drop("sent corrupt data in piece " + piece);
                 }
             }
         }
@@ -948,6 +970,10 @@ final class Torrent {
         }
         List<InetSocketAddress> addresses = new ArrayList<>();
         for (Object o : contributors) {
+            if (o instanceof WebSeed.Worker w) {
+                w.seed().sentBadData(piece, contributors.size() == 1);
+                continue;
+            }
             PeerConnection p = (PeerConnection) o;
             addresses.add(p.address);
             p.strikes++;
@@ -1131,5 +1157,9 @@ final class Torrent {
 
     List<PeerConnection> peers() {
         return new ArrayList<>(peers);
+    }
+
+    List<WebSeed> webSeeds() {
+        return List.copyOf(webSeeds);
     }
 }
