@@ -33,15 +33,34 @@ final class DownloadCommand implements Callable<Integer> {
     @Option(names = "--sequential", description = "Fetch pieces in order (for streaming).")
     boolean sequential;
 
+    @Option(names = "--save-torrent", paramLabel = "FILE", description = "Save the torrent's metadata as a .torrent file (for a magnet link, once peers sent it).")
+    java.nio.file.Path saveTorrent;
+
+    @Option(names = "--web-seed", paramLabel = "URL", description = "Also fetch pieces from this web server (BEP 19; repeatable).")
+    List<String> webSeeds = new ArrayList<>();
+
     @Option(names = "--select", paramLabel = "I,J,...", split = ",", description = "Download only these files (indices as `info` lists them, from 0).")
     List<Integer> select = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
-        Metainfo m = Transfer.readTorrent(target.torrent);
         Transfer.checkSaveDir(target.saveDir);
-        AddTorrentParams.Builder p = AddTorrentParams.builder(m, target.saveDir).sequential(sequential);
+        AddTorrentParams.Builder p;
+        if (io.jtorrent.metainfo.MagnetUri.looksLikeMagnet(target.torrent)) {
+            io.jtorrent.metainfo.MagnetUri magnet;
+            try {
+                magnet = io.jtorrent.metainfo.MagnetUri.parse(target.torrent);
+            } catch (io.jtorrent.metainfo.MetainfoException e) {
+                throw new BadInputException(e.getMessage());
+            }
+            p = AddTorrentParams.builder(magnet, target.saveDir);
+        } else {
+            Metainfo m = Transfer.readTorrent(java.nio.file.Path.of(target.torrent));
+            p = AddTorrentParams.builder(m, target.saveDir);
+        }
+        p.sequential(sequential);
         session.peers.forEach(p::peer);
+        webSeeds.forEach(p::webSeed);
         if (!select.isEmpty()) {
             try {
                 p.selectFiles(select);
@@ -49,7 +68,16 @@ final class DownloadCommand implements Callable<Integer> {
                 throw new BadInputException("--select: " + e.getMessage());
             }
         }
-        return new Transfer(spec.commandLine().getOut(), spec.commandLine().getErr(), target.jsonProgress)
-                .run(session, p.build(), target.saveDir, !seed);
+        Transfer transfer = new Transfer(spec.commandLine().getOut(), spec.commandLine().getErr(), target.jsonProgress);
+        if (saveTorrent != null) {
+            transfer.onMetadata(m -> {
+                try {
+                    io.jtorrent.storage.ResumeData.writeAtomically(saveTorrent, m.toTorrentFile());
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException("--save-torrent " + saveTorrent + ": " + e.getMessage(), e);
+                }
+            });
+        }
+        return transfer.run(session, p.build(), target.saveDir, !seed);
     }
 }

@@ -35,11 +35,32 @@ final class InfoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;
 
+    @Option(names = "--fetch", description = {"For a magnet link: fetch the metadata from peers (trackers, x.pe, --peer, the DHT)",
+            "and show the whole torrent. The session options below apply."})
+    boolean fetch;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", description = "How long --fetch waits for the metadata (default: 120).")
+    int timeout = 120;
+
+    @Option(names = "--save-torrent", paramLabel = "FILE", description = "With --fetch: also save the metadata as a .torrent file.")
+    Path saveTorrent;
+
+    @Mixin
+    SessionOptions session;
+
     @Override
     public Integer call() throws Exception {
         Map<String, Object> fields;
-        if (MagnetUri.looksLikeMagnet(source)) {
+        if (MagnetUri.looksLikeMagnet(source) && fetch) {
+            Metainfo m = fetch(MagnetUri.parse(source));
+            if (saveTorrent != null) {
+                io.jtorrent.storage.ResumeData.writeAtomically(saveTorrent, m.toTorrentFile());
+            }
+            fields = describe(m);
+        } else if (MagnetUri.looksLikeMagnet(source)) {
             fields = describe(MagnetUri.parse(source));
+        } else if (fetch) {
+            throw new BadInputException("--fetch is for magnet links; " + source + " is a file");
         } else {
             Path file = Path.of(source);
             if (!Files.isRegularFile(file)) {
@@ -55,6 +76,31 @@ final class InfoCommand implements Callable<Integer> {
         }
         out.flush();
         return ExitCode.OK;
+    }
+
+    /** Joins the swarm just long enough for a peer to send the metadata; nothing is downloaded. */
+    private Metainfo fetch(MagnetUri magnet) throws Exception {
+        if (timeout < 1) {
+            throw new BadInputException("--timeout must be at least 1 second");
+        }
+        Path scratch = Files.createTempDirectory("jtorrent-fetch");
+        try (io.jtorrent.engine.Session s = io.jtorrent.engine.Session.start(session.settings(scratch))) {
+            io.jtorrent.engine.AddTorrentParams.Builder p = io.jtorrent.engine.AddTorrentParams.builder(magnet, scratch)
+                    .selectFiles(java.util.List.of()); // no file wanted: only the metadata
+            session.peers.forEach(p::peer);
+            io.jtorrent.engine.TorrentHandle h = s.add(p.build()).get(30, java.util.concurrent.TimeUnit.SECONDS);
+            try {
+                return h.metadata().get(timeout, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new BadInputException("no peer sent the metadata of " + magnet.infoHash().hex() + " within " + timeout + " s");
+            } finally {
+                h.remove().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            try (var files = Files.walk(scratch)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
     }
 
     static Map<String, Object> describe(Metainfo m) {

@@ -26,7 +26,10 @@ final class SeedCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Metainfo m = Transfer.readTorrent(target.torrent);
+        if (io.jtorrent.metainfo.MagnetUri.looksLikeMagnet(target.torrent)) {
+            throw new BadInputException("seed needs the .torrent file, not a magnet link (the data must be checked against it)");
+        }
+        Metainfo m = Transfer.readTorrent(java.nio.file.Path.of(target.torrent));
         Transfer.checkSaveDir(target.saveDir);
         AddTorrentParams.Builder p = AddTorrentParams.builder(m, target.saveDir).seedOnly(true);
         session.peers.forEach(p::peer);

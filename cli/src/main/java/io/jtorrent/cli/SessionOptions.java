@@ -43,6 +43,13 @@ final class SessionOptions {
     static final List<String> DEFAULT_DHT_ROUTERS = List.of("router.bittorrent.com:6881", "dht.transmissionbt.com:6881",
             "router.utorrent.com:6881");
 
+    @Option(names = "--no-pex", description = "Do not exchange peers with peers (BEP 11).")
+    boolean noPex;
+
+    @Option(names = "--lsd", description = {"Local Service Discovery (BEP 14): multicast announces on the local network.",
+            "Off by default."})
+    boolean lsd;
+
     @Option(names = "--state-dir", paramLabel = "DIR", description = "Where resume data is kept (default: SAVE_DIR/.jtorrent).")
     Path stateDir;
 
@@ -55,7 +62,8 @@ final class SessionOptions {
         }
         Settings.Builder b = Settings.builder().listenPort(port).uploadLimit(maxUp).downloadLimit(maxDown)
                 .resumeInterval(java.time.Duration.ofSeconds(resumeInterval))
-                .resumeDirectory(stateDir != null ? stateDir : saveDir.resolve(".jtorrent"));
+                .resumeDirectory(stateDir != null ? stateDir : saveDir.resolve(".jtorrent"))
+                .pex(!noPex).lsd(lsd);
         if (bind != null) {
             try {
                 b.bindAddress(InetAddress.getByName(bind));

@@ -25,6 +25,13 @@ final class Transfer {
     private final PrintWriter err;
     private final boolean json;
     private final boolean terminal = System.console() != null;
+    private java.util.function.Consumer<io.jtorrent.metainfo.Metainfo> onMetadata = m -> { };
+
+    /** Called once the metadata is known (at once for a torrent file, when peers sent it for a magnet link). */
+    Transfer onMetadata(java.util.function.Consumer<io.jtorrent.metainfo.Metainfo> action) {
+        this.onMetadata = action;
+        return this;
+    }
 
     Transfer(PrintWriter out, PrintWriter err, boolean json) {
         this.out = out;
@@ -76,13 +83,32 @@ final class Transfer {
             } catch (ExecutionException e) {
                 throw new BadInputException(e.getCause().getMessage(), e.getCause());
             }
-            if (!json) {
-                err.printf("%s: listening on port %d, %d pieces%n", params.metainfo().info().name(),
-                        session.listenPort(), params.metainfo().info().pieceCount());
+            if (!json && params.metainfo() == null) {
+                err.printf("%s: listening on port %d, fetching the metadata from peers%n", handle.infoHash().hex(),
+                        session.listenPort());
                 err.flush();
             }
-            long size = params.metainfo().info().totalLength();
+            boolean announced = false;
+            long size = 0;
             while (true) {
+                io.jtorrent.metainfo.Metainfo m = handle.metainfo();
+                if (m != null && !announced) {
+                    announced = true;
+                    size = m.info().totalLength();
+                    synchronized (this) {
+                        finishLine();
+                        if (!json) {
+                            err.printf("%s: listening on port %d, %d pieces%n", m.info().name(), session.listenPort(),
+                                    m.info().pieceCount());
+                            err.flush();
+                        }
+                    }
+                    try {
+                        onMetadata.accept(m);
+                    } catch (java.io.UncheckedIOException e) {
+                        throw new BadInputException(e.getMessage());
+                    }
+                }
                 TorrentStatus s = handle.status().get(10, TimeUnit.SECONDS);
                 report(s, size);
                 if (s.state() == TorrentState.ERROR) {
@@ -114,6 +140,7 @@ final class Transfer {
 
     private void onEvent(SessionEvent e) {
         if (e instanceof SessionEvent.HashFailed || e instanceof SessionEvent.PeerBanned
+                || e instanceof SessionEvent.MetadataFailed || e instanceof SessionEvent.WebSeedError
                 || e instanceof SessionEvent.StorageError || e instanceof SessionEvent.TrackerError) {
             synchronized (this) {
                 finishLine();

@@ -6,8 +6,8 @@ import picocli.CommandLine.Parameters;
 
 /** What `download` and `seed` both name: the torrent, where its data goes, how progress is shown. */
 final class TransferTarget {
-    @Parameters(paramLabel = "TORRENT", description = "The .torrent file.")
-    Path torrent;
+    @Parameters(paramLabel = "TORRENT", description = "The .torrent file (download also takes a magnet: link).")
+    String torrent;
 
     @Option(names = {"-d", "--dir"}, paramLabel = "SAVE_DIR", description = "Where the data is saved: SAVE_DIR/<name> (default: .).")
     Path saveDir = Path.of(".");

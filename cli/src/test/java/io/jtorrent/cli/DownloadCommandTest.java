@@ -54,6 +54,37 @@ class DownloadCommandTest {
     }
 
     @Test
+    void downloadsAMagnetLinkSavesItsTorrentAndInfoFetchesIt() throws Exception {
+        Path seedDir = tmp.resolve("seed");
+        Path torrent = torrentOf(seedDir);
+        io.jtorrent.metainfo.Metainfo m = io.jtorrent.metainfo.Metainfo.read(torrent);
+        try (Session seed = Session.start(Settings.builder().listenPort(0).bindAddress(InetAddress.getLoopbackAddress()).build())) {
+            seed.add(AddTorrentParams.builder(m, seedDir).seedOnly(true).build()).get(30, TimeUnit.SECONDS);
+            String magnet = "magnet:?xt=urn:btih:" + m.infoHash().hex() + "&dn=album&x.pe=127.0.0.1:" + seed.listenPort();
+
+            Cli info = Cli.run("info", magnet, "--fetch", "--json", "--port", "0", "--no-dht", "--bind", "127.0.0.1",
+                    "--timeout", "60");
+            assertThat(info.status()).as(info.err()).isZero();
+            assertThat(info.out()).contains("\"pieceCount\" : " + m.info().pieceCount(), "a.flac", "c.txt");
+
+            Path saved = tmp.resolve("saved.torrent");
+            Cli dl = Cli.run("download", magnet, "-d", tmp.resolve("mag").toString(), "--port", "0", "--no-dht",
+                    "--bind", "127.0.0.1", "--save-torrent", saved.toString(), "--select", "1");
+            assertThat(dl.status()).as(dl.err()).isZero();
+            assertThat(dl.err()).contains("fetching the metadata");
+            assertThat(io.jtorrent.metainfo.Metainfo.read(saved).infoHash()).isEqualTo(m.infoHash());
+            assertThat(Files.mismatch(seedDir.resolve("album/b.flac"), tmp.resolve("mag/album/b.flac"))).isEqualTo(-1L);
+            assertThat(tmp.resolve("mag/album/a.flac")).doesNotExist();
+        }
+        // nobody to ask: a clear error after the timeout, status 2
+        Cli none = Cli.run("info", "magnet:?xt=urn:btih:" + m.infoHash().hex(), "--fetch", "--port", "0", "--no-dht",
+                "--bind", "127.0.0.1", "--timeout", "1");
+        assertThat(none.status()).isEqualTo(2);
+        assertThat(none.err()).contains("no peer sent the metadata");
+        assertThat(Cli.run("seed", "magnet:?xt=urn:btih:" + m.infoHash().hex()).err()).contains("needs the .torrent file");
+    }
+
+    @Test
     void badInputIsAOneLineErrorWithStatus2() throws Exception {
         Path torrent = torrentOf(tmp.resolve("data"));
         try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
