@@ -65,6 +65,8 @@ public final class Session implements AutoCloseable {
     private final int port;
     /** The DHT node, or null when the settings run none. */
     final io.jtorrent.dht.DhtServer dht;
+    /** Local Service Discovery (BEP 14), or null when the settings leave it off. */
+    private final LocalDiscovery lsd;
     private volatile boolean closed;
 
     private Session(Settings settings) throws IOException {
@@ -102,6 +104,28 @@ public final class Session implements AutoCloseable {
         this.server = f.channel();
         this.port = ((InetSocketAddress) server.localAddress()).getPort();
         this.dht = settings.dhtPort < 0 ? null : startDht(settings);
+        LocalDiscovery local = null;
+        if (settings.lsd) {
+            try {
+                local = new LocalDiscovery(loops, settings.bindAddress, port, (hash, peer) -> {
+                    Torrent t = torrents.get(hash);
+                    if (t != null) {
+                        t.loop.execute(() -> t.localPeer(peer));
+                    }
+                });
+            } catch (IOException e) {
+                // not fatal: the session works without it, as without a DHT
+                org.slf4j.LoggerFactory.getLogger(Session.class).warn("Local Service Discovery is off: {}", e.getMessage());
+            }
+        }
+        this.lsd = local;
+    }
+
+    /** Announces a torrent on the local network, if LSD is on. */
+    void announceLocally(InfoHash hash) {
+        if (lsd != null) {
+            lsd.announce(List.of(hash));
+        }
     }
 
     private io.jtorrent.dht.DhtServer startDht(Settings s) throws IOException {
@@ -345,6 +369,9 @@ public final class Session implements AutoCloseable {
         torrents.clear();
         channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         tracker.close();
+        if (lsd != null) {
+            lsd.close();
+        }
         if (dht != null) {
             dht.close();
         }

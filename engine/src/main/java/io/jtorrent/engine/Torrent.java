@@ -433,6 +433,9 @@ final class Torrent {
         }
         connectToPeers();
         webSeeds.forEach(w -> w.tick(now()));
+        if (!isPrivate()) {
+            session.announceLocally(infoHash);
+        }
     }
 
     private void setState(TorrentState s) {
@@ -569,6 +572,10 @@ final class Torrent {
         // the DHT as a peer source (BEP 5): every minute while downloading, every 15 minutes seeding
         if (session.dht != null && !isPrivate() && ticks % (state == TorrentState.SEEDING ? 900 : 60) == 0) {
             dhtAnnounce();
+        }
+        // Local Service Discovery (BEP 14): every 5 minutes, never for private torrents
+        if (ticks % 300 == 0 && !isPrivate()) {
+            session.announceLocally(infoHash);
         }
         if (resumeDirty && ticks % Math.max(1, settings().resumeInterval.toSeconds()) == 0) {
             saveResume(() -> { });
@@ -1087,6 +1094,13 @@ final class Torrent {
                         loop.execute(() -> addCandidates(lookup.peers(), false));
                     }
                 });
+    }
+
+    /** A peer on the local network announced this torrent (BEP 14). */
+    void localPeer(InetSocketAddress peer) {
+        if (active() && !isPrivate()) {
+            addCandidates(List.of(peer), false); // our own address is recognised by peer id when dialled
+        }
     }
 
     /** A peer told us of its DHT node (the {@code port} message). */
