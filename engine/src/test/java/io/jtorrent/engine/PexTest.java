@@ -35,8 +35,13 @@ class PexTest {
             Swarm.await(Duration.ofSeconds(20), "B connected to A", () -> Swarm.status(hb).peers() > 0);
             TorrentHandle hc = c.add(AddTorrentParams.builder(m, tmp.resolve("c"))
                     .peer(new InetSocketAddress("127.0.0.1", b.listenPort())).build()).get(30, TimeUnit.SECONDS);
-            Swarm.await(Duration.ofSeconds(30), "C to learn of A and connect", () -> cEvents.stream().anyMatch(e ->
-                    e instanceof SessionEvent.PeerConnected p && p.address().getPort() == a.listenPort()));
+            try {
+                Swarm.await(Duration.ofSeconds(45), "C to learn of A and connect", () -> cEvents.stream().anyMatch(e ->
+                        e instanceof SessionEvent.PeerConnected p && p.address().getPort() == a.listenPort()));
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\nA at " + a.listenPort() + ", B at " + b.listenPort() + "\nB: "
+                        + Swarm.status(hb) + "\nC: " + Swarm.status(hc) + "\nC's events: " + cEvents, e);
+            }
             Swarm.await(Duration.ofSeconds(40), "C to finish", () -> Swarm.status(hc).isFinished());
         }
         Swarm.assertSameTree(seedDir.resolve("pex"), tmp.resolve("c").resolve("pex"));
