@@ -117,7 +117,8 @@ final class PexExtension implements Extension {
                 current.put(reachable, p);
             }
         }
-        for (Map.Entry<PeerConnection, State> e : states.entrySet()) {
+        // a copy: a failed send can close a peer, which removes its state
+        for (Map.Entry<PeerConnection, State> e : new ArrayList<>(states.entrySet())) {
             State s = e.getValue();
             if (now < s.nextSend) {
                 continue;

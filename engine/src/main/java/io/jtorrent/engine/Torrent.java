@@ -404,8 +404,9 @@ final class Torrent {
         announcers.forEach(TrackerAnnouncer::start);
         if (hasMetadata()) {
             // peers that joined while the metadata was fetched or checked: what we have, and interest
+            BitSet have = picker.haveSet();
             for (PeerConnection p : new ArrayList<>(peers)) {
-                for (int i = picker.haveSet().nextSetBit(0); i >= 0; i = picker.haveSet().nextSetBit(i + 1)) {
+                for (int i = have.nextSetBit(0); i >= 0; i = have.nextSetBit(i + 1)) {
                     p.send(new PeerMessage.Have(i));
                 }
                 p.setInterested(picker.interesting(p.has));
