@@ -104,7 +104,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
     }
 
     boolean isSeed() {
-        return has.cardinality() == torrent.pieceCount();
+        return torrent.hasMetadata() && has.cardinality() == torrent.pieceCount();
     }
 
     void send(PeerMessage m) {

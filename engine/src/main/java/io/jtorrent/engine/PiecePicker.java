@@ -200,6 +200,13 @@ final class PiecePicker {
         }
     }
 
+    /** Pieces with blocks requested or received and not yet verified. */
+    BitSet partialPieces() {
+        BitSet b = new BitSet(pieceCount);
+        partials.keySet().forEach(b::set);
+        return b;
+    }
+
     int availability(int piece) {
         return availability[piece];
     }

@@ -230,6 +230,21 @@ public final class Session implements AutoCloseable {
         return id;
     }
 
+    /** Changes the session's global rate limits (bytes per second, 0 unlimited), at once. */
+    public void setLimits(long upload, long download) {
+        uploadLimiter.setRate(upload);
+        downloadLimiter.setRate(download);
+    }
+
+    /** Bytes of verified pieces waiting to be written, over all torrents (a metric). */
+    public long diskQueueBytes() {
+        long n = 0;
+        for (Torrent t : torrents.values()) {
+            n += t.pendingWriteBytes();
+        }
+        return n;
+    }
+
     /** The TCP port peers reach us on (the one chosen, when the settings said 0). */
     public int listenPort() {
         return port;

@@ -87,6 +87,16 @@ public final class Settings {
         return listenPort;
     }
 
+    /** Whether peer exchange (BEP 11) is on. */
+    public boolean pex() {
+        return pex;
+    }
+
+    /** Whether Local Service Discovery (BEP 14) is on. */
+    public boolean lsd() {
+        return lsd;
+    }
+
     public InetAddress bindAddress() {
         return bindAddress;
     }

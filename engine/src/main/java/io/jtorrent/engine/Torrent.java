@@ -42,6 +42,8 @@ final class Torrent {
     private static final long KEEPALIVE_NANOS = 90 * SECOND;
     /** The allowed-fast set we give each fast-extension peer (libtorrent's default size too). */
     private static final int ALLOWED_FAST_PIECES = 10;
+    /** The picker priority of pieces a streaming read waits for: above any file priority. */
+    private static final int STREAMING_PRIORITY = 7;
 
     final Session session;
     final EventLoop loop;
@@ -49,7 +51,8 @@ final class Torrent {
     volatile Metainfo metainfo;
     Info info;
     final InfoHash infoHash;
-    final Path saveDir;
+    /** Where the data is; changed only by {@link #moveStorage}. */
+    volatile Path saveDir;
     private final AddTorrentParams params;
     private PiecePicker picker;
     private byte[] filePriorities;
@@ -83,13 +86,15 @@ final class Torrent {
     private final Map<Integer, FailedPiece> failedPieces = new HashMap<>();
     private final Map<Integer, Object[]> blockSenders = new HashMap<>();
     /** Bytes handed to the disk threads and not yet written: what back-pressure watches. */
-    private long pendingWriteBytes;
+    private volatile long pendingWriteBytes;
     /** Bytes of pieces being assembled in memory (bounded with the above by writeHighWater). */
     private long bufferedBytes;
     private boolean diskBackedUp;
     private final RateMeter downloadMeter = new RateMeter();
     private final RateMeter uploadMeter = new RateMeter();
     private long uploadedBase;
+    /** The lifetime totals were read from the resume data (once: a recheck must not add them again). */
+    private volatile boolean totalsLoaded;
     private long downloadedBase;
     private long wasted;
     private long closedWireReceived;
@@ -125,7 +130,7 @@ final class Torrent {
         this.downloadLimiter = new RateLimiter(params.downloadLimit, System::nanoTime);
         if (session.settings.announceToAllTiers) {
             for (List<String> tier : params.trackerTiers()) {
-                announcers.add(new TrackerAnnouncer(this, List.of(tier)));
+                announcers.add(new TrackerAnnouncer(this, List.of(tier), announcers.size()));
             }
         } else {
             announcers.add(new TrackerAnnouncer(this, params.trackerTiers()));
@@ -294,6 +299,11 @@ final class Torrent {
     }
 
     private void openAndCheck() {
+        openAndCheck(false);
+    }
+
+    /** Opens the storage and checks the data; {@code ignoreResume}: hash everything (a user's recheck). */
+    private void openAndCheck(boolean ignoreResume) {
         setState(TorrentState.CHECKING);
         BitSet wanted = new BitSet();
         for (int i = 0; i < info.files().size(); i++) {
@@ -305,12 +315,13 @@ final class Torrent {
             Storage s = new FileStorage(info, saveDir, wanted);
             ResumeData resume = session.resumeFile(infoHash) == null ? null
                     : ResumeData.read(session.resumeFile(infoHash), info.pieceCount());
-            BitSet trusted = resume != null && resume.infoHash().equals(infoHash)
+            BitSet trusted = !ignoreResume && resume != null && resume.infoHash().equals(infoHash)
                     ? resume.trustedPieces(info, saveDir) : new BitSet();
-            if (resume != null) {
+            if (resume != null && !totalsLoaded) {
                 uploadedBase = resume.uploaded();
                 downloadedBase = resume.downloaded();
             }
+            totalsLoaded = true;
             storage = s;
             return trusted;
         }, loop, (trusted, e) -> {
@@ -955,6 +966,7 @@ final class Torrent {
             }
         }
         session.events.post(new SessionEvent.PieceFinished(infoHash, piece));
+        serveWaitingReads();
         PeerMessage.Have have = new PeerMessage.Have(piece);
         for (PeerConnection p : new ArrayList<>(peers)) {
             if (!p.has.get(piece)) {
@@ -1150,11 +1162,19 @@ final class Torrent {
             }
         }
         int seeds = 0;
+        int sending = 0;
+        int getting = 0;
         long wireReceived = closedWireReceived;
         long wireSent = closedWireSent;
         for (PeerConnection p : peers) {
             if (p.isSeed()) {
                 seeds++;
+            }
+            if (p.downloadMeter.rate() > 0) {
+                sending++;
+            }
+            if (p.uploadMeter.rate() > 0) {
+                getting++;
             }
             WireCounter wire = p.channel.pipeline().get(WireCounter.class);
             if (wire != null) {
@@ -1167,7 +1187,8 @@ final class Torrent {
                 wantedBytes, doneBytes, downloadMeter.rate(), uploadMeter.rate(), peers.size(), seeds,
                 picker == null ? 0 : picker.haveCount(), pieceCount, uploadedBase + uploadMeter.total(),
                 downloadedBase + downloadMeter.total(), wasted, hashFailures, wireReceived, wireSent,
-                trackerSeeders, trackerLeechers, trackerDownloaded, Optional.ofNullable(error));
+                trackerSeeders, trackerLeechers, trackerDownloaded, Optional.ofNullable(error), sending, getting,
+                (int) webSeeds.stream().filter(WebSeed::busy).count(), uploadMeter.total(), downloadMeter.total());
     }
 
     List<PeerConnection> peers() {
@@ -1176,5 +1197,263 @@ final class Torrent {
 
     List<WebSeed> webSeeds() {
         return List.copyOf(webSeeds);
+    }
+
+    long pendingWriteBytes() {
+        return pendingWriteBytes;
+    }
+
+    // ---- for programs that show a torrent in detail (the daemon) ----
+
+    List<PeerInfo> peerInfos() {
+        List<PeerInfo> out = new ArrayList<>();
+        int n = info == null ? 1 : Math.max(1, info.pieceCount());
+        for (PeerConnection p : peers) {
+            out.add(new PeerInfo(p.address, p.client, p.downloadMeter.rate(), p.uploadMeter.rate(),
+                    info == null ? 0 : Math.min(1.0, (double) p.has.cardinality() / n), p.amChoking, p.amInterested,
+                    p.peerChoking, p.peerInterested, p.outgoing));
+        }
+        return out;
+    }
+
+    List<TrackerInfo> trackerInfos() {
+        List<TrackerInfo> out = new ArrayList<>();
+        announcers.forEach(a -> out.addAll(a.info()));
+        return out;
+    }
+
+    void reannounce() {
+        announcers.forEach(TrackerAnnouncer::reannounce);
+        if (session.dht != null && !isPrivate()) {
+            dhtAnnounce();
+        }
+    }
+
+    /** Verified bytes of each file. */
+    long[] fileProgress() {
+        if (info == null) {
+            return new long[0];
+        }
+        List<FileEntry> files = info.files();
+        long[] done = new long[files.size()];
+        BitSet have = picker.haveSet();
+        for (int i = 0; i < files.size(); i++) {
+            FileEntry f = files.get(i);
+            if (f.length() == 0) {
+                continue;
+            }
+            int first = (int) (f.offset() / info.pieceLength());
+            int last = (int) ((f.end() - 1) / info.pieceLength());
+            for (int k = have.nextSetBit(first); k >= 0 && k <= last; k = have.nextSetBit(k + 1)) {
+                long start = Math.max(f.offset(), k * info.pieceLength());
+                long end = Math.min(f.end(), k * info.pieceLength() + info.pieceSize(k));
+                done[i] += end - start;
+            }
+        }
+        return done;
+    }
+
+    PieceMap pieceMap() {
+        if (info == null) {
+            return new PieceMap(0, new BitSet(), new BitSet(), new int[0]);
+        }
+        int[] availability = new int[info.pieceCount()];
+        for (int i = 0; i < availability.length; i++) {
+            availability[i] = picker.availability(i);
+        }
+        return new PieceMap(info.pieceCount(), picker.haveSet(), picker.partialPieces(), availability);
+    }
+
+    /** Checks the data again from scratch (resume data not trusted), then goes on as before. */
+    void recheck() {
+        if (info == null || state == TorrentState.CHECKING) {
+            return;
+        }
+        boolean wasPaused = state == TorrentState.PAUSED;
+        stopTransfers(false);
+        pausedOnAdd = wasPaused;
+        Storage old = storage;
+        storage = null;
+        session.disk.run(() -> {
+            if (old != null) {
+                old.close();
+            }
+            return null;
+        }, loop, (v, e) -> openAndCheck(true));
+    }
+
+    /**
+     * New per-file priorities (0 skip, 1 normal, 2 high). When the set of skipped files changes,
+     * the storage is reopened and checked again (the data of a file becoming wanted may sit in
+     * the part file, or nowhere yet); otherwise only the picker changes.
+     */
+    void setFilePriorities(byte[] priorities) {
+        if (info == null || priorities.length != info.files().size()) {
+            throw new IllegalArgumentException("one priority per file: " + (info == null ? 0 : info.files().size())
+                    + " expected, " + priorities.length + " given");
+        }
+        boolean wantedChanged = false;
+        for (int i = 0; i < priorities.length; i++) {
+            boolean was = filePriorities == null || filePriorities[i] > 0;
+            wantedChanged |= was != (priorities[i] > 0);
+        }
+        filePriorities = priorities.clone();
+        picker.setPriorities(piecePriorities(info, filePriorities));
+        if (wantedChanged && state != TorrentState.CHECKING && storage != null) {
+            boolean wasPaused = state == TorrentState.PAUSED;
+            stopTransfers(false);
+            pausedOnAdd = wasPaused;
+            Storage old = storage;
+            storage = null;
+            session.disk.run(() -> {
+                old.close();
+                return null;
+            }, loop, (v, e) -> openAndCheck(false));
+        } else if (state == TorrentState.SEEDING && !picker.complete()) {
+            setState(TorrentState.DOWNLOADING);
+        } else if (state == TorrentState.DOWNLOADING && picker.complete()) {
+            finished();
+        }
+        for (PeerConnection p : peers) {
+            p.setInterested(picker.interesting(p.has));
+        }
+    }
+
+    /**
+     * Moves the data to {@code dir} (or, with {@code move} false, just looks for it there), then
+     * checks it and goes on as before.
+     */
+    CompletableFuture<Void> moveStorage(Path dir, boolean move) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (info == null) {
+            saveDir = dir;
+            done.complete(null);
+            return done;
+        }
+        boolean wasPaused = state == TorrentState.PAUSED;
+        stopTransfers(false);
+        pausedOnAdd = wasPaused;
+        Storage old = storage;
+        storage = null;
+        Path from = saveDir;
+        session.disk.run(() -> {
+            if (old != null) {
+                old.close();
+            }
+            if (move && !from.equals(dir)) {
+                for (FileEntry f : info.files()) {
+                    Path src = f.resolveIn(from);
+                    if (java.nio.file.Files.exists(src)) {
+                        Path dst = f.resolveIn(dir);
+                        java.nio.file.Files.createDirectories(dst.getParent());
+                        java.nio.file.Files.move(src, dst, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+                Path parts = from.resolve("." + info.name() + ".parts");
+                if (java.nio.file.Files.exists(parts)) {
+                    java.nio.file.Files.createDirectories(dir);
+                    java.nio.file.Files.move(parts, dir.resolve(parts.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            return null;
+        }, loop, (v, e) -> {
+            if (e != null) {
+                storageError("moving the data to " + dir + ": " + e.getMessage());
+                done.completeExceptionally(e);
+                return;
+            }
+            saveDir = dir;
+            openAndCheck(false);
+            done.complete(null);
+        });
+        return done;
+    }
+
+    // ---- reading ranges (streaming) ----
+
+    /** A read waiting for pieces: they were moved to the front of the picker. */
+    private record RangeRead(long offset, int length, int first, int last, CompletableFuture<byte[]> result) {}
+
+    private final List<RangeRead> rangeReads = new ArrayList<>();
+
+    /**
+     * Torrent bytes [offset, offset + length), once every piece under them is verified; those
+     * pieces are fetched before any other (the highest priority, in order).
+     */
+    CompletableFuture<byte[]> readRange(long offset, int length) {
+        CompletableFuture<byte[]> result = new CompletableFuture<>();
+        if (info == null) {
+            result.completeExceptionally(new IllegalStateException("no metadata yet"));
+            return result;
+        }
+        if (offset < 0 || length <= 0 || offset + length > info.totalLength()) {
+            result.completeExceptionally(new IllegalArgumentException("range " + offset + "+" + length + " outside the torrent"));
+            return result;
+        }
+        int first = (int) (offset / info.pieceLength());
+        int last = (int) ((offset + length - 1) / info.pieceLength());
+        RangeRead r = new RangeRead(offset, length, first, last, result);
+        if (!serveRange(r)) {
+            rangeReads.add(r);
+            byte[] p = new byte[info.pieceCount()];
+            for (int i = 0; i < p.length; i++) {
+                p[i] = (byte) picker.priority(i);
+            }
+            for (int i = first; i <= last; i++) {
+                p[i] = (byte) Math.max(p[i], STREAMING_PRIORITY);
+            }
+            picker.setPriorities(p);
+            if (state == TorrentState.SEEDING) {
+                setState(TorrentState.DOWNLOADING); // a skipped file's pieces asked for
+            }
+            for (PeerConnection peer : peers) {
+                peer.setInterested(picker.interesting(peer.has));
+                peer.requestMore();
+            }
+        }
+        return result;
+    }
+
+    /** Reads the range if all of it is verified; false if it must wait. */
+    private boolean serveRange(RangeRead r) {
+        for (int i = r.first(); i <= r.last(); i++) {
+            if (!picker.have(i)) {
+                return false;
+            }
+        }
+        Storage s = storage;
+        if (s == null) {
+            r.result().completeExceptionally(new IOException("the torrent is not open"));
+            return true;
+        }
+        long pieceLength = info.pieceLength();
+        session.disk.run(() -> {
+            java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(r.length());
+            long at = r.offset();
+            while (out.hasRemaining()) {
+                int piece = (int) (at / pieceLength);
+                int begin = (int) (at - piece * pieceLength);
+                int n = (int) Math.min(out.remaining(), info.pieceSize(piece) - begin);
+                java.nio.ByteBuffer slice = out.slice();
+                slice.limit(n);
+                s.read(piece, begin, slice);
+                out.position(out.position() + n);
+                at += n;
+            }
+            return out.array();
+        }, loop, (bytes, e) -> {
+            if (e != null) {
+                r.result().completeExceptionally(e);
+            } else {
+                r.result().complete(bytes);
+            }
+        });
+        return true;
+    }
+
+    private void serveWaitingReads() {
+        if (!rangeReads.isEmpty()) {
+            rangeReads.removeIf(r -> r.result().isDone() || serveRange(r));
+        }
     }
 }

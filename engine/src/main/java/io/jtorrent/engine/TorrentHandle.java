@@ -55,6 +55,88 @@ public final class TorrentHandle {
         });
     }
 
+    /** Where the data is saved. */
+    public java.nio.file.Path saveDirectory() {
+        return torrent.saveDir;
+    }
+
+    /** The connected peers, with rates, progress and choke state. */
+    public CompletableFuture<java.util.List<PeerInfo>> peers() {
+        return onLoop(torrent::peerInfos);
+    }
+
+    /** Each tracker's last answer. */
+    public CompletableFuture<java.util.List<TrackerInfo>> trackers() {
+        return onLoop(torrent::trackerInfos);
+    }
+
+    /** Verified bytes of each file, in torrent order (empty before a magnet's metadata). */
+    public CompletableFuture<long[]> fileProgress() {
+        return onLoop(torrent::fileProgress);
+    }
+
+    /** Which pieces we have, which are in flight, and how many peers have each. */
+    public CompletableFuture<PieceMap> pieceMap() {
+        return onLoop(torrent::pieceMap);
+    }
+
+    /** Hashes the data again, trusting no resume data; the torrent then goes on as before. */
+    public CompletableFuture<Void> recheck() {
+        return onLoop(() -> {
+            torrent.recheck();
+            return null;
+        });
+    }
+
+    /** Announces to the trackers (and the DHT) now. */
+    public CompletableFuture<Void> reannounce() {
+        return onLoop(() -> {
+            torrent.reannounce();
+            return null;
+        });
+    }
+
+    /** Per-file priorities in torrent order: 0 skip, 1 normal, 2 high. */
+    public CompletableFuture<Void> setFilePriorities(byte[] priorities) {
+        byte[] p = priorities.clone();
+        return onLoop(() -> {
+            torrent.setFilePriorities(p);
+            return null;
+        });
+    }
+
+    /**
+     * Moves the data to {@code directory} ({@code move} false: the data is already there), then
+     * checks it; the future completes once the files are moved.
+     */
+    public CompletableFuture<Void> moveStorage(java.nio.file.Path directory, boolean move) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        torrent.loop.execute(() -> torrent.moveStorage(directory, move).whenComplete((v, e) -> {
+            if (e != null) {
+                f.completeExceptionally(e);
+            } else {
+                f.complete(null);
+            }
+        }));
+        return f;
+    }
+
+    /**
+     * Reads torrent bytes [offset, offset + length) once the pieces under them are verified,
+     * fetching those pieces before any other: what streaming a file while it downloads needs.
+     */
+    public CompletableFuture<byte[]> read(long offset, int length) {
+        CompletableFuture<byte[]> f = new CompletableFuture<>();
+        torrent.loop.execute(() -> torrent.readRange(offset, length).whenComplete((b, e) -> {
+            if (e != null) {
+                f.completeExceptionally(e);
+            } else {
+                f.complete(b);
+            }
+        }));
+        return f;
+    }
+
     /** Connects to this peer (as well as those trackers give). */
     public CompletableFuture<Void> addPeer(InetSocketAddress address) {
         return onLoop(() -> {

@@ -22,12 +22,18 @@ import java.util.Optional;
  * @param trackerSeeders seeders the tracker last reported (announce or scrape), -1 if none did
  * @param trackerLeechers leechers the tracker last reported, -1 if none did
  * @param trackerDownloaded completed downloads the tracker last reported (scrape), -1 if none did
+ * @param peersSendingToUs peers we received payload from in the last seconds
+ * @param peersGettingFromUs peers we sent payload to in the last seconds
+ * @param webSeedsSendingToUs web seeds with a request in flight
+ * @param uploadedThisSession payload uploaded since the torrent was added to this session
+ * @param downloadedThisSession payload downloaded since the torrent was added to this session
  */
 public record TorrentStatus(InfoHash infoHash, String name, TorrentState state, double progress, long wantedBytes,
                             long doneBytes, long downloadRate, long uploadRate, int peers, int seeds, int piecesHave,
                             int pieceCount, long uploaded, long downloaded, long wasted, int hashFailures,
                             long wireReceived, long wireSent, int trackerSeeders, int trackerLeechers,
-                            int trackerDownloaded, Optional<String> error) {
+                            int trackerDownloaded, Optional<String> error, int peersSendingToUs, int peersGettingFromUs,
+                            int webSeedsSendingToUs, long uploadedThisSession, long downloadedThisSession) {
     /** Uploaded over downloaded (or over the torrent's size for a torrent we only seeded). */
     public double ratio(long torrentSize) {
         long base = downloaded > 0 ? downloaded : torrentSize;

@@ -32,8 +32,28 @@ final class TrackerAnnouncer {
     private boolean started;
     private boolean inFlight;
     private AnnounceRequest.Event pending;
+    /** What each tracker last said, for {@link #info}. */
+    private final java.util.Map<String, Stats> stats = new java.util.HashMap<>();
+
+    private static final class Stats {
+        int tier;
+        boolean announcing;
+        long lastAnnounce;
+        boolean succeeded;
+        String result = "";
+        int peers;
+        long lastScrape;
+        int seeders = -1;
+        int leechers = -1;
+        int downloaded = -1;
+    }
 
     TrackerAnnouncer(Torrent torrent, List<List<String>> trackerTiers) {
+        this(torrent, trackerTiers, 0);
+    }
+
+    /** With {@code tierOffset}: the number of the first tier, when each announcer has one tier of several. */
+    TrackerAnnouncer(Torrent torrent, List<List<String>> trackerTiers, int tierOffset) {
         this.torrent = torrent;
         for (List<String> tier : trackerTiers) {
             List<String> shuffled = new ArrayList<>();
@@ -44,8 +64,33 @@ final class TrackerAnnouncer {
             }
             Collections.shuffle(shuffled);
             if (!shuffled.isEmpty()) {
+                for (String url : shuffled) {
+                    stats.computeIfAbsent(url, k -> new Stats()).tier = tiers.size() + tierOffset;
+                }
                 tiers.add(shuffled);
             }
+        }
+    }
+
+    /** Each tracker's last answer, tier by tier. */
+    List<TrackerInfo> info() {
+        List<TrackerInfo> out = new ArrayList<>();
+        long next = nextAnnounce == Long.MAX_VALUE ? 0
+                : java.time.Instant.now().getEpochSecond() + Math.max(0, (nextAnnounce - torrent.now()) / SECOND);
+        for (List<String> tier : tiers) {
+            for (String url : tier) {
+                Stats s = stats.get(url);
+                out.add(new TrackerInfo(url, s.tier, s.announcing, s.lastAnnounce, s.succeeded, s.result, s.peers,
+                        started ? next : 0, s.lastScrape, s.seeders, s.leechers, s.downloaded));
+            }
+        }
+        return out;
+    }
+
+    /** Announces now (a user's "ask for more peers"), unless one is in flight. */
+    void reannounce() {
+        if (started) {
+            announce(AnnounceRequest.Event.NONE);
         }
     }
 
@@ -115,7 +160,12 @@ final class TrackerAnnouncer {
         }
         List<String> tier = tiers.get(t);
         String url = tier.get(u);
+        Stats st = stats.get(url);
+        st.announcing = true;
         torrent.session.tracker.announce(url, request(event)).whenComplete((response, error) -> torrent.loop.execute(() -> {
+            st.announcing = false;
+            st.lastAnnounce = java.time.Instant.now().getEpochSecond();
+            st.succeeded = error == null;
             if (!started && event != AnnounceRequest.Event.STOPPED) {
                 inFlight = false;
                 return;
@@ -126,6 +176,7 @@ final class TrackerAnnouncer {
             }
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             String message = cause instanceof TrackerException ? cause.getMessage() : cause.toString();
+            st.result = message;
             torrent.session.events.post(new SessionEvent.TrackerError(torrent.infoHash, url, message));
             if (u + 1 < tier.size()) {
                 attempt(event, t, u + 1);
@@ -138,11 +189,22 @@ final class TrackerAnnouncer {
     private void onResponse(String url, List<String> tier, int index, AnnounceResponse r) {
         inFlight = false;
         failures = 0;
+        Stats st = stats.get(url);
+        st.result = "Success";
+        st.peers = r.peers().size();
+        st.seeders = r.complete();
+        st.leechers = r.incomplete();
         torrent.trackerCounts(r.complete(), r.incomplete(), -1);
         // scrape for what an announce does not tell: completed downloads (BEP 48 / BEP 15)
         torrent.session.tracker.scrape(url, torrent.infoHash).whenComplete((s, e) -> {
             if (s != null) {
-                torrent.loop.execute(() -> torrent.trackerCounts(s.complete(), s.incomplete(), s.downloaded()));
+                torrent.loop.execute(() -> {
+                    st.lastScrape = java.time.Instant.now().getEpochSecond();
+                    st.seeders = s.complete();
+                    st.leechers = s.incomplete();
+                    st.downloaded = s.downloaded();
+                    torrent.trackerCounts(s.complete(), s.incomplete(), s.downloaded());
+                });
             }
         });
         if (index > 0) {

@@ -105,6 +105,16 @@ final class WebSeed {
         }
     }
 
+    /** A request to it is in flight. */
+    boolean busy() {
+        for (Worker w : workers) {
+            if (w.busy()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     boolean dropped() {
         return dropped;
     }

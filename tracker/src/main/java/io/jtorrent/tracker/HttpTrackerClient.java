@@ -64,6 +64,11 @@ public final class HttpTrackerClient {
                 body -> HttpAnnounce.parseScrape(body, hash));
     }
 
+    /** Fetches a URL's body (a .torrent file, say) with the same client, limits and timeout. */
+    public CompletableFuture<byte[]> download(String url) {
+        return get(url, url, body -> body);
+    }
+
     /** A response body turned into a result. */
     @FunctionalInterface
     private interface Parser<T> {
