@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "A complete BitTorrent client: create, inspect, verify, download and seed torrents.",
         subcommands = {CreateCommand.class, InfoCommand.class, VerifyCommand.class, DownloadCommand.class, DemoCommand.class, TrackerCommand.class, DhtCommand.class,
-                SeedCommand.class, CommandLine.HelpCommand.class})
+                SeedCommand.class, DaemonCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -1,0 +1,104 @@
+package io.jtorrent.cli;
+
+import io.jtorrent.daemon.Daemon;
+import io.jtorrent.engine.Settings;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "daemon", mixinStandardHelpOptions = true,
+        description = {"Run as a service: many torrents, a Transmission-compatible RPC (transmission-remote works with it),",
+                "a web UI at http://RPC_BIND:RPC_PORT/, file streaming at /files/HASH/PATH and /metrics.",
+                "Runs until SIGTERM or SIGINT, then stops cleanly; the state survives restarts and crashes."})
+final class DaemonCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    GlobalOptions global;
+
+    @Option(names = "--rpc-port", paramLabel = "N", description = "Port of the RPC and web UI (default: 9091; 0 picks a free one).")
+    int rpcPort = 9091;
+
+    @Option(names = "--rpc-bind", paramLabel = "ADDR", description = "Address of the RPC and web UI (default: 127.0.0.1).")
+    String rpcBind = "127.0.0.1";
+
+    @Option(names = {"-d", "--download-dir"}, paramLabel = "DIR", description = "Where torrents are saved unless told otherwise (default: ./downloads).")
+    Path downloadDir = Path.of("downloads");
+
+    @Option(names = "--config-dir", paramLabel = "DIR", description = "State, torrent files and resume data (default: ./jtorrent-daemon).")
+    Path configDir = Path.of("jtorrent-daemon");
+
+    @Option(names = "--watch-dir", paramLabel = "DIR", description = "Add every .torrent file that appears here.")
+    Path watchDir;
+
+    @Option(names = "--auth", paramLabel = "USER:PASS", description = "Require HTTP Basic authentication for everything (RPC, web UI, files, metrics).")
+    String auth;
+
+    @Option(names = "--port", paramLabel = "N", description = "TCP port for peers (default: 51413; 0 picks a free one).")
+    int port = 51413;
+
+    @Option(names = "--bind", paramLabel = "ADDR", description = "Local address for peer connections (default: all).")
+    String bind;
+
+    @Option(names = "--no-dht", description = "Do not use the DHT.")
+    boolean noDht;
+
+    @Option(names = "--dht-bootstrap", paramLabel = "HOST:PORT", description = "A node to join the DHT through (repeatable; replaces the public routers).")
+    java.util.List<String> dhtBootstrap = new java.util.ArrayList<>();
+
+    @Option(names = "--no-pex", description = "Do not exchange peers (BEP 11).")
+    boolean noPex;
+
+    @Option(names = "--lsd", description = "Local Service Discovery (BEP 14; multicast on the local network).")
+    boolean lsd;
+
+    @Override
+    public Integer call() throws Exception {
+        if (auth != null && !auth.contains(":")) {
+            throw new BadInputException("--auth must be USER:PASS");
+        }
+        if (rpcPort < 0 || rpcPort > 65535 || port < 0 || port > 65535) {
+            throw new BadInputException("ports are 0..65535");
+        }
+        Settings.Builder s = Settings.builder().listenPort(port).pex(!noPex).lsd(lsd);
+        if (bind != null) {
+            try {
+                s.bindAddress(InetAddress.getByName(bind));
+            } catch (UnknownHostException e) {
+                throw new BadInputException("--bind: unknown address " + bind);
+            }
+        }
+        if (!noDht) {
+            s.dhtPort(port);
+            for (String node : dhtBootstrap.isEmpty() ? SessionOptions.DEFAULT_DHT_ROUTERS : dhtBootstrap) {
+                int colon = node.lastIndexOf(':');
+                try {
+                    s.dhtBootstrap(node.substring(0, colon), Integer.parseInt(node.substring(colon + 1)));
+                } catch (RuntimeException e) {
+                    throw new BadInputException("--dht-bootstrap: '" + node + "' is not HOST:PORT");
+                }
+            }
+        }
+        Daemon daemon;
+        try {
+            daemon = Daemon.start(new Daemon.Options(configDir, downloadDir, watchDir, rpcBind, rpcPort, auth, s));
+        } catch (java.io.IOException e) {
+            throw new BadInputException(e.getMessage());
+        }
+        Thread hook = new Thread(daemon::close, "jtorrent-daemon-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        var err = spec.commandLine().getErr();
+        err.printf("jtorrent daemon: RPC and web UI on http://%s:%d/, peers on port %d, state in %s%n", rpcBind,
+                daemon.rpcPort(), daemon.peerPort(), configDir.toAbsolutePath());
+        err.flush();
+        daemon.awaitShutdown();
+        return ExitCode.OK;
+    }
+}

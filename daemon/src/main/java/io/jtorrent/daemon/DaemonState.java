@@ -1,0 +1,64 @@
+package io.jtorrent.daemon;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jtorrent.storage.ResumeData;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The daemon's state file ({@code CONFIG_DIR/state.json}): session settings changed over RPC,
+ * cumulative totals, and every torrent's {@link TorrentRecord}. Written whole, atomically
+ * (temporary file, fsync, rename), so a crash leaves the previous or the new version, never a mix.
+ */
+public final class DaemonState {
+    public int nextId = 1;
+    public long cumulativeUploaded;
+    public long cumulativeDownloaded;
+    public long cumulativeSeconds;
+    public int sessionCount;
+    public int filesAdded;
+    public long speedLimitUpKBps = 100;
+    public boolean speedLimitUpEnabled;
+    public long speedLimitDownKBps = 100;
+    public boolean speedLimitDownEnabled;
+    public long altSpeedUpKBps = 50;
+    public long altSpeedDownKBps = 50;
+    public boolean altSpeedEnabled;
+    public boolean downloadQueueEnabled = true;
+    public int downloadQueueSize = 5;
+    public boolean seedQueueEnabled;
+    public int seedQueueSize = 10;
+    public double seedRatioLimit = 2.0;
+    public boolean seedRatioLimited;
+    public int idleSeedingLimit = 30;
+    public boolean idleSeedingLimitEnabled;
+    public boolean startAddedTorrents = true;
+    public String downloadDir;
+    public List<TorrentRecord> torrents = new ArrayList<>();
+
+    private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    static DaemonState load(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return new DaemonState();
+        }
+        try {
+            return JSON.readValue(file.toFile(), DaemonState.class);
+        } catch (IOException e) {
+            throw new IOException(file + ": not a daemon state file: " + e.getMessage(), e);
+        }
+    }
+
+    void save(Path file) throws IOException {
+        ResumeData.writeAtomically(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(this));
+    }
+
+    /** A deep copy, to be written by another thread while the daemon goes on changing this one. */
+    DaemonState copy() {
+        return JSON.convertValue(this, DaemonState.class);
+    }
+}

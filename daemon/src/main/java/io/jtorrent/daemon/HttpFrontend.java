@@ -1,0 +1,197 @@
+package io.jtorrent.daemon;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The daemon's HTTP side on one port: the Transmission RPC ({@code /transmission/rpc}, with and
+ * without the trailing slash), the web UI ({@code /}), file streaming ({@code /files/HASH/PATH})
+ * and Prometheus metrics ({@code /metrics}). With authentication on, every path needs it: without
+ * credentials there is only the 401 page. The RPC's CSRF guard is Transmission's: a request without
+ * the current {@code X-Transmission-Session-Id} gets 409 and the id in that header.
+ */
+final class HttpFrontend implements AutoCloseable {
+    static final String SESSION_HEADER = "X-Transmission-Session-Id";
+    /** Largest request body: room for a base64 torrent file of the metainfo size limit. */
+    static final int MAX_BODY = 96 << 20;
+
+    private final Daemon daemon;
+    private final Rpc rpc;
+    private final EventLoopGroup group;
+    private final Channel server;
+    private final String sessionId;
+    private final byte[] expectedAuth;
+    private final byte[] webUi;
+    final FileStreamer streamer;
+    final Metrics metrics;
+
+    HttpFrontend(Daemon daemon) throws IOException {
+        this.daemon = daemon;
+        this.rpc = new Rpc(daemon);
+        this.streamer = new FileStreamer(daemon);
+        this.metrics = new Metrics(daemon);
+        byte[] id = new byte[24];
+        new SecureRandom().nextBytes(id);
+        this.sessionId = HexFormat.of().formatHex(id);
+        String auth = daemon.options.auth();
+        this.expectedAuth = auth == null ? null
+                : ("Basic " + Base64.getEncoder().encodeToString(auth.getBytes(StandardCharsets.UTF_8))).getBytes(StandardCharsets.UTF_8);
+        try (InputStream in = HttpFrontend.class.getResourceAsStream("web/index.html")) {
+            this.webUi = in == null ? "<h1>jtorrent</h1>".getBytes(StandardCharsets.UTF_8) : in.readAllBytes();
+        }
+        this.group = new NioEventLoopGroup(2, new io.netty.util.concurrent.DefaultThreadFactory("jtorrent-rpc", true));
+        ServerBootstrap b = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new HttpServerCodec(8192, 16384, 16384))
+                                .addLast(new HttpObjectAggregator(MAX_BODY))
+                                .addLast(new Handler());
+                    }
+                });
+        InetSocketAddress bind = new InetSocketAddress(daemon.options.rpcBind(), daemon.options.rpcPort());
+        var f = b.bind(bind).awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw new IOException("cannot listen for RPC on " + bind + ": " + f.cause().getMessage(), f.cause());
+        }
+        this.server = f.channel();
+    }
+
+    int port() {
+        return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    EventLoopGroup group() {
+        return group;
+    }
+
+    @Override
+    public void close() {
+        server.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+            boolean keepAlive = HttpUtil.isKeepAlive(req);
+            if (!req.decoderResult().isSuccess()) {
+                send(ctx, text(HttpResponseStatus.BAD_REQUEST, "bad request\n"), false);
+                return;
+            }
+            if (expectedAuth != null && !authorized(req)) {
+                FullHttpResponse r = html(HttpResponseStatus.UNAUTHORIZED, "<h1>401: Unauthorized</h1>");
+                r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"jtorrent\"");
+                send(ctx, r, keepAlive);
+                return;
+            }
+            String path = new QueryStringDecoder(req.uri()).path();
+            if (path.equals("/transmission/rpc") || path.equals("/transmission/rpc/")) {
+                rpc(ctx, req, keepAlive);
+            } else if (path.equals("/") || path.equals("/index.html") || path.startsWith("/transmission/web")) {
+                FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(webUi));
+                r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/html; charset=utf-8")
+                        .set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+                send(ctx, r, keepAlive);
+            } else if (path.equals("/metrics")) {
+                metrics.render().whenComplete((body, e) -> ctx.executor().execute(() -> send(ctx,
+                        e != null ? text(HttpResponseStatus.INTERNAL_SERVER_ERROR, e.getMessage() + "\n")
+                                : withType(text(HttpResponseStatus.OK, body), "text/plain; version=0.0.4"), keepAlive)));
+            } else if (path.startsWith("/files/")) {
+                streamer.serve(ctx, req, path.substring("/files/".length()), keepAlive);
+            } else {
+                send(ctx, text(HttpResponseStatus.NOT_FOUND, "not found\n"), keepAlive);
+            }
+        }
+
+        private boolean authorized(FullHttpRequest req) {
+            String given = req.headers().get(HttpHeaderNames.AUTHORIZATION);
+            return given != null && MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), expectedAuth);
+        }
+
+        private void rpc(ChannelHandlerContext ctx, FullHttpRequest req, boolean keepAlive) {
+            if (!sessionId.equals(req.headers().get(SESSION_HEADER))) {
+                FullHttpResponse r = html(HttpResponseStatus.CONFLICT, "<h1>409: Conflict</h1><p>Your request had an invalid "
+                        + "session-id header.</p><p><code>" + SESSION_HEADER + ": " + sessionId + "</code></p>");
+                r.headers().set(SESSION_HEADER, sessionId);
+                send(ctx, r, keepAlive);
+                return;
+            }
+            // the body is JSON whatever the Content-Type says
+            byte[] body = new byte[req.content().readableBytes()];
+            req.content().readBytes(body);
+            rpc.handle(body).whenComplete((answer, e) -> ctx.executor().execute(() -> {
+                FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                        Unpooled.wrappedBuffer(answer));
+                r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=UTF-8").set(SESSION_HEADER, sessionId);
+                send(ctx, r, keepAlive);
+            }));
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+
+    static FullHttpResponse text(HttpResponseStatus status, String body) {
+        return withType(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                Unpooled.copiedBuffer(body, StandardCharsets.UTF_8)), "text/plain; charset=utf-8");
+    }
+
+    static FullHttpResponse html(HttpResponseStatus status, String body) {
+        return withType(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(
+                "<html><head><title>" + status.code() + "</title></head><body>" + body + "</body></html>", StandardCharsets.UTF_8)),
+                "text/html; charset=utf-8");
+    }
+
+    private static FullHttpResponse withType(FullHttpResponse r, String type) {
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
+        return r;
+    }
+
+    static void send(ChannelHandlerContext ctx, FullHttpResponse r, boolean keepAlive) {
+        HttpUtil.setContentLength(r, r.content().readableBytes());
+        if (keepAlive) {
+            r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            ctx.writeAndFlush(r);
+        } else {
+            ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    static ByteBuf utf8(String s) {
+        return Unpooled.copiedBuffer(s, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,29 @@
+package io.jtorrent.daemon;
+
+import io.jtorrent.engine.TorrentHandle;
+import io.jtorrent.engine.TorrentStatus;
+
+/** One torrent of the daemon: its persisted record, its engine handle, the latest status seen. */
+final class ManagedTorrent {
+    final TorrentRecord record;
+    final TorrentHandle handle;
+    /** Refreshed once a second by the daemon; what the queue and the limits look at. */
+    volatile TorrentStatus last;
+    /** Waiting in the download or seed queue (held back by the daemon, not by the user). */
+    boolean queued;
+    /** When it last uploaded or downloaded, for the idle seeding limit (epoch seconds). */
+    long lastTransfer;
+
+    ManagedTorrent(TorrentRecord record, TorrentHandle handle) {
+        this.record = record;
+        this.handle = handle;
+    }
+
+    int id() {
+        return record.id;
+    }
+
+    String hash() {
+        return record.infoHash;
+    }
+}

@@ -1,0 +1,98 @@
+package io.jtorrent.daemon;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Transmission RPC protocol (rpc-spec, version 16 answers): a JSON request
+ * {@code {"method", "arguments", "tag"}} in, {@code {"result", "arguments", "tag"}} out. Methods
+ * are a table ({@link RpcMethods}); anything a request gets wrong — invalid JSON, an unknown
+ * method, arguments of the wrong type, a corrupt torrent — is a response whose {@code result}
+ * says what, never a crash and never an HTTP error.
+ */
+final class Rpc {
+    private static final Logger LOG = LoggerFactory.getLogger(Rpc.class);
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Map<String, RpcMethods.Method> methods;
+
+    Rpc(Daemon daemon) {
+        this.methods = RpcMethods.table(daemon);
+    }
+
+    /** Handles one request body; the future never fails. */
+    CompletableFuture<byte[]> handle(byte[] body) {
+        JsonNode request;
+        try {
+            request = JSON.readTree(body);
+        } catch (Exception e) {
+            return CompletableFuture.completedFuture(answer(null, "invalid JSON: " + firstLine(e.getMessage()), null));
+        }
+        if (request == null || !request.isObject()) {
+            return CompletableFuture.completedFuture(answer(null, "the request is not a JSON object", null));
+        }
+        JsonNode tag = request.get("tag");
+        JsonNode method = request.get("method");
+        if (method == null || !method.isTextual()) {
+            return CompletableFuture.completedFuture(answer(tag, "no method given", null));
+        }
+        RpcMethods.Method m = methods.get(method.asText());
+        if (m == null) {
+            return CompletableFuture.completedFuture(answer(tag, "method name not recognized: " + method.asText(), null));
+        }
+        JsonNode args = request.get("arguments");
+        if (args != null && !args.isObject() && !args.isNull()) {
+            return CompletableFuture.completedFuture(answer(tag, "arguments must be a JSON object", null));
+        }
+        ObjectNode a = args == null || args.isNull() ? JSON.createObjectNode() : (ObjectNode) args;
+        CompletableFuture<ObjectNode> result;
+        try {
+            result = m.call(a);
+        } catch (RuntimeException e) {
+            result = CompletableFuture.failedFuture(e);
+        }
+        return result.handle((out, e) -> {
+            if (e == null) {
+                return answer(tag, "success", out);
+            }
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (!(cause instanceof RpcException)) {
+                LOG.debug("rpc {}: {}", method.asText(), cause.toString());
+            }
+            return answer(tag, cause instanceof RpcException ? cause.getMessage() : describe(cause), null);
+        });
+    }
+
+    private static String describe(Throwable t) {
+        String m = t.getMessage();
+        return m == null ? t.getClass().getSimpleName() : firstLine(m);
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    private static byte[] answer(JsonNode tag, String result, ObjectNode arguments) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("result", result);
+        o.set("arguments", arguments == null ? JSON.createObjectNode() : arguments);
+        if (tag != null && (tag.isIntegralNumber() || tag.isTextual())) {
+            o.set("tag", tag);
+        }
+        try {
+            return JSON.writeValueAsBytes(o);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

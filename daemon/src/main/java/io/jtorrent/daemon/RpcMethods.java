@@ -1,0 +1,689 @@
+package io.jtorrent.daemon;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jtorrent.metainfo.MagnetUri;
+import io.jtorrent.metainfo.Metainfo;
+import io.jtorrent.metainfo.MetainfoException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The RPC methods, a table of name to handler (Transmission's rpcimpl does the same). Every
+ * handler runs on the daemon's thread and returns a future of the response's arguments; a
+ * {@link RpcException} becomes the response's {@code result}.
+ */
+final class RpcMethods {
+    /** One RPC method. */
+    @FunctionalInterface
+    interface Method {
+        CompletableFuture<ObjectNode> call(ObjectNode arguments);
+    }
+
+    static final int RPC_VERSION = 16;
+    static final String VERSION = "3.00 (jtorrent 0.1.0)";
+
+    private final Daemon d;
+    /** Ids removed recently, for {@code recently-active} answers. */
+    private final Map<Integer, Long> removed = new LinkedHashMap<>();
+
+    private RpcMethods(Daemon d) {
+        this.d = d;
+    }
+
+    static Map<String, Method> table(Daemon d) {
+        RpcMethods m = new RpcMethods(d);
+        Map<String, Method> t = new LinkedHashMap<>();
+        t.put("torrent-get", m.onDaemon(m::torrentGet));
+        t.put("torrent-add", m.onDaemon(m::torrentAdd));
+        t.put("torrent-start", m.onDaemon(a -> m.each(a, x -> d.start(x, false))));
+        t.put("torrent-start-now", m.onDaemon(a -> m.each(a, x -> d.start(x, true))));
+        t.put("torrent-stop", m.onDaemon(a -> m.each(a, d::stop)));
+        t.put("torrent-verify", m.onDaemon(a -> m.each(a, x -> x.handle.recheck())));
+        t.put("torrent-reannounce", m.onDaemon(a -> m.each(a, x -> x.handle.reannounce())));
+        t.put("torrent-remove", m.onDaemon(m::torrentRemove));
+        t.put("torrent-set", m.onDaemon(m::torrentSet));
+        t.put("torrent-set-location", m.onDaemon(m::torrentSetLocation));
+        t.put("session-get", m.onDaemon(m::sessionGet));
+        t.put("session-set", m.onDaemon(m::sessionSet));
+        t.put("session-stats", m.onDaemon(m::sessionStats));
+        t.put("session-close", m.onDaemon(a -> {
+            new Thread(d::close, "jtorrent-daemon-close").start();
+            return CompletableFuture.completedFuture(Rpc.JSON.createObjectNode());
+        }));
+        t.put("free-space", m.onDaemon(m::freeSpace));
+        t.put("port-test", a -> CompletableFuture.supplyAsync(() -> m.portTest(), d.io));
+        for (String how : List.of("top", "up", "down", "bottom")) {
+            t.put("queue-move-" + how, m.onDaemon(a -> {
+                d.moveInQueue(m.select(a), how);
+                return CompletableFuture.completedFuture(Rpc.JSON.createObjectNode());
+            }));
+        }
+        return t;
+    }
+
+    private Method onDaemon(Method m) {
+        return a -> d.onDaemonThread(() -> m.call(a));
+    }
+
+    // ---- ids ----
+
+    /** The torrents {@code ids} names: absent for all, a number, a hash, a list of either, or "recently-active". */
+    List<ManagedTorrent> select(ObjectNode a) {
+        JsonNode ids = a.get("ids");
+        if (ids == null || ids.isNull()) {
+            return d.all();
+        }
+        List<ManagedTorrent> out = new ArrayList<>();
+        if (ids.isTextual() && ids.asText().equals("recently-active")) {
+            long since = Instant.now().getEpochSecond() - 60;
+            for (ManagedTorrent t : d.all()) {
+                if (t.record.activityDate >= since || t.record.addedDate >= since || active(t)) {
+                    out.add(t);
+                }
+            }
+            return out;
+        }
+        if (ids.isArray()) {
+            for (JsonNode id : ids) {
+                addId(out, id);
+            }
+        } else {
+            addId(out, ids);
+        }
+        return out;
+    }
+
+    private static boolean active(ManagedTorrent t) {
+        return t.last != null && (t.last.downloadRate() > 0 || t.last.uploadRate() > 0);
+    }
+
+    private void addId(List<ManagedTorrent> out, JsonNode id) {
+        ManagedTorrent t;
+        if (id.isIntegralNumber()) {
+            t = d.byId(id.asInt());
+        } else if (id.isTextual() && id.asText().matches("[0-9a-fA-F]{40}")) {
+            t = d.byHash(id.asText());
+        } else if (id.isTextual() && id.asText().matches("[0-9]{1,9}")) {
+            t = d.byId(Integer.parseInt(id.asText()));
+        } else {
+            throw new RpcException("invalid id: " + id);
+        }
+        if (t != null && !out.contains(t)) {
+            out.add(t);
+        }
+    }
+
+    private CompletableFuture<ObjectNode> each(ObjectNode a, java.util.function.Function<ManagedTorrent, CompletableFuture<Void>> f) {
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (ManagedTorrent t : select(a)) {
+            all.add(f.apply(t));
+        }
+        return CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).thenApply(v -> Rpc.JSON.createObjectNode());
+    }
+
+    // ---- torrent-get ----
+
+    private CompletableFuture<ObjectNode> torrentGet(ObjectNode a) {
+        JsonNode fieldsNode = a.get("fields");
+        if (fieldsNode == null || !fieldsNode.isArray()) {
+            throw new RpcException("no fields given (a list of names)");
+        }
+        List<String> fields = new ArrayList<>();
+        for (JsonNode f : fieldsNode) {
+            if (!f.isTextual()) {
+                throw new RpcException("fields must be strings, not " + f);
+            }
+            fields.add(f.asText());
+        }
+        boolean table = a.has("format") && "table".equals(a.get("format").asText());
+        boolean recent = a.has("ids") && a.get("ids").isTextual() && a.get("ids").asText().equals("recently-active");
+        List<ManagedTorrent> ts = select(a);
+        List<CompletableFuture<ObjectNode>> rows = new ArrayList<>();
+        for (ManagedTorrent t : ts) {
+            rows.add(TorrentFields.of(d, t, fields));
+        }
+        return CompletableFuture.allOf(rows.toArray(new CompletableFuture[0])).thenApply(v -> {
+            ObjectNode out = Rpc.JSON.createObjectNode();
+            ArrayNode list = out.putArray("torrents");
+            if (table) {
+                ArrayNode header = list.addArray();
+                fields.forEach(header::add);
+                for (CompletableFuture<ObjectNode> r : rows) {
+                    ArrayNode row = list.addArray();
+                    ObjectNode o = r.join();
+                    fields.forEach(f -> row.add(o.get(f)));
+                }
+            } else {
+                rows.forEach(r -> list.add(r.join()));
+            }
+            if (recent) {
+                ArrayNode gone = out.putArray("removed");
+                long since = Instant.now().getEpochSecond() - 60;
+                removed.forEach((id, when) -> {
+                    if (when >= since) {
+                        gone.add(id);
+                    }
+                });
+            }
+            return out;
+        });
+    }
+
+    // ---- torrent-add ----
+
+    private CompletableFuture<ObjectNode> torrentAdd(ObjectNode a) {
+        String filename = text(a, "filename");
+        String metainfo = text(a, "metainfo");
+        if (filename == null && metainfo == null) {
+            throw new RpcException("torrent-add needs a filename or metainfo");
+        }
+        Path dir = a.has("download-dir") ? Path.of(text(a, "download-dir")) : null;
+        Boolean paused = a.has("paused") ? bool(a, "paused") : null;
+        List<Integer> wanted = ints(a, "files-wanted");
+        List<Integer> unwanted = ints(a, "files-unwanted");
+        List<Integer> high = ints(a, "priority-high");
+        List<Integer> low = ints(a, "priority-low");
+        List<String> labels = strings(a, "labels");
+        CompletableFuture<Daemon.AddRequest> request;
+        if (metainfo != null) {
+            byte[] bytes;
+            try {
+                bytes = Base64.getMimeDecoder().decode(metainfo);
+            } catch (IllegalArgumentException e) {
+                throw new RpcException("invalid or corrupt torrent file: metainfo is not base64");
+            }
+            request = CompletableFuture.completedFuture(new Daemon.AddRequest(parse(bytes), null, dir, paused, wanted,
+                    unwanted, high, low, labels));
+        } else if (MagnetUri.looksLikeMagnet(filename)) {
+            try {
+                request = CompletableFuture.completedFuture(new Daemon.AddRequest(null, MagnetUri.parse(filename), dir,
+                        paused, wanted, unwanted, high, low, labels));
+            } catch (MetainfoException e) {
+                throw new RpcException("invalid magnet link: " + e.getMessage());
+            }
+        } else if (filename.startsWith("http://") || filename.startsWith("https://")) {
+            request = d.fetcher().download(filename).handle((bytes, e) -> {
+                if (e != null) {
+                    throw new RpcException("cannot fetch " + filename + ": " + e.getMessage());
+                }
+                return new Daemon.AddRequest(parse(bytes), null, dir, paused, wanted, unwanted, high, low, labels);
+            });
+        } else {
+            request = CompletableFuture.supplyAsync(() -> {
+                try {
+                    Path p = Path.of(filename);
+                    if (Files.size(p) > Metainfo.MAX_TORRENT_FILE_BYTES) {
+                        throw new RpcException("invalid or corrupt torrent file: larger than " + Metainfo.MAX_TORRENT_FILE_BYTES + " bytes");
+                    }
+                    return new Daemon.AddRequest(parse(Files.readAllBytes(p)), null, dir, paused, wanted, unwanted, high,
+                            low, labels);
+                } catch (IOException e) {
+                    throw new RpcException("cannot read " + filename + ": " + e.getMessage());
+                }
+            }, d.io);
+        }
+        return request.thenComposeAsync(d::add, d.executor).thenApply(added -> {
+            ObjectNode out = Rpc.JSON.createObjectNode();
+            ObjectNode t = out.putObject(added.duplicate() ? "torrent-duplicate" : "torrent-added");
+            t.put("id", added.torrent().id());
+            t.put("hashString", added.torrent().hash());
+            t.put("name", added.torrent().handle.metainfo() != null ? added.torrent().handle.metainfo().info().name()
+                    : MagnetUri.looksLikeMagnet(String.valueOf(added.torrent().record.magnet)) ? displayName(added.torrent())
+                    : added.torrent().hash());
+            return out;
+        });
+    }
+
+    private static String displayName(ManagedTorrent t) {
+        try {
+            return MagnetUri.parse(t.record.magnet).displayName().orElse(t.hash());
+        } catch (MetainfoException e) {
+            return t.hash();
+        }
+    }
+
+    private static Metainfo parse(byte[] bytes) {
+        try {
+            return Metainfo.parse(bytes);
+        } catch (MetainfoException e) {
+            throw new RpcException("invalid or corrupt torrent file: " + e.getMessage());
+        }
+    }
+
+    // ---- torrent-remove, -set, -set-location ----
+
+    private CompletableFuture<ObjectNode> torrentRemove(ObjectNode a) {
+        boolean delete = a.has("delete-local-data") && bool(a, "delete-local-data");
+        List<ManagedTorrent> ts = select(a);
+        long now = Instant.now().getEpochSecond();
+        ts.forEach(t -> removed.put(t.id(), now));
+        return each(a, t -> d.remove(t, delete));
+    }
+
+    private CompletableFuture<ObjectNode> torrentSet(ObjectNode a) {
+        // every argument is checked first, so a wrong type is an error even when no torrent matches
+        for (String k : List.of("uploadLimit", "downloadLimit", "seedIdleLimit", "queuePosition")) {
+            if (a.has(k)) {
+                nonNegative(a, k);
+            }
+        }
+        for (String k : List.of("uploadLimited", "downloadLimited")) {
+            if (a.has(k)) {
+                bool(a, k);
+            }
+        }
+        for (String k : List.of("files-wanted", "files-unwanted", "priority-high", "priority-low", "priority-normal")) {
+            ints(a, k);
+        }
+        if (a.has("seedRatioLimit")) {
+            number(a, "seedRatioLimit");
+        }
+        if (a.has("location")) {
+            text(a, "location");
+        }
+        List<CompletableFuture<Void>> work = new ArrayList<>();
+        for (ManagedTorrent t : select(a)) {
+            TorrentRecord r = t.record;
+            boolean limits = false;
+            if (a.has("uploadLimit")) {
+                r.uploadLimitKBps = nonNegative(a, "uploadLimit");
+                limits = true;
+            }
+            if (a.has("uploadLimited")) {
+                r.uploadLimited = bool(a, "uploadLimited");
+                limits = true;
+            }
+            if (a.has("downloadLimit")) {
+                r.downloadLimitKBps = nonNegative(a, "downloadLimit");
+                limits = true;
+            }
+            if (a.has("downloadLimited")) {
+                r.downloadLimited = bool(a, "downloadLimited");
+                limits = true;
+            }
+            if (limits) {
+                work.add(t.handle.setLimits(r.uploadLimited ? r.uploadLimitKBps * 1000 : 0,
+                        r.downloadLimited ? r.downloadLimitKBps * 1000 : 0));
+            }
+            if (a.has("seedRatioLimit")) {
+                r.seedRatioLimit = number(a, "seedRatioLimit");
+            }
+            if (a.has("seedRatioMode")) {
+                r.seedRatioMode = (int) range(a, "seedRatioMode", 0, 2);
+            }
+            if (a.has("seedIdleLimit")) {
+                r.seedIdleLimit = (int) nonNegative(a, "seedIdleLimit");
+            }
+            if (a.has("seedIdleMode")) {
+                r.seedIdleMode = (int) range(a, "seedIdleMode", 0, 2);
+            }
+            if (a.has("bandwidthPriority")) {
+                r.bandwidthPriority = (int) range(a, "bandwidthPriority", -1, 1);
+            }
+            if (a.has("queuePosition")) {
+                r.queuePosition = (int) nonNegative(a, "queuePosition");
+                d.moveInQueue(List.of(t), "set");
+            }
+            if (a.has("labels")) {
+                r.labels = strings(a, "labels");
+            }
+            if (a.has("files-wanted") || a.has("files-unwanted") || a.has("priority-high") || a.has("priority-low")
+                    || a.has("priority-normal")) {
+                if (r.wanted.isEmpty() && t.handle.metainfo() != null) {
+                    for (int i = 0; i < t.handle.metainfo().info().files().size(); i++) {
+                        r.wanted.add(true);
+                        r.priorities.add(0);
+                    }
+                }
+                List<Integer> normal = ints(a, "priority-normal");
+                if (normal != null) {
+                    normal.stream().filter(i -> i >= 0 && i < r.priorities.size()).forEach(i -> r.priorities.set(i, 0));
+                }
+                Daemon.applyFileChoices(r, ints(a, "files-wanted"), ints(a, "files-unwanted"), ints(a, "priority-high"),
+                        ints(a, "priority-low"));
+                byte[] p = Daemon.enginePriorities(r, r.wanted.size());
+                if (p == null) {
+                    p = new byte[r.wanted.size()];
+                    java.util.Arrays.fill(p, (byte) 1);
+                }
+                work.add(t.handle.setFilePriorities(p));
+            }
+            if (a.has("location")) {
+                work.add(setLocation(t, text(a, "location"), false));
+            }
+        }
+        d.markDirty();
+        return CompletableFuture.allOf(work.toArray(new CompletableFuture[0])).thenApply(v -> Rpc.JSON.createObjectNode());
+    }
+
+    private CompletableFuture<ObjectNode> torrentSetLocation(ObjectNode a) {
+        String location = text(a, "location");
+        if (location == null) {
+            throw new RpcException("torrent-set-location needs a location");
+        }
+        boolean move = a.has("move") && bool(a, "move");
+        return each(a, t -> setLocation(t, location, move));
+    }
+
+    private CompletableFuture<Void> setLocation(ManagedTorrent t, String location, boolean move) {
+        Path to = Path.of(location).toAbsolutePath();
+        return t.handle.moveStorage(to, move).thenRunAsync(() -> {
+            t.record.downloadDir = to.toString();
+            d.markDirty();
+        }, d.executor);
+    }
+
+    // ---- session ----
+
+    private CompletableFuture<ObjectNode> sessionGet(ObjectNode a) {
+        DaemonState s = d.state;
+        ObjectNode o = Rpc.JSON.createObjectNode();
+        o.put("alt-speed-down", s.altSpeedDownKBps);
+        o.put("alt-speed-enabled", s.altSpeedEnabled);
+        o.put("alt-speed-time-begin", 540);
+        o.put("alt-speed-time-day", 127);
+        o.put("alt-speed-time-enabled", false);
+        o.put("alt-speed-time-end", 1020);
+        o.put("alt-speed-up", s.altSpeedUpKBps);
+        o.put("blocklist-enabled", false);
+        o.put("blocklist-size", 0);
+        o.put("blocklist-url", "");
+        o.put("cache-size-mb", 4);
+        o.put("config-dir", d.options.configDir().toAbsolutePath().toString());
+        o.put("dht-enabled", d.session.dhtPort() >= 0);
+        o.put("download-dir", s.downloadDir);
+        o.put("download-dir-free-space", usable(Path.of(s.downloadDir)));
+        o.put("download-queue-enabled", s.downloadQueueEnabled);
+        o.put("download-queue-size", s.downloadQueueSize);
+        o.put("encryption", "tolerated");
+        o.put("idle-seeding-limit", s.idleSeedingLimit);
+        o.put("idle-seeding-limit-enabled", s.idleSeedingLimitEnabled);
+        o.put("incomplete-dir", s.downloadDir);
+        o.put("incomplete-dir-enabled", false);
+        o.put("lpd-enabled", d.options.session().build().lsd());
+        o.put("peer-limit-global", 200);
+        o.put("peer-limit-per-torrent", 50);
+        o.put("peer-port", d.session.listenPort());
+        o.put("peer-port-random-on-start", false);
+        o.put("pex-enabled", d.options.session().build().pex());
+        o.put("port-forwarding-enabled", false);
+        o.put("queue-stalled-enabled", false);
+        o.put("queue-stalled-minutes", 30);
+        o.put("rename-partial-files", false);
+        o.put("rpc-version", RPC_VERSION);
+        o.put("rpc-version-minimum", 1);
+        o.put("rpc-version-semver", "5.3.0");
+        o.put("script-torrent-done-enabled", false);
+        o.put("script-torrent-done-filename", "");
+        o.put("seed-queue-enabled", s.seedQueueEnabled);
+        o.put("seed-queue-size", s.seedQueueSize);
+        o.put("seedRatioLimit", s.seedRatioLimit);
+        o.put("seedRatioLimited", s.seedRatioLimited);
+        o.put("session-id", "");
+        o.put("speed-limit-down", s.speedLimitDownKBps);
+        o.put("speed-limit-down-enabled", s.speedLimitDownEnabled);
+        o.put("speed-limit-up", s.speedLimitUpKBps);
+        o.put("speed-limit-up-enabled", s.speedLimitUpEnabled);
+        o.put("start-added-torrents", s.startAddedTorrents);
+        o.put("trash-original-torrent-files", false);
+        ObjectNode units = o.putObject("units");
+        units.putArray("speed-units").add("kB/s").add("MB/s").add("GB/s").add("TB/s");
+        units.put("speed-bytes", 1000);
+        units.putArray("size-units").add("kB").add("MB").add("GB").add("TB");
+        units.put("size-bytes", 1000);
+        units.putArray("memory-units").add("KiB").add("MiB").add("GiB").add("TiB");
+        units.put("memory-bytes", 1024);
+        o.put("utp-enabled", false);
+        o.put("version", VERSION);
+        JsonNode fields = a.get("fields");
+        if (fields != null && fields.isArray() && fields.size() > 0) {
+            ObjectNode only = Rpc.JSON.createObjectNode();
+            fields.forEach(f -> {
+                if (o.has(f.asText())) {
+                    only.set(f.asText(), o.get(f.asText()));
+                }
+            });
+            return CompletableFuture.completedFuture(only);
+        }
+        return CompletableFuture.completedFuture(o);
+    }
+
+    private CompletableFuture<ObjectNode> sessionSet(ObjectNode a) {
+        DaemonState s = d.state;
+        if (a.has("alt-speed-down")) {
+            s.altSpeedDownKBps = nonNegative(a, "alt-speed-down");
+        }
+        if (a.has("alt-speed-up")) {
+            s.altSpeedUpKBps = nonNegative(a, "alt-speed-up");
+        }
+        if (a.has("alt-speed-enabled")) {
+            s.altSpeedEnabled = bool(a, "alt-speed-enabled");
+        }
+        if (a.has("speed-limit-down")) {
+            s.speedLimitDownKBps = nonNegative(a, "speed-limit-down");
+        }
+        if (a.has("speed-limit-down-enabled")) {
+            s.speedLimitDownEnabled = bool(a, "speed-limit-down-enabled");
+        }
+        if (a.has("speed-limit-up")) {
+            s.speedLimitUpKBps = nonNegative(a, "speed-limit-up");
+        }
+        if (a.has("speed-limit-up-enabled")) {
+            s.speedLimitUpEnabled = bool(a, "speed-limit-up-enabled");
+        }
+        if (a.has("download-queue-enabled")) {
+            s.downloadQueueEnabled = bool(a, "download-queue-enabled");
+        }
+        if (a.has("download-queue-size")) {
+            s.downloadQueueSize = (int) range(a, "download-queue-size", 1, 10_000);
+        }
+        if (a.has("seed-queue-enabled")) {
+            s.seedQueueEnabled = bool(a, "seed-queue-enabled");
+        }
+        if (a.has("seed-queue-size")) {
+            s.seedQueueSize = (int) range(a, "seed-queue-size", 1, 10_000);
+        }
+        if (a.has("seedRatioLimit")) {
+            s.seedRatioLimit = number(a, "seedRatioLimit");
+        }
+        if (a.has("seedRatioLimited")) {
+            s.seedRatioLimited = bool(a, "seedRatioLimited");
+        }
+        if (a.has("idle-seeding-limit")) {
+            s.idleSeedingLimit = (int) nonNegative(a, "idle-seeding-limit");
+        }
+        if (a.has("idle-seeding-limit-enabled")) {
+            s.idleSeedingLimitEnabled = bool(a, "idle-seeding-limit-enabled");
+        }
+        if (a.has("start-added-torrents")) {
+            s.startAddedTorrents = bool(a, "start-added-torrents");
+        }
+        if (a.has("download-dir")) {
+            s.downloadDir = Path.of(text(a, "download-dir")).toAbsolutePath().toString();
+        }
+        d.applySpeedLimits();
+        d.markDirty();
+        return CompletableFuture.completedFuture(Rpc.JSON.createObjectNode());
+    }
+
+    private CompletableFuture<ObjectNode> sessionStats(ObjectNode a) {
+        long up = 0;
+        long down = 0;
+        long upTotal = d.removedUploaded;
+        long downTotal = d.removedDownloaded;
+        int active = 0;
+        int paused = 0;
+        for (ManagedTorrent t : d.all()) {
+            if (t.last == null) {
+                continue;
+            }
+            up += t.last.uploadRate();
+            down += t.last.downloadRate();
+            upTotal += t.last.uploadedThisSession();
+            downTotal += t.last.downloadedThisSession();
+            if (t.last.state() == io.jtorrent.engine.TorrentState.PAUSED || t.last.state() == io.jtorrent.engine.TorrentState.STOPPED) {
+                paused++;
+            } else {
+                active++;
+            }
+        }
+        long secs = (System.currentTimeMillis() - d.startedAt) / 1000;
+        ObjectNode o = Rpc.JSON.createObjectNode();
+        o.put("activeTorrentCount", active);
+        o.put("downloadSpeed", down);
+        o.put("pausedTorrentCount", paused);
+        o.put("torrentCount", d.all().size());
+        o.put("uploadSpeed", up);
+        ObjectNode current = o.putObject("current-stats");
+        current.put("uploadedBytes", upTotal);
+        current.put("downloadedBytes", downTotal);
+        current.put("filesAdded", 0);
+        current.put("sessionCount", 1);
+        current.put("secondsActive", secs);
+        ObjectNode cumulative = o.putObject("cumulative-stats");
+        cumulative.put("uploadedBytes", d.state.cumulativeUploaded + upTotal);
+        cumulative.put("downloadedBytes", d.state.cumulativeDownloaded + downTotal);
+        cumulative.put("filesAdded", d.state.filesAdded);
+        cumulative.put("sessionCount", d.state.sessionCount);
+        cumulative.put("secondsActive", d.state.cumulativeSeconds + secs);
+        return CompletableFuture.completedFuture(o);
+    }
+
+    private CompletableFuture<ObjectNode> freeSpace(ObjectNode a) {
+        String path = text(a, "path");
+        if (path == null) {
+            throw new RpcException("free-space needs a path");
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            Path p = Path.of(path);
+            if (!Files.isDirectory(p)) {
+                throw new RpcException("no such directory: " + path);
+            }
+            ObjectNode o = Rpc.JSON.createObjectNode();
+            o.put("path", path);
+            o.put("size-bytes", usable(p));
+            try {
+                o.put("total_size", Files.getFileStore(p).getTotalSpace());
+            } catch (IOException e) {
+                o.put("total_size", -1);
+            }
+            return o;
+        }, d.io);
+    }
+
+    /**
+     * Whether our peer port accepts connections. Transmission asks a web service on the internet;
+     * the daemon does not phone home, so this checks what it can: a TCP connection to the port on
+     * the address it listens on. It cannot see a NAT or firewall in front of the machine.
+     */
+    private ObjectNode portTest() {
+        boolean open;
+        try (Socket s = new Socket()) {
+            var bind = d.options.session().build().bindAddress();
+            s.connect(new InetSocketAddress(bind == null || bind.isAnyLocalAddress()
+                    ? java.net.InetAddress.getLoopbackAddress() : bind, d.session.listenPort()), 3000);
+            open = true;
+        } catch (IOException e) {
+            open = false;
+        }
+        ObjectNode o = Rpc.JSON.createObjectNode();
+        o.put("port-is-open", open);
+        o.put("ip_protocol", "ipv4");
+        return o;
+    }
+
+    private static long usable(Path p) {
+        try {
+            return Files.getFileStore(p).getUsableSpace();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    // ---- argument types ----
+
+    private static String text(ObjectNode a, String key) {
+        JsonNode v = a.get(key);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw new RpcException("argument " + key + " must be a string, not " + v.getNodeType().name().toLowerCase());
+        }
+        return v.asText();
+    }
+
+    private static boolean bool(ObjectNode a, String key) {
+        JsonNode v = a.get(key);
+        if (v.isBoolean()) {
+            return v.asBoolean();
+        }
+        if (v.isIntegralNumber() && (v.asInt() == 0 || v.asInt() == 1)) {
+            return v.asInt() == 1;
+        }
+        throw new RpcException("argument " + key + " must be a boolean, not " + v);
+    }
+
+    private static double number(ObjectNode a, String key) {
+        JsonNode v = a.get(key);
+        if (!v.isNumber()) {
+            throw new RpcException("argument " + key + " must be a number, not " + v);
+        }
+        return v.asDouble();
+    }
+
+    private static long range(ObjectNode a, String key, long min, long max) {
+        JsonNode v = a.get(key);
+        if (!v.isIntegralNumber() || v.asLong() < min || v.asLong() > max) {
+            throw new RpcException("argument " + key + " must be an integer in " + min + ".." + max + ", not " + v);
+        }
+        return v.asLong();
+    }
+
+    private static long nonNegative(ObjectNode a, String key) {
+        return range(a, key, 0, Long.MAX_VALUE / 1000);
+    }
+
+    private static List<Integer> ints(ObjectNode a, String key) {
+        JsonNode v = a.get(key);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isArray()) {
+            throw new RpcException("argument " + key + " must be a list of file indices, not " + v.getNodeType().name().toLowerCase());
+        }
+        List<Integer> out = new ArrayList<>();
+        for (JsonNode i : v) {
+            if (!i.isIntegralNumber()) {
+                throw new RpcException("argument " + key + " must hold integers, not " + i);
+            }
+            out.add(i.asInt());
+        }
+        return out;
+    }
+
+    private static List<String> strings(ObjectNode a, String key) {
+        JsonNode v = a.get(key);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isArray()) {
+            throw new RpcException("argument " + key + " must be a list of strings");
+        }
+        List<String> out = new ArrayList<>();
+        v.forEach(s -> out.add(s.asText()));
+        return out;
+    }
+}

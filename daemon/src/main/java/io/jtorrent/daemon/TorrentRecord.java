@@ -1,0 +1,39 @@
+package io.jtorrent.daemon;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the daemon remembers of one torrent across restarts (one entry of {@code state.json});
+ * the data itself and the verified pieces are the engine's resume data. Plain fields for Jackson.
+ */
+public final class TorrentRecord {
+    /** The RPC id, stable across restarts. */
+    public int id;
+    public String infoHash;
+    /** The magnet link it was added from, if it was (the metadata may be missing until peers send it). */
+    public String magnet;
+    public String downloadDir;
+    /** The user stopped it (or it was added paused); queued torrents are not paused. */
+    public boolean paused;
+    public long addedDate;
+    public long doneDate;
+    public long activityDate;
+    /** Per-file priorities -1 low, 0 normal, 1 high, and wanted flags; empty means all normal and wanted. */
+    public List<Integer> priorities = new ArrayList<>();
+    public List<Boolean> wanted = new ArrayList<>();
+    public long uploadLimitKBps;
+    public boolean uploadLimited;
+    public long downloadLimitKBps;
+    public boolean downloadLimited;
+    /** Transmission's seedRatioMode: 0 the session's limit, 1 this torrent's, 2 unlimited. */
+    public int seedRatioMode;
+    public double seedRatioLimit = 2.0;
+    public int seedIdleMode;
+    public int seedIdleLimit = 30;
+    public int queuePosition;
+    public int bandwidthPriority;
+    /** Stopped by the seed ratio or idle limit (not by the user): shown as finished. */
+    public boolean limitReached;
+    public List<String> labels = new ArrayList<>();
+}

@@ -1,0 +1,107 @@
+package io.jtorrent.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jtorrent.engine.Settings;
+import java.net.InetAddress;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The RPC's handshake, authentication and bad input: each a clear answer, never a crash. */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class DaemonRpcTest {
+    @TempDir
+    Path tmp;
+
+    static Daemon.Options options(Path tmp, String auth) {
+        return new Daemon.Options(tmp.resolve("config"), tmp.resolve("downloads"), null, "127.0.0.1", 0, auth,
+                Settings.builder().listenPort(0).bindAddress(InetAddress.getLoopbackAddress()));
+    }
+
+    @Test
+    void handshakeAndBadInputGetClearAnswers() throws Exception {
+        try (Daemon d = Daemon.start(options(tmp, null))) {
+            RpcClient c = new RpcClient(d.rpcPort(), null);
+            // no session id: 409 with the id in the header, on both paths
+            for (String path : List.of("/transmission/rpc", "/transmission/rpc/")) {
+                HttpResponse<String> r = c.raw(path, "POST", "{\"method\":\"session-get\"}", false);
+                assertThat(r.statusCode()).isEqualTo(409);
+                assertThat(r.headers().firstValue("X-Transmission-Session-Id")).isPresent();
+            }
+            JsonNode ok = c.call("session-get", Map.of());
+            assertThat(ok.get("result").asText()).isEqualTo("success");
+            assertThat(ok.get("tag").asInt()).isEqualTo(7);
+            assertThat(ok.get("arguments").get("rpc-version").asInt()).isEqualTo(16);
+
+            assertThat(c.post("{not json").get("result").asText()).startsWith("invalid JSON");
+            assertThat(c.post("[1,2]").get("result").asText()).contains("not a JSON object");
+            JsonNode unknown = c.post("{\"method\":\"torrent-explode\",\"tag\":3}");
+            assertThat(unknown.get("result").asText()).contains("method name not recognized");
+            assertThat(unknown.get("tag").asInt()).isEqualTo(3);
+            assertThat(c.post("{\"method\":\"torrent-get\",\"arguments\":{\"fields\":\"name\"}}").get("result").asText())
+                    .contains("fields");
+            assertThat(c.post("{\"method\":\"torrent-get\",\"arguments\":{\"fields\":[\"id\"],\"ids\":{\"a\":1}}}")
+                    .get("result").asText()).contains("invalid id");
+            assertThat(c.post("{\"method\":\"torrent-set\",\"arguments\":{\"uploadLimit\":\"fast\"}}").get("result").asText())
+                    .contains("uploadLimit");
+            assertThat(c.post("{\"method\":\"session-set\",\"arguments\":{\"speed-limit-up-enabled\":\"yes\"}}")
+                    .get("result").asText()).contains("boolean");
+            assertThat(c.post("{\"method\":\"torrent-add\",\"arguments\":{\"metainfo\":\"" + java.util.Base64.getEncoder()
+                    .encodeToString("d4:infod4:name1:xee".getBytes()) + "\"}}").get("result").asText())
+                    .startsWith("invalid or corrupt torrent file");
+            assertThat(c.post("{\"method\":\"torrent-add\",\"arguments\":{\"metainfo\":\"%%%\"}}").get("result").asText())
+                    .startsWith("invalid or corrupt torrent file");
+            assertThat(c.post("{\"method\":\"torrent-add\",\"arguments\":{\"filename\":\"magnet:?xt=urn:btih:zz\"}}")
+                    .get("result").asText()).startsWith("invalid magnet link");
+            assertThat(c.post("{\"method\":\"torrent-add\",\"arguments\":{\"filename\":\"" + tmp.resolve("none.torrent") + "\"}}")
+                    .get("result").asText()).startsWith("cannot read");
+            // the body is JSON whatever the content type; still alive after all this
+            assertThat(c.call("session-stats", Map.of()).get("arguments").get("torrentCount").asInt()).isZero();
+            HttpResponse<String> metrics = c.raw("/metrics", "GET", null, false);
+            assertThat(metrics.body()).contains("jtorrent_torrents{state=\"seeding\"} 0", "jtorrent_disk_queue_bytes");
+            assertThat(c.raw("/", "GET", null, false).body()).contains("<title>jtorrent</title>");
+            assertThat(c.raw("/nothing", "GET", null, false).statusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void withAuthenticationNothingButThe401IsReachable() throws Exception {
+        try (Daemon d = Daemon.start(options(tmp, "alice:s3cret"))) {
+            RpcClient anonymous = new RpcClient(d.rpcPort(), null);
+            RpcClient wrong = new RpcClient(d.rpcPort(), "alice:guess");
+            for (RpcClient c : List.of(anonymous, wrong)) {
+                for (String path : List.of("/", "/transmission/rpc", "/metrics", "/files/" + "ab".repeat(20) + "/x", "/nothing")) {
+                    HttpResponse<String> r = c.raw(path, "POST".equals(path) ? "POST" : "GET", null, false);
+                    assertThat(r.statusCode()).as(path).isEqualTo(401);
+                    assertThat(r.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Basic"));
+                    assertThat(r.body()).doesNotContain("jtorrent_", "X-Transmission-Session-Id:");
+                }
+            }
+            RpcClient alice = new RpcClient(d.rpcPort(), "alice:s3cret");
+            assertThat(alice.call("session-get", Map.of()).get("result").asText()).isEqualTo("success");
+        }
+    }
+
+    @Test
+    void stateFileIsWrittenAtomicallyAndReadBack() throws Exception {
+        try (Daemon d = Daemon.start(options(tmp, null))) {
+            RpcClient c = new RpcClient(d.rpcPort(), null);
+            c.call("session-set", Map.of("speed-limit-down", 123, "speed-limit-down-enabled", true, "download-queue-size", 2));
+        }
+        assertThat(Files.readString(tmp.resolve("config/state.json"))).contains("\"speedLimitDownKBps\" : 123");
+        try (Daemon d = Daemon.start(options(tmp, null))) {
+            JsonNode s = new RpcClient(d.rpcPort(), null).call("session-get", Map.of()).get("arguments");
+            assertThat(s.get("speed-limit-down").asInt()).isEqualTo(123);
+            assertThat(s.get("speed-limit-down-enabled").asBoolean()).isTrue();
+            assertThat(s.get("download-queue-size").asInt()).isEqualTo(2);
+        }
+    }
+}
