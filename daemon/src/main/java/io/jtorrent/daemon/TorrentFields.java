@@ -104,7 +104,7 @@ final class TorrentFields {
             case "eta", "etaIdle" -> o.put(f, eta(s));
             case "sizeWhenDone" -> o.put(f, s.wantedBytes());
             case "leftUntilDone" -> o.put(f, left);
-            case "desiredAvailable" -> o.put(f, left);
+            case "desiredAvailable" -> o.put(f, s.peers() > 0 ? left : 0);
             case "haveValid" -> o.put(f, s.doneBytes());
             case "haveUnchecked" -> o.put(f, 0);
             case "totalSize" -> o.put(f, m == null ? 0 : m.info().totalLength());

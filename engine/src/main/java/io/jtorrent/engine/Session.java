@@ -333,9 +333,9 @@ public final class Session implements AutoCloseable {
                 .addLast("handshake", new HandshakeHandler(this, torrent));
     }
 
-    /** Dials a peer for a torrent; the future completes when the TCP connection is up (or failed). */
-    CompletableFuture<Void> connect(Torrent torrent, InetSocketAddress address) {
-        CompletableFuture<Void> result = new CompletableFuture<>();
+    /** Dials a peer for a torrent; the future completes with the channel when the TCP connection is up (or failed). */
+    CompletableFuture<Channel> connect(Torrent torrent, InetSocketAddress address) {
+        CompletableFuture<Channel> result = new CompletableFuture<>();
         Bootstrap b = new Bootstrap().group(torrent.loop).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout.toMillis())
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 4 << 20))
@@ -351,7 +351,7 @@ public final class Session implements AutoCloseable {
         }
         b.connect(address).addListener((ChannelFuture f) -> {
             if (f.isSuccess()) {
-                result.complete(null);
+                result.complete(f.channel());
             } else {
                 result.completeExceptionally(f.cause());
             }

@@ -42,6 +42,8 @@ final class Torrent {
     private static final long KEEPALIVE_NANOS = 90 * SECOND;
     /** The allowed-fast set we give each fast-extension peer (libtorrent's default size too). */
     private static final int ALLOWED_FAST_PIECES = 10;
+    /** Set on a channel once its peer joined, so a connection closed before that counts as a failed dial. */
+    private static final io.netty.util.AttributeKey<Boolean> JOINED = io.netty.util.AttributeKey.valueOf("jtorrent.joined");
     /** The picker priority of pieces a streaming read waits for: above any file priority. */
     private static final int STREAMING_PRIORITY = 7;
 
@@ -613,11 +615,18 @@ final class Torrent {
         for (InetSocketAddress address : candidates.due(now(), Math.max(0, room), this::isConnectedTo)) {
             candidates.dialing(address);
             connecting++;
-            session.connect(this, address).whenComplete((ok, failure) -> loop.execute(() -> {
+            session.connect(this, address).whenComplete((channel, failure) -> loop.execute(() -> {
                 connecting--;
                 if (failure != null) {
                     candidates.dialFailed(address, now());
+                    return;
                 }
+                // refused in the handshake (a paused torrent there, say): not connected, try again later
+                channel.closeFuture().addListener(f -> loop.execute(() -> {
+                    if (!Boolean.TRUE.equals(channel.attr(JOINED).get())) {
+                        candidates.dialFailed(address, now());
+                    }
+                }));
             }));
         }
     }
@@ -667,6 +676,7 @@ final class Torrent {
     /** A peer joined (the handshake is done both ways): greet it with our bitfield. */
     void peerJoined(PeerConnection p) {
         peers.add(p);
+        p.channel.attr(JOINED).set(Boolean.TRUE);
         candidates.joined(p.address);
         int have = picker == null ? 0 : picker.haveCount();
         if (p.fast && have > 0 && have == info.pieceCount()) {
