@@ -179,8 +179,7 @@ public final class Daemon implements AutoCloseable {
         }
         p.paused(r.paused || r.limitReached);
         applyLimits(p, r);
-        TorrentHandle h = session.add(p.build()).get(5, TimeUnit.MINUTES);
-        register(r, h);
+        register(r, session.addNow(p.build())); // checked in the background: a restart with many torrents is quick
     }
 
     /** What {@code torrent-add} asked for. */
@@ -235,8 +234,9 @@ public final class Daemon implements AutoCloseable {
                     }
                 }, io);
         // registered at once (the id is taken); the engine's add completes later
-        return written.thenCompose(v -> session.add(p.build())).thenApplyAsync(h -> {
-            ManagedTorrent t = register(r, h);
+        // the engine checks existing data in the background: the answer does not wait for hashing
+        return written.thenApplyAsync(v -> {
+            ManagedTorrent t = register(r, session.addNow(p.build()));
             state.filesAdded++;
             markDirty();
             return new Added(t, false);

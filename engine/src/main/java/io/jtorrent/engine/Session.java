@@ -281,6 +281,24 @@ public final class Session implements AutoCloseable {
         });
     }
 
+    /**
+     * Adds a torrent and returns its handle at once, without waiting for the data check (a service
+     * answering a request must not wait for hashing). A failure to open or check the data leaves
+     * the torrent in state ERROR with the reason; a duplicate is refused at once.
+     */
+    public TorrentHandle addNow(AddTorrentParams params) {
+        InfoHash hash = params.infoHash();
+        if (closed) {
+            throw new IllegalStateException("session closed");
+        }
+        Torrent t = new Torrent(this, loops.next(), params);
+        if (torrents.putIfAbsent(hash, t) != null) {
+            throw new IllegalArgumentException("torrent " + hash + " is already added");
+        }
+        t.loop.execute(t::start);
+        return new TorrentHandle(t);
+    }
+
     public List<TorrentHandle> torrents() {
         List<TorrentHandle> out = new ArrayList<>();
         torrents.values().forEach(t -> out.add(new TorrentHandle(t)));
