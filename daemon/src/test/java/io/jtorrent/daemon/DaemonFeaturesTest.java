@@ -154,4 +154,47 @@ class DaemonFeaturesTest {
             web.stop(0);
         }
     }
+
+    @Test
+    void filesChosenAtAddAndChangedLater() throws Exception {
+        Path seedDir = tmp.resolve("seed");
+        Metainfo m = Metainfo.parse(TestData.torrent(seedDir, "album", 21, 16384, 300_000, 200_000, 500_000));
+        try (Session seeder = Session.start(Settings.builder().listenPort(0).bindAddress(InetAddress.getLoopbackAddress()).build());
+             Daemon d = Daemon.start(DaemonRpcTest.options(tmp, null))) {
+            TorrentHandle seed = seeder.add(AddTorrentParams.builder(m, seedDir).seedOnly(true).build()).get(30, TimeUnit.SECONDS);
+            RpcClient rpc = new RpcClient(d.rpcPort(), null);
+            rpc.call("torrent-add", Map.of("metainfo", Base64.getEncoder().encodeToString(m.toTorrentFile()),
+                    "files-unwanted", List.of(2), "priority-high", List.of(0)));
+            seed.addPeer(new InetSocketAddress("127.0.0.1", d.peerPort())).get(5, TimeUnit.SECONDS);
+            try {
+                TestData.await(Duration.ofSeconds(30), "the wanted files", () -> {
+                    try {
+                        JsonNode t = torrents(rpc, "percentDone", "sizeWhenDone", "fileStats").get(0);
+                        return t.get("percentDone").asDouble() == 1.0 && t.get("sizeWhenDone").asLong() < 1_000_000;
+                    } catch (Exception e) {
+                        throw new AssertionError(e);
+                    }
+                });
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + ": " + torrents(rpc, "percentDone", "sizeWhenDone", "status",
+                        "peersConnected", "errorString", "fileStats"), e);
+            }
+            JsonNode stats = torrents(rpc, "fileStats").get(0).get("fileStats");
+            assertThat(stats.get(0).get("priority").asInt()).isEqualTo(1);
+            assertThat(stats.get(2).get("wanted").asBoolean()).isFalse();
+            assertThat(Files.mismatch(seedDir.resolve("album/part0.bin"), tmp.resolve("downloads/album/part0.bin"))).isEqualTo(-1L);
+            // now the third file too: the torrent downloads again and completes with everything
+            rpc.call("torrent-set", Map.of("ids", List.of(1), "files-wanted", List.of(2)));
+            seed.addPeer(new InetSocketAddress("127.0.0.1", d.peerPort())).get(5, TimeUnit.SECONDS);
+            TestData.await(Duration.ofSeconds(30), "every file", () -> {
+                try {
+                    JsonNode t = torrents(rpc, "percentDone", "sizeWhenDone").get(0);
+                    return t.get("percentDone").asDouble() == 1.0 && t.get("sizeWhenDone").asLong() == 1_000_000;
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            });
+            TestData.assertSameTree(seedDir.resolve("album"), tmp.resolve("downloads/album"));
+        }
+    }
 }

@@ -68,6 +68,14 @@ class WebUiTest {
             browser.script("[...document.querySelectorAll('.row')].find(r => r.innerText.includes('Linux ISO')).click()");
             TestData.await(Duration.ofSeconds(10), "the piece map", () -> browser.script(
                     "const c = document.getElementById('map'); return c != null && c.width > 1").asBoolean());
+            // the other tabs: files and peers of the selected torrent
+            browser.click("[data-tab=files]");
+            TestData.await(Duration.ofSeconds(10), "the file list", () -> text(browser).contains("part0.bin"));
+            browser.click("[data-tab=peers]");
+            TestData.await(Duration.ofSeconds(10), "the peer list", () -> text(browser).contains("127.0.0.1:"));
+            browser.click("[data-tab=pieces]");
+            TestData.await(Duration.ofSeconds(10), "the piece map again", () -> browser.script(
+                    "const c = document.getElementById('map'); return c != null && c.width > 1").asBoolean());
             Thread.sleep(1500); // one more refresh of rates and the map, for the picture
             Path shot = Path.of("target", "web-ui.png");
             Files.createDirectories(shot.getParent());
