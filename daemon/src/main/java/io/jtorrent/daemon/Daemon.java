@@ -78,6 +78,10 @@ public final class Daemon implements AutoCloseable {
     private boolean dirty;
     private boolean saving;
     private int ticks;
+    /** The cumulative totals as loaded at start; this run's are added when the state is written. */
+    private final long baseUploaded;
+    private final long baseDownloaded;
+    private final long baseSeconds;
     /** Totals of the torrents removed during this run, so session stats do not go down. */
     long removedUploaded;
     long removedDownloaded;
@@ -90,6 +94,9 @@ public final class Daemon implements AutoCloseable {
         this.torrentsDir = Files.createDirectories(o.configDir().resolve("torrents"));
         this.state = DaemonState.load(stateFile);
         state.sessionCount++;
+        this.baseUploaded = state.cumulativeUploaded;
+        this.baseDownloaded = state.cumulativeDownloaded;
+        this.baseSeconds = state.cumulativeSeconds;
         if (state.downloadDir == null) {
             state.downloadDir = o.downloadDir().toAbsolutePath().toString();
         }
@@ -434,7 +441,8 @@ public final class Daemon implements AutoCloseable {
                     .orTimeout(5, TimeUnit.SECONDS)
                     .whenCompleteAsync((v, e) -> {
                         applyQueue();
-                        if (dirty && (ticks % 5 == 0)) {
+                        // totals move all the time: written every 30 s at least, changes within 5 s
+                        if ((dirty && ticks % 5 == 0) || ticks % 30 == 0) {
                             save();
                         }
                     }, executor);
@@ -504,6 +512,28 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
+    /** Folds this run's totals into the state (from the base loaded at start: never counted twice). */
+    private void updateTotals() {
+        long up = removedUploaded;
+        long down = removedDownloaded;
+        for (ManagedTorrent t : byId.values()) {
+            TorrentStatus s = t.last;
+            if (s != null) {
+                up += s.uploadedThisSession();
+                down += s.downloadedThisSession();
+            }
+        }
+        state.cumulativeUploaded = baseUploaded + up;
+        state.cumulativeDownloaded = baseDownloaded + down;
+        state.cumulativeSeconds = baseSeconds + (System.currentTimeMillis() - startedAt) / 1000;
+    }
+
+    /** The cumulative totals as they would be written now. */
+    long[] cumulative() {
+        updateTotals();
+        return new long[] {state.cumulativeUploaded, state.cumulativeDownloaded, state.cumulativeSeconds};
+    }
+
     /** Writes the state file on the I/O thread, from a copy taken here. */
     private void save() {
         if (saving) {
@@ -511,6 +541,7 @@ public final class Daemon implements AutoCloseable {
         }
         dirty = false;
         saving = true;
+        updateTotals();
         DaemonState copy = state.copy();
         io.execute(() -> {
             try {
@@ -549,18 +580,15 @@ public final class Daemon implements AutoCloseable {
             watch.close();
         }
         try {
-            CompletableFuture.runAsync(() -> {
-                state.cumulativeSeconds += (System.currentTimeMillis() - startedAt) / 1000;
+            // fresh statuses first: the last tick's may be a second old
+            CompletableFuture.supplyAsync(() -> {
+                List<CompletableFuture<?>> fresh = new ArrayList<>();
                 for (ManagedTorrent t : byId.values()) {
-                    TorrentStatus s = t.last;
-                    if (s != null) {
-                        state.cumulativeUploaded += s.uploadedThisSession();
-                        state.cumulativeDownloaded += s.downloadedThisSession();
-                    }
+                    fresh.add(t.handle.status().thenAccept(s -> t.last = s));
                 }
-                state.cumulativeUploaded += removedUploaded;
-                state.cumulativeDownloaded += removedDownloaded;
-            }, executor).get(5, TimeUnit.SECONDS);
+                return CompletableFuture.allOf(fresh.toArray(new CompletableFuture[0]));
+            }, executor).thenCompose(f -> f).get(5, TimeUnit.SECONDS);
+            CompletableFuture.runAsync(this::updateTotals, executor).get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
             // saving what we have anyway
         }

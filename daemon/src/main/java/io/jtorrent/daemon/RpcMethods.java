@@ -552,12 +552,13 @@ final class RpcMethods {
         current.put("filesAdded", 0);
         current.put("sessionCount", 1);
         current.put("secondsActive", secs);
+        long[] totals = d.cumulative();
         ObjectNode cumulative = o.putObject("cumulative-stats");
-        cumulative.put("uploadedBytes", d.state.cumulativeUploaded + upTotal);
-        cumulative.put("downloadedBytes", d.state.cumulativeDownloaded + downTotal);
+        cumulative.put("uploadedBytes", totals[0]);
+        cumulative.put("downloadedBytes", totals[1]);
         cumulative.put("filesAdded", d.state.filesAdded);
         cumulative.put("sessionCount", d.state.sessionCount);
-        cumulative.put("secondsActive", d.state.cumulativeSeconds + secs);
+        cumulative.put("secondsActive", totals[2]);
         return CompletableFuture.completedFuture(o);
     }
 

@@ -196,5 +196,12 @@ class DaemonFeaturesTest {
             });
             TestData.assertSameTree(seedDir.resolve("album"), tmp.resolve("downloads/album"));
         }
+        // the totals survive a restart
+        try (Daemon d = Daemon.start(DaemonRpcTest.options(tmp, null))) {
+            JsonNode stats = new RpcClient(d.rpcPort(), null).call("session-stats", Map.of()).get("arguments");
+            assertThat(stats.get("cumulative-stats").get("downloadedBytes").asLong()).isGreaterThanOrEqualTo(1_000_000L);
+            assertThat(stats.get("cumulative-stats").get("sessionCount").asInt()).isEqualTo(2);
+            assertThat(stats.get("torrentCount").asInt()).isEqualTo(1);
+        }
     }
 }
