@@ -60,6 +60,9 @@ public final class DaemonBenchmark {
         results.add(new DaemonBenchmark().run("jtorrent", work, data, torrents, requests, (rpc, peer, dir) -> List.of(
                 launcher.toString(), "daemon", "--rpc-port", Integer.toString(rpc), "--port", Integer.toString(peer),
                 "--no-dht", "--bind", "127.0.0.1", "--config-dir", dir.resolve("config").toString(), "-d", data.toString())));
+        if (args.length > 3 && args[3].equals("jtorrent-only")) {
+            return;
+        }
         results.add(new DaemonBenchmark().run("transmission", work, data, torrents, requests, (rpc, peer, dir) -> {
             Path config = Files.createDirectories(dir.resolve("config"));
             Files.writeString(config.resolve("settings.json"), """
