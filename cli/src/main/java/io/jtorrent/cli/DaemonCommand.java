@@ -2,8 +2,6 @@ package io.jtorrent.cli;
 
 import io.jtorrent.daemon.Daemon;
 import io.jtorrent.engine.Settings;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -68,23 +66,9 @@ final class DaemonCommand implements Callable<Integer> {
             throw new BadInputException("ports are 0..65535");
         }
         Settings.Builder s = Settings.builder().listenPort(port).pex(!noPex).lsd(lsd);
-        if (bind != null) {
-            try {
-                s.bindAddress(InetAddress.getByName(bind));
-            } catch (UnknownHostException e) {
-                throw new BadInputException("--bind: unknown address " + bind);
-            }
-        }
+        SessionOptions.bindAddress(s, bind);
         if (!noDht) {
-            s.dhtPort(port);
-            for (String node : dhtBootstrap.isEmpty() ? SessionOptions.DEFAULT_DHT_ROUTERS : dhtBootstrap) {
-                int colon = node.lastIndexOf(':');
-                try {
-                    s.dhtBootstrap(node.substring(0, colon), Integer.parseInt(node.substring(colon + 1)));
-                } catch (RuntimeException e) {
-                    throw new BadInputException("--dht-bootstrap: '" + node + "' is not HOST:PORT");
-                }
-            }
+            SessionOptions.dht(s, port, dhtBootstrap);
         }
         Daemon daemon;
         try {

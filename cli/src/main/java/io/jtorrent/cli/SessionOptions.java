@@ -64,13 +64,7 @@ final class SessionOptions {
                 .resumeInterval(java.time.Duration.ofSeconds(resumeInterval))
                 .resumeDirectory(stateDir != null ? stateDir : saveDir.resolve(".jtorrent"))
                 .pex(!noPex).lsd(lsd);
-        if (bind != null) {
-            try {
-                b.bindAddress(InetAddress.getByName(bind));
-            } catch (UnknownHostException e) {
-                throw new BadInputException("--bind: unknown address " + bind);
-            }
-        }
+        bindAddress(b, bind);
         if (port < 0 || port > 65535) {
             throw new BadInputException("--port: " + port + " is not a port number");
         }
@@ -79,16 +73,32 @@ final class SessionOptions {
             if (udp < 0 || udp > 65535) {
                 throw new BadInputException("--dht-port: " + udp + " is not a port number");
             }
-            b.dhtPort(udp);
-            for (String node : dhtBootstrap.isEmpty() ? DEFAULT_DHT_ROUTERS : dhtBootstrap) {
-                int colon = node.lastIndexOf(':');
-                try {
-                    b.dhtBootstrap(node.substring(0, colon), Integer.parseInt(node.substring(colon + 1)));
-                } catch (RuntimeException e) {
-                    throw new BadInputException("--dht-bootstrap: '" + node + "' is not HOST:PORT");
-                }
-            }
+            dht(b, udp, dhtBootstrap);
         }
         return b.build();
+    }
+
+    /** {@code --bind}: the local address for peers, if given. */
+    static void bindAddress(Settings.Builder b, String bind) throws BadInputException {
+        if (bind != null) {
+            try {
+                b.bindAddress(InetAddress.getByName(bind));
+            } catch (UnknownHostException e) {
+                throw new BadInputException("--bind: unknown address " + bind);
+            }
+        }
+    }
+
+    /** The DHT on UDP {@code port}, joining through {@code bootstrap} (HOST:PORT each) or the public routers. */
+    static void dht(Settings.Builder b, int port, List<String> bootstrap) throws BadInputException {
+        b.dhtPort(port);
+        for (String node : bootstrap.isEmpty() ? DEFAULT_DHT_ROUTERS : bootstrap) {
+            int colon = node.lastIndexOf(':');
+            try {
+                b.dhtBootstrap(node.substring(0, colon), Integer.parseInt(node.substring(colon + 1)));
+            } catch (RuntimeException e) {
+                throw new BadInputException("--dht-bootstrap: '" + node + "' is not HOST:PORT");
+            }
+        }
     }
 }

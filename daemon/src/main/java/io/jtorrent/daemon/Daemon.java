@@ -61,6 +61,8 @@ public final class Daemon implements AutoCloseable {
                           Settings.Builder session) {}
 
     final Options options;
+    /** The engine's settings, built once from the options. */
+    final Settings settings;
     final Session session;
     final DaemonState state;
     private final Path stateFile;
@@ -110,7 +112,8 @@ public final class Daemon implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.session = Session.start(o.session().resumeDirectory(o.configDir().resolve("resume")).build());
+        this.settings = o.session().resumeDirectory(o.configDir().resolve("resume")).build();
+        this.session = Session.start(settings);
         try {
             applySpeedLimits();
             // every torrent back as it was: from its saved .torrent (or the metadata fetched for a

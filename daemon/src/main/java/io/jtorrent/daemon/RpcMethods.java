@@ -412,12 +412,12 @@ final class RpcMethods {
         o.put("idle-seeding-limit-enabled", s.idleSeedingLimitEnabled);
         o.put("incomplete-dir", s.downloadDir);
         o.put("incomplete-dir-enabled", false);
-        o.put("lpd-enabled", d.options.session().build().lsd());
+        o.put("lpd-enabled", d.settings.lsd());
         o.put("peer-limit-global", 200);
         o.put("peer-limit-per-torrent", 50);
         o.put("peer-port", d.session.listenPort());
         o.put("peer-port-random-on-start", false);
-        o.put("pex-enabled", d.options.session().build().pex());
+        o.put("pex-enabled", d.settings.pex());
         o.put("port-forwarding-enabled", false);
         o.put("queue-stalled-enabled", false);
         o.put("queue-stalled-minutes", 30);
@@ -592,7 +592,7 @@ final class RpcMethods {
     private ObjectNode portTest() {
         boolean open;
         try (Socket s = new Socket()) {
-            var bind = d.options.session().build().bindAddress();
+            var bind = d.settings.bindAddress();
             s.connect(new InetSocketAddress(bind == null || bind.isAnyLocalAddress()
                     ? java.net.InetAddress.getLoopbackAddress() : bind, d.session.listenPort()), 3000);
             open = true;

@@ -1279,6 +1279,14 @@ final class Torrent {
         if (info == null || state == TorrentState.CHECKING) {
             return;
         }
+        closeStorageThen(() -> null, (v, e) -> openAndCheck(true));
+    }
+
+    /**
+     * Stops transferring and closes the storage, runs {@code onDisk} on a disk thread, then
+     * {@code then} on the loop (which reopens and checks the data; a paused torrent stays paused).
+     */
+    private void closeStorageThen(java.util.concurrent.Callable<Void> onDisk, BiConsumer<Void, IOException> then) {
         boolean wasPaused = state == TorrentState.PAUSED;
         stopTransfers(false);
         pausedOnAdd = wasPaused;
@@ -1288,8 +1296,8 @@ final class Torrent {
             if (old != null) {
                 old.close();
             }
-            return null;
-        }, loop, (v, e) -> openAndCheck(true));
+            return onDisk.call();
+        }, loop, then);
     }
 
     /**
@@ -1310,15 +1318,7 @@ final class Torrent {
         filePriorities = priorities.clone();
         picker.setPriorities(piecePriorities(info, filePriorities));
         if (wantedChanged && state != TorrentState.CHECKING && storage != null) {
-            boolean wasPaused = state == TorrentState.PAUSED;
-            stopTransfers(false);
-            pausedOnAdd = wasPaused;
-            Storage old = storage;
-            storage = null;
-            session.disk.run(() -> {
-                old.close();
-                return null;
-            }, loop, (v, e) -> openAndCheck(false));
+            closeStorageThen(() -> null, (v, e) -> openAndCheck(false));
         } else if (state == TorrentState.SEEDING && !picker.complete()) {
             setState(TorrentState.DOWNLOADING);
         } else if (state == TorrentState.DOWNLOADING && picker.complete()) {
@@ -1340,16 +1340,8 @@ final class Torrent {
             done.complete(null);
             return done;
         }
-        boolean wasPaused = state == TorrentState.PAUSED;
-        stopTransfers(false);
-        pausedOnAdd = wasPaused;
-        Storage old = storage;
-        storage = null;
         Path from = saveDir;
-        session.disk.run(() -> {
-            if (old != null) {
-                old.close();
-            }
+        closeStorageThen(() -> {
             if (move && !from.equals(dir)) {
                 for (FileEntry f : info.files()) {
                     Path src = f.resolveIn(from);
@@ -1366,7 +1358,7 @@ final class Torrent {
                 }
             }
             return null;
-        }, loop, (v, e) -> {
+        }, (v, e) -> {
             if (e != null) {
                 storageError("moving the data to " + dir + ": " + e.getMessage());
                 done.completeExceptionally(e);

@@ -99,6 +99,13 @@ public final class ReferencePeer implements AutoCloseable {
     /** As above, with libtorrent's DHT on and joining only through {@code dhtBootstrap} (HOST:PORT), if not null. */
     public static ReferencePeer libtorrentWithDht(boolean seed, Path torrent, Path saveDir, Path workDir, Duration lifetime,
                                                   String dhtBootstrap, String... peers) throws IOException {
+        return launchLibtorrent(seed ? "seed" : "leech", torrent.toString(), saveDir, workDir, lifetime,
+                dhtBootstrap == null ? java.util.Map.of() : java.util.Map.of("LT_DHT_BOOTSTRAP", dhtBootstrap), peers);
+    }
+
+    /** Runs libtorrent_peer.py (written into {@code workDir}) in {@code mode} on {@code source}, a torrent file or magnet link. */
+    private static ReferencePeer launchLibtorrent(String mode, String source, Path saveDir, Path workDir, Duration lifetime,
+                                                  java.util.Map<String, String> env, String... peers) throws IOException {
         Path python = ExternalProgram.requireLibtorrentPython();
         Path script = workDir.resolve("libtorrent_peer.py");
         Files.createDirectories(workDir);
@@ -106,11 +113,10 @@ public final class ReferencePeer implements AutoCloseable {
             Files.write(script, in.readAllBytes());
         }
         int port = freePort();
-        List<String> cmd = new ArrayList<>(List.of(python.toString(), "-u", script.toString(), seed ? "seed" : "leech",
-                torrent.toString(), saveDir.toString(), Integer.toString(port), Long.toString(lifetime.toSeconds())));
+        List<String> cmd = new ArrayList<>(List.of(python.toString(), "-u", script.toString(), mode, source,
+                saveDir.toString(), Integer.toString(port), Long.toString(lifetime.toSeconds())));
         cmd.addAll(List.of(peers));
-        return launch("libtorrent", cmd, workDir, port, dhtBootstrap == null ? java.util.Map.of()
-                : java.util.Map.of("LT_DHT_BOOTSTRAP", dhtBootstrap));
+        return launch("libtorrent", cmd, workDir, port, env);
     }
 
     /**
@@ -119,17 +125,7 @@ public final class ReferencePeer implements AutoCloseable {
      */
     public static ReferencePeer libtorrentMagnet(String magnet, Path saveDir, Path workDir, Duration lifetime,
                                                  String... peers) throws IOException {
-        Path python = ExternalProgram.requireLibtorrentPython();
-        Path script = workDir.resolve("libtorrent_peer.py");
-        Files.createDirectories(workDir);
-        try (InputStream in = ReferencePeer.class.getResourceAsStream("libtorrent_peer.py")) {
-            Files.write(script, in.readAllBytes());
-        }
-        int port = freePort();
-        List<String> cmd = new ArrayList<>(List.of(python.toString(), "-u", script.toString(), "leech", magnet,
-                saveDir.toString(), Integer.toString(port), Long.toString(lifetime.toSeconds())));
-        cmd.addAll(List.of(peers));
-        return launch("libtorrent", cmd, workDir, port, java.util.Map.of());
+        return launchLibtorrent("leech", magnet, saveDir, workDir, lifetime, java.util.Map.of(), peers);
     }
 
     /**
