@@ -36,8 +36,25 @@ final class DaemonCommand implements Callable<Integer> {
     @Option(names = "--watch-dir", paramLabel = "DIR", description = "Add every .torrent file that appears here.")
     Path watchDir;
 
-    @Option(names = "--auth", paramLabel = "USER:PASS", description = "Require HTTP Basic authentication for everything (RPC, web UI, files, metrics).")
+    @Option(names = "--auth", paramLabel = "USER:PASS", description = "Require HTTP Basic authentication for everything (RPC, web UI, files, metrics). "
+            + "Visible to other users in ps: prefer --auth-file or the JTORRENT_RPC_AUTH environment variable.")
     String auth;
+
+    @Option(names = "--auth-file", paramLabel = "FILE", description = "Read USER:PASS for --auth from the first line of FILE.")
+    Path authFile;
+
+    @Option(names = "--rpc-host-whitelist", paramLabel = "NAMES", split = ",",
+            description = "Host names the RPC and web UI answer to besides IP addresses and localhost (comma-separated, * wildcards; "
+                    + "* alone turns the check off). Other names get 421: the defence against DNS rebinding.")
+    java.util.List<String> hostWhitelist = new java.util.ArrayList<>();
+
+    @Option(names = "--rpc-whitelist", paramLabel = "ADDRS", split = ",",
+            description = "Client addresses allowed to use the RPC and web UI (comma-separated, * wildcards, e.g. 127.0.0.1,192.168.*.*; default: any).")
+    java.util.List<String> clientWhitelist;
+
+    @Option(names = "--allow-path", paramLabel = "DIR",
+            description = "A directory, besides the download directory, where the RPC may put torrents (repeatable). The RPC cannot add more.")
+    java.util.List<Path> allowedPaths = new java.util.ArrayList<>();
 
     @Option(names = "--port", paramLabel = "N", description = "TCP port for peers (default: 51413; 0 picks a free one).")
     int port = 51413;
@@ -59,6 +76,25 @@ final class DaemonCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (authFile != null) {
+            if (auth != null) {
+                throw new BadInputException("--auth and --auth-file: give one");
+            }
+            try {
+                auth = java.nio.file.Files.readAllLines(authFile).stream().findFirst().orElse("").strip();
+            } catch (java.io.IOException e) {
+                throw new BadInputException("cannot read --auth-file " + authFile + ": " + e.getMessage());
+            }
+            if (!auth.contains(":")) {
+                throw new BadInputException("--auth-file " + authFile + ": the first line must be USER:PASS");
+            }
+        }
+        if (auth == null && System.getenv("JTORRENT_RPC_AUTH") != null && !System.getenv("JTORRENT_RPC_AUTH").isEmpty()) {
+            auth = System.getenv("JTORRENT_RPC_AUTH");
+            if (!auth.contains(":")) {
+                throw new BadInputException("JTORRENT_RPC_AUTH must be USER:PASS");
+            }
+        }
         if (auth != null && !auth.contains(":")) {
             throw new BadInputException("--auth must be USER:PASS");
         }
@@ -72,7 +108,8 @@ final class DaemonCommand implements Callable<Integer> {
         }
         Daemon daemon;
         try {
-            daemon = Daemon.start(new Daemon.Options(configDir, downloadDir, watchDir, rpcBind, rpcPort, auth, s));
+            daemon = Daemon.start(new Daemon.Options(configDir, downloadDir, watchDir, rpcBind, rpcPort, auth, s,
+                    new Daemon.Security(hostWhitelist, clientWhitelist, allowedPaths, java.time.Duration.ofSeconds(30))));
         } catch (java.io.IOException e) {
             throw new BadInputException(e.getMessage());
         }

@@ -56,9 +56,40 @@ public final class Daemon implements AutoCloseable {
      * @param rpcPort 0 picks a free port
      * @param auth "user:password" for HTTP Basic authentication, or null for none
      * @param session the engine's settings (the resume directory is set by the daemon)
+     * @param security what the RPC accepts and where it may put data
      */
     public record Options(Path configDir, Path downloadDir, Path watchDir, String rpcBind, int rpcPort, String auth,
-                          Settings.Builder session) {}
+                          Settings.Builder session, Security security) {
+        public Options(Path configDir, Path downloadDir, Path watchDir, String rpcBind, int rpcPort, String auth,
+                       Settings.Builder session) {
+            this(configDir, downloadDir, watchDir, rpcBind, rpcPort, auth, session, Security.defaults());
+        }
+    }
+
+    /**
+     * What the daemon's HTTP side accepts, and where the RPC may put data.
+     *
+     * @param hostWhitelist host names accepted in {@code Host} besides IP literals and localhost
+     *     ({@code *} wildcards; a lone {@code "*"} turns the DNS-rebinding check off). Default: none.
+     * @param clientWhitelist client addresses allowed ({@code *} wildcards, e.g. {@code 192.168.*.*}),
+     *     or null for any. Default: null.
+     * @param allowedPaths directories, besides the download directory, under which the RPC may place
+     *     torrents ({@code download-dir}, {@code location}); fixed at start. Default: none.
+     * @param requestTimeout how long a request's head may take after the connection opens or the
+     *     previous answer ends (and the longest pause inside a body). Default: 30 s.
+     */
+    public record Security(List<String> hostWhitelist, List<String> clientWhitelist, List<Path> allowedPaths,
+                           java.time.Duration requestTimeout) {
+        public Security {
+            hostWhitelist = List.copyOf(hostWhitelist);
+            clientWhitelist = clientWhitelist == null ? null : List.copyOf(clientWhitelist);
+            allowedPaths = List.copyOf(allowedPaths);
+        }
+
+        public static Security defaults() {
+            return new Security(List.of(), null, List.of(), java.time.Duration.ofSeconds(30));
+        }
+    }
 
     final Options options;
     /** The engine's settings, built once from the options. */
@@ -75,6 +106,8 @@ public final class Daemon implements AutoCloseable {
     private final Map<String, ManagedTorrent> byHash = new LinkedHashMap<>();
     final long startedAt = System.currentTimeMillis();
     private final HttpFrontend http;
+    /** Where the RPC may place data: fixed at start. */
+    final PathRoots roots;
     private final WatchDirectory watch;
     private final CompletableFuture<Void> shutdown = new CompletableFuture<>();
     private boolean dirty;
@@ -92,6 +125,10 @@ public final class Daemon implements AutoCloseable {
         this.options = o;
         Files.createDirectories(o.configDir());
         Files.createDirectories(o.downloadDir());
+        List<Path> rootDirs = new ArrayList<>();
+        rootDirs.add(o.downloadDir());
+        rootDirs.addAll(o.security().allowedPaths());
+        this.roots = new PathRoots(rootDirs);
         this.stateFile = o.configDir().resolve("state.json");
         this.torrentsDir = Files.createDirectories(o.configDir().resolve("torrents"));
         this.state = DaemonState.load(stateFile);
@@ -355,32 +392,42 @@ public final class Daemon implements AutoCloseable {
         }
         Metainfo m = t.handle.metainfo();
         Path dir = Path.of(t.record.downloadDir);
-        return t.handle.remove().thenRunAsync(() -> {
+        // which files are the torrent's own is asked before it goes: never a same-named file of the user's
+        CompletableFuture<java.util.BitSet> owned = deleteData && m != null ? t.handle.ownedFiles()
+                : CompletableFuture.completedFuture(new java.util.BitSet());
+        return owned.thenCompose(files -> t.handle.remove().thenRunAsync(() -> {
             try {
                 Files.deleteIfExists(torrentsDir.resolve(t.hash() + ".torrent"));
                 Files.deleteIfExists(options.configDir().resolve("resume").resolve(t.hash() + ".resume"));
                 Files.deleteIfExists(options.configDir().resolve("resume").resolve(t.hash() + ".torrent"));
                 if (deleteData && m != null) {
-                    deleteData(m, dir);
+                    deleteData(m, dir, files);
                 }
             } catch (IOException e) {
                 LOG.warn("removing {}: {}", t.hash(), e.getMessage());
             }
-        }, io);
+        }, io));
     }
 
-    /** Deletes exactly the torrent's files (and the directories it made, once empty). */
-    static void deleteData(Metainfo m, Path dir) throws IOException {
-        for (FileEntry f : m.info().files()) {
-            Files.deleteIfExists(f.resolveIn(dir));
+    /**
+     * Deletes the torrent's own files ({@code owned}: created by it or holding its verified data),
+     * its part file, and the directories it made once empty. Links are never followed.
+     */
+    static void deleteData(Metainfo m, Path dir, java.util.BitSet owned) throws IOException {
+        List<FileEntry> files = m.info().files();
+        for (int i = 0; i < files.size(); i++) {
+            Path p = files.get(i).resolveIn(dir);
+            if (owned.get(i) && !files.get(i).pad() && Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                Files.deleteIfExists(p);
+            }
         }
         Files.deleteIfExists(dir.resolve("." + m.info().name() + ".parts"));
         if (!m.info().isSingleFile()) {
-            Path root = dir.resolve(m.info().files().get(0).path().get(0));
-            if (Files.isDirectory(root)) {
+            Path root = dir.resolve(files.get(0).path().get(0));
+            if (Files.isDirectory(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 try (var walk = Files.walk(root)) {
                     for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                        if (Files.isDirectory(p)) {
+                        if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                             try (var entries = Files.list(p)) {
                                 if (entries.findAny().isEmpty()) {
                                     Files.delete(p);

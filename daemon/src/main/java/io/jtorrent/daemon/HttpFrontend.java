@@ -42,16 +42,19 @@ import java.util.concurrent.TimeUnit;
  */
 final class HttpFrontend implements AutoCloseable {
     static final String SESSION_HEADER = "X-Transmission-Session-Id";
-    /** Largest request body: room for a base64 torrent file of the metainfo size limit. */
-    static final int MAX_BODY = 96 << 20;
+    /** Connections open at once, and from one address; more are closed at once. */
+    static final int MAX_CONNECTIONS = 256;
+    static final int MAX_CONNECTIONS_PER_ADDRESS = 32;
 
     private final Daemon daemon;
     private final Rpc rpc;
     private final EventLoopGroup group;
     private final Channel server;
     private final String sessionId;
-    private final byte[] expectedAuth;
     private final byte[] webUi;
+    private final HttpGate.Rules rules;
+    private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.ConcurrentHashMap<java.net.InetAddress, Integer> perAddress = new java.util.concurrent.ConcurrentHashMap<>();
     final FileStreamer streamer;
     final Metrics metrics;
 
@@ -64,18 +67,26 @@ final class HttpFrontend implements AutoCloseable {
         new SecureRandom().nextBytes(id);
         this.sessionId = HexFormat.of().formatHex(id);
         String auth = daemon.options.auth();
-        this.expectedAuth = auth == null ? null
+        byte[] expectedAuth = auth == null ? null
                 : ("Basic " + Base64.getEncoder().encodeToString(auth.getBytes(StandardCharsets.UTF_8))).getBytes(StandardCharsets.UTF_8);
         try (InputStream in = HttpFrontend.class.getResourceAsStream("web/index.html")) {
             this.webUi = in == null ? "<h1>jtorrent</h1>".getBytes(StandardCharsets.UTF_8) : in.readAllBytes();
         }
+        Daemon.Security sec = daemon.options.security();
+        this.rules = new HttpGate.Rules(new HostCheck(sec.hostWhitelist()), sec.clientWhitelist(), expectedAuth, sessionId,
+                new LoginThrottle(System::currentTimeMillis), sec.requestTimeout().toMillis(), uiPolicy(webUi));
         this.group = new NioEventLoopGroup(2, new io.netty.util.concurrent.DefaultThreadFactory("jtorrent-rpc", true));
         ServerBootstrap b = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (!admit(ch)) {
+                            ch.close();
+                            return;
+                        }
                         ch.pipeline().addLast(new HttpServerCodec(8192, 16384, 16384))
-                                .addLast(new HttpObjectAggregator(MAX_BODY))
+                                .addLast(new HttpGate(rules))
+                                .addLast(new HttpObjectAggregator(HttpGate.MAX_RPC_BODY))
                                 .addLast(new Handler());
                     }
                 });
@@ -86,6 +97,39 @@ final class HttpFrontend implements AutoCloseable {
             throw new IOException("cannot listen for RPC on " + bind + ": " + f.cause().getMessage(), f.cause());
         }
         this.server = f.channel();
+    }
+
+    /** Counts a new connection against the caps; false when it must be closed. */
+    private boolean admit(SocketChannel ch) {
+        java.net.InetAddress from = ch.remoteAddress().getAddress();
+        int n = perAddress.merge(from, 1, Integer::sum);
+        int all = connections.incrementAndGet();
+        ch.closeFuture().addListener(f -> {
+            connections.decrementAndGet();
+            perAddress.computeIfPresent(from, (k, v) -> v <= 1 ? null : v - 1);
+        });
+        return all <= MAX_CONNECTIONS && n <= MAX_CONNECTIONS_PER_ADDRESS;
+    }
+
+    /**
+     * The web UI's Content-Security-Policy: its one inline script allowed by hash, nothing loaded
+     * from elsewhere, no framing, forms and requests only to this origin.
+     */
+    static String uiPolicy(byte[] page) {
+        String html = new String(page, StandardCharsets.UTF_8);
+        StringBuilder scripts = new StringBuilder();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<script>(.*?)</script>", java.util.regex.Pattern.DOTALL).matcher(html);
+        while (m.find()) {
+            try {
+                byte[] d = MessageDigest.getInstance("SHA-256").digest(m.group(1).getBytes(StandardCharsets.UTF_8));
+                scripts.append(" 'sha256-").append(Base64.getEncoder().encodeToString(d)).append('\'');
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return "default-src 'none'; script-src" + (scripts.length() == 0 ? " 'none'" : scripts)
+                + "; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; form-action 'self'; "
+                + "base-uri 'none'; frame-ancestors 'none'";
     }
 
     int port() {
@@ -105,21 +149,12 @@ final class HttpFrontend implements AutoCloseable {
     private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+            // the address, Host, credentials, session id and size were checked by the HttpGate
             boolean keepAlive = HttpUtil.isKeepAlive(req);
-            if (!req.decoderResult().isSuccess()) {
-                send(ctx, text(HttpResponseStatus.BAD_REQUEST, "bad request\n"), false);
-                return;
-            }
-            if (expectedAuth != null && !authorized(req)) {
-                FullHttpResponse r = html(HttpResponseStatus.UNAUTHORIZED, "<h1>401: Unauthorized</h1>");
-                r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"jtorrent\"");
-                send(ctx, r, keepAlive);
-                return;
-            }
             String path = new QueryStringDecoder(req.uri()).path();
-            if (path.equals("/transmission/rpc") || path.equals("/transmission/rpc/")) {
+            if (HttpGate.isRpc(path)) {
                 rpc(ctx, req, keepAlive);
-            } else if (path.equals("/") || path.equals("/index.html") || path.startsWith("/transmission/web")) {
+            } else if (HttpGate.isWebUi(path)) {
                 FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(webUi));
                 r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/html; charset=utf-8")
                         .set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
@@ -135,19 +170,7 @@ final class HttpFrontend implements AutoCloseable {
             }
         }
 
-        private boolean authorized(FullHttpRequest req) {
-            String given = req.headers().get(HttpHeaderNames.AUTHORIZATION);
-            return given != null && MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), expectedAuth);
-        }
-
         private void rpc(ChannelHandlerContext ctx, FullHttpRequest req, boolean keepAlive) {
-            if (!sessionId.equals(req.headers().get(SESSION_HEADER))) {
-                FullHttpResponse r = html(HttpResponseStatus.CONFLICT, "<h1>409: Conflict</h1><p>Your request had an invalid "
-                        + "session-id header.</p><p><code>" + SESSION_HEADER + ": " + sessionId + "</code></p>");
-                r.headers().set(SESSION_HEADER, sessionId);
-                send(ctx, r, keepAlive);
-                return;
-            }
             // the body is JSON whatever the Content-Type says
             byte[] body = new byte[req.content().readableBytes()];
             req.content().readBytes(body);
@@ -187,6 +210,7 @@ final class HttpFrontend implements AutoCloseable {
             r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             ctx.writeAndFlush(r);
         } else {
+            r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
         }
     }

@@ -18,7 +18,11 @@ import org.slf4j.LoggerFactory;
  */
 final class Rpc {
     private static final Logger LOG = LoggerFactory.getLogger(Rpc.class);
-    static final ObjectMapper JSON = new ObjectMapper();
+    /** Strings up to the RPC body's size (a base64 torrent), nesting far below any stack limit. */
+    static final ObjectMapper JSON = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+            .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                    .maxStringLength(HttpGate.MAX_RPC_BODY).maxNestingDepth(64).build())
+            .build());
 
     private final Map<String, RpcMethods.Method> methods;
 
@@ -45,6 +49,10 @@ final class Rpc {
         RpcMethods.Method m = methods.get(method.asText());
         if (m == null) {
             return CompletableFuture.completedFuture(answer(tag, "method name not recognized: " + method.asText(), null));
+        }
+        if (body.length > HttpGate.MAX_BODY && !method.asText().equals("torrent-add")) {
+            return CompletableFuture.completedFuture(answer(tag, "request too large: only torrent-add may exceed "
+                    + HttpGate.MAX_BODY + " bytes", null));
         }
         JsonNode args = request.get("arguments");
         if (args != null && !args.isObject() && !args.isNull()) {

@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
  * {@link RpcException} becomes the response's {@code result}.
  */
 final class RpcMethods {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RpcMethods.class);
     /** One RPC method. */
     @FunctionalInterface
     interface Method {
@@ -189,7 +190,7 @@ final class RpcMethods {
         if (filename == null && metainfo == null) {
             throw new RpcException("torrent-add needs a filename or metainfo");
         }
-        Path dir = a.has("download-dir") ? Path.of(text(a, "download-dir")) : null;
+        Path dir = a.has("download-dir") ? d.roots.confine("download-dir", text(a, "download-dir")) : null;
         Boolean paused = a.has("paused") ? bool(a, "paused") : null;
         List<Integer> wanted = ints(a, "files-wanted");
         List<Integer> unwanted = ints(a, "files-unwanted");
@@ -214,23 +215,35 @@ final class RpcMethods {
                 throw new RpcException("invalid magnet link: " + e.getMessage());
             }
         } else if (filename.startsWith("http://") || filename.startsWith("https://")) {
-            request = d.fetcher().download(filename).handle((bytes, e) -> {
-                if (e != null) {
-                    throw new RpcException("cannot fetch " + filename + ": " + e.getMessage());
+            // one answer for every failure: whether a host or port exists inside the network is not told
+            request = d.fetcher().download(filename, Metainfo.MAX_TORRENT_FILE_BYTES).handle((bytes, e) -> {
+                Metainfo m = null;
+                try {
+                    m = e == null ? Metainfo.parse(bytes) : null;
+                } catch (MetainfoException notATorrent) {
+                    e = notATorrent;
                 }
-                return new Daemon.AddRequest(parse(bytes), null, dir, paused, wanted, unwanted, high, low, labels);
+                if (m == null) {
+                    LOG.debug("torrent-add {}: {}", filename, e.toString());
+                    throw new RpcException("cannot add " + filename + ": no torrent file could be fetched from it");
+                }
+                return new Daemon.AddRequest(m, null, dir, paused, wanted, unwanted, high, low, labels);
             });
+        } else if (filename.contains("://")) {
+            throw new RpcException("cannot add " + filename + ": only http, https and magnet links, or a local path");
         } else {
+            // a path on the daemon's machine, as Transmission reads it; errors never quote the file
             request = CompletableFuture.supplyAsync(() -> {
                 try {
                     Path p = Path.of(filename);
-                    if (Files.size(p) > Metainfo.MAX_TORRENT_FILE_BYTES) {
-                        throw new RpcException("invalid or corrupt torrent file: larger than " + Metainfo.MAX_TORRENT_FILE_BYTES + " bytes");
+                    if (!Files.isRegularFile(p) || Files.size(p) > Metainfo.MAX_TORRENT_FILE_BYTES) {
+                        throw new RpcException("cannot read " + filename + ": not a readable torrent file");
                     }
-                    return new Daemon.AddRequest(parse(Files.readAllBytes(p)), null, dir, paused, wanted, unwanted, high,
-                            low, labels);
-                } catch (IOException e) {
-                    throw new RpcException("cannot read " + filename + ": " + e.getMessage());
+                    return new Daemon.AddRequest(Metainfo.parse(Files.readAllBytes(p)), null, dir, paused, wanted, unwanted,
+                            high, low, labels);
+                } catch (IOException | MetainfoException | java.nio.file.InvalidPathException e) {
+                    // the same answer whether the file is absent, unreadable or not a torrent
+                    throw new RpcException("cannot read " + filename + ": not a readable torrent file");
                 }
             }, d.io);
         }
@@ -290,9 +303,7 @@ final class RpcMethods {
         if (a.has("seedRatioLimit")) {
             number(a, "seedRatioLimit");
         }
-        if (a.has("location")) {
-            text(a, "location");
-        }
+        Path location = a.has("location") ? d.roots.confine("location", text(a, "location")) : null;
         List<CompletableFuture<Void>> work = new ArrayList<>();
         for (ManagedTorrent t : select(a)) {
             TorrentRecord r = t.record;
@@ -360,8 +371,8 @@ final class RpcMethods {
                 }
                 work.add(t.handle.setFilePriorities(p));
             }
-            if (a.has("location")) {
-                work.add(setLocation(t, text(a, "location"), false));
+            if (location != null) {
+                work.add(setLocation(t, location, false));
             }
         }
         d.markDirty();
@@ -369,16 +380,16 @@ final class RpcMethods {
     }
 
     private CompletableFuture<ObjectNode> torrentSetLocation(ObjectNode a) {
-        String location = text(a, "location");
-        if (location == null) {
+        String requested = text(a, "location");
+        if (requested == null) {
             throw new RpcException("torrent-set-location needs a location");
         }
+        Path location = d.roots.confine("location", requested);
         boolean move = a.has("move") && bool(a, "move");
         return each(a, t -> setLocation(t, location, move));
     }
 
-    private CompletableFuture<Void> setLocation(ManagedTorrent t, String location, boolean move) {
-        Path to = Path.of(location).toAbsolutePath();
+    private CompletableFuture<Void> setLocation(ManagedTorrent t, Path to, boolean move) {
         return t.handle.moveStorage(to, move).thenRunAsync(() -> {
             t.record.downloadDir = to.toString();
             d.markDirty();
@@ -461,6 +472,8 @@ final class RpcMethods {
     }
 
     private CompletableFuture<ObjectNode> sessionSet(ObjectNode a) {
+        // checked before anything changes: a refused directory leaves the session as it was
+        Path downloadDir = a.has("download-dir") ? d.roots.confine("download-dir", text(a, "download-dir")) : null;
         DaemonState s = d.state;
         if (a.has("alt-speed-down")) {
             s.altSpeedDownKBps = nonNegative(a, "alt-speed-down");
@@ -510,8 +523,8 @@ final class RpcMethods {
         if (a.has("start-added-torrents")) {
             s.startAddedTorrents = bool(a, "start-added-torrents");
         }
-        if (a.has("download-dir")) {
-            s.downloadDir = Path.of(text(a, "download-dir")).toAbsolutePath().toString();
+        if (downloadDir != null) {
+            s.downloadDir = downloadDir.toString();
         }
         d.applySpeedLimits();
         d.markDirty();

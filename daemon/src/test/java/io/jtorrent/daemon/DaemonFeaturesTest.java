@@ -56,7 +56,9 @@ class DaemonFeaturesTest {
         }
         Path watch = tmp.resolve("watch");
         Daemon.Options base = DaemonRpcTest.options(tmp, null);
-        Daemon.Options o = new Daemon.Options(base.configDir(), base.downloadDir(), watch, "127.0.0.1", 0, null, base.session());
+        // torrents may be moved to tmp/moved as well (--allow-path)
+        Daemon.Options o = new Daemon.Options(base.configDir(), base.downloadDir(), watch, "127.0.0.1", 0, null, base.session(),
+                new Daemon.Security(List.of(), null, List.of(tmp.resolve("moved")), Duration.ofSeconds(30)));
         HttpServer web = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         byte[] t3 = ms.get(3).toTorrentFile();
         web.createContext("/t3.torrent", ex -> {

@@ -28,11 +28,14 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     private final List<Object> early = new ArrayList<>();
     private Handshake received;
     private ScheduledFuture<?> timeout;
+    /** Gives back the incoming connection's handshake slot (once the peer is admitted, or on close). */
+    private final Runnable handshakeDone;
 
-    HandshakeHandler(Session session, Torrent torrent) {
+    HandshakeHandler(Session session, Torrent torrent, Runnable handshakeDone) {
         this.session = session;
         this.torrent = torrent;
         this.outgoing = torrent != null;
+        this.handshakeDone = handshakeDone;
     }
 
     @Override
@@ -105,6 +108,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         if (timeout != null) {
             timeout.cancel(false);
         }
+        handshakeDone.run();
         PeerConnection peer = new PeerConnection(torrent, ctx.channel(), h, outgoing, torrent.now());
         ctx.pipeline().replace(this, "peer", peer);
         torrent.peerJoined(peer);

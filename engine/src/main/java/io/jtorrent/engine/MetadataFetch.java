@@ -20,13 +20,19 @@ import java.util.Set;
  * <p>The first size a peer announces (within 16 MiB) is the one fetched; pieces come from every
  * peer that offers the same size, a few requests each. When the assembled bytes do not hash to
  * the info-hash, the sole contributor is to blame; with several, nobody can be, so the next round
- * takes every piece from one peer at a time until the culprit is isolated.
+ * takes every piece from one peer at a time until the culprit is isolated. One liar cannot stall
+ * a magnet by announcing a wrong size first: once no peer offering the size being fetched is
+ * left, or it makes no progress for {@link #STALL_NANOS}, the size most other peers announced is
+ * fetched instead.
  */
 final class MetadataFetch {
     /** Requests outstanding to one peer. */
     static final int REQUESTS_PER_PEER = 4;
     /** A request unanswered this long is asked of someone else. */
     static final long TIMEOUT_NANOS = 15_000_000_000L;
+
+    /** No piece of the size being fetched arrived for this long: try another announced size. */
+    static final long STALL_NANOS = 2 * TIMEOUT_NANOS;
 
     /** What a data message amounted to. */
     enum Outcome { IGNORED, PROGRESS, COMPLETE, HASH_FAILED }
@@ -44,6 +50,9 @@ final class MetadataFetch {
     private final Set<Object> refused = new HashSet<>();
     private final Map<Object, Integer> outstanding = new HashMap<>();
     private List<Object> lastContributors = List.of();
+    /** The size each peer announced. */
+    private final Map<Object, Integer> announced = new HashMap<>();
+    private long lastProgressAt = Long.MIN_VALUE;
 
     MetadataFetch(byte[] infoHash20) {
         this.infoHash = infoHash20.clone();
@@ -57,18 +66,58 @@ final class MetadataFetch {
         if (metadataSize <= 0 || metadataSize > MetadataMessage.MAX_METADATA_SIZE) {
             return "metadata_size " + metadataSize + " outside 1.." + MetadataMessage.MAX_METADATA_SIZE;
         }
+        announced.put(peer, (int) metadataSize);
         if (size < 0) {
-            size = (int) metadataSize;
-            int pieces = pieceCount();
-            buffer = new byte[size];
-            senders = new Object[pieces];
-            requestedFrom = new Object[pieces];
-            requestedAt = new long[pieces];
+            adopt((int) metadataSize);
         }
         if (metadataSize == size) {
-            offering.add(peer); // a peer that claims another size is simply not asked
+            offering.add(peer); // a peer that claims another size is not asked while this one is fetched
         }
         return null;
+    }
+
+    /** Starts over with {@code newSize}: the peers that announced it are the ones asked. */
+    private void adopt(int newSize) {
+        size = newSize;
+        int pieces = pieceCount();
+        buffer = new byte[size];
+        senders = new Object[pieces];
+        requestedFrom = new Object[pieces];
+        requestedAt = new long[pieces];
+        received = 0;
+        oneSourceAtATime = false;
+        source = null;
+        outstanding.clear();
+        offering.clear();
+        announced.forEach((peer, announcedSize) -> {
+            if (announcedSize == newSize) {
+                offering.add(peer);
+            }
+        });
+        lastProgressAt = Long.MIN_VALUE;
+    }
+
+    /** When the size being fetched has no one left to give it, or stalls, the most announced other size. */
+    private void reconsiderSize(long now) {
+        if (lastProgressAt == Long.MIN_VALUE) {
+            lastProgressAt = now;
+        }
+        boolean anyoneLeft = offering.stream().anyMatch(p -> !refused.contains(p));
+        if (anyoneLeft && now - lastProgressAt <= STALL_NANOS) {
+            return;
+        }
+        Map<Integer, Integer> votes = new HashMap<>();
+        announced.forEach((peer, s) -> {
+            if (s != size && !refused.contains(peer)) {
+                votes.merge(s, 1, Integer::sum);
+            }
+        });
+        votes.entrySet().stream()
+                .max(Map.Entry.<Integer, Integer>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+                .ifPresent(best -> {
+                    adopt(best.getKey());
+                    lastProgressAt = now;
+                });
     }
 
     int size() {
@@ -86,6 +135,9 @@ final class MetadataFetch {
     /** The pieces to request from {@code peer} now (and they count as requested from it). */
     List<Integer> toRequest(Object peer, long now) {
         List<Integer> out = new ArrayList<>();
+        if (size >= 0) {
+            reconsiderSize(now);
+        }
         if (size < 0 || !offering.contains(peer) || refused.contains(peer)) {
             return out;
         }
@@ -126,6 +178,7 @@ final class MetadataFetch {
         outstanding.merge(peer, -1, Integer::sum);
         requestedFrom[piece] = null;
         senders[piece] = peer;
+        lastProgressAt = Long.MIN_VALUE; // restarts at the next request round
         System.arraycopy(data, 0, buffer, piece * MetadataMessage.PIECE_SIZE, data.length);
         if (++received < pieceCount()) {
             return Outcome.PROGRESS;
@@ -161,6 +214,7 @@ final class MetadataFetch {
 
     void peerGone(Object peer) {
         offering.remove(peer);
+        announced.remove(peer);
         refused.remove(peer);
         release(peer);
         if (source == peer) {

@@ -31,6 +31,8 @@ final class PeerCandidates {
     }
 
     private final Map<InetSocketAddress, Candidate> candidates = new LinkedHashMap<>();
+    /** Hosts banned for the connections they make to us. */
+    private final Set<java.net.InetAddress> bannedHosts = new java.util.HashSet<>();
     private final Set<InetSocketAddress> bannedAddresses = new HashSet<>();
     private final Set<String> bannedPeerIds = new HashSet<>();
 
@@ -122,13 +124,27 @@ final class PeerCandidates {
         }
     }
 
-    /** Bans a peer; true if it was not banned before. */
-    boolean ban(InetSocketAddress a, byte[] peerId) {
+    /**
+     * Bans a peer; true if it was not banned before. A peer that connected to us is banned by its
+     * address (any port: its port was ephemeral, the next connection would come from another), for
+     * connections it makes to us; a peer we dialled, by address and port. Its peer id either way.
+     */
+    boolean ban(InetSocketAddress a, byte[] peerId, boolean inbound) {
         bannedPeerIds.add(HexFormat.of().formatHex(peerId));
-        return bannedAddresses.add(a);
+        boolean fresh = bannedAddresses.add(a);
+        if (inbound) {
+            fresh |= bannedHosts.add(a.getAddress());
+        }
+        return fresh;
+    }
+
+    /** Whether a peer may not join: by its address (and, for a connection it made, its host), or its peer id. */
+    boolean banned(InetSocketAddress a, byte[] peerId, boolean inbound) {
+        return bannedAddresses.contains(a) || (inbound && bannedHosts.contains(a.getAddress()))
+                || bannedPeerIds.contains(HexFormat.of().formatHex(peerId));
     }
 
     boolean banned(InetSocketAddress a, byte[] peerId) {
-        return bannedAddresses.contains(a) || bannedPeerIds.contains(HexFormat.of().formatHex(peerId));
+        return banned(a, peerId, false);
     }
 }

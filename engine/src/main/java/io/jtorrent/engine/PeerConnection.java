@@ -30,6 +30,18 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
     /** Disk reads in flight for one peer's requests. */
     private static final int MAX_READS_IN_FLIGHT = 8;
     private static final int INITIAL_QUEUE = 16;
+    /**
+     * Requests rejected in a row (while we choke the peer, for pieces we lack, over its queue) before
+     * the peer is taken as abusive and closed: libtorrent's {@code max_rejects}, with room for the
+     * requests an honest peer had in flight when our choke reached it.
+     */
+    static final int MAX_REJECTS = 1000;
+    /** Blocks we never asked for (nor gave up asking for) that a peer may send before it is closed. */
+    static final int MAX_UNREQUESTED = 64;
+    /** Bytes waiting in our send buffer to a peer; past this it is closed (we also stop reading from it once unwritable). */
+    static final long MAX_PENDING_WRITE_BYTES = 16 << 20;
+    /** How many given-up requests are remembered, so their late blocks are still taken. */
+    private static final int RELEASED_REMEMBERED = 512;
 
     final Torrent torrent;
     final Channel channel;
@@ -79,6 +91,12 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
 
     /** Our requests to the peer, oldest first, with the time sent. */
     final Map<PiecePicker.Block, Long> outstanding = new LinkedHashMap<>();
+    /** Requests we gave up on (choke, cancel, timeout): a late block for one is still welcome. */
+    private final java.util.LinkedHashSet<PiecePicker.Block> released = new java.util.LinkedHashSet<>();
+    /** The peer's requests rejected since we last served one. */
+    int rejectsInARow;
+    /** Blocks the peer sent that we never requested (dropped). */
+    int unrequestedBlocks;
     /** The peer's requests to us, not yet read from disk. */
     private final ArrayDeque<PeerMessage.Request> incoming = new ArrayDeque<>();
     private int readsInFlight;
@@ -108,8 +126,30 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
     }
 
     void send(PeerMessage m) {
+        if (pendingWriteBytes() > MAX_PENDING_WRITE_BYTES) {
+            if (m instanceof PeerMessage.Piece p) {
+                p.release();
+            }
+            close("does not read: more than " + MAX_PENDING_WRITE_BYTES + " bytes waiting to be sent");
+            return;
+        }
         lastSent = torrent.now();
         channel.writeAndFlush(m, channel.voidPromise());
+    }
+
+    private long pendingWriteBytes() {
+        var buffer = channel.unsafe().outboundBuffer();
+        return buffer == null ? 0 : buffer.totalPendingWriteBytes();
+    }
+
+    /** A request we no longer wait for; its block, if it still comes, is taken. */
+    private void giveUp(PiecePicker.Block b) {
+        released.add(b);
+        if (released.size() > RELEASED_REMEMBERED) {
+            var it = released.iterator();
+            it.next();
+            it.remove();
+        }
     }
 
     private void sendNoFlush(PeerMessage m) {
@@ -187,6 +227,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
                 for (PiecePicker.Block b : new ArrayList<>(outstanding.keySet())) {
                     if (!allowedFast.get(b.piece())) {
                         outstanding.remove(b);
+                        giveUp(b);
                         torrent.unrequest(this, b);
                     }
                 }
@@ -347,16 +388,17 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
         boolean mayServe = (!amChoking || allowedFastForPeer.get(r.piece())) && torrent.havePiece(r.piece());
         if (!mayServe) {
             // BEP 3: requests while choked (or for what we lack) are dropped; BEP 6: rejected
-            reject(r);
+            refuse(r);
             return;
         }
         if (incoming.size() >= torrent.settings().maxIncomingRequests) {
             if (fast) {
-                reject(r);
+                refuse(r);
                 return;
             }
             throw new PeerProtocolException("more than " + torrent.settings().maxIncomingRequests + " requests queued");
         }
+        rejectsInARow = 0;
         incoming.add(r);
         serve();
     }
@@ -367,6 +409,14 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** A request refused as it arrives: counted, and a peer that keeps asking in vain is closed. */
+    private void refuse(PeerMessage.Request r) throws PeerProtocolException {
+        if (++rejectsInARow > MAX_REJECTS) {
+            throw new PeerProtocolException(MAX_REJECTS + " requests in a row we could not serve");
+        }
+        reject(r);
+    }
+
     private void onPiece(PeerMessage.Piece p) throws PeerProtocolException {
         int blockIndex = p.begin() / PiecePicker.BLOCK;
         PiecePicker.Block block = new PiecePicker.Block(p.piece(), blockIndex);
@@ -375,6 +425,16 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
                 || p.length() != torrent.blockLength(block)) {
             p.release();
             throw new PeerProtocolException("piece message for a block that does not exist: " + p);
+        }
+        if (sentAt == null && !released.remove(block)) {
+            // never asked for: it cannot join a piece (a liar could slip bad data in under honest peers' names)
+            p.release();
+            unrequestedBlocks++;
+            torrent.unrequestedBlock(p.length());
+            if (unrequestedBlocks > MAX_UNREQUESTED) {
+                throw new PeerProtocolException("more than " + MAX_UNREQUESTED + " blocks we did not request");
+            }
+            return;
         }
         long now = torrent.now();
         if (sentAt != null) {
@@ -446,6 +506,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
     /** Gives back every outstanding request (choked, snubbed, closing). */
     void dropOutstanding() {
         for (PiecePicker.Block b : outstanding.keySet()) {
+            giveUp(b);
             torrent.unrequest(this, b);
         }
         outstanding.clear();
@@ -454,6 +515,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
     /** Cancels one outstanding request (end game: another peer delivered it). */
     void cancel(PiecePicker.Block b) {
         if (outstanding.remove(b) != null) {
+            giveUp(b);
             send(new PeerMessage.Cancel(b.piece(), b.begin(), torrent.blockLength(b)));
         }
     }
@@ -546,6 +608,9 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        // a peer that does not read what we send is not read from either: its requests (and our
+        // answers to them) cannot pile up
+        updateAutoRead();
         if (ctx.channel().isWritable()) {
             serve();
         }
@@ -561,7 +626,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
     }
 
     void updateAutoRead() {
-        boolean read = !torrent.diskBackedUp() && torrent.now() >= readPausedUntil;
+        boolean read = !torrent.diskBackedUp() && torrent.now() >= readPausedUntil && channel.isWritable();
         if (channel.config().isAutoRead() != read) {
             channel.config().setAutoRead(read);
         }

@@ -115,11 +115,15 @@ final class PiecePicker {
 
     // ---- what we have and want ----
 
+    /**
+     * What a data check found. Pieces started before it are forgotten (their blocks were dropped
+     * when the transfers stopped for the check, or a failed write left them unverified).
+     */
     void setHave(BitSet pieces) {
         have.clear();
         have.or(pieces);
         have.clear(pieceCount, Math.max(pieceCount, have.length()));
-        partials.keySet().removeIf(have::get);
+        partials.clear();
     }
 
     boolean have(int piece) {

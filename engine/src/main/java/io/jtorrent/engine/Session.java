@@ -58,6 +58,7 @@ public final class Session implements AutoCloseable {
     final RateLimiter uploadLimiter;
     final RateLimiter downloadLimiter;
     private final EventLoopGroup acceptor;
+    private final HandshakeSlots handshakeSlots;
     private final EventLoopGroup loops;
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final Map<InfoHash, Torrent> torrents = new ConcurrentHashMap<>();
@@ -75,6 +76,7 @@ public final class Session implements AutoCloseable {
         this.disk = new DiskIo(settings.diskThreads, settings.hashThreads);
         this.uploadLimiter = new RateLimiter(settings.uploadLimit, System::nanoTime);
         this.downloadLimiter = new RateLimiter(settings.downloadLimit, System::nanoTime);
+        this.handshakeSlots = new HandshakeSlots(settings.maxHandshakes, settings.maxHandshakesPerAddress);
         this.acceptor = new NioEventLoopGroup(1, daemon("jtorrent-accept"));
         this.loops = new NioEventLoopGroup(settings.networkThreads, daemon("jtorrent-net"));
         // UDP trackers: BEP 15's 15 s first retransmission, at most 2 retransmissions per announce
@@ -86,12 +88,23 @@ public final class Session implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        if (closed || channels.size() >= settings.maxConnections) {
+                        // handshaking connections have slots of their own, a few per address: idle
+                        // sockets cannot take the places of peers, nor one address all the handshake slots
+                        java.net.InetAddress from = ch.remoteAddress().getAddress();
+                        if (closed || channels.size() - handshakeSlots.inUse() >= settings.maxConnections
+                                || !handshakeSlots.tryAcquire(from)) {
                             ch.close();
                             return;
                         }
+                        java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+                        Runnable release = () -> {
+                            if (released.compareAndSet(false, true)) {
+                                handshakeSlots.release(from);
+                            }
+                        };
+                        ch.closeFuture().addListener(f -> release.run());
                         channels.add(ch);
-                        pipeline(ch, null);
+                        pipeline(ch, null, release);
                     }
                 });
         InetSocketAddress bind = settings.bindAddress == null ? new InetSocketAddress(settings.listenPort)
@@ -342,13 +355,17 @@ public final class Session implements AutoCloseable {
     }
 
     private void pipeline(Channel ch, Torrent torrent) {
+        pipeline(ch, torrent, () -> { });
+    }
+
+    private void pipeline(Channel ch, Torrent torrent, Runnable handshakeDone) {
         ch.pipeline()
                 .addLast("wire", new WireCounter())
                 // one write syscall per loop iteration instead of one per message
                 .addLast("flush", new io.netty.handler.flush.FlushConsolidationHandler(256, true))
                 .addLast("decoder", new PeerWireDecoder())
                 .addLast("encoder", PeerWireEncoder.INSTANCE)
-                .addLast("handshake", new HandshakeHandler(this, torrent));
+                .addLast("handshake", new HandshakeHandler(this, torrent, handshakeDone));
     }
 
     /** Dials a peer for a torrent; the future completes with the channel when the TCP connection is up (or failed). */

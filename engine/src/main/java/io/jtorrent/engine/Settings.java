@@ -17,6 +17,8 @@ public final class Settings {
     final int hashThreads;
     final int maxConnectionsPerTorrent;
     final int maxConnections;
+    final int maxHandshakes;
+    final int maxHandshakesPerAddress;
     final int uploadSlots;
     final long uploadLimit;
     final long downloadLimit;
@@ -48,6 +50,8 @@ public final class Settings {
         this.hashThreads = b.hashThreads;
         this.maxConnectionsPerTorrent = b.maxConnectionsPerTorrent;
         this.maxConnections = b.maxConnections;
+        this.maxHandshakes = b.maxHandshakes;
+        this.maxHandshakesPerAddress = b.maxHandshakesPerAddress;
         this.uploadSlots = b.uploadSlots;
         this.uploadLimit = b.uploadLimit;
         this.downloadLimit = b.downloadLimit;
@@ -109,6 +113,8 @@ public final class Settings {
         private int hashThreads = Runtime.getRuntime().availableProcessors();
         private int maxConnectionsPerTorrent = 50;
         private int maxConnections = 200;
+        private int maxHandshakes = 100;
+        private int maxHandshakesPerAddress = 20;
         private int uploadSlots = 4;
         private long uploadLimit;
         private long downloadLimit;
@@ -176,6 +182,16 @@ public final class Settings {
         /** Peer connections in all. Default 200. */
         public Builder maxConnections(int n) {
             this.maxConnections = positive(n, "maxConnections");
+            return this;
+        }
+
+        /**
+         * Incoming connections still in the handshake, in all (apart from {@link #maxConnections})
+         * and from one address: idle sockets cannot hold the places of peers. Defaults 100 and 20.
+         */
+        public Builder maxHandshakes(int total, int perAddress) {
+            this.maxHandshakes = positive(total, "maxHandshakes");
+            this.maxHandshakesPerAddress = positive(perAddress, "maxHandshakesPerAddress");
             return this;
         }
 

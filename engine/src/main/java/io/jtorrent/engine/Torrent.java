@@ -85,7 +85,9 @@ final class Torrent {
     private final List<WebSeed> webSeeds = new ArrayList<>();
     /** Pieces written block by block (when memory was short), hashed by reading them back. */
     private final Set<Integer> directPieces = new HashSet<>();
-    private final Map<Integer, FailedPiece> failedPieces = new HashMap<>();
+    /** The failed copies of each piece not yet verified (a few per piece), for the smart ban once a good copy is. */
+    private final Map<Integer, List<FailedPiece>> failedPieces = new HashMap<>();
+    private static final int FAILED_COPIES_KEPT = 4;
     private final Map<Integer, Object[]> blockSenders = new HashMap<>();
     /** Bytes handed to the disk threads and not yet written: what back-pressure watches. */
     private volatile long pendingWriteBytes;
@@ -222,6 +224,44 @@ final class Torrent {
 
     java.util.BitSet havePieces() {
         return picker == null ? new BitSet() : picker.haveSet();
+    }
+
+    /** Files created by a storage of this torrent that has since been closed (the open one knows its own). */
+    private final BitSet createdFiles = new BitSet();
+
+    /**
+     * The files deleting this torrent's data may delete: those its storage created during this run
+     * and those holding at least one verified piece. A file of the same name that was there before
+     * and holds none of the torrent's verified data is never among them.
+     */
+    BitSet ownedFiles() {
+        BitSet owned = (BitSet) createdFiles.clone();
+        if (storage instanceof FileStorage fs) {
+            owned.or(fs.createdFiles());
+        }
+        if (info != null) {
+            BitSet have = havePieces();
+            List<FileEntry> files = info.files();
+            for (int i = 0; i < files.size(); i++) {
+                FileEntry f = files.get(i);
+                if (f.length() == 0) {
+                    continue;
+                }
+                int first = (int) (f.offset() / info.pieceLength());
+                int last = (int) ((f.offset() + f.length() - 1) / info.pieceLength());
+                int next = have.nextSetBit(first);
+                if (next >= 0 && next <= last) {
+                    owned.set(i);
+                }
+            }
+        }
+        return owned;
+    }
+
+    private void rememberCreated(Storage s) {
+        if (s instanceof FileStorage fs) {
+            createdFiles.or(fs.createdFiles());
+        }
     }
 
     boolean diskBackedUp() {
@@ -481,10 +521,18 @@ final class Torrent {
         }
     }
 
+    /**
+     * Starts transfers again. From an error (a full disk, say) the data is opened and checked
+     * anew first: what was verified before is found again, and nothing unverified counts.
+     */
     void resume() {
         pausedOnAdd = false;
         if (state == TorrentState.PAUSED) {
             resumeTransfers();
+        } else if (state == TorrentState.ERROR && hasMetadata() && picker != null) {
+            LOG.info("{}: restarting after the error: {}", name(), error);
+            error = null;
+            closeStorageThen(() -> null, (v, e) -> openAndCheck(false));
         }
     }
 
@@ -500,6 +548,7 @@ final class Torrent {
         if (storage == null) {
             saved.complete(null);
         } else {
+            rememberCreated(storage);
             saveResume(() -> {
                 try {
                     storage.close();
@@ -652,7 +701,7 @@ final class Torrent {
             candidates.self(address);
             return "connected to ourselves";
         }
-        if (candidates.banned(address, peerId)) {
+        if (candidates.banned(address, peerId, !outgoing)) {
             return "banned";
         }
         for (PeerConnection p : new ArrayList<>(peers)) {
@@ -862,6 +911,11 @@ final class Torrent {
     }
 
     /** A block arrived; this takes ownership of its data. */
+    /** A block no one asked for, dropped: counted as waste. */
+    void unrequestedBlock(int length) {
+        wasted += length;
+    }
+
     void blockReceived(Object from, PiecePicker.Block block, PeerMessage.Piece data, boolean requested) {
         List<Object> others = new ArrayList<>();
         PiecePicker.Received r = picker.received(block, from, others);
@@ -964,8 +1018,7 @@ final class Torrent {
     private void pieceVerified(int piece, int[] crcs) {
         picker.pieceVerified(piece);
         resumeDirty = true;
-        FailedPiece failed = failedPieces.remove(piece);
-        if (failed != null) {
+        for (FailedPiece failed : java.util.Objects.requireNonNullElse(failedPieces.remove(piece), List.<FailedPiece>of())) {
             // smart ban: whoever sent a block that differs from the good one sent bad data
             for (int b = 0; b < crcs.length; b++) {
                 if (failed.senders()[b] instanceof PeerConnection culprit && failed.crcs()[b] != crcs[b]) {
@@ -996,7 +1049,11 @@ final class Torrent {
         wasted += info.pieceSize(piece);
         Set<Object> contributors = picker.pieceFailed(piece);
         if (senders != null) {
-            failedPieces.put(piece, new FailedPiece(crcs, senders));
+            List<FailedPiece> copies = failedPieces.computeIfAbsent(piece, k -> new ArrayList<>());
+            if (copies.size() == FAILED_COPIES_KEPT) {
+                copies.remove(0);
+            }
+            copies.add(new FailedPiece(crcs, senders));
         }
         List<InetSocketAddress> addresses = new ArrayList<>();
         for (Object o : contributors) {
@@ -1006,10 +1063,12 @@ final class Torrent {
             }
             PeerConnection p = (PeerConnection) o;
             addresses.add(p.address);
-            p.strikes++;
-            if (contributors.size() == 1 || p.strikes >= settings().banStrikes) {
-                ban(p, contributors.size() == 1 ? "sole source of a piece that failed its hash check"
-                        : p.strikes + " pieces that failed their hash check");
+            // only a sole source is known to be guilty now; with several, the smart ban pins the
+            // bad blocks to their senders once a good copy verifies (a liar cannot get honest
+            // co-contributors struck)
+            if (contributors.size() == 1) {
+                p.strikes++;
+                ban(p, "sole source of a piece that failed its hash check");
             }
         }
         LOG.info("{}: piece {} failed its hash check (from {})", name(), piece, addresses);
@@ -1020,7 +1079,7 @@ final class Torrent {
     }
 
     void ban(PeerConnection p, String reason) {
-        if (candidates.ban(p.address, p.peerId)) {
+        if (candidates.ban(p.address, p.peerId, !p.outgoing)) {
             LOG.info("{}: banned {}: {}", name(), p, reason);
             session.events.post(new SessionEvent.PeerBanned(infoHash, p.address, reason));
         }
@@ -1291,6 +1350,7 @@ final class Torrent {
         stopTransfers(false);
         pausedOnAdd = wasPaused;
         Storage old = storage;
+        rememberCreated(old);
         storage = null;
         session.disk.run(() -> {
             if (old != null) {

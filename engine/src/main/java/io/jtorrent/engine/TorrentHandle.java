@@ -40,6 +40,14 @@ public final class TorrentHandle {
         return onLoop(torrent::havePieces);
     }
 
+    /**
+     * The files (by index) that deleting this torrent's data may delete: created by it during this
+     * run, or holding verified data of it. Ask before {@link #remove()}.
+     */
+    public CompletableFuture<java.util.BitSet> ownedFiles() {
+        return onLoop(torrent::ownedFiles);
+    }
+
     /** Disconnects from all peers and stops transferring; state PAUSED. */
     public CompletableFuture<Void> pause() {
         return onLoop(() -> {

@@ -304,8 +304,8 @@ final class WebSeed {
                     @Override
                     protected void initChannel(SocketChannel ch) throws Exception {
                         if (https) {
-                            ch.pipeline().addLast(io.netty.handler.ssl.SslContextBuilder.forClient().build()
-                                    .newHandler(ch.alloc(), uri.getHost(), port));
+                            ch.pipeline().addLast(io.jtorrent.tracker.VerifiedTls.handler(
+                                    io.jtorrent.tracker.VerifiedTls.defaultContext(), ch.alloc(), uri.getHost(), port));
                         }
                         ch.pipeline().addLast(new ReadTimeoutHandler(30, TimeUnit.SECONDS))
                                 .addLast(new HttpClientCodec(4096, 16384, 16384))

@@ -37,12 +37,28 @@ class PeerCandidatesTest {
         assertThat(c.due(0, 10, x -> x.equals(a))).containsExactly(b);
         c.self(a);
         assertThat(c.due(0, 10, x -> false)).containsExactly(b);
-        assertThat(c.ban(b, new byte[20])).isTrue();
-        assertThat(c.ban(b, new byte[20])).isFalse();
+        assertThat(c.ban(b, new byte[20], false)).isTrue();
+        assertThat(c.ban(b, new byte[20], false)).isFalse();
         assertThat(c.banned(new InetSocketAddress("127.0.0.1", 9), new byte[20])).as("same peer id").isTrue();
         assertThat(c.due(0, 10, x -> false)).isEmpty();
         c.add(b, true);
         assertThat(c.due(0, 10, x -> false)).as("a banned address is not taken back").isEmpty();
+    }
+
+    @Test
+    void aPeerThatConnectedToUsIsBannedByItsAddressForItsNextConnections() {
+        PeerCandidates c = new PeerCandidates();
+        byte[] id = new byte[20];
+        id[0] = 1;
+        InetSocketAddress from = new InetSocketAddress("10.0.0.9", 50123);
+        assertThat(c.ban(from, id, true)).isTrue();
+        byte[] otherId = new byte[20];
+        otherId[0] = 2;
+        // another ephemeral port and a fresh peer id: still refused when it connects to us
+        assertThat(c.banned(new InetSocketAddress("10.0.0.9", 50999), otherId, true)).isTrue();
+        // a peer we dial at that host's listening port is judged by its own address
+        assertThat(c.banned(new InetSocketAddress("10.0.0.9", 6881), otherId, false)).isFalse();
+        assertThat(c.banned(new InetSocketAddress("10.0.0.10", 50999), otherId, true)).isFalse();
     }
 
     @Test

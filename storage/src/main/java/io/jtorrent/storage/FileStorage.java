@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -26,6 +27,12 @@ import java.util.Map;
  * {@code SAVE_DIR/.<name>.parts}, at their offset in the torrent. Pad files are zeros that are
  * never stored. At most {@link #MAX_OPEN_FILES} files are open at once, least recently used closed
  * first.
+ *
+ * <p>Links: nothing is read or written through a symbolic link below the save directory (a link
+ * planted there, to a file or a directory, cannot send the torrent's data elsewhere); such a path
+ * is an {@link IOException} that stops the torrent. The save directory itself may be a link.
+ * The storage remembers which files it created, so that deleting a torrent's data can spare a
+ * file of the same name that was there before.
  */
 public final class FileStorage implements Storage {
     public static final int MAX_OPEN_FILES = 64;
@@ -39,6 +46,8 @@ public final class FileStorage implements Storage {
     private final Map<Integer, FileChannel> open = new LinkedHashMap<>(16, 0.75f, true);
     private final BitSet dirty = new BitSet();
     private final java.util.Set<Integer> writable = new java.util.HashSet<>();
+    /** Files this storage created (bit {@code files.size()}: the part file). */
+    private final BitSet created = new BitSet();
     private boolean closed;
 
     /**
@@ -55,9 +64,11 @@ public final class FileStorage implements Storage {
             FileEntry f = files.get(i);
             if (wanted.get(i) && f.length() == 0 && !f.pad() && !f.isSymlink()) {
                 Path p = f.resolveIn(saveDir);
+                refuseLinks(p);
                 Files.createDirectories(p.getParent());
-                if (!Files.exists(p)) {
+                if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
                     Files.createFile(p);
+                    created.set(i);
                 }
             }
         }
@@ -178,12 +189,18 @@ public final class FileStorage implements Storage {
             open.remove(file);
         }
         Path path = file < 0 ? partFile : files.get(file).resolveIn(saveDir);
+        refuseLinks(path);
         if (forWrite) {
             Files.createDirectories(path.getParent());
-            ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            boolean existed = Files.exists(path, LinkOption.NOFOLLOW_LINKS);
+            ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS);
+            if (!existed) {
+                created.set(file < 0 ? files.size() : file);
+            }
             writable.add(file);
         } else {
-            ch = FileChannel.open(path, StandardOpenOption.READ); // NoSuchFileException if absent
+            ch = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS); // NoSuchFileException if absent
         }
         open.put(file, ch);
         if (open.size() > MAX_OPEN_FILES) {
@@ -238,6 +255,27 @@ public final class FileStorage implements Storage {
                 throw first;
             }
         }
+    }
+
+    /**
+     * Refuses a path with a symbolic link anywhere below the save directory (the last component
+     * included; {@code NOFOLLOW_LINKS} on the open guards that one again).
+     */
+    private void refuseLinks(Path path) throws IOException {
+        Path rel = saveDir.relativize(path);
+        Path at = saveDir;
+        for (Path part : rel) {
+            at = at.resolve(part);
+            if (Files.isSymbolicLink(at)) {
+                throw new IOException(at + " is a symbolic link; data is never written or read through a link "
+                        + "inside the save directory");
+            }
+        }
+    }
+
+    /** The files this storage created, by index; bit {@code files().size()} stands for the part file. */
+    public synchronized BitSet createdFiles() {
+        return (BitSet) created.clone();
     }
 
     /** Where file {@code index} is stored. */

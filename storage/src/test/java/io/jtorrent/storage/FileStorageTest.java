@@ -68,6 +68,45 @@ class FileStorageTest {
     }
 
     @Test
+    void linksPlantedInTheSaveDirectoryAreNeverFollowed() throws Exception {
+        Info info = info();
+        Path outside = Files.createDirectories(dir.resolve("outside"));
+        Path save = Files.createDirectories(dir.resolve("save"));
+        Files.writeString(outside.resolve("victim"), "keep me");
+        // a directory link where t/sub is, and a file link where t/a is
+        Files.createDirectories(save.resolve("t"));
+        Files.createSymbolicLink(save.resolve("t/sub"), outside);
+        Files.createSymbolicLink(save.resolve("t/a"), outside.resolve("victim"));
+        try (FileStorage s = FileStorage.allWanted(info, save)) {
+            byte[] all = data(35_000);
+            assertThatThrownBy(() -> s.write(0, 0, ByteBuffer.wrap(all, 0, 16384)))
+                    .isInstanceOf(java.io.IOException.class).hasMessageContaining("symbolic link");
+            assertThatThrownBy(() -> s.write(1, 0, ByteBuffer.wrap(all, 16384, 16384)))
+                    .isInstanceOf(java.io.IOException.class).hasMessageContaining("symbolic link");
+            assertThatThrownBy(() -> s.read(0, 0, ByteBuffer.allocate(100))).isInstanceOf(java.io.IOException.class);
+        }
+        assertThat(outside.resolve("victim")).hasContent("keep me");
+        try (var listing = Files.list(outside)) {
+            assertThat(listing).containsExactly(outside.resolve("victim"));
+        }
+    }
+
+    @Test
+    void theStorageRemembersWhichFilesItCreated() throws Exception {
+        Info info = info();
+        Files.createDirectories(dir.resolve("t"));
+        Files.writeString(dir.resolve("t/a"), "was here before");
+        try (FileStorage s = FileStorage.allWanted(info, dir)) {
+            s.write(0, 0, ByteBuffer.wrap(data(16384)));
+            BitSet created = s.createdFiles();
+            assertThat(created.get(0)).as("t/a existed").isFalse();
+            assertThat(created.get(1)).as("t/empty made at open").isTrue();
+            assertThat(created.get(2)).as("t/sub/b made by the write").isTrue();
+            assertThat(created.get(3)).as("t/c not written yet").isFalse();
+        }
+    }
+
+    @Test
     void unwantedFilesAreNeverCreatedButTheirPieceSharesAreKept() throws Exception {
         Info info = info();
         byte[] all = data(35_000);

@@ -20,7 +20,6 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -36,20 +35,29 @@ import javax.net.ssl.SSLException;
 public final class HttpTrackerClient {
     static final int MAX_RESPONSE_BYTES = 1 << 20;
 
+    /** Redirects {@link #download} follows. */
+    public static final int MAX_REDIRECTS = 5;
+
     private final EventLoopGroup group;
     private final Duration timeout;
     private final String userAgent;
     private SslContext ssl;
 
     public HttpTrackerClient(EventLoopGroup group, Duration timeout, String userAgent) {
+        this(group, timeout, userAgent, null);
+    }
+
+    /** @param tls the TLS context for https URLs (host names are always verified); null for the JDK's roots */
+    public HttpTrackerClient(EventLoopGroup group, Duration timeout, String userAgent, SslContext tls) {
         this.group = group;
         this.timeout = timeout;
         this.userAgent = userAgent;
+        this.ssl = tls;
     }
 
     /** Sends one announce; the future fails with a {@link TrackerException}. */
     public CompletableFuture<AnnounceResponse> announce(String announceUrl, AnnounceRequest request) {
-        return get(announceUrl, HttpAnnounce.url(announceUrl, request), HttpAnnounce::parseResponse);
+        return get(announceUrl, HttpAnnounce.url(announceUrl, request), HttpAnnounce::parseResponse, MAX_RESPONSE_BYTES, 0);
     }
 
     /** Scrapes one torrent (BEP 48) at the scrape URL derived from {@code announceUrl}. */
@@ -61,12 +69,15 @@ public final class HttpTrackerClient {
         String u = scrapeUrl.get();
         byte[] hash = infoHash.truncated20();
         return get(announceUrl, u + (u.indexOf('?') >= 0 ? '&' : '?') + "info_hash=" + HttpAnnounce.percentEncode(hash),
-                body -> HttpAnnounce.parseScrape(body, hash));
+                body -> HttpAnnounce.parseScrape(body, hash), MAX_RESPONSE_BYTES, 0);
     }
 
-    /** Fetches a URL's body (a .torrent file, say) with the same client, limits and timeout. */
-    public CompletableFuture<byte[]> download(String url) {
-        return get(url, url, body -> body);
+    /**
+     * Fetches an http(s) URL's body (a .torrent file, say) of at most {@code maxBytes}, following up
+     * to {@link #MAX_REDIRECTS} redirects (to http(s) URLs only), with the same timeout.
+     */
+    public CompletableFuture<byte[]> download(String url, int maxBytes) {
+        return get(url, url, body -> body, maxBytes, MAX_REDIRECTS);
     }
 
     /** A response body turned into a result. */
@@ -75,7 +86,7 @@ public final class HttpTrackerClient {
         T parse(byte[] body) throws TrackerException;
     }
 
-    private <T> CompletableFuture<T> get(String announceUrl, String fullUrl, Parser<T> parser) {
+    private <T> CompletableFuture<T> get(String announceUrl, String fullUrl, Parser<T> parser, int maxBytes, int redirects) {
         CompletableFuture<T> result = new CompletableFuture<>();
         URI uri;
         try {
@@ -102,22 +113,41 @@ public final class HttpTrackerClient {
             result.completeExceptionally(new TrackerException("TLS unavailable: " + e.getMessage(), e));
             return result;
         }
+        java.util.concurrent.atomic.AtomicBoolean redirected = new java.util.concurrent.atomic.AtomicBoolean();
         Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) timeout.toMillis())
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         if (sslContext != null) {
-                            ch.pipeline().addLast(sslContext.newHandler(ch.alloc(), uri.getHost(), port));
+                            ch.pipeline().addLast(VerifiedTls.handler(sslContext, ch.alloc(), hostOf(uri), port));
                         }
                         ch.pipeline().addLast(new ReadTimeoutHandler(timeout.toMillis(), TimeUnit.MILLISECONDS))
                                 .addLast(new HttpClientCodec())
-                                .addLast(new HttpObjectAggregator(MAX_RESPONSE_BYTES))
-                                .addLast(new ResponseHandler<>(result, announceUrl, parser));
+                                .addLast(new HttpObjectAggregator(maxBytes))
+                                .addLast(new ResponseHandler<>(result, announceUrl, parser, location -> {
+                                    if (redirects <= 0) {
+                                        return false;
+                                    }
+                                    String next;
+                                    try {
+                                        next = uri.resolve(location).toString();
+                                    } catch (IllegalArgumentException e) {
+                                        return false;
+                                    }
+                                    redirected.set(true);
+                                    get(next, next, parser, maxBytes, redirects - 1).whenComplete((v, e) -> {
+                                        if (e != null) {
+                                            result.completeExceptionally(e);
+                                        } else {
+                                            result.complete(v);
+                                        }
+                                    });
+                                    return true;
+                                }));
                     }
                 });
-        String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
-        b.connect(host, port).addListener((ChannelFutureListener) f -> {
+        b.connect(hostOf(uri), port).addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {
                 result.completeExceptionally(new TrackerException("cannot reach " + announceUrl + ": " + f.cause().getMessage(), f.cause()));
                 return;
@@ -131,15 +161,23 @@ public final class HttpTrackerClient {
                     .set(HttpHeaderNames.ACCEPT_ENCODING, HttpHeaderValues.IDENTITY)
                     .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             ch.writeAndFlush(req);
-            ch.closeFuture().addListener(c -> result.completeExceptionally(
-                    new TrackerException(announceUrl + ": connection closed without a response", false)));
+            ch.closeFuture().addListener(c -> {
+                if (!redirected.get()) {
+                    result.completeExceptionally(new TrackerException(announceUrl + ": connection closed without a response", false));
+                }
+            });
         });
         return result;
     }
 
+    private static String hostOf(URI uri) {
+        String h = uri.getHost();
+        return h.startsWith("[") ? h.substring(1, h.length() - 1) : h;
+    }
+
     private synchronized SslContext ssl() throws SSLException {
         if (ssl == null) {
-            ssl = SslContextBuilder.forClient().build();
+            ssl = VerifiedTls.defaultContext();
         }
         return ssl;
     }
@@ -148,17 +186,26 @@ public final class HttpTrackerClient {
         private final CompletableFuture<T> result;
         private final String url;
         private final Parser<T> parser;
+        /** Follows a redirect to a Location; false when no more are allowed. */
+        private final java.util.function.Predicate<String> redirect;
 
-        ResponseHandler(CompletableFuture<T> result, String url, Parser<T> parser) {
+        ResponseHandler(CompletableFuture<T> result, String url, Parser<T> parser, java.util.function.Predicate<String> redirect) {
             this.result = result;
             this.url = url;
             this.parser = parser;
+            this.redirect = redirect;
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
             try {
-                if (response.status().code() != 200) {
+                int code = response.status().code();
+                String location = response.headers().get(HttpHeaderNames.LOCATION);
+                if ((code == 301 || code == 302 || code == 303 || code == 307 || code == 308) && location != null) {
+                    if (!redirect.test(location)) {
+                        result.completeExceptionally(new TrackerException(url + ": too many redirects", false));
+                    }
+                } else if (code != 200) {
                     result.completeExceptionally(new TrackerException(url + ": HTTP " + response.status(), false));
                 } else {
                     result.complete(parser.parse(ByteBufUtil.getBytes(response.content())));
