@@ -61,7 +61,8 @@ public final class DhtNode {
     private final Random random;
     private final RoutingTable table;
     private final Map<ByteBuffer, Pending> pending = new HashMap<>();
-    private final Map<NodeId, LinkedHashMap<InetSocketAddress, Long>> peers = new LinkedHashMap<>();
+    /** Peers stored for others, least recently announced or asked for first. */
+    private final Map<NodeId, LinkedHashMap<InetSocketAddress, Long>> peers = new LinkedHashMap<>(16, 0.75f, true);
     private byte[] secret;
     private byte[] previousSecret;
     private long rotatedAt;
@@ -75,7 +76,10 @@ public final class DhtNode {
     /** The address family of our socket: nodes of the other family are never queried from this node. */
     private boolean ipv6;
     /** Per source address: {tokens, last refill ns}; bounded, oldest forgotten first. */
-    private final LinkedHashMap<InetSocketAddress, long[]> budgets = new LinkedHashMap<>(16, 0.75f, true);
+    /** Query budgets by source address (every port of an address together; loopback by address and port). */
+    private final LinkedHashMap<Object, long[]> budgets = new LinkedHashMap<>(16, 0.75f, true);
+    /** Announce budgets by source address: how fast one address can fill the peer store. */
+    private final LinkedHashMap<Object, long[]> announceBudgets = new LinkedHashMap<>(16, 0.75f, true);
 
     private final class Pending {
         final InetSocketAddress to;
@@ -186,6 +190,11 @@ public final class DhtNode {
         } catch (KrpcException e) {
             byte[] tid = KrpcCodec.transactionIdOf(datagram);
             if (tid != null && isQuery(datagram)) {
+                // an error answer costs the same budget as any other: no free replies to a flood
+                if (!withinBudget(from, clock.getAsLong())) {
+                    queriesDropped++;
+                    return;
+                }
                 transport.send(KrpcCodec.encode(new KrpcMessage.Error(tid, e.code(), e.getMessage())), from);
             }
             return;
@@ -213,23 +222,40 @@ public final class DhtNode {
         return s.contains("1:y1:q");
     }
 
-    /** Queries per second one source address may send (a burst of twice that). */
+    /** Queries per second one source address may send, all its ports together (a burst of twice that). */
     public static final int QUERIES_PER_SECOND_PER_SOURCE = 100;
+    /** Announces per minute one source address may have stored (a burst of twice that). */
+    public static final int ANNOUNCES_PER_MINUTE_PER_SOURCE = 10;
     private static final int MAX_SOURCES = 10_000;
+    /** Peer values in one get_peers answer: an unauthenticated query gets a bounded reply. */
+    public static final int MAX_VALUES_PER_REPLY = 32;
+
+    /**
+     * Whose budget a datagram spends: its address, whatever the port (rotating source ports buys
+     * nothing). Loopback sources, which are this machine's own programs (and tests running many
+     * nodes on 127.0.0.1), are told apart by port.
+     */
+    static Object budgetKey(InetSocketAddress from) {
+        return from.getAddress().isLoopbackAddress() ? from : from.getAddress();
+    }
 
     /** Token bucket per source address: a flood from one address costs it its answers, not us our memory. */
     private boolean withinBudget(InetSocketAddress from, long now) {
-        long[] b = budgets.get(from);
+        return spend(budgets, budgetKey(from), now, QUERIES_PER_SECOND_PER_SOURCE, SECOND);
+    }
+
+    private static boolean spend(LinkedHashMap<Object, long[]> buckets, Object key, long now, int rate, long per) {
+        long[] b = buckets.get(key);
         if (b == null) {
-            if (budgets.size() >= MAX_SOURCES) {
-                budgets.remove(budgets.keySet().iterator().next());
+            if (buckets.size() >= MAX_SOURCES) {
+                buckets.remove(buckets.keySet().iterator().next());
             }
-            b = new long[] {2L * QUERIES_PER_SECOND_PER_SOURCE, now};
-            budgets.put(from, b);
+            b = new long[] {2L * rate, now};
+            buckets.put(key, b);
         }
-        long refill = (now - b[1]) * QUERIES_PER_SECOND_PER_SOURCE / SECOND;
+        long refill = (now - b[1]) * rate / per;
         if (refill > 0) {
-            b[0] = Math.min(2L * QUERIES_PER_SECOND_PER_SOURCE, b[0] + refill);
+            b[0] = Math.min(2L * rate, b[0] + refill);
             b[1] = now;
         }
         if (b[0] <= 0) {
@@ -265,6 +291,9 @@ public final class DhtNode {
                 if (!validToken(q.token(), from)) {
                     yield new KrpcMessage.Error(q.transactionId(), 203, "bad token");
                 }
+                if (!spend(announceBudgets, budgetKey(from), now, ANNOUNCES_PER_MINUTE_PER_SOURCE, 60 * SECOND)) {
+                    yield new KrpcMessage.Error(q.transactionId(), 202, "too many announces");
+                }
                 store(q.target(), new InetSocketAddress(from.getAddress(), q.impliedPort() ? from.getPort() : q.port()), now);
                 yield new KrpcMessage.Response(q.transactionId(), id, List.of(), List.of(), null, from);
             }
@@ -282,14 +311,24 @@ public final class DhtNode {
         s.values().removeIf(expiry -> expiry < now);
         List<InetSocketAddress> all = new ArrayList<>(s.keySet());
         java.util.Collections.shuffle(all, random);
-        return all.subList(0, Math.min(50, all.size()));
+        return all.subList(0, Math.min(MAX_VALUES_PER_REPLY, all.size()));
     }
 
+    /**
+     * Stores an announce. A full store first drops expired peers and emptied info-hashes, then the
+     * info-hash announced least recently: junk announces cannot lock real ones out.
+     */
     private void store(NodeId infoHash, InetSocketAddress peer, long now) {
         LinkedHashMap<InetSocketAddress, Long> s = peers.get(infoHash);
         if (s == null) {
             if (peers.size() >= MAX_TORRENTS) {
-                return;
+                peers.values().removeIf(m -> {
+                    m.values().removeIf(expiry -> expiry < now);
+                    return m.isEmpty();
+                });
+            }
+            if (peers.size() >= MAX_TORRENTS) {
+                peers.remove(peers.keySet().iterator().next());
             }
             s = new LinkedHashMap<>();
             peers.put(infoHash, s);

@@ -89,6 +89,9 @@ public final class RoutingTable {
             if (conflicts(b, node)) {
                 return null; // the same id at another address, or another id at this address: keep the one we know
             }
+            if (crowded(node)) {
+                return null; // one host (or one network) cannot fill the table
+            }
             if (b.entries.size() < K) {
                 b.entries.add(new Entry(node, now));
                 b.lastChanged = now;
@@ -122,6 +125,41 @@ public final class RoutingTable {
             }
             return null;
         }
+    }
+
+    /** Nodes one IP address may have in the table (libtorrent's {@code restrict_routing_ips}). */
+    public static final int MAX_PER_ADDRESS = 1;
+    /** Nodes one /24 (IPv4) or /64 (IPv6) network may have in the table. */
+    public static final int MAX_PER_NETWORK = 3;
+
+    /**
+     * Whether the table already holds as many nodes from this node's address, or its network, as
+     * it may. Loopback nodes are exempt: they are this machine's own (and tests run many there).
+     */
+    private boolean crowded(NodeInfo node) {
+        java.net.InetAddress a = node.address().getAddress();
+        if (a.isLoopbackAddress()) {
+            return false;
+        }
+        byte[] bytes = a.getAddress();
+        int prefix = bytes.length == 4 ? 3 : 8;
+        int sameAddress = 0;
+        int sameNetwork = 0;
+        for (Bucket b : buckets) {
+            for (Entry e : b.entries) {
+                byte[] other = e.node.address().getAddress().getAddress();
+                if (other.length != bytes.length) {
+                    continue;
+                }
+                if (java.util.Arrays.equals(other, bytes)) {
+                    sameAddress++;
+                }
+                if (java.util.Arrays.equals(other, 0, prefix, bytes, 0, prefix)) {
+                    sameNetwork++;
+                }
+            }
+        }
+        return sameAddress >= MAX_PER_ADDRESS || sameNetwork >= MAX_PER_NETWORK;
     }
 
     private static boolean conflicts(Bucket b, NodeInfo node) {

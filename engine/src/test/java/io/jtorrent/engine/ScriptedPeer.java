@@ -43,6 +43,12 @@ final class ScriptedPeer implements AutoCloseable {
         in.readFully(theirs);
     }
 
+    /** Writes bytes as they are (many messages at once), without waiting for anything. */
+    void sendRaw(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
     void send(int id, byte[] payload) throws IOException {
         out.writeInt(1 + payload.length);
         out.writeByte(id);

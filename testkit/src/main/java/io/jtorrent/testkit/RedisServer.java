@@ -27,6 +27,11 @@ public final class RedisServer implements AutoCloseable {
         return new RedisServer(p, port);
     }
 
+    /** The server's process id (to pause it with SIGSTOP, say). */
+    public long pid() {
+        return process.pid();
+    }
+
     public String uri() {
         return "redis://127.0.0.1:" + port;
     }

@@ -11,7 +11,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 
 /**
- * Swarms in memory: a map of swarms, each a list of peers with an index by peer id, guarded by
+ * Swarms in memory: a map of swarms, each a list of peers with an index by address and port
+ * (never by peer id alone: another host sending a victim's id must not move or remove it), guarded by
  * the swarm itself. An announce costs O(numwant), whatever the swarm's size: peers are sampled by
  * random index, never copied. Peers that stop announcing are dropped after {@code expiryNanos}
  * (twice the announce interval) by {@link #expire()}, which the server runs periodically; until
@@ -39,16 +40,16 @@ public final class MemoryStore implements SwarmStore {
         }
     }
 
-    /** A peer id as a map key, sharing the entry's array. */
-    private record Key(byte[] id) {
+    /** A peer's address and port as a map key. */
+    private record Key(byte[] address, int port) {
         @Override
         public boolean equals(Object o) {
-            return o instanceof Key k && Arrays.equals(k.id, id);
+            return o instanceof Key k && k.port == port && Arrays.equals(k.address, address);
         }
 
         @Override
         public int hashCode() {
-            return Arrays.hashCode(id);
+            return Arrays.hashCode(address) * 31 + port;
         }
     }
 
@@ -63,30 +64,50 @@ public final class MemoryStore implements SwarmStore {
             Entry last = peers.remove(peers.size() - 1);
             if (last != gone) {
                 peers.set(i, last);
-                index.put(new Key(last.peerId), i);
+                index.put(new Key(last.address, last.port), i);
             }
-            index.remove(new Key(gone.peerId));
+            index.remove(new Key(gone.address, gone.port));
             if (gone.seeder) {
                 seeders--;
             }
         }
     }
 
+    /** Swarms held at most; an announce for a new one beyond is refused. */
+    public static final int DEFAULT_MAX_SWARMS = 1_000_000;
+    /** Peers one swarm holds at most; a new peer beyond is refused. */
+    public static final int DEFAULT_MAX_PEERS_PER_SWARM = 100_000;
+
+    private final int maxSwarms;
+    private final int maxPeersPerSwarm;
+
     public MemoryStore(long expiryNanos, LongSupplier nanoClock) {
+        this(expiryNanos, nanoClock, DEFAULT_MAX_SWARMS, DEFAULT_MAX_PEERS_PER_SWARM);
+    }
+
+    public MemoryStore(long expiryNanos, LongSupplier nanoClock, int maxSwarms, int maxPeersPerSwarm) {
         this.expiryNanos = expiryNanos;
         this.clock = nanoClock;
+        this.maxSwarms = maxSwarms;
+        this.maxPeersPerSwarm = maxPeersPerSwarm;
     }
 
     @Override
     public Answer announce(Announce a) {
         ByteBuffer key = ByteBuffer.wrap(a.infoHash());
         long now = clock.getAsLong();
-        Swarm s = a.event() == Event.STOPPED ? swarms.get(key) : swarms.computeIfAbsent(ByteBuffer.wrap(a.infoHash().clone()), k -> new Swarm());
+        Swarm s = swarms.get(key);
+        if (s == null && a.event() != Event.STOPPED) {
+            if (swarms.size() >= maxSwarms) {
+                throw new Full("the tracker holds as many torrents as it may (" + maxSwarms + ")");
+            }
+            s = swarms.computeIfAbsent(ByteBuffer.wrap(a.infoHash().clone()), k -> new Swarm());
+        }
         if (s == null) {
             return new Answer(0, 0, 0, List.of());
         }
         synchronized (s) {
-            Key id = new Key(a.peer().peerId());
+            Key id = new Key(a.peer().address(), a.peer().port());
             Integer at = s.index.get(id);
             if (a.event() == Event.STOPPED) {
                 if (at != null) {
@@ -96,8 +117,13 @@ public final class MemoryStore implements SwarmStore {
             }
             Entry e;
             if (at == null) {
+                if (s.peers.size() >= maxPeersPerSwarm) {
+                    throw new Full("the torrent's swarm is full (" + maxPeersPerSwarm + " peers)");
+                }
                 e = new Entry(a.peer().peerId().clone());
-                s.index.put(new Key(e.peerId), s.peers.size());
+                e.address = a.peer().address();
+                e.port = a.peer().port();
+                s.index.put(new Key(e.address, e.port), s.peers.size());
                 s.peers.add(e);
             } else {
                 e = s.peers.get(at);

@@ -68,6 +68,9 @@ public final class RedisStore implements SwarmStore {
             return out
             """;
 
+    /** How long one Redis call may take before the announce is answered with a failure. */
+    public static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
+
     private final RedisClient client;
     private final StatefulRedisConnection<byte[], byte[]> connection;
     private final RedisCommands<byte[], byte[]> redis;
@@ -78,6 +81,8 @@ public final class RedisStore implements SwarmStore {
     public RedisStore(String uri, Duration expiry) {
         this.client = RedisClient.create(uri);
         this.connection = client.connect(ByteArrayCodec.INSTANCE);
+        // a slow or absent Redis fails the request within this time (answered with a failure reason)
+        this.connection.setTimeout(COMMAND_TIMEOUT);
         this.redis = connection.sync();
         this.expiryMillis = expiry.toMillis();
         this.scriptSha = redis.scriptLoad(ANNOUNCE.getBytes(StandardCharsets.UTF_8));
@@ -103,12 +108,12 @@ public final class RedisStore implements SwarmStore {
             default -> "none";
         };
         List<Object> r = redis.evalsha(scriptSha, ScriptOutputType.MULTI, keys(a.infoHash()),
-                bytes(Long.toString(now)), bytes(Long.toString(now + expiryMillis)), p.peerId(), address,
+                // a peer is its address and port, never its peer id: another host cannot stop it
+                bytes(Long.toString(now)), bytes(Long.toString(now + expiryMillis)), address, address,
                 bytes(p.seeder() ? "1" : "0"), bytes(event), bytes(Integer.toString(a.numWant())),
                 bytes(Long.toString(Math.max(1, 2 * expiryMillis / 1000))));
         List<Peer> peers = new ArrayList<>();
         for (int i = 3; i + 1 < r.size(); i += 2) {
-            byte[] id = (byte[]) r.get(i);
             byte[] addr = (byte[]) r.get(i + 1);
             int len = addr.length - 2;
             if (len != 4 && len != 16) {
@@ -116,7 +121,7 @@ public final class RedisStore implements SwarmStore {
             }
             byte[] ip = java.util.Arrays.copyOf(addr, len);
             int port = ((addr[len] & 0xff) << 8) | (addr[len + 1] & 0xff);
-            peers.add(new Peer(id, ip, port, false));
+            peers.add(new Peer(new byte[20], ip, port, false)); // ids are not kept, nor handed out
         }
         return new Answer(((Long) r.get(0)).intValue(), ((Long) r.get(1)).intValue(), ((Long) r.get(2)).intValue(), peers);
     }

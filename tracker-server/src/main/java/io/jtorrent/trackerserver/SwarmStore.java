@@ -11,6 +11,13 @@ public interface SwarmStore extends AutoCloseable {
     /** A peer as the store keeps it: address bytes (4 or 16), port, whether it is a seeder. */
     record Peer(byte[] peerId, byte[] address, int port, boolean seeder) {}
 
+    /** A store's limit was reached; the message is the failure reason to answer with. */
+    final class Full extends RuntimeException {
+        public Full(String message) {
+            super(message, null, false, false);
+        }
+    }
+
     /** One announce to record. */
     record Announce(byte[] infoHash, Peer peer, Event event, int numWant) {}
 

@@ -70,6 +70,19 @@ public final class TrackerServer implements AutoCloseable {
      */
     public TrackerServer(InetSocketAddress bind, SwarmStore store, int intervalSeconds, Set<String> whitelist, int threads)
             throws IOException {
+        this(bind, store, intervalSeconds, whitelist, threads, DEFAULT_IDLE_TIMEOUT);
+    }
+
+    /** Connections open at once; more are closed as they arrive. */
+    public static final int MAX_CONNECTIONS = 4096;
+    /** A connection that sends nothing for this long (mid-request or between requests) is closed. */
+    public static final java.time.Duration DEFAULT_IDLE_TIMEOUT = java.time.Duration.ofSeconds(30);
+
+    private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** @param idleTimeout how long a connection may send nothing before it is closed */
+    public TrackerServer(InetSocketAddress bind, SwarmStore store, int intervalSeconds, Set<String> whitelist, int threads,
+                         java.time.Duration idleTimeout) throws IOException {
         this.store = store;
         this.interval = intervalSeconds;
         this.whitelist = whitelist;
@@ -79,7 +92,14 @@ public final class TrackerServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(8192, 8192, 8192), new HttpServerKeepAliveHandler(),
+                        if (connections.incrementAndGet() > MAX_CONNECTIONS) {
+                            connections.decrementAndGet();
+                            ch.close();
+                            return;
+                        }
+                        ch.closeFuture().addListener(c -> connections.decrementAndGet());
+                        ch.pipeline().addLast(new io.netty.handler.timeout.ReadTimeoutHandler(idleTimeout.toMillis(), TimeUnit.MILLISECONDS),
+                                new HttpServerCodec(8192, 8192, 8192), new HttpServerKeepAliveHandler(),
                                 new HttpObjectAggregator(0), handler);
                     }
                 }).bind(bind).awaitUninterruptibly();
@@ -246,8 +266,12 @@ public final class TrackerServer implements AutoCloseable {
             SwarmStore.Peer peer = new SwarmStore.Peer(peerId, address, (int) port, left == 0);
             SwarmStore.Answer answer = store.announce(new SwarmStore.Announce(infoHash, peer, event, numWant));
             return response(answer, compact);
-        } catch (QueryString.BadRequest e) {
+        } catch (QueryString.BadRequest | SwarmStore.Full e) {
             return failure(e.getMessage());
+        } catch (RuntimeException e) {
+            // the store is unreachable or slow (Redis down): a failure the client retries, never a hang
+            org.slf4j.LoggerFactory.getLogger(TrackerServer.class).warn("announce failed in the store: {}", e.toString());
+            return failure("the tracker's storage is unavailable; try again later");
         }
     }
 
@@ -267,7 +291,8 @@ public final class TrackerServer implements AutoCloseable {
                 } catch (java.net.UnknownHostException e) {
                     continue;
                 }
-                list.add(BDictionary.builder().put("ip", ip).put("port", p.port()).put("peer id", p.peerId()).build());
+                // no "peer id": peers are handed out by address only (ids would let anyone impersonate them)
+                list.add(BDictionary.builder().put("ip", ip).put("port", p.port()).build());
             }
             d.put("peers", BList.of(list));
         }
