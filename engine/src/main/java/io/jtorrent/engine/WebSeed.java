@@ -342,7 +342,7 @@ final class WebSeed {
      * Reads one response: 206 with the Content-Range asked for (or 200 when the whole file was
      * asked for), a body of exactly the range's length, never more than that held in memory.
      */
-    private static final class RangeResponse extends SimpleChannelInboundHandler<HttpObject> {
+    static final class RangeResponse extends SimpleChannelInboundHandler<HttpObject> {
         private final long from;
         private final long to;
         private final boolean wholeFile;
