@@ -335,6 +335,33 @@ class DaemonSecurityTest {
     }
 
     @Test
+    void aNameCollisionInTheWatchDirectoryDoesNotStopItsScan() throws Exception {
+        Path watch = Files.createDirectories(tmp.resolve("watch"));
+        Files.write(watch.resolve("a.torrent"), TestData.torrent(tmp.resolve("src"), "first", 4, 16384, 10_000));
+        Files.writeString(watch.resolve("a.torrent.added"), "added before"); // the same file dropped in twice
+        Files.write(watch.resolve("b.torrent"), TestData.torrent(tmp.resolve("src"), "second", 5, 16384, 10_000));
+        Files.writeString(watch.resolve("c.torrent"), "not a torrent");
+        Files.writeString(watch.resolve("c.torrent.invalid"), "invalid before");
+        Daemon.Options base = options(null, security(List.of(), null, Duration.ofSeconds(30)));
+        try (Daemon d = Daemon.start(new Daemon.Options(base.configDir(), base.downloadDir(), watch, "127.0.0.1", 0, null,
+                base.session(), base.security()))) {
+            RpcClient c = new RpcClient(d.rpcPort(), null);
+            TestData.await(Duration.ofSeconds(20), "both watched torrents added", () -> {
+                try {
+                    return c.call("torrent-get", Map.of("fields", List.of("id"))).get("arguments").get("torrents").size() == 2;
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            });
+            TestData.await(Duration.ofSeconds(10), "c set aside", () -> Files.exists(watch.resolve("c.torrent.1.invalid")));
+        }
+        assertThat(watch.resolve("a.torrent.added")).hasContent("added before");
+        assertThat(watch.resolve("a.torrent.1.added")).exists();
+        assertThat(watch.resolve("b.torrent.added")).exists();
+        assertThat(watch.resolve("a.torrent")).doesNotExist();
+    }
+
+    @Test
     void hostCheckParsesHeadersStrictly() {
         HostCheck h = new HostCheck(List.of("*.lan", "seedbox.example."));
         assertThat(h.allows(null)).isTrue();

@@ -98,6 +98,11 @@ public final class RedisStore implements SwarmStore {
     }
 
     @Override
+    public boolean blocking() {
+        return true;
+    }
+
+    @Override
     public Answer announce(Announce a) {
         long now = System.currentTimeMillis();
         Peer p = a.peer();

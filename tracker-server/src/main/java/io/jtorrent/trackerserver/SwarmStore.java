@@ -42,4 +42,9 @@ public interface SwarmStore extends AutoCloseable {
 
     @Override
     default void close() {}
+
+    /** Whether calls may wait on I/O (a network store): then the server calls it off its event loops. */
+    default boolean blocking() {
+        return false;
+    }
 }

@@ -79,12 +79,19 @@ public final class TrackerServer implements AutoCloseable {
     public static final java.time.Duration DEFAULT_IDLE_TIMEOUT = java.time.Duration.ofSeconds(30);
 
     private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+    /** Calls to a blocking store (Redis), off the event loops; null for the memory store. */
+    private final java.util.concurrent.ThreadPoolExecutor storeWork;
+    /** Requests waiting for a blocking store; more are answered with a failure at once. */
+    public static final int MAX_STORE_QUEUE = 4096;
 
     /** @param idleTimeout how long a connection may send nothing before it is closed */
     public TrackerServer(InetSocketAddress bind, SwarmStore store, int intervalSeconds, Set<String> whitelist, int threads,
                          java.time.Duration idleTimeout) throws IOException {
         this.store = store;
         this.interval = intervalSeconds;
+        limitAnnouncesPerAddress(DEFAULT_ANNOUNCES_PER_ADDRESS, false);
+        this.storeWork = !store.blocking() ? null : new java.util.concurrent.ThreadPoolExecutor(8, 8, 0, TimeUnit.SECONDS,
+                new java.util.concurrent.ArrayBlockingQueue<>(MAX_STORE_QUEUE), new DefaultThreadFactory("jtorrent-tracker-store", true));
         this.whitelist = whitelist;
         this.group = new NioEventLoopGroup(threads, new DefaultThreadFactory("jtorrent-tracker", true));
         Handler handler = new Handler();
@@ -126,6 +133,18 @@ public final class TrackerServer implements AutoCloseable {
                 intervalSeconds, null, 1);
     }
 
+    /** Announces one address may make per interval, by default. */
+    public static final long DEFAULT_ANNOUNCES_PER_ADDRESS = 10_000;
+    private volatile AnnounceBudget budget;
+
+    /**
+     * Sets how many announces one address may make per announce interval (beyond, a failure
+     * reason); 0 for no limit. Loopback sources are counted only if {@code countLoopback}.
+     */
+    public void limitAnnouncesPerAddress(long perInterval, boolean countLoopback) {
+        budget = new AnnounceBudget(perInterval, TimeUnit.SECONDS.toNanos(interval), System::nanoTime, countLoopback);
+    }
+
     public InetSocketAddress address() {
         return (InetSocketAddress) channel.localAddress();
     }
@@ -159,9 +178,18 @@ public final class TrackerServer implements AutoCloseable {
                 body = failure("malformed request: " + req.decoderResult().cause().getMessage());
             } else if (path.equals("/announce")) {
                 announces.increment();
-                body = announce(query, (InetSocketAddress) ctx.channel().remoteAddress());
+                InetSocketAddress from = (InetSocketAddress) ctx.channel().remoteAddress();
+                if (storeWork != null) {
+                    offLoop(ctx, HttpUtil.isKeepAlive(req), () -> announce(query, from));
+                    return;
+                }
+                body = announce(query, from);
             } else if (path.equals("/scrape")) {
                 scrapes.increment();
+                if (storeWork != null) {
+                    offLoop(ctx, HttpUtil.isKeepAlive(req), () -> scrape(query));
+                    return;
+                }
                 body = scrape(query);
             } else if (path.equals("/metrics")) {
                 long[] t = store.totals();
@@ -202,6 +230,37 @@ public final class TrackerServer implements AutoCloseable {
     /** Adds a counter to {@code /metrics} (the UDP server's, say). */
     public void addMetric(String name, java.util.function.LongSupplier value) {
         extraMetrics.put(name, value);
+    }
+
+    /**
+     * Answers from the store's worker pool (a blocking store must not hold an event loop); a full
+     * queue is answered at once with a failure, so no request waits without bound.
+     */
+    private void offLoop(ChannelHandlerContext ctx, boolean keepAlive, java.util.function.Supplier<byte[]> work) {
+        try {
+            storeWork.execute(() -> {
+                byte[] body;
+                try {
+                    body = work.get();
+                } catch (RuntimeException e) {
+                    body = failure("the tracker's storage is unavailable; try again later");
+                }
+                byte[] answer = body;
+                ctx.executor().execute(() -> respond(ctx, keepAlive, HttpResponseStatus.OK, answer, "text/plain"));
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            respond(ctx, keepAlive, HttpResponseStatus.OK, failure("the tracker is overloaded; try again later"), "text/plain");
+        }
+    }
+
+    private static void respond(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, byte[] body, String type) {
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, type).setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        HttpUtil.setKeepAlive(res, keepAlive);
+        var f = ctx.writeAndFlush(res);
+        if (!keepAlive) {
+            f.addListener(ChannelFutureListener.CLOSE);
+        }
     }
 
     private static void respond(ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status, byte[] body,
@@ -261,6 +320,9 @@ public final class TrackerServer implements AutoCloseable {
             }
             if (whitelist != null && !whitelist.contains(java.util.HexFormat.of().formatHex(infoHash))) {
                 throw new QueryString.BadRequest("unregistered torrent");
+            }
+            if (!budget.take(from.getAddress())) {
+                throw new QueryString.BadRequest("too many announces from your address; try again later");
             }
             byte[] address = from.getAddress().getAddress();
             SwarmStore.Peer peer = new SwarmStore.Peer(peerId, address, (int) port, left == 0);
@@ -358,6 +420,9 @@ public final class TrackerServer implements AutoCloseable {
     @Override
     public void close() {
         channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        if (storeWork != null) {
+            storeWork.shutdownNow();
+        }
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         store.close();
     }

@@ -53,6 +53,7 @@ public final class UdpTrackerServer implements AutoCloseable {
                 new ThreadPoolExecutor.DiscardPolicy()); // overloaded: drop, as the socket would
         this.store = store;
         this.interval = intervalSeconds;
+        limitAnnouncesPerAddress(DEFAULT_ANNOUNCES_PER_ADDRESS, false);
         this.whitelist = whitelist;
         var f = new Bootstrap().group(group).channel(NioDatagramChannel.class)
                 .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
@@ -85,6 +86,18 @@ public final class UdpTrackerServer implements AutoCloseable {
             throw new IOException("cannot listen on UDP " + bind + ": " + f.cause().getMessage(), f.cause());
         }
         this.channel = f.channel();
+    }
+
+    /** Announces one address may make per interval, by default. */
+    public static final long DEFAULT_ANNOUNCES_PER_ADDRESS = 10_000;
+    private volatile AnnounceBudget budget;
+
+    /**
+     * Sets how many announces one address may make per announce interval (beyond, a failure
+     * reason); 0 for no limit. Loopback sources are counted only if {@code countLoopback}.
+     */
+    public void limitAnnouncesPerAddress(long perInterval, boolean countLoopback) {
+        budget = new AnnounceBudget(perInterval, TimeUnit.SECONDS.toNanos(interval), System::nanoTime, countLoopback);
     }
 
     public InetSocketAddress address() {
@@ -152,10 +165,22 @@ public final class UdpTrackerServer implements AutoCloseable {
             case 3 -> SwarmStore.Event.STOPPED;
             default -> SwarmStore.Event.NONE;
         };
+        if (!budget.take(from.getAddress())) {
+            throw new TrackerException("too many announces from your address; try again later", true);
+        }
         int numWant = a.numWant() < 0 ? TrackerServer.DEFAULT_NUMWANT : Math.min(TrackerServer.MAX_NUMWANT, a.numWant());
         byte[] address = from.getAddress().getAddress();
-        SwarmStore.Answer answer = store.announce(new SwarmStore.Announce(a.infoHash(),
-                new SwarmStore.Peer(a.peerId(), address, a.port(), a.left() == 0), event, numWant));
+        SwarmStore.Answer answer;
+        try {
+            answer = store.announce(new SwarmStore.Announce(a.infoHash(),
+                    new SwarmStore.Peer(a.peerId(), address, a.port(), a.left() == 0), event, numWant));
+        } catch (SwarmStore.Full e) {
+            throw new TrackerException(e.getMessage(), true);
+        } catch (RuntimeException e) {
+            // the store is unreachable or slow (Redis down): an error answer the client retries, never silence
+            LOG.warn("UDP announce from {} failed in the store: {}", from, e.toString());
+            throw new TrackerException("the tracker's storage is unavailable; try again later", false);
+        }
         List<byte[]> peers = new ArrayList<>();
         for (SwarmStore.Peer p : answer.peers()) {
             if (p.address().length == address.length) {

@@ -84,6 +84,29 @@ class TrackerAttackTest {
     }
 
     @Test
+    void announcesPerAddressAreCappedPerInterval() throws Exception {
+        try (TrackerServer t = TrackerServer.inMemory(new InetSocketAddress("127.0.0.1", 0), 60)) {
+            t.limitAnnouncesPerAddress(3, true);
+            for (int i = 0; i < 3; i++) {
+                assertThat(get(t, "127.0.0.1", announce("-AA0001-aaaaaaaaaaaa", 100 + i, ""))).doesNotContain("failure");
+            }
+            assertThat(get(t, "127.0.0.1", announce("-AA0001-aaaaaaaaaaaa", 200, ""))).contains("failure reason", "too many announces");
+        }
+        // the budget alone, on a virtual clock: refilled over the interval, per address
+        long[] now = {0};
+        AnnounceBudget b = new AnnounceBudget(2, TimeUnit.SECONDS.toNanos(60), () -> now[0], false);
+        InetAddress a = InetAddress.getByName("198.51.100.4");
+        assertThat(b.take(a)).isTrue();
+        assertThat(b.take(a)).isTrue();
+        assertThat(b.take(a)).isFalse();
+        assertThat(b.take(InetAddress.getByName("198.51.100.5"))).isTrue();
+        assertThat(b.take(InetAddress.getLoopbackAddress())).as("loopback not counted by default").isTrue();
+        now[0] += TimeUnit.SECONDS.toNanos(30);
+        assertThat(b.take(a)).isTrue();
+        assertThat(b.take(a)).isFalse();
+    }
+
+    @Test
     void aPausedRedisGetsAFailureAnswerNotAHang() throws Exception {
         try (RedisServer redis = RedisServer.start(tmp.resolve("redis"));
              TrackerServer t = new TrackerServer(new InetSocketAddress("127.0.0.1", 0),
@@ -93,7 +116,19 @@ class TrackerAttackTest {
             assertThat(stop.waitFor(5, TimeUnit.SECONDS)).isTrue();
             try {
                 long t0 = System.nanoTime();
-                assertThat(get(t, "127.0.0.1", announce("-BB0001-bbbbbbbbbbbb", 2, ""))).contains("failure reason", "unavailable");
+                var waiting = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return get(t, "127.0.0.1", announce("-BB0001-bbbbbbbbbbbb", 2, ""));
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                Thread.sleep(200);
+                // the event loop is not held by the waiting announce: other requests are answered meanwhile
+                long t1 = System.nanoTime();
+                assertThat(get(t, "127.0.0.1", "/nothing")).contains("not found");
+                assertThat(Duration.ofNanos(System.nanoTime() - t1)).isLessThan(Duration.ofSeconds(1));
+                assertThat(waiting.get(20, TimeUnit.SECONDS)).contains("failure reason", "unavailable");
                 assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(RedisStore.COMMAND_TIMEOUT.plusSeconds(5));
             } finally {
                 new ProcessBuilder("kill", "-CONT", Long.toString(redis.pid())).start().waitFor(5, TimeUnit.SECONDS);
