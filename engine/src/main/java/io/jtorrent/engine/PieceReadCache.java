@@ -26,7 +26,10 @@ final class PieceReadCache {
     private final EventLoop loop;
     private final IntToLongFunction pieceSize;
     private final LinkedHashMap<Integer, ByteBuf> cache = new LinkedHashMap<>(16, 0.75f, true);
-    private final Map<Integer, List<Runnable>> reading = new HashMap<>();
+    /** Pieces being read, with the requests waiting for each. */
+    private final Map<Integer, List<Waiter>> reading = new HashMap<>();
+
+    private record Waiter(PeerMessage.Request request, BiConsumer<ByteBuf, IOException> done) {}
     private long bytes;
 
     PieceReadCache(DiskIo disk, EventLoop loop, IntToLongFunction pieceSize) {
@@ -47,18 +50,19 @@ final class PieceReadCache {
             done.accept(cached.retainedSlice(r.begin(), r.length()), null);
             return;
         }
-        List<Runnable> waiting = reading.get(r.piece());
+        List<Waiter> waiting = reading.get(r.piece());
         if (waiting != null) {
-            waiting.add(() -> read(storage, r, done));
+            waiting.add(new Waiter(r, done));
             return;
         }
-        List<Runnable> queue = new ArrayList<>();
-        queue.add(() -> read(storage, r, done));
+        List<Waiter> queue = new ArrayList<>();
+        queue.add(new Waiter(r, done));
         reading.put(r.piece(), queue);
         disk.read(storage, r.piece(), 0, (int) size, loop, (data, error) -> {
-            List<Runnable> callers = reading.remove(r.piece());
+            List<Waiter> callers = reading.remove(r.piece());
             if (error != null) {
-                done.accept(null, error);
+                // every waiter hears it: each caller's count of reads in flight goes down
+                callers.forEach(w -> w.done().accept(null, error));
                 return;
             }
             cache.put(r.piece(), data);
@@ -69,7 +73,7 @@ final class PieceReadCache {
                 eldest.getValue().release();
                 cache.remove(eldest.getKey());
             }
-            callers.forEach(Runnable::run);
+            callers.forEach(w -> read(storage, w.request(), w.done()));
         });
     }
 
