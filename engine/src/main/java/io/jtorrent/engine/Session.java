@@ -66,6 +66,9 @@ public final class Session implements AutoCloseable {
     private final int port;
     /** The DHT node, or null when the settings run none. */
     final io.jtorrent.dht.DhtServer dht;
+    /** Completes once the DHT's bootstrap lookup has ended (or {@link #DHT_BOOTSTRAP_WAIT} passed): torrents' first lookups wait for it. */
+    volatile java.util.concurrent.CompletableFuture<Void> dhtReady = java.util.concurrent.CompletableFuture.completedFuture(null);
+    static final java.time.Duration DHT_BOOTSTRAP_WAIT = java.time.Duration.ofSeconds(15);
     /** Local Service Discovery (BEP 14), or null when the settings leave it off. */
     private final LocalDiscovery lsd;
     private volatile boolean closed;
@@ -165,7 +168,7 @@ public final class Session implements AutoCloseable {
         }
         // resolve the bootstrap nodes off the caller's thread: a name that does not resolve is skipped
         io.jtorrent.dht.DhtServer started = d;
-        java.util.concurrent.CompletableFuture.runAsync(() -> {
+        this.dhtReady = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             List<InetSocketAddress> nodes = new ArrayList<>();
             for (Settings.InetSocketAddressSpec b : s.dhtBootstrap) {
                 InetSocketAddress a = new InetSocketAddress(b.host(), b.port());
@@ -173,8 +176,11 @@ public final class Session implements AutoCloseable {
                     nodes.add(a);
                 }
             }
-            started.bootstrap(nodes);
-        });
+            return nodes;
+        }).thenCompose(started::bootstrap)
+                // a bootstrap that never ends must not hold the torrents' first lookups back for long
+                .orTimeout(DHT_BOOTSTRAP_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+                .handle((lookup, e) -> null);
         return d;
     }
 

@@ -476,11 +476,11 @@ final class Torrent {
                     nodes.add(a);
                 }
             }
-            if (!nodes.isEmpty()) {
-                session.dht.bootstrap(nodes).whenComplete((l, e) -> loop.execute(this::dhtAnnounce));
-            } else {
-                dhtAnnounce();
-            }
+            // the first lookup waits for the session's bootstrap (and the torrent's own nodes):
+            // started before the routing table has anyone, it would find nothing
+            CompletableFuture<?> ready = nodes.isEmpty() ? session.dhtReady
+                    : CompletableFuture.allOf(session.dhtReady, session.dht.bootstrap(nodes).handle((l, e) -> null));
+            ready.whenComplete((l, e) -> loop.execute(this::dhtAnnounce));
         }
         if (ticker == null) {
             ticker = loop.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
@@ -632,8 +632,8 @@ final class Torrent {
             w.tick(now);
         }
         announcers.forEach(a -> a.tick(now));
-        // the DHT as a peer source (BEP 5): every minute while downloading, every 15 minutes seeding
-        if (session.dht != null && !isPrivate() && ticks % (state == TorrentState.SEEDING ? 900 : 60) == 0) {
+        // the DHT as a peer source (BEP 5): when the last lookup says (see dhtAnnounce)
+        if (session.dht != null && !isPrivate() && ticks >= nextDhtLookup) {
             dhtAnnounce();
         }
         // Local Service Discovery (BEP 14): every 5 minutes, never for private torrents
@@ -1165,17 +1165,32 @@ final class Torrent {
 
     // ---- DHT ----
 
-    /** Looks up peers in the DHT and announces ourselves to the nodes closest to the info-hash. */
+    /** The tick at which the next DHT lookup runs; none while one is under way. */
+    private long nextDhtLookup = Long.MAX_VALUE;
+    /** DHT lookups in a row that found no peer. */
+    private int emptyDhtLookups;
+
+    /**
+     * Looks up peers in the DHT and announces ourselves to the nodes closest to the info-hash.
+     * A lookup that finds nobody is tried again soon, backing off (5, 10, 20, 40 s, then every
+     * minute); one that finds peers, every minute while downloading and every 15 minutes seeding.
+     */
     private void dhtAnnounce() {
         if (!active()) {
             return;
         }
+        nextDhtLookup = Long.MAX_VALUE;
         session.dht.announce(io.jtorrent.dht.NodeId.of(infoHash.truncated20()), session.listenPort())
-                .whenComplete((lookup, e) -> {
-                    if (lookup != null && !lookup.peers().isEmpty()) {
-                        loop.execute(() -> addCandidates(lookup.peers(), false));
+                .whenComplete((lookup, e) -> loop.execute(() -> {
+                    boolean found = lookup != null && !lookup.peers().isEmpty();
+                    if (found) {
+                        addCandidates(lookup.peers(), false);
                     }
-                });
+                    emptyDhtLookups = found ? 0 : emptyDhtLookups + 1;
+                    long delay = found ? (state == TorrentState.SEEDING ? 900 : 60)
+                            : Math.min(60, 5L << Math.min(4, emptyDhtLookups - 1));
+                    nextDhtLookup = ticks + delay;
+                }));
     }
 
     /** A peer on the local network announced this torrent (BEP 14). */

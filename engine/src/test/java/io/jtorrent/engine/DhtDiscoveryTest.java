@@ -43,6 +43,59 @@ class DhtDiscoveryTest {
     }
 
     @Test
+    void aTorrentAddedAsItsSessionStartsFindsTheSeedWithoutWaitingAMinute() throws Exception {
+        Path seedDir = tmp.resolve("seed");
+        Metainfo m = Swarm.makeData(seedDir, "quick", 5, 32768, 300_000);
+        try (DhtServer bootstrap = new DhtServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                NodeId.random(new java.util.Random(2)))) {
+            int bootPort = bootstrap.address().getPort();
+            try (Session seed = Session.start(Swarm.loopback().dhtPort(0).dhtBootstrap("127.0.0.1", bootPort).build())) {
+                seed.add(AddTorrentParams.builder(m, seedDir).seedOnly(true).build()).get(30, TimeUnit.SECONDS);
+                Swarm.await(Duration.ofSeconds(20), "the seed's announce to be stored",
+                        () -> bootstrap.status().join().storedPeers() > 0);
+                // as `jtorrent download` does: the session starts and the torrent is added at once,
+                // before the session's bootstrap has filled its routing table
+                long t0 = System.nanoTime();
+                try (Session leech = Session.start(Swarm.loopback().dhtPort(0).dhtBootstrap("127.0.0.1", bootPort).build())) {
+                    TorrentHandle h = leech.add(AddTorrentParams.builder(m, tmp.resolve("leech")).build()).get(30, TimeUnit.SECONDS);
+                    // generous: the old behaviour (a lookup racing the bootstrap, then one a minute) took 60 s
+                    Swarm.await(Duration.ofSeconds(20), "a peer found through the DHT",
+                            () -> Swarm.status(h).peers() > 0 || Swarm.status(h).isFinished());
+                    System.out.printf("first peer through the DHT after %.2f s%n", (System.nanoTime() - t0) / 1e9);
+                    Swarm.await(Duration.ofSeconds(30), "the download", () -> Swarm.status(h).isFinished());
+                }
+            }
+        }
+    }
+
+    @Test
+    void aLookupThatFoundNobodyIsRetriedSoon() throws Exception {
+        Path seedDir = tmp.resolve("seed");
+        Metainfo m = Swarm.makeData(seedDir, "later", 6, 32768, 300_000);
+        InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        try (DhtServer bootstrap = new DhtServer(loopback, NodeId.random(new java.util.Random(3)));
+             DhtServer announcer = new DhtServer(loopback, NodeId.random(new java.util.Random(4)))) {
+            int bootPort = bootstrap.address().getPort();
+            // the seed has no DHT of its own (it cannot dial the leecher): another node announces it
+            try (Session leech = Session.start(Swarm.loopback().dhtPort(0).dhtBootstrap("127.0.0.1", bootPort).build());
+                 Session seed = Session.start(Swarm.loopback().build())) {
+                seed.add(AddTorrentParams.builder(m, seedDir).seedOnly(true).build()).get(30, TimeUnit.SECONDS);
+                TorrentHandle h = leech.add(AddTorrentParams.builder(m, tmp.resolve("leech")).build()).get(30, TimeUnit.SECONDS);
+                Swarm.await(Duration.ofSeconds(20), "the leecher's first lookup to store it at the bootstrap node",
+                        () -> bootstrap.status().join().storedPeers() > 0);
+                assertThat(Swarm.status(h).peers()).isZero();
+                announcer.bootstrap(java.util.List.of(bootstrap.address())).get(20, TimeUnit.SECONDS);
+                announcer.announce(NodeId.of(m.infoHash().truncated20()), seed.listenPort()).get(20, TimeUnit.SECONDS);
+                long t0 = System.nanoTime();
+                Swarm.await(Duration.ofSeconds(30), "the seed found by a later lookup (a minute with the old schedule)",
+                        () -> Swarm.status(h).peers() > 0 || Swarm.status(h).isFinished());
+                System.out.printf("seed found %.2f s after it was announced%n", (System.nanoTime() - t0) / 1e9);
+                Swarm.await(Duration.ofSeconds(30), "the download", () -> Swarm.status(h).isFinished());
+            }
+        }
+    }
+
+    @Test
     void theNodeIdSurvivesARestart() throws Exception {
         Path state = tmp.resolve("state");
         io.jtorrent.dht.NodeId first;
