@@ -1,5 +1,7 @@
 package io.jtorrent.engine;
 
+import io.jtorrent.engine.discovery.LsdMessage;
+
 import io.jtorrent.metainfo.InfoHash;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufUtil;

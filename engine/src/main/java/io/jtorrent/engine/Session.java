@@ -1,5 +1,9 @@
 package io.jtorrent.engine;
 
+import io.jtorrent.engine.peer.HandshakeSlots;
+
+import io.jtorrent.engine.rate.RateLimiter;
+
 import io.jtorrent.metainfo.InfoHash;
 import io.jtorrent.tracker.TrackerClient;
 import io.jtorrent.wire.Handshake;

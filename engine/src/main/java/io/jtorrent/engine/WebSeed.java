@@ -1,5 +1,7 @@
 package io.jtorrent.engine;
 
+import io.jtorrent.engine.picker.PiecePicker;
+
 import io.jtorrent.metainfo.FileEntry;
 import io.jtorrent.metainfo.Info;
 import io.jtorrent.wire.PeerMessage;

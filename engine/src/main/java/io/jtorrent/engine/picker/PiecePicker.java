@@ -1,4 +1,4 @@
-package io.jtorrent.engine;
+package io.jtorrent.engine.picker;
 
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -28,20 +28,20 @@ import java.util.Set;
  * </ul>
  * Peers are identified by reference: any object the engine uses for them.
  */
-final class PiecePicker {
-    static final int BLOCK = 16 * 1024;
-    static final int RANDOM_FIRST_PIECES = 4;
-    static final int MAX_ENDGAME_REQUESTERS = 3;
+public final class PiecePicker {
+    public static final int BLOCK = 16 * 1024;
+    public static final int RANDOM_FIRST_PIECES = 4;
+    public static final int MAX_ENDGAME_REQUESTERS = 3;
 
     /** A block: piece index and block index within it. */
-    record Block(int piece, int index) {
-        int begin() {
+    public record Block(int piece, int index) {
+        public int begin() {
             return index * BLOCK;
         }
     }
 
     /** What became of a received block. */
-    enum Received {
+    public enum Received {
         /** Not wanted (never requested, already had, or another copy came first): drop it. */
         UNWANTED,
         /** Stored; the piece still misses blocks. */
@@ -60,7 +60,7 @@ final class PiecePicker {
     private final Map<Integer, Partial> partials = new LinkedHashMap<>();
     private boolean sequential;
 
-    PiecePicker(int pieceCount, long pieceLength, long totalLength, Random random) {
+    public PiecePicker(int pieceCount, long pieceLength, long totalLength, Random random) {
         this.pieceCount = pieceCount;
         this.pieceLength = pieceLength;
         this.totalLength = totalLength;
@@ -97,19 +97,19 @@ final class PiecePicker {
 
     // ---- layout ----
 
-    int pieceCount() {
+    public int pieceCount() {
         return pieceCount;
     }
 
-    long pieceSize(int piece) {
+    public long pieceSize(int piece) {
         return piece == pieceCount - 1 ? totalLength - pieceLength * piece : pieceLength;
     }
 
-    int blocksIn(int piece) {
+    public int blocksIn(int piece) {
         return (int) ((pieceSize(piece) + BLOCK - 1) / BLOCK);
     }
 
-    int blockLength(Block b) {
+    public int blockLength(Block b) {
         return (int) Math.min(BLOCK, pieceSize(b.piece()) - (long) b.index() * BLOCK);
     }
 
@@ -119,44 +119,44 @@ final class PiecePicker {
      * What a data check found. Pieces started before it are forgotten (their blocks were dropped
      * when the transfers stopped for the check, or a failed write left them unverified).
      */
-    void setHave(BitSet pieces) {
+    public void setHave(BitSet pieces) {
         have.clear();
         have.or(pieces);
         have.clear(pieceCount, Math.max(pieceCount, have.length()));
         partials.clear();
     }
 
-    boolean have(int piece) {
+    public boolean have(int piece) {
         return have.get(piece);
     }
 
-    BitSet haveSet() {
+    public BitSet haveSet() {
         return (BitSet) have.clone();
     }
 
-    int haveCount() {
+    public int haveCount() {
         return have.cardinality();
     }
 
     /** Piece priorities: 0 skip, 1 normal, higher first. */
-    void setPriorities(byte[] pieces) {
+    public void setPriorities(byte[] pieces) {
         System.arraycopy(pieces, 0, priority, 0, pieceCount);
     }
 
-    int priority(int piece) {
+    public int priority(int piece) {
         return priority[piece];
     }
 
-    void setSequential(boolean on) {
+    public void setSequential(boolean on) {
         this.sequential = on;
     }
 
-    boolean wanted(int piece) {
+    public boolean wanted(int piece) {
         return priority[piece] > 0 && !have.get(piece);
     }
 
     /** Whether every wanted piece is had. */
-    boolean complete() {
+    public boolean complete() {
         for (int i = have.nextClearBit(0); i < pieceCount; i = have.nextClearBit(i + 1)) {
             if (priority[i] > 0) {
                 return false;
@@ -166,7 +166,7 @@ final class PiecePicker {
     }
 
     /** Bytes of wanted pieces not yet had. */
-    long bytesLeft() {
+    public long bytesLeft() {
         long left = 0;
         for (int i = have.nextClearBit(0); i < pieceCount; i = have.nextClearBit(i + 1)) {
             if (priority[i] > 0) {
@@ -177,7 +177,7 @@ final class PiecePicker {
     }
 
     /** Whether a peer with these pieces has one we want. */
-    boolean interesting(BitSet peerHas) {
+    public boolean interesting(BitSet peerHas) {
         for (int i = peerHas.nextSetBit(0); i >= 0 && i < pieceCount; i = peerHas.nextSetBit(i + 1)) {
             if (wanted(i)) {
                 return true;
@@ -188,30 +188,30 @@ final class PiecePicker {
 
     // ---- availability ----
 
-    void peerHasAll(BitSet pieces) {
+    public void peerHasAll(BitSet pieces) {
         for (int i = pieces.nextSetBit(0); i >= 0 && i < pieceCount; i = pieces.nextSetBit(i + 1)) {
             availability[i]++;
         }
     }
 
-    void peerHas(int piece) {
+    public void peerHas(int piece) {
         availability[piece]++;
     }
 
-    void peerGone(BitSet pieces) {
+    public void peerGone(BitSet pieces) {
         for (int i = pieces.nextSetBit(0); i >= 0 && i < pieceCount; i = pieces.nextSetBit(i + 1)) {
             availability[i]--;
         }
     }
 
     /** Pieces with blocks requested or received and not yet verified. */
-    BitSet partialPieces() {
+    public BitSet partialPieces() {
         BitSet b = new BitSet(pieceCount);
         partials.keySet().forEach(b::set);
         return b;
     }
 
-    int availability(int piece) {
+    public int availability(int piece) {
         return availability[piece];
     }
 
@@ -221,7 +221,7 @@ final class PiecePicker {
      * Up to {@code max} blocks to request from {@code peer}, which has {@code peerHas}. The blocks
      * are marked requested by it.
      */
-    List<Block> pick(BitSet peerHas, int max, Object peer) {
+    public List<Block> pick(BitSet peerHas, int max, Object peer) {
         List<Block> out = new ArrayList<>(Math.max(0, max));
         if (max <= 0) {
             return out;
@@ -296,7 +296,7 @@ final class PiecePicker {
     }
 
     /** Whether the picker is in end game: no wanted block is left unrequested. */
-    boolean allRequested() {
+    public boolean allRequested() {
         for (Partial p : partials.values()) {
             if (p.hasUnrequested() && priority[p.piece] > 0) {
                 return false;
@@ -359,7 +359,7 @@ final class PiecePicker {
     // ---- outcomes ----
 
     /** A request of {@code peer} will not be answered (choked, timed out, rejected, disconnected). */
-    void unrequest(Block b, Object peer) {
+    public void unrequest(Block b, Object peer) {
         Partial p = partials.get(b.piece());
         if (p == null || p.received[b.index()]) {
             return;
@@ -374,7 +374,7 @@ final class PiecePicker {
      * A block arrived from {@code peer}. Other peers that had it requested (end game) are added to
      * {@code othersToCancel}.
      */
-    Received received(Block b, Object peer, List<Object> othersToCancel) {
+    public Received received(Block b, Object peer, List<Object> othersToCancel) {
         Partial p = partials.get(b.piece());
         if (p == null || b.index() >= p.blocks || p.received[b.index()]) {
             return Received.UNWANTED;
@@ -396,7 +396,7 @@ final class PiecePicker {
     }
 
     /** The piece's hash matched: it is had. */
-    void pieceVerified(int piece) {
+    public void pieceVerified(int piece) {
         partials.remove(piece);
         have.set(piece);
     }
@@ -406,13 +406,13 @@ final class PiecePicker {
      *
      * @return the peers that sent its blocks
      */
-    Set<Object> pieceFailed(int piece) {
+    public Set<Object> pieceFailed(int piece) {
         Partial p = partials.remove(piece);
         return p == null ? Set.of() : p.contributors;
     }
 
     /** Forgets every request of {@code peer} (it left): those blocks become requestable again. */
-    void peerLeft(Object peer) {
+    public void peerLeft(Object peer) {
         for (Partial p : partials.values()) {
             for (int b = 0; b < p.blocks; b++) {
                 List<Object> who = p.requesters.get(b);
@@ -431,7 +431,7 @@ final class PiecePicker {
     }
 
     /** Pieces started and not finished, for status. */
-    int partialCount() {
+    public int partialCount() {
         return partials.size();
     }
 }

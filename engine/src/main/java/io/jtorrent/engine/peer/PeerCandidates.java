@@ -1,4 +1,4 @@
-package io.jtorrent.engine;
+package io.jtorrent.engine.peer;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -16,10 +16,10 @@ import java.util.function.Predicate;
  * the user gave never), which is ourselves, which are banned (by address and by peer id). Pure
  * bookkeeping with the time passed in; the torrent's loop owns it.
  */
-final class PeerCandidates {
-    static final int MAX_FAILURES = 5;
+public final class PeerCandidates {
+    public static final int MAX_FAILURES = 5;
     /** Addresses kept at most: peer exchange and trackers cannot grow the table without bound. */
-    static final int MAX_CANDIDATES = 2000;
+    public static final int MAX_CANDIDATES = 2000;
     private static final long SECOND = 1_000_000_000L;
 
     private static final class Candidate {
@@ -37,7 +37,7 @@ final class PeerCandidates {
     private final Set<String> bannedPeerIds = new HashSet<>();
 
     /** Adds an address; one the user gave ({@code manual}) is tried at once, whatever happened before. */
-    void add(InetSocketAddress address, boolean manual) {
+    public void add(InetSocketAddress address, boolean manual) {
         if (address.getPort() == 0 || bannedAddresses.contains(address)) {
             return;
         }
@@ -56,7 +56,7 @@ final class PeerCandidates {
     }
 
     /** Up to {@code max} addresses to dial now, skipping those {@code skip} names (already connected). */
-    List<InetSocketAddress> due(long now, int max, Predicate<InetSocketAddress> skip) {
+    public List<InetSocketAddress> due(long now, int max, Predicate<InetSocketAddress> skip) {
         List<InetSocketAddress> out = new ArrayList<>();
         for (Map.Entry<InetSocketAddress, Candidate> e : candidates.entrySet()) {
             if (out.size() >= max) {
@@ -83,14 +83,14 @@ final class PeerCandidates {
         }
     }
 
-    void dialing(InetSocketAddress a) {
+    public void dialing(InetSocketAddress a) {
         Candidate c = candidates.get(a);
         if (c != null) {
             c.connected = true;
         }
     }
 
-    void dialFailed(InetSocketAddress a, long now) {
+    public void dialFailed(InetSocketAddress a, long now) {
         Candidate c = candidates.get(a);
         if (c != null) {
             c.connected = false;
@@ -99,7 +99,7 @@ final class PeerCandidates {
         }
     }
 
-    void joined(InetSocketAddress a) {
+    public void joined(InetSocketAddress a) {
         Candidate c = candidates.get(a);
         if (c != null) {
             c.connected = true;
@@ -108,7 +108,7 @@ final class PeerCandidates {
     }
 
     /** The peer at {@code a} left: try it again in a while (sooner if the user gave it). */
-    void left(InetSocketAddress a, long now) {
+    public void left(InetSocketAddress a, long now) {
         Candidate c = candidates.get(a);
         if (c != null) {
             c.connected = false;
@@ -117,7 +117,7 @@ final class PeerCandidates {
     }
 
     /** The address turned out to be ourselves: never dial it again. */
-    void self(InetSocketAddress a) {
+    public void self(InetSocketAddress a) {
         Candidate c = candidates.get(a);
         if (c != null) {
             c.self = true;
@@ -129,7 +129,7 @@ final class PeerCandidates {
      * address (any port: its port was ephemeral, the next connection would come from another), for
      * connections it makes to us; a peer we dialled, by address and port. Its peer id either way.
      */
-    boolean ban(InetSocketAddress a, byte[] peerId, boolean inbound) {
+    public boolean ban(InetSocketAddress a, byte[] peerId, boolean inbound) {
         bannedPeerIds.add(HexFormat.of().formatHex(peerId));
         boolean fresh = bannedAddresses.add(a);
         if (inbound) {
@@ -139,12 +139,12 @@ final class PeerCandidates {
     }
 
     /** Whether a peer may not join: by its address (and, for a connection it made, its host), or its peer id. */
-    boolean banned(InetSocketAddress a, byte[] peerId, boolean inbound) {
+    public boolean banned(InetSocketAddress a, byte[] peerId, boolean inbound) {
         return bannedAddresses.contains(a) || (inbound && bannedHosts.contains(a.getAddress()))
                 || bannedPeerIds.contains(HexFormat.of().formatHex(peerId));
     }
 
-    boolean banned(InetSocketAddress a, byte[] peerId) {
+    public boolean banned(InetSocketAddress a, byte[] peerId) {
         return banned(a, peerId, false);
     }
 }

@@ -1,4 +1,4 @@
-package io.jtorrent.engine;
+package io.jtorrent.engine.rate;
 
 import java.util.function.LongSupplier;
 
@@ -7,26 +7,26 @@ import java.util.function.LongSupplier;
  * worth. Shared between event loops for session-wide limits, hence synchronized (a few
  * nanoseconds per block; it holds no lock while anyone waits). Rate 0 means unlimited.
  */
-final class RateLimiter {
+public final class RateLimiter {
     private final LongSupplier nanoClock;
     private long rate;
     private double tokens;
     private long last;
 
-    RateLimiter(long bytesPerSecond, LongSupplier nanoClock) {
+    public RateLimiter(long bytesPerSecond, LongSupplier nanoClock) {
         this.nanoClock = nanoClock;
         this.rate = bytesPerSecond;
         this.last = nanoClock.getAsLong();
         this.tokens = 0; // no initial burst: a limit holds from the first second
     }
 
-    synchronized void setRate(long bytesPerSecond) {
+    public synchronized void setRate(long bytesPerSecond) {
         refill();
         this.rate = bytesPerSecond;
         this.tokens = Math.min(tokens, bytesPerSecond);
     }
 
-    synchronized long rate() {
+    public synchronized long rate() {
         return rate;
     }
 
@@ -35,7 +35,7 @@ final class RateLimiter {
      *
      * @return nanoseconds to wait before sending more (0 if no wait is needed)
      */
-    synchronized long consume(long bytes) {
+    public synchronized long consume(long bytes) {
         if (rate <= 0) {
             return 0;
         }
@@ -45,7 +45,7 @@ final class RateLimiter {
     }
 
     /** Nanoseconds until the bucket is out of debt; 0 if it has tokens now. */
-    synchronized long delay() {
+    public synchronized long delay() {
         if (rate <= 0) {
             return 0;
         }

@@ -1,4 +1,4 @@
-package io.jtorrent.engine;
+package io.jtorrent.engine.discovery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

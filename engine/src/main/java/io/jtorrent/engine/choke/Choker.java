@@ -1,4 +1,4 @@
-package io.jtorrent.engine;
+package io.jtorrent.engine.choke;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,23 +21,23 @@ import java.util.Set;
  *       choked interested peer, a newly connected one three times as likely.</li>
  * </ul>
  */
-final class Choker {
-    static final int INTERVAL_SECONDS = 10;
-    static final int OPTIMISTIC_SECONDS = 30;
-    static final long NEW_PEER_NANOS = 60_000_000_000L;
+public final class Choker {
+    public static final int INTERVAL_SECONDS = 10;
+    public static final int OPTIMISTIC_SECONDS = 30;
+    public static final long NEW_PEER_NANOS = 60_000_000_000L;
 
     /** What the choker needs to know of a peer. */
-    record PeerView(Object peer, boolean interested, boolean snubbed, long downloadRate, long uploadRate,
+    public record PeerView(Object peer, boolean interested, boolean snubbed, long downloadRate, long uploadRate,
                     long connectedAtNanos, boolean unchoked, int roundsUnchoked) {}
 
     private final Random random;
 
-    Choker(Random random) {
+    public Choker(Random random) {
         this.random = random;
     }
 
     /** The peers to unchoke in regular slots. */
-    Set<Object> regular(List<PeerView> peers, int slots, boolean seeding) {
+    public Set<Object> regular(List<PeerView> peers, int slots, boolean seeding) {
         List<PeerView> candidates = new ArrayList<>();
         for (PeerView p : peers) {
             if (p.interested() && !(p.snubbed() && !seeding)) {
@@ -62,7 +62,7 @@ final class Choker {
     }
 
     /** A new optimistic unchoke among the interested peers not in {@code regular}, or null. */
-    Object optimistic(List<PeerView> peers, Set<Object> regular, long nowNanos) {
+    public Object optimistic(List<PeerView> peers, Set<Object> regular, long nowNanos) {
         List<PeerView> pool = new ArrayList<>();
         int totalWeight = 0;
         for (PeerView p : peers) {

@@ -1,4 +1,4 @@
-package io.jtorrent.engine;
+package io.jtorrent.engine.ext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

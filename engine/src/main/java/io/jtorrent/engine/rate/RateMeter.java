@@ -1,31 +1,31 @@
-package io.jtorrent.engine;
+package io.jtorrent.engine.rate;
 
 /**
  * Bytes per second over a sliding window of the last {@value #SECONDS} seconds. Fed as bytes pass
  * and ticked once a second by its owner. Not thread-safe: one event loop owns it.
  */
-final class RateMeter {
-    static final int SECONDS = 5;
+public final class RateMeter {
+    public static final int SECONDS = 5;
 
     private final long[] buckets = new long[SECONDS];
     private int current;
     private long total;
     private int ticks;
 
-    void add(long bytes) {
+    public void add(long bytes) {
         buckets[current] += bytes;
         total += bytes;
     }
 
     /** Closes the current second. */
-    void tick() {
+    public void tick() {
         current = (current + 1) % SECONDS;
         buckets[current] = 0;
         ticks = Math.min(SECONDS - 1, ticks + 1);
     }
 
     /** Average over the completed seconds of the window, counting the current one too. */
-    long rate() {
+    public long rate() {
         long sum = 0;
         for (long b : buckets) {
             sum += b;
@@ -33,7 +33,7 @@ final class RateMeter {
         return sum / Math.max(1, ticks + 1);
     }
 
-    long total() {
+    public long total() {
         return total;
     }
 }

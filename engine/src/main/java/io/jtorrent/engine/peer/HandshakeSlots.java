@@ -1,4 +1,4 @@
-package io.jtorrent.engine;
+package io.jtorrent.engine.peer;
 
 import java.net.InetAddress;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,19 +11,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (they time out after the handshake timeout meanwhile). Taken on the acceptor's children, released
  * on their loops: thread-safe.
  */
-final class HandshakeSlots {
+public final class HandshakeSlots {
     private final int total;
     private final int perAddress;
     private final AtomicInteger used = new AtomicInteger();
     private final ConcurrentHashMap<InetAddress, Integer> byAddress = new ConcurrentHashMap<>();
 
-    HandshakeSlots(int total, int perAddress) {
+    public HandshakeSlots(int total, int perAddress) {
         this.total = total;
         this.perAddress = perAddress;
     }
 
     /** Takes a slot for a connection from {@code from}; false (nothing taken) when none is free. */
-    boolean tryAcquire(InetAddress from) {
+    public boolean tryAcquire(InetAddress from) {
         if (used.incrementAndGet() > total) {
             used.decrementAndGet();
             return false;
@@ -43,12 +43,12 @@ final class HandshakeSlots {
         return ok[0];
     }
 
-    void release(InetAddress from) {
+    public void release(InetAddress from) {
         used.decrementAndGet();
         byAddress.computeIfPresent(from, (k, n) -> n <= 1 ? null : n - 1);
     }
 
-    int inUse() {
+    public int inUse() {
         return used.get();
     }
 }

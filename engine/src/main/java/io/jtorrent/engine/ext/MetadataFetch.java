@@ -1,4 +1,4 @@
-package io.jtorrent.engine;
+package io.jtorrent.engine.ext;
 
 import io.jtorrent.wire.MetadataMessage;
 import java.security.MessageDigest;
@@ -25,17 +25,17 @@ import java.util.Set;
  * left, or it makes no progress for {@link #STALL_NANOS}, the size most other peers announced is
  * fetched instead.
  */
-final class MetadataFetch {
+public final class MetadataFetch {
     /** Requests outstanding to one peer. */
-    static final int REQUESTS_PER_PEER = 4;
+    public static final int REQUESTS_PER_PEER = 4;
     /** A request unanswered this long is asked of someone else. */
-    static final long TIMEOUT_NANOS = 15_000_000_000L;
+    public static final long TIMEOUT_NANOS = 15_000_000_000L;
 
     /** No piece of the size being fetched arrived for this long: try another announced size. */
-    static final long STALL_NANOS = 2 * TIMEOUT_NANOS;
+    public static final long STALL_NANOS = 2 * TIMEOUT_NANOS;
 
     /** What a data message amounted to. */
-    enum Outcome { IGNORED, PROGRESS, COMPLETE, HASH_FAILED }
+    public enum Outcome { IGNORED, PROGRESS, COMPLETE, HASH_FAILED }
 
     private final byte[] infoHash;
     private int size = -1;
@@ -54,7 +54,7 @@ final class MetadataFetch {
     private final Map<Object, Integer> announced = new HashMap<>();
     private long lastProgressAt = Long.MIN_VALUE;
 
-    MetadataFetch(byte[] infoHash20) {
+    public MetadataFetch(byte[] infoHash20) {
         this.infoHash = infoHash20.clone();
     }
 
@@ -62,7 +62,7 @@ final class MetadataFetch {
      * A peer's extended handshake gave {@code metadataSize}. Returns why the peer should be
      * dropped (a size out of bounds), or null.
      */
-    String offered(Object peer, long metadataSize) {
+    public String offered(Object peer, long metadataSize) {
         if (metadataSize <= 0 || metadataSize > MetadataMessage.MAX_METADATA_SIZE) {
             return "metadata_size " + metadataSize + " outside 1.." + MetadataMessage.MAX_METADATA_SIZE;
         }
@@ -120,11 +120,11 @@ final class MetadataFetch {
                 });
     }
 
-    int size() {
+    public int size() {
         return size;
     }
 
-    int pieceCount() {
+    public int pieceCount() {
         return size < 0 ? 0 : (size + MetadataMessage.PIECE_SIZE - 1) / MetadataMessage.PIECE_SIZE;
     }
 
@@ -133,7 +133,7 @@ final class MetadataFetch {
     }
 
     /** The pieces to request from {@code peer} now (and they count as requested from it). */
-    List<Integer> toRequest(Object peer, long now) {
+    public List<Integer> toRequest(Object peer, long now) {
         List<Integer> out = new ArrayList<>();
         if (size >= 0) {
             reconsiderSize(now);
@@ -170,7 +170,7 @@ final class MetadataFetch {
     }
 
     /** A piece arrived. Pieces nobody asked this peer for, or of the wrong size, are ignored. */
-    Outcome received(Object peer, int piece, long totalSize, byte[] data) {
+    public Outcome received(Object peer, int piece, long totalSize, byte[] data) {
         if (size < 0 || totalSize != size || piece >= pieceCount() || requestedFrom[piece] != peer
                 || senders[piece] != null || data.length != pieceLength(piece)) {
             return Outcome.IGNORED;
@@ -197,22 +197,22 @@ final class MetadataFetch {
     }
 
     /** After {@link Outcome#HASH_FAILED}: the peers whose pieces made up the bad metadata. */
-    List<Object> lastContributors() {
+    public List<Object> lastContributors() {
         return lastContributors;
     }
 
     /** The assembled metadata, after {@link Outcome#COMPLETE}. */
-    byte[] metadata() {
+    public byte[] metadata() {
         return buffer.clone();
     }
 
     /** The peer refused a piece: it does not have the metadata; do not ask it again. */
-    void rejected(Object peer, int piece) {
+    public void rejected(Object peer, int piece) {
         refused.add(peer);
         release(peer);
     }
 
-    void peerGone(Object peer) {
+    public void peerGone(Object peer) {
         offering.remove(peer);
         announced.remove(peer);
         refused.remove(peer);

@@ -1,4 +1,4 @@
-package io.jtorrent.engine;
+package io.jtorrent.engine.discovery;
 
 import io.jtorrent.metainfo.InfoHash;
 import java.nio.charset.StandardCharsets;
@@ -20,17 +20,17 @@ import java.util.Locale;
  * @param infoHashes the torrents it announces
  * @param cookie its cookie, or "" if none
  */
-record LsdMessage(int port, List<InfoHash> infoHashes, String cookie) {
-    static final String GROUP = "239.192.152.143";
-    static final int PORT = 6771;
-    static final int MAX_BYTES = 1400;
-    static final int MAX_HASHES = 20;
+public record LsdMessage(int port, List<InfoHash> infoHashes, String cookie) {
+    public static final String GROUP = "239.192.152.143";
+    public static final int PORT = 6771;
+    public static final int MAX_BYTES = 1400;
+    public static final int MAX_HASHES = 20;
 
-    LsdMessage {
+    public LsdMessage {
         infoHashes = List.copyOf(infoHashes);
     }
 
-    byte[] encode() {
+    public byte[] encode() {
         StringBuilder s = new StringBuilder("BT-SEARCH * HTTP/1.1\r\nHost: " + GROUP + ":" + PORT + "\r\nPort: " + port + "\r\n");
         for (InfoHash h : infoHashes) {
             s.append("Infohash: ").append(h.hex()).append("\r\n");
@@ -41,7 +41,7 @@ record LsdMessage(int port, List<InfoHash> infoHashes, String cookie) {
         return s.append("\r\n\r\n").toString().getBytes(StandardCharsets.US_ASCII);
     }
 
-    static LsdMessage parse(byte[] datagram, int length) {
+    public static LsdMessage parse(byte[] datagram, int length) {
         if (length > MAX_BYTES) {
             throw new IllegalArgumentException("LSD datagram of " + length + " bytes, more than " + MAX_BYTES);
         }
