@@ -1,5 +1,8 @@
 package io.jtorrent.engine;
 
+import io.jtorrent.engine.pieces.PieceRanges;
+import io.jtorrent.engine.pieces.SmartBan;
+
 import io.jtorrent.engine.peer.PeerCandidates;
 
 import io.jtorrent.engine.rate.RateMeter;
@@ -95,9 +98,8 @@ final class Torrent {
     private final List<WebSeed> webSeeds = new ArrayList<>();
     /** Pieces written block by block (when memory was short), hashed by reading them back. */
     private final Set<Integer> directPieces = new HashSet<>();
-    /** The failed copies of each piece not yet verified (a few per piece), for the smart ban once a good copy is. */
-    private final Map<Integer, List<FailedPiece>> failedPieces = new HashMap<>();
-    private static final int FAILED_COPIES_KEPT = 4;
+    /** The failed copies of pieces not yet verified, for the smart ban once a good copy is. */
+    private final SmartBan smartBan = new SmartBan();
     private final Map<Integer, Object[]> blockSenders = new HashMap<>();
     /** Bytes handed to the disk threads and not yet written: what back-pressure watches. */
     private volatile long pendingWriteBytes;
@@ -124,7 +126,6 @@ final class Torrent {
     private final CompletableFuture<Torrent> checked = new CompletableFuture<>();
 
     /** The blocks and senders of a piece that failed its hash, to find the culprit when it passes. */
-    private record FailedPiece(int[] crcs, Object[] senders) {}
 
     Torrent(Session session, EventLoop loop, AddTorrentParams params) {
         this.session = session;
@@ -157,7 +158,7 @@ final class Torrent {
         this.info = m.info();
         this.filePriorities = params.filePriorities(info);
         this.picker = new PiecePicker(info.pieceCount(), info.pieceLength(), info.totalLength(), random);
-        this.picker.setPriorities(piecePriorities(info, filePriorities));
+        this.picker.setPriorities(PieceRanges.piecePriorities(info, filePriorities));
         this.picker.setSequential(params.sequential);
         this.readCache = new PieceReadCache(session.disk, loop, info::pieceSize);
         for (String url : params.webSeeds) {
@@ -173,28 +174,6 @@ final class Torrent {
     /** Completes with the metadata: at once for a torrent file, when peers sent it for a magnet link. */
     CompletableFuture<Metainfo> metadata() {
         return metadata;
-    }
-
-    /** A piece's priority is the highest of the files it holds data of. */
-    static byte[] piecePriorities(Info info, byte[] filePriorities) {
-        byte[] p = new byte[info.pieceCount()];
-        if (filePriorities == null) {
-            java.util.Arrays.fill(p, (byte) 1);
-            return p;
-        }
-        List<FileEntry> files = info.files();
-        for (int i = 0; i < files.size(); i++) {
-            FileEntry f = files.get(i);
-            if (f.length() == 0 || f.pad()) {
-                continue;
-            }
-            int first = (int) (f.offset() / info.pieceLength());
-            int last = (int) ((f.end() - 1) / info.pieceLength());
-            for (int k = first; k <= last; k++) {
-                p[k] = (byte) Math.max(p[k], filePriorities[i]);
-            }
-        }
-        return p;
     }
 
     // ---- accessors for peers ----
@@ -250,20 +229,7 @@ final class Torrent {
             owned.or(fs.createdFiles());
         }
         if (info != null) {
-            BitSet have = havePieces();
-            List<FileEntry> files = info.files();
-            for (int i = 0; i < files.size(); i++) {
-                FileEntry f = files.get(i);
-                if (f.length() == 0) {
-                    continue;
-                }
-                int first = (int) (f.offset() / info.pieceLength());
-                int last = (int) ((f.offset() + f.length() - 1) / info.pieceLength());
-                int next = have.nextSetBit(first);
-                if (next >= 0 && next <= last) {
-                    owned.set(i);
-                }
-            }
+            owned.or(PieceRanges.filesWithVerifiedData(info, havePieces()));
         }
         return owned;
     }
@@ -428,13 +394,9 @@ final class Torrent {
 
     /** Whether every file holding data of the piece exists (pieces of absent files are not hashed). */
     private boolean dataMayExist(int piece) {
-        long start = piece * info.pieceLength();
-        long end = start + info.pieceSize(piece);
-        for (FileEntry f : info.files()) {
-            if (f.length() == 0 || f.pad() || f.end() <= start || f.offset() >= end) {
-                continue;
-            }
-            if (!java.nio.file.Files.exists(f.resolveIn(saveDir))
+        BitSet files = PieceRanges.filesOf(info, piece);
+        for (int i = files.nextSetBit(0); i >= 0; i = files.nextSetBit(i + 1)) {
+            if (!java.nio.file.Files.exists(info.files().get(i).resolveIn(saveDir))
                     && !java.nio.file.Files.exists(saveDir.resolve("." + info.name() + ".parts"))) {
                 return false;
             }
@@ -1028,14 +990,12 @@ final class Torrent {
     private void pieceVerified(int piece, int[] crcs) {
         picker.pieceVerified(piece);
         resumeDirty = true;
-        for (FailedPiece failed : java.util.Objects.requireNonNullElse(failedPieces.remove(piece), List.<FailedPiece>of())) {
-            // smart ban: whoever sent a block that differs from the good one sent bad data
-            for (int b = 0; b < crcs.length; b++) {
-                if (failed.senders()[b] instanceof PeerConnection culprit && failed.crcs()[b] != crcs[b]) {
-                    ban(culprit, "sent corrupt data in piece " + piece);
-                } else if (failed.senders()[b] instanceof WebSeed.Worker w && failed.crcs()[b] != crcs[b]) {
-                    w.seed().drop("sent corrupt data in piece " + piece);
-                }
+        // smart ban: whoever sent a block that differs from the good one sent bad data
+        for (Object culprit : smartBan.pieceVerified(piece, crcs)) {
+            if (culprit instanceof PeerConnection p) {
+                ban(p, "sent corrupt data in piece " + piece);
+            } else if (culprit instanceof WebSeed.Worker w) {
+                w.seed().drop("sent corrupt data in piece " + piece);
             }
         }
         session.events.post(new SessionEvent.PieceFinished(infoHash, piece));
@@ -1059,11 +1019,7 @@ final class Torrent {
         wasted += info.pieceSize(piece);
         Set<Object> contributors = picker.pieceFailed(piece);
         if (senders != null) {
-            List<FailedPiece> copies = failedPieces.computeIfAbsent(piece, k -> new ArrayList<>());
-            if (copies.size() == FAILED_COPIES_KEPT) {
-                copies.remove(0);
-            }
-            copies.add(new FailedPiece(crcs, senders));
+            smartBan.pieceFailed(piece, crcs, senders);
         }
         List<InetSocketAddress> addresses = new ArrayList<>();
         for (Object o : contributors) {
@@ -1325,26 +1281,7 @@ final class Torrent {
 
     /** Verified bytes of each file. */
     long[] fileProgress() {
-        if (info == null) {
-            return new long[0];
-        }
-        List<FileEntry> files = info.files();
-        long[] done = new long[files.size()];
-        BitSet have = picker.haveSet();
-        for (int i = 0; i < files.size(); i++) {
-            FileEntry f = files.get(i);
-            if (f.length() == 0) {
-                continue;
-            }
-            int first = (int) (f.offset() / info.pieceLength());
-            int last = (int) ((f.end() - 1) / info.pieceLength());
-            for (int k = have.nextSetBit(first); k >= 0 && k <= last; k = have.nextSetBit(k + 1)) {
-                long start = Math.max(f.offset(), k * info.pieceLength());
-                long end = Math.min(f.end(), k * info.pieceLength() + info.pieceSize(k));
-                done[i] += end - start;
-            }
-        }
-        return done;
+        return info == null ? new long[0] : PieceRanges.fileProgress(info, picker.haveSet());
     }
 
     PieceMap pieceMap() {
@@ -1401,7 +1338,7 @@ final class Torrent {
             wantedChanged |= was != (priorities[i] > 0);
         }
         filePriorities = priorities.clone();
-        picker.setPriorities(piecePriorities(info, filePriorities));
+        picker.setPriorities(PieceRanges.piecePriorities(info, filePriorities));
         if (wantedChanged && state != TorrentState.CHECKING && storage != null) {
             closeStorageThen(() -> null, (v, e) -> openAndCheck(false));
         } else if (state == TorrentState.SEEDING && !picker.complete()) {
@@ -1458,10 +1395,7 @@ final class Torrent {
 
     // ---- reading ranges (streaming) ----
 
-    /** A read waiting for pieces: they were moved to the front of the picker. */
-    private record RangeRead(long offset, int length, int first, int last, CompletableFuture<byte[]> result) {}
-
-    private final List<RangeRead> rangeReads = new ArrayList<>();
+    private RangeReads rangeReads;
 
     /**
      * Torrent bytes [offset, offset + length), once every piece under them is verified; those
@@ -1477,16 +1411,15 @@ final class Torrent {
             result.completeExceptionally(new IllegalArgumentException("range " + offset + "+" + length + " outside the torrent"));
             return result;
         }
-        int first = (int) (offset / info.pieceLength());
-        int last = (int) ((offset + length - 1) / info.pieceLength());
-        RangeRead r = new RangeRead(offset, length, first, last, result);
-        if (!serveRange(r)) {
-            rangeReads.add(r);
+        if (rangeReads == null) {
+            rangeReads = new RangeReads(info, session.disk, loop, i -> picker.have(i), () -> storage);
+        }
+        if (!rangeReads.read(offset, length, result)) {
             byte[] p = new byte[info.pieceCount()];
             for (int i = 0; i < p.length; i++) {
                 p[i] = (byte) picker.priority(i);
             }
-            for (int i = first; i <= last; i++) {
+            for (int i = PieceRanges.firstPiece(info, offset); i <= PieceRanges.lastPiece(info, offset, length); i++) {
                 p[i] = (byte) Math.max(p[i], STREAMING_PRIORITY);
             }
             picker.setPriorities(p);
@@ -1501,46 +1434,9 @@ final class Torrent {
         return result;
     }
 
-    /** Reads the range if all of it is verified; false if it must wait. */
-    private boolean serveRange(RangeRead r) {
-        for (int i = r.first(); i <= r.last(); i++) {
-            if (!picker.have(i)) {
-                return false;
-            }
-        }
-        Storage s = storage;
-        if (s == null) {
-            r.result().completeExceptionally(new IOException("the torrent is not open"));
-            return true;
-        }
-        long pieceLength = info.pieceLength();
-        session.disk.run(() -> {
-            java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(r.length());
-            long at = r.offset();
-            while (out.hasRemaining()) {
-                int piece = (int) (at / pieceLength);
-                int begin = (int) (at - piece * pieceLength);
-                int n = (int) Math.min(out.remaining(), info.pieceSize(piece) - begin);
-                java.nio.ByteBuffer slice = out.slice();
-                slice.limit(n);
-                s.read(piece, begin, slice);
-                out.position(out.position() + n);
-                at += n;
-            }
-            return out.array();
-        }, loop, (bytes, e) -> {
-            if (e != null) {
-                r.result().completeExceptionally(e);
-            } else {
-                r.result().complete(bytes);
-            }
-        });
-        return true;
-    }
-
     private void serveWaitingReads() {
-        if (!rangeReads.isEmpty()) {
-            rangeReads.removeIf(r -> r.result().isDone() || serveRange(r));
+        if (rangeReads != null) {
+            rangeReads.pieceVerified();
         }
     }
 }
