@@ -10,6 +10,7 @@ import io.jtorrent.metainfo.FileEntry;
 import io.jtorrent.metainfo.MagnetUri;
 import io.jtorrent.metainfo.Metainfo;
 import io.jtorrent.metainfo.MetainfoException;
+import io.jtorrent.storage.FileStorage;
 import io.jtorrent.storage.ResumeData;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -421,7 +422,7 @@ public final class Daemon implements AutoCloseable {
                 Files.deleteIfExists(p);
             }
         }
-        Files.deleteIfExists(dir.resolve("." + m.info().name() + ".parts"));
+        Files.deleteIfExists(FileStorage.partFile(m.info(), dir));
         if (!m.info().isSingleFile()) {
             Path root = dir.resolve(files.get(0).path().get(0));
             if (Files.isDirectory(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {

@@ -1,5 +1,7 @@
 package io.jtorrent.engine;
 
+import io.jtorrent.engine.disk.DiskIo;
+
 import io.jtorrent.engine.pieces.PieceRanges;
 import io.jtorrent.metainfo.Info;
 import io.jtorrent.storage.Storage;

@@ -1,5 +1,7 @@
 package io.jtorrent.engine;
 
+import io.jtorrent.engine.disk.DiskIo;
+
 import io.jtorrent.engine.peer.HandshakeSlots;
 
 import io.jtorrent.engine.rate.RateLimiter;
@@ -80,7 +82,7 @@ public final class Session implements AutoCloseable {
     private Session(Settings settings) throws IOException {
         this.settings = settings;
         this.peerId = newPeerId(settings.peerIdPrefix);
-        this.disk = new DiskIo(settings.diskThreads, settings.hashThreads);
+        this.disk = new io.jtorrent.engine.disk.ThreadPoolDiskIo(settings.diskThreads, settings.hashThreads);
         this.uploadLimiter = new RateLimiter(settings.uploadLimit, System::nanoTime);
         this.downloadLimiter = new RateLimiter(settings.downloadLimit, System::nanoTime);
         this.handshakeSlots = new HandshakeSlots(settings.maxHandshakes, settings.maxHandshakesPerAddress);

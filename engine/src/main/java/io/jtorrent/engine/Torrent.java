@@ -1,5 +1,8 @@
 package io.jtorrent.engine;
 
+import io.jtorrent.engine.disk.DiskIo;
+import io.jtorrent.engine.disk.PieceReadCache;
+
 import io.jtorrent.engine.pieces.PieceRanges;
 import io.jtorrent.engine.pieces.SmartBan;
 
@@ -29,8 +32,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -91,21 +92,12 @@ final class Torrent {
     private final Set<PeerConnection> peers = new LinkedHashSet<>();
     private final PeerCandidates candidates = new PeerCandidates();
     private int connecting;
-    private final Map<Integer, Integer> blocksWritten = new HashMap<>();
-    /** Pieces being assembled in memory, until they are complete, hashed and written in one go. */
-    private final Map<Integer, ByteBuf> pieceBuffers = new HashMap<>();
     private PieceReadCache readCache;
     private final List<WebSeed> webSeeds = new ArrayList<>();
-    /** Pieces written block by block (when memory was short), hashed by reading them back. */
-    private final Set<Integer> directPieces = new HashSet<>();
     /** The failed copies of pieces not yet verified, for the smart ban once a good copy is. */
     private final SmartBan smartBan = new SmartBan();
-    private final Map<Integer, Object[]> blockSenders = new HashMap<>();
-    /** Bytes handed to the disk threads and not yet written: what back-pressure watches. */
-    private volatile long pendingWriteBytes;
-    /** Bytes of pieces being assembled in memory (bounded with the above by writeHighWater). */
-    private long bufferedBytes;
-    private boolean diskBackedUp;
+    /** Blocks on their way to disk: pieces assembled in memory, back-pressure, who sent what. */
+    private final PieceAssembly assembly;
     private final RateMeter downloadMeter = new RateMeter();
     private final RateMeter uploadMeter = new RateMeter();
     private long uploadedBase;
@@ -130,6 +122,7 @@ final class Torrent {
     Torrent(Session session, EventLoop loop, AddTorrentParams params) {
         this.session = session;
         this.loop = loop;
+        this.assembly = new PieceAssembly(session.disk, loop, session.settings.writeHighWater, new AssemblyOwner());
         this.params = params;
         this.infoHash = params.infoHash();
         this.saveDir = params.saveDirectory;
@@ -241,7 +234,7 @@ final class Torrent {
     }
 
     boolean diskBackedUp() {
-        return diskBackedUp;
+        return assembly.backedUp();
     }
 
     TorrentState state() {
@@ -397,7 +390,7 @@ final class Torrent {
         BitSet files = PieceRanges.filesOf(info, piece);
         for (int i = files.nextSetBit(0); i >= 0; i = files.nextSetBit(i + 1)) {
             if (!java.nio.file.Files.exists(info.files().get(i).resolveIn(saveDir))
-                    && !java.nio.file.Files.exists(saveDir.resolve("." + info.name() + ".parts"))) {
+                    && !java.nio.file.Files.exists(FileStorage.partFile(info, saveDir))) {
                 return false;
             }
         }
@@ -541,12 +534,9 @@ final class Torrent {
         for (PeerConnection p : new ArrayList<>(peers)) {
             p.close("torrent stopped");
         }
-        for (Map.Entry<Integer, ByteBuf> e : pieceBuffers.entrySet()) {
-            bufferedBytes -= e.getValue().capacity();
-            e.getValue().release();
-            picker.pieceFailed(e.getKey()); // unfinished: fetched again when transfers resume
+        if (picker != null) {
+            assembly.dropAll(picker::pieceFailed); // unfinished pieces: fetched again when transfers resume
         }
-        pieceBuffers.clear();
         webSeeds.forEach(WebSeed::stop);
         if (readCache != null) {
             readCache.clear();
@@ -902,80 +892,31 @@ final class Torrent {
             }
         }
         downloadMeter.add(data.length());
-        blockSenders.computeIfAbsent(block.piece(), k -> new Object[picker.blocksIn(block.piece())])[block.index()] = from;
-        int piece = block.piece();
-        ByteBuf buffer = pieceBuffers.get(piece);
-        if (buffer == null && !directPieces.contains(piece)) {
-            long size = info.pieceSize(piece);
-            if (bufferedBytes + pendingWriteBytes + size <= settings().writeHighWater) {
-                buffer = io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer((int) size, (int) size);
-                buffer.writerIndex((int) size);
-                pieceBuffers.put(piece, buffer);
-                bufferedBytes += size;
-            } else {
-                directPieces.add(piece); // over the memory budget: this piece goes block by block
-            }
-        }
-        if (buffer != null) {
-            // the common path: assemble the piece in memory, then hash it and write it at once
-            buffer.setBytes(block.begin(), data.data(), data.data().readerIndex(), data.length());
-            data.release();
-            if (r == PiecePicker.Received.PIECE_COMPLETE) {
-                pieceBuffers.remove(piece);
-                long size = info.pieceSize(piece);
-                bufferedBytes -= size;
-                pendingWriteBytes += size;
-                session.disk.verifyAndWrite(storage, piece, buffer, info.pieceHash(piece), PiecePicker.BLOCK, loop, h -> {
-                    pendingWriteBytes -= size;
-                    updateDiskBackPressure();
-                    hashed(piece, h);
-                });
-            }
-            updateDiskBackPressure();
-            return;
-        }
-        int length = data.length();
-        pendingWriteBytes += length;
-        updateDiskBackPressure();
-        ByteBuf buf = data.data();
-        session.disk.write(storage, block.piece(), block.begin(), buf, loop, e -> {
-            pendingWriteBytes -= length;
-            updateDiskBackPressure();
-            if (e != null) {
-                storageError("writing piece " + block.piece() + ": " + e.getMessage());
-                return;
-            }
-            int written = blocksWritten.merge(block.piece(), 1, Integer::sum);
-            if (written == picker.blocksIn(block.piece())) {
-                blocksWritten.remove(block.piece());
-                directPieces.remove(block.piece());
-                verify(block.piece());
-            }
-        });
+        assembly.add(storage, info, block, picker.blocksIn(block.piece()), from, data, r == PiecePicker.Received.PIECE_COMPLETE);
     }
 
-    /**
-     * Stops reading from peers while too much waits for the disk, and resumes below half. Pieces
-     * being assembled do not count: they need more reading to ever leave memory.
-     */
-    private void updateDiskBackPressure() {
-        boolean backedUp = diskBackedUp ? pendingWriteBytes > settings().writeHighWater / 2
-                : pendingWriteBytes > settings().writeHighWater;
-        if (backedUp != diskBackedUp) {
-            diskBackedUp = backedUp;
+    /** The assembly's reports: back-pressure, hashed pieces, write errors. */
+    private final class AssemblyOwner implements PieceAssembly.Owner {
+        @Override
+        public void backPressure(boolean backedUp) {
             peers.forEach(PeerConnection::updateAutoRead);
         }
+
+        @Override
+        public void hashed(int piece, DiskIo.PieceHash r, Object[] senders) {
+            Torrent.this.hashed(piece, r, senders);
+        }
+
+        @Override
+        public void storageError(String message) {
+            Torrent.this.storageError(message);
+        }
     }
 
-    private void verify(int piece) {
-        session.disk.hash(storage, piece, info.pieceSize(piece), PiecePicker.BLOCK, loop, r -> hashed(piece, r));
-    }
-
-    private void hashed(int piece, DiskIo.PieceHash r) {
+    private void hashed(int piece, DiskIo.PieceHash r, Object[] senders) {
         if (state == TorrentState.ERROR || state == TorrentState.STOPPED) {
             return;
         }
-        Object[] senders = blockSenders.remove(piece);
         if (r.error() != null) {
             storageError("piece " + piece + ": " + r.error().getMessage());
             return;
@@ -1250,7 +1191,7 @@ final class Torrent {
     }
 
     long pendingWriteBytes() {
-        return pendingWriteBytes;
+        return assembly.pendingWriteBytes();
     }
 
     // ---- for programs that show a torrent in detail (the daemon) ----
@@ -1373,7 +1314,7 @@ final class Torrent {
                         java.nio.file.Files.move(src, dst, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                     }
                 }
-                Path parts = from.resolve("." + info.name() + ".parts");
+                Path parts = FileStorage.partFile(info, from);
                 if (java.nio.file.Files.exists(parts)) {
                     java.nio.file.Files.createDirectories(dir);
                     java.nio.file.Files.move(parts, dir.resolve(parts.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);

@@ -59,7 +59,7 @@ public final class FileStorage implements Storage {
         this.files = info.files();
         this.wanted = (BitSet) wanted.clone();
         this.offsets = files.stream().mapToLong(FileEntry::offset).toArray();
-        this.partFile = saveDir.resolve("." + info.name() + ".parts");
+        this.partFile = partFile(info, saveDir);
         for (int i = 0; i < files.size(); i++) {
             FileEntry f = files.get(i);
             if (wanted.get(i) && f.length() == 0 && !f.pad() && !f.isSymlink()) {
@@ -72,6 +72,14 @@ public final class FileStorage implements Storage {
                 }
             }
         }
+    }
+
+    /**
+     * Where the data of unwanted files that shares pieces with wanted ones is kept:
+     * {@code SAVE_DIR/.<name>.parts}. The one place that names it.
+     */
+    public static Path partFile(Info info, Path saveDir) {
+        return saveDir.resolve("." + info.name() + ".parts");
     }
 
     /** All files wanted. */

@@ -1,4 +1,4 @@
-package io.jtorrent.engine;
+package io.jtorrent.engine.disk;
 
 import io.jtorrent.storage.Storage;
 import io.netty.buffer.ByteBuf;
@@ -18,20 +18,18 @@ import java.util.function.Consumer;
 import java.util.zip.CRC32;
 
 /**
- * Disk reads and writes and SHA-1 checks, each on its own bounded pool of threads, never on an
- * event loop. Every completion is posted back to the event loop that asked.
+ * The {@link DiskIo} every session uses: disk reads and writes and SHA-1 checks, each on its own
+ * bounded pool of threads, never on an event loop. Every completion is posted back to the event
+ * loop that asked.
  */
-final class DiskIo implements AutoCloseable {
+public final class ThreadPoolDiskIo implements DiskIo {
     private static final int HASH_CHUNK = 1 << 20;
-
-    /** A piece's SHA-1 and the CRC-32 of each of its blocks (to tell later who sent bad data). */
-    record PieceHash(byte[] sha1, int[] blockCrcs, IOException error) {}
 
     private final ExecutorService disk;
     private final ExecutorService hash;
     private final ThreadLocal<ByteBuffer> hashBuffers = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(HASH_CHUNK));
 
-    DiskIo(int diskThreads, int hashThreads) {
+    public ThreadPoolDiskIo(int diskThreads, int hashThreads) {
         this.disk = Executors.newFixedThreadPool(diskThreads, named("jtorrent-disk"));
         this.hash = Executors.newFixedThreadPool(hashThreads, named("jtorrent-hash"));
     }
@@ -45,7 +43,8 @@ final class DiskIo implements AutoCloseable {
     }
 
     /** Writes a block and releases it; {@code done} gets null or the error, on {@code loop}. */
-    void write(Storage storage, int piece, int begin, ByteBuf data, EventLoop loop, Consumer<IOException> done) {
+    @Override
+    public void write(Storage storage, int piece, int begin, ByteBuf data, EventLoop loop, Consumer<IOException> done) {
         submit(disk, loop, () -> {
             try {
                 storage.write(piece, begin, data.nioBuffer());
@@ -57,7 +56,8 @@ final class DiskIo implements AutoCloseable {
     }
 
     /** Reads a block into a new buffer; {@code done} gets it (to release) or the error, on {@code loop}. */
-    void read(Storage storage, int piece, int begin, int length, EventLoop loop, BiConsumer<ByteBuf, IOException> done) {
+    @Override
+    public void read(Storage storage, int piece, int begin, int length, EventLoop loop, BiConsumer<ByteBuf, IOException> done) {
         submit(disk, loop, () -> {
             ByteBuf buf = ByteBufAllocator.DEFAULT.directBuffer(length);
             try {
@@ -72,12 +72,13 @@ final class DiskIo implements AutoCloseable {
     }
 
     /** Reads a whole piece back and hashes it (SHA-1, and CRC-32 per block of {@code blockSize}). */
-    void hash(Storage storage, int piece, long pieceSize, int blockSize, EventLoop loop, Consumer<PieceHash> done) {
+    @Override
+    public void hash(Storage storage, int piece, long pieceSize, int blockSize, EventLoop loop, Consumer<PieceHash> done) {
         submit(hash, loop, () -> hashNow(storage, piece, pieceSize, blockSize),
                 (r, e) -> done.accept(e != null ? new PieceHash(null, null, e) : r), () -> { });
     }
 
-    PieceHash hashNow(Storage storage, int piece, long pieceSize, int blockSize) throws IOException {
+    private PieceHash hashNow(Storage storage, int piece, long pieceSize, int blockSize) throws IOException {
         MessageDigest sha1 = sha1();
         int blocks = (int) ((pieceSize + blockSize - 1) / blockSize);
         int[] crcs = new int[blocks];
@@ -113,7 +114,8 @@ final class DiskIo implements AutoCloseable {
      * Hashes a whole piece held in memory and, only if it matches {@code expected}, writes it with
      * one positional write per file it spans. The buffer is released either way.
      */
-    void verifyAndWrite(Storage storage, int piece, ByteBuf data, byte[] expected, int blockSize, EventLoop loop,
+    @Override
+    public void verifyAndWrite(Storage storage, int piece, ByteBuf data, byte[] expected, int blockSize, EventLoop loop,
                         Consumer<PieceHash> done) {
         submit(hash, loop, () -> {
             try {
@@ -142,7 +144,8 @@ final class DiskIo implements AutoCloseable {
     }
 
     /** Runs any disk task (flush, resume save) off the loop. */
-    <T> void run(Callable<T> task, EventLoop loop, BiConsumer<T, IOException> done) {
+    @Override
+    public <T> void run(Callable<T> task, EventLoop loop, BiConsumer<T, IOException> done) {
         submit(disk, loop, task, done, () -> { });
     }
 

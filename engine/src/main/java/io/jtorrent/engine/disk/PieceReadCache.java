@@ -1,4 +1,4 @@
-package io.jtorrent.engine;
+package io.jtorrent.engine.disk;
 
 import io.jtorrent.storage.Storage;
 import io.jtorrent.wire.PeerMessage;
@@ -19,8 +19,8 @@ import java.util.function.IntToLongFunction;
  * pieces dropped first, and concurrent requests for a piece being read wait for that read.
  * Pieces larger than a quarter of the cache are read block by block. Runs on the torrent's loop.
  */
-final class PieceReadCache {
-    static final long CAPACITY = 4L << 20;
+public final class PieceReadCache {
+    public static final long CAPACITY = 4L << 20;
 
     private final DiskIo disk;
     private final EventLoop loop;
@@ -32,14 +32,14 @@ final class PieceReadCache {
     private record Waiter(PeerMessage.Request request, BiConsumer<ByteBuf, IOException> done) {}
     private long bytes;
 
-    PieceReadCache(DiskIo disk, EventLoop loop, IntToLongFunction pieceSize) {
+    public PieceReadCache(DiskIo disk, EventLoop loop, IntToLongFunction pieceSize) {
         this.disk = disk;
         this.loop = loop;
         this.pieceSize = pieceSize;
     }
 
     /** Reads a requested block; {@code done} gets a buffer to release, or the error. */
-    void read(Storage storage, PeerMessage.Request r, BiConsumer<ByteBuf, IOException> done) {
+    public void read(Storage storage, PeerMessage.Request r, BiConsumer<ByteBuf, IOException> done) {
         long size = pieceSize.applyAsLong(r.piece());
         if (size > CAPACITY / 4) {
             disk.read(storage, r.piece(), r.begin(), r.length(), loop, done);
@@ -78,7 +78,7 @@ final class PieceReadCache {
     }
 
     /** Releases every cached piece. */
-    void clear() {
+    public void clear() {
         cache.values().forEach(ByteBuf::release);
         cache.clear();
         bytes = 0;

@@ -1,4 +1,4 @@
-package io.jtorrent.engine;
+package io.jtorrent.engine.disk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -54,7 +54,7 @@ class PieceReadCacheTest {
     }
 
     private static List<Object> readThree(boolean fail, AtomicInteger reads) throws Exception {
-        DiskIo disk = new DiskIo(1, 1);
+        DiskIo disk = new ThreadPoolDiskIo(1, 1);
         DefaultEventLoop loop = new DefaultEventLoop();
         try {
             PieceReadCache cache = new PieceReadCache(disk, loop, p -> PIECE);

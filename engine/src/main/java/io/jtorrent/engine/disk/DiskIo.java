@@ -1,0 +1,42 @@
+package io.jtorrent.engine.disk;
+
+import io.jtorrent.storage.Storage;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import java.io.IOException;
+import java.util.concurrent.Callable;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/**
+ * Everything a torrent asks of the disk, never done on its event loop: each call returns at once
+ * and its completion runs on the {@code loop} given (libtorrent's {@code disk_interface} is the
+ * model). {@link ThreadPoolDiskIo} is the implementation; tests and simulations bring their own.
+ */
+public interface DiskIo extends AutoCloseable {
+
+    /** A piece's SHA-1 and the CRC-32 of each of its blocks (to tell later who sent bad data), or the error. */
+    record PieceHash(byte[] sha1, int[] blockCrcs, IOException error) {}
+
+    /** Writes a block and releases it; {@code done} gets null or the error. */
+    void write(Storage storage, int piece, int begin, ByteBuf data, EventLoop loop, Consumer<IOException> done);
+
+    /** Reads a block into a new buffer; {@code done} gets it (to release) or the error. */
+    void read(Storage storage, int piece, int begin, int length, EventLoop loop, BiConsumer<ByteBuf, IOException> done);
+
+    /** Reads a whole piece back and hashes it (SHA-1, and CRC-32 per block of {@code blockSize}). */
+    void hash(Storage storage, int piece, long pieceSize, int blockSize, EventLoop loop, Consumer<PieceHash> done);
+
+    /**
+     * Hashes a whole piece held in memory and, only if it matches {@code expected}, writes it. The
+     * buffer is released either way.
+     */
+    void verifyAndWrite(Storage storage, int piece, ByteBuf data, byte[] expected, int blockSize, EventLoop loop,
+                        Consumer<PieceHash> done);
+
+    /** Runs any disk task (flush, resume save, open) off the loop. */
+    <T> void run(Callable<T> task, EventLoop loop, BiConsumer<T, IOException> done);
+
+    @Override
+    void close() throws InterruptedException;
+}
