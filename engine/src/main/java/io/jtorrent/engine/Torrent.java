@@ -55,9 +55,7 @@ final class Torrent {
     private static final long SECOND = 1_000_000_000L;
     private static final long KEEPALIVE_NANOS = 90 * SECOND;
     /** The allowed-fast set we give each fast-extension peer (libtorrent's default size too). */
-    private static final int ALLOWED_FAST_PIECES = 10;
     /** Set on a channel once its peer joined, so a connection closed before that counts as a failed dial. */
-    private static final io.netty.util.AttributeKey<Boolean> JOINED = io.netty.util.AttributeKey.valueOf("jtorrent.joined");
     /** The picker priority of pieces a streaming read waits for: above any file priority. */
     private static final int STREAMING_PRIORITY = 7;
 
@@ -72,7 +70,6 @@ final class Torrent {
     private final AddTorrentParams params;
     private PiecePicker picker;
     private byte[] filePriorities;
-    private final Choker choker;
     private final MetadataExtension metadataExtension;
     private final PexExtension pexExtension;
     private final List<Extension> extensions;
@@ -89,9 +86,10 @@ final class Torrent {
     private Storage storage;
     private TorrentState state = TorrentState.CHECKING;
     private String error;
-    private final Set<PeerConnection> peers = new LinkedHashSet<>();
-    private final PeerCandidates candidates = new PeerCandidates();
-    private int connecting;
+    /** The torrent's peers, candidates, dialling and choking. */
+    private final PeerSet peerSet;
+    private final Set<PeerConnection> peers;
+    private final PeerCandidates candidates;
     private PieceReadCache readCache;
     private final List<WebSeed> webSeeds = new ArrayList<>();
     /** The failed copies of pieces not yet verified, for the smart ban once a good copy is. */
@@ -105,13 +103,10 @@ final class Torrent {
     private volatile boolean totalsLoaded;
     private long downloadedBase;
     private long wasted;
-    private long closedWireReceived;
-    private long closedWireSent;
     private int hashFailures;
     private int ticks;
     /** Added paused and not resumed since: the check ends in PAUSED. */
     private boolean pausedOnAdd;
-    private Object optimistic;
     private boolean resumeDirty;
     private boolean savingResume;
     private ScheduledFuture<?> ticker;
@@ -123,10 +118,12 @@ final class Torrent {
         this.session = session;
         this.loop = loop;
         this.assembly = new PieceAssembly(session.disk, loop, session.settings.writeHighWater, new AssemblyOwner());
+        this.peerSet = new PeerSet(this, random);
+        this.peers = peerSet.peers();
+        this.candidates = peerSet.candidates();
         this.params = params;
         this.infoHash = params.infoHash();
         this.saveDir = params.saveDirectory;
-        this.choker = new Choker(random);
         this.pausedOnAdd = params.paused;
         if (params.metainfo != null) {
             useMetadata(params.metainfo);
@@ -427,10 +424,8 @@ final class Torrent {
                 for (int i = have.nextSetBit(0); i >= 0; i = have.nextSetBit(i + 1)) {
                     p.send(new PeerMessage.Have(i));
                 }
-                p.setInterested(picker.interesting(p.has));
-                if (state == TorrentState.SEEDING && p.isSeed()) {
-                    p.close("both seeds");
-                }
+                peerSet.recomputeInterest(p);
+                peerSet.closeIfBothSeeds(p);
             }
         }
         if (session.dht != null && !isPrivate()) {
@@ -450,7 +445,7 @@ final class Torrent {
         if (ticker == null) {
             ticker = loop.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
         }
-        connectToPeers();
+        peerSet.connect();
         webSeeds.forEach(w -> w.tick(now()));
         if (!isPrivate()) {
             session.announceLocally(infoHash);
@@ -584,9 +579,9 @@ final class Torrent {
             p.requestMore();
         }
         if (ticks % Choker.INTERVAL_SECONDS == 0) {
-            rechoke(ticks % Choker.OPTIMISTIC_SECONDS == 0);
+            peerSet.rechoke(ticks % Choker.OPTIMISTIC_SECONDS == 0);
         }
-        connectToPeers();
+        peerSet.connect();
         for (Extension x : extensions) {
             x.tick(now);
         }
@@ -607,209 +602,43 @@ final class Torrent {
         }
     }
 
-    // ---- peers ----
+    // ---- peers (see PeerSet) ----
 
     void addCandidates(List<InetSocketAddress> addresses, boolean manual) {
-        addresses.forEach(a -> candidates.add(a, manual));
-        if (active()) {
-            connectToPeers();
-        }
+        peerSet.addCandidates(addresses, manual);
     }
 
-    private void connectToPeers() {
-        if (!active() || !session.mayConnect()) {
-            return;
-        }
-        // seeds dial only up to half their slots and wait for leechers to come to them
-        int limit = state == TorrentState.SEEDING ? settings().maxConnectionsPerTorrent / 2 : settings().maxConnectionsPerTorrent;
-        int room = limit - peers.size() - connecting;
-        for (InetSocketAddress address : candidates.due(now(), Math.max(0, room), this::isConnectedTo)) {
-            candidates.dialing(address);
-            connecting++;
-            session.connect(this, address).whenComplete((channel, failure) -> loop.execute(() -> {
-                connecting--;
-                if (failure != null) {
-                    candidates.dialFailed(address, now());
-                    return;
-                }
-                // refused in the handshake (a paused torrent there, say): not connected, try again later
-                channel.closeFuture().addListener(f -> loop.execute(() -> {
-                    if (!Boolean.TRUE.equals(channel.attr(JOINED).get())) {
-                        candidates.dialFailed(address, now());
-                    }
-                }));
-            }));
-        }
-    }
-
-    private boolean isConnectedTo(InetSocketAddress a) {
-        for (PeerConnection p : peers) {
-            if (p.address.equals(a)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * Whether a peer that completed the handshake may join: not ourselves, not banned, not
-     * already connected, within limits. Returns the reason it may not, or null.
-     */
     String admit(byte[] peerId, InetSocketAddress address, boolean outgoing) {
-        if (!active()) {
-            return "torrent not active (" + state + ")";
-        }
-        if (java.util.Arrays.equals(peerId, session.peerId)) {
-            candidates.self(address);
-            return "connected to ourselves";
-        }
-        if (candidates.banned(address, peerId, !outgoing)) {
-            return "banned";
-        }
-        for (PeerConnection p : new ArrayList<>(peers)) {
-            if (java.util.Arrays.equals(p.peerId, peerId)) {
-                // both sides dialled at once: keep the connection the lower peer id opened, as the
-                // other side decides the same way
-                boolean weAreLower = java.util.Arrays.compareUnsigned(session.peerId, peerId) < 0;
-                boolean keepNew = outgoing == weAreLower && p.outgoing != weAreLower;
-                if (!keepNew) {
-                    return "already connected to this peer";
-                }
-                p.close("replaced by a simultaneous connection");
-            }
-        }
-        if (peers.size() >= settings().maxConnectionsPerTorrent) {
-            return "too many connections";
-        }
-        return null;
+        return peerSet.admit(peerId, address, outgoing);
     }
 
-    /** A peer joined (the handshake is done both ways): greet it with our bitfield. */
     void peerJoined(PeerConnection p) {
-        peers.add(p);
-        p.channel.attr(JOINED).set(Boolean.TRUE);
-        candidates.joined(p.address);
-        int have = picker == null ? 0 : picker.haveCount();
-        if (p.fast && have > 0 && have == info.pieceCount()) {
-            p.send(PeerMessage.HaveAll.INSTANCE);
-        } else if (have > 0) {
-            p.send(PeerMessage.Bitfield.of(picker.haveSet(), info.pieceCount()));
-        } else if (p.fast) {
-            p.send(PeerMessage.HaveNone.INSTANCE);
-        }
-        if (p.extended) {
-            p.send(new PeerMessage.Extended(0, ourExtendedHandshake(p).encode()));
-        }
-        if (p.fast && hasMetadata() && p.address.getAddress() instanceof java.net.Inet4Address) {
-            // BEP 6: a few pieces the peer may fetch before we unchoke it
-            for (int piece : io.jtorrent.wire.AllowedFastSet.compute(p.address.getAddress(), infoHash.truncated20(),
-                    info.pieceCount(), ALLOWED_FAST_PIECES)) {
-                p.allowedFastForPeer.set(piece);
-                p.send(new PeerMessage.AllowedFast(piece));
-            }
-        }
-        if (session.dht != null && p.supportsDht) {
-            p.send(new PeerMessage.Port(session.dhtPort()));
-        }
-        session.events.post(new SessionEvent.PeerConnected(infoHash, p.address, p.client, p.outgoing));
+        peerSet.joined(p);
     }
 
     void peerClosed(PeerConnection p, String reason) {
-        if (!peers.remove(p)) {
-            return;
-        }
-        for (Extension x : extensions) {
-            x.peerClosed(p);
-        }
-        if (picker != null) {
-            picker.peerGone(p.has);
-            for (PiecePicker.Block b : p.outstandingBlocks()) {
-                picker.unrequest(b, p);
-            }
-            picker.peerLeft(p);
-        }
-        p.releaseAll();
-        candidates.left(p.address, now());
-        if (optimistic == p) {
-            optimistic = null;
-        }
-        WireCounter wire = p.channel.pipeline().get(WireCounter.class);
-        if (wire != null) {
-            closedWireReceived += wire.received;
-            closedWireSent += wire.sent;
-        }
-        session.peerClosed();
-        session.events.post(new SessionEvent.PeerDisconnected(infoHash, p.address, reason));
-        // a freed upload slot goes to someone waiting
-        if (!p.amChoking) {
-            rechoke(false);
-        }
-        for (PeerConnection other : peers) {
-            other.requestMore();
-        }
+        peerSet.closed(p, reason);
     }
 
     void peerHasPieces(PeerConnection p, BitSet pieces) {
-        picker.peerHasAll(pieces);
-        p.setInterested(picker.interesting(p.has));
-        if (state == TorrentState.SEEDING && p.isSeed()) {
-            p.close("both seeds");
-        }
+        peerSet.hasPieces(p, pieces);
     }
 
     void peerHasPiece(PeerConnection p, int piece) {
-        picker.peerHas(piece);
-        if (!p.amInterested && picker.wanted(piece)) {
-            p.setInterested(true);
-        }
-        if (state == TorrentState.SEEDING && p.isSeed()) {
-            p.close("both seeds");
-        }
+        peerSet.hasPiece(p, piece);
     }
 
     void peerInterestChanged(PeerConnection p) {
-        if (p.peerInterested && p.amChoking && unchokedCount() < settings().uploadSlots + 1) {
-            p.setChoking(false); // a free slot: no need to wait for the next round
-            p.roundsUnchoked = 0;
-        } else if (!p.peerInterested && !p.amChoking) {
-            p.setChoking(true);
-            rechoke(false);
-        }
+        peerSet.interestChanged(p);
     }
 
-    private int unchokedCount() {
-        int n = 0;
-        for (PeerConnection p : peers) {
-            if (!p.amChoking) {
-                n++;
-            }
-        }
-        return n;
+    PiecePicker picker() {
+        return picker;
     }
 
-    /** The choker's round: regular slots by rate; the optimistic slot rotated when asked. */
-    private void rechoke(boolean rotateOptimistic) {
-        boolean seeding = state == TorrentState.SEEDING;
-        List<Choker.PeerView> views = new ArrayList<>();
-        for (PeerConnection p : peers) {
-            views.add(new Choker.PeerView(p, p.peerInterested, p.snubbed, p.downloadMeter.rate(),
-                    p.uploadMeter.rate(), p.connectedAt, !p.amChoking, p.roundsUnchoked));
-        }
-        Set<Object> unchoke = choker.regular(views, settings().uploadSlots, seeding);
-        if (rotateOptimistic || optimistic == null || !peers.contains(optimistic)
-                || !((PeerConnection) optimistic).peerInterested) {
-            optimistic = choker.optimistic(views, unchoke, now());
-        }
-        if (optimistic != null) {
-            unchoke.add(optimistic);
-        }
-        for (PeerConnection p : peers) {
-            boolean u = unchoke.contains(p);
-            p.roundsUnchoked = u ? p.roundsUnchoked + 1 : 0;
-            p.setChoking(!u);
-            if (u) {
-                p.serve();
-            }
+    void extensionsPeerClosed(PeerConnection p) {
+        for (Extension x : extensions) {
+            x.peerClosed(p);
         }
     }
 
@@ -835,7 +664,7 @@ final class Torrent {
         return null;
     }
 
-    private io.jtorrent.wire.ExtendedHandshake ourExtendedHandshake(PeerConnection p) {
+    io.jtorrent.wire.ExtendedHandshake ourExtendedHandshake(PeerConnection p) {
         Map<String, Integer> m = new LinkedHashMap<>();
         for (Extension x : extensions) {
             if (x.enabled()) {
@@ -999,9 +828,7 @@ final class Torrent {
         announcers.forEach(TrackerAnnouncer::completed);
         saveResume(() -> { });
         for (PeerConnection p : new ArrayList<>(peers)) {
-            if (p.isSeed()) {
-                p.close("both seeds");
-            }
+            peerSet.closeIfBothSeeds(p);
         }
     }
 
@@ -1155,8 +982,8 @@ final class Torrent {
         int seeds = 0;
         int sending = 0;
         int getting = 0;
-        long wireReceived = closedWireReceived;
-        long wireSent = closedWireSent;
+        long wireReceived = peerSet.closedWireReceived();
+        long wireSent = peerSet.closedWireSent();
         for (PeerConnection p : peers) {
             if (p.isSeed()) {
                 seeds++;
@@ -1288,7 +1115,7 @@ final class Torrent {
             finished();
         }
         for (PeerConnection p : peers) {
-            p.setInterested(picker.interesting(p.has));
+            peerSet.recomputeInterest(p);
         }
     }
 
@@ -1368,7 +1195,7 @@ final class Torrent {
                 setState(TorrentState.DOWNLOADING); // a skipped file's pieces asked for
             }
             for (PeerConnection peer : peers) {
-                peer.setInterested(picker.interesting(peer.has));
+                peerSet.recomputeInterest(peer);
                 peer.requestMore();
             }
         }
