@@ -33,7 +33,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,7 +40,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -310,7 +308,10 @@ final class Torrent {
         openAndCheck(false);
     }
 
-    /** Opens the storage and checks the data; {@code ignoreResume}: hash everything (a user's recheck). */
+    /**
+     * Opens the storage and checks the data (see {@link DataCheck}); {@code ignoreResume}: hash
+     * everything (a user's recheck). The storage and the totals are set here, on the loop.
+     */
     private void openAndCheck(boolean ignoreResume) {
         setState(TorrentState.CHECKING);
         BitSet wanted = new BitSet();
@@ -319,79 +320,23 @@ final class Torrent {
                 wanted.set(i);
             }
         }
-        session.disk.run(() -> {
-            Storage s = new FileStorage(info, saveDir, wanted);
-            ResumeData resume = session.resumeFile(infoHash) == null ? null
-                    : ResumeData.read(session.resumeFile(infoHash), info.pieceCount());
-            BitSet trusted = !ignoreResume && resume != null && resume.infoHash().equals(infoHash)
-                    ? resume.trustedPieces(info, saveDir) : new BitSet();
-            if (resume != null && !totalsLoaded) {
-                uploadedBase = resume.uploaded();
-                downloadedBase = resume.downloaded();
-            }
-            totalsLoaded = true;
-            storage = s;
-            return trusted;
-        }, loop, (trusted, e) -> {
-            if (e != null) {
-                fail("cannot open the data: " + e.getMessage());
-                checked.completeExceptionally(new IOException(error, e));
-                return;
-            }
-            check(trusted);
-        });
-    }
-
-    /** Hashes every piece not trusted from resume data, in parallel on the hash pool. */
-    private void check(BitSet trusted) {
-        setState(TorrentState.CHECKING);
-        BitSet have = (BitSet) trusted.clone();
-        List<Integer> toHash = new ArrayList<>();
-        for (int i = 0; i < info.pieceCount(); i++) {
-            if (!trusted.get(i) && dataMayExist(i)) {
-                toHash.add(i);
-            }
-        }
-        if (toHash.isEmpty()) {
-            checkDone(have);
-            return;
-        }
-        AtomicInteger next = new AtomicInteger();
-        int[] remaining = {toHash.size()};
-        int parallel = Math.min(toHash.size(), settings().hashThreads * 2);
-        Runnable[] hashNext = new Runnable[1];
-        hashNext[0] = () -> {
-            int k = next.getAndIncrement();
-            if (k >= toHash.size()) {
-                return;
-            }
-            int piece = toHash.get(k);
-            session.disk.hash(storage, piece, info.pieceSize(piece), PiecePicker.BLOCK, loop, r -> {
-                if (r.error() == null && info.pieceHashEquals(piece, r.sha1())) {
-                    have.set(piece);
-                }
-                if (--remaining[0] == 0) {
-                    checkDone(have);
-                } else {
-                    hashNext[0].run();
-                }
-            });
-        };
-        for (int i = 0; i < parallel; i++) {
-            hashNext[0].run();
-        }
-    }
-
-    /** Whether every file holding data of the piece exists (pieces of absent files are not hashed). */
-    private boolean dataMayExist(int piece) {
-        BitSet files = PieceRanges.filesOf(info, piece);
-        for (int i = files.nextSetBit(0); i >= 0; i = files.nextSetBit(i + 1)) {
-            if (!java.nio.file.Files.exists(info.files().get(i).resolveIn(saveDir))
-                    && !java.nio.file.Files.exists(FileStorage.partFile(info, saveDir))) {
-                return false;
-            }
-        }
-        return true;
+        DataCheck.open(session.disk, loop, info, infoHash, saveDir, wanted, session.resumeFile(infoHash), ignoreResume,
+                (opened, e) -> {
+                    if (e != null) {
+                        fail("cannot open the data: " + e.getMessage());
+                        checked.completeExceptionally(new IOException(error, e));
+                        return;
+                    }
+                    ResumeData resume = opened.resume();
+                    if (resume != null && !totalsLoaded) {
+                        uploadedBase = resume.uploaded();
+                        downloadedBase = resume.downloaded();
+                    }
+                    totalsLoaded = true;
+                    storage = opened.storage();
+                    DataCheck.hash(session.disk, loop, info, storage, opened.trusted(), opened.toHash(),
+                            settings().hashThreads * 2, this::checkDone);
+                });
     }
 
     private void checkDone(BitSet have) {
