@@ -454,14 +454,17 @@ final class Torrent {
             saved.complete(null);
         } else {
             rememberCreated(storage);
-            saveResume(() -> {
-                try {
-                    storage.close();
-                } catch (IOException e) {
+            Storage s = storage;
+            // closing flushes (fsync): on a disk thread, never on the loop
+            saveResume(() -> session.disk.run(() -> {
+                s.close();
+                return null;
+            }, loop, (v, e) -> {
+                if (e != null) {
                     LOG.warn("{}: closing storage: {}", name(), e.getMessage());
                 }
                 saved.complete(null);
-            });
+            }));
         }
         return CompletableFuture.allOf(announced, saved);
     }

@@ -1,32 +1,35 @@
 package io.jtorrent.engine.rate;
 
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
  * A token bucket for payload bytes: {@code rate} bytes per second, bursts of up to one second's
- * worth. Shared between event loops for session-wide limits, hence synchronized (a few
- * nanoseconds per block; it holds no lock while anyone waits). Rate 0 means unlimited.
+ * worth, no burst at the start (a limit holds from the first second). Rate 0 means unlimited.
+ *
+ * <p>Shared by every event loop for session-wide limits, so it takes no lock: the bucket is kept
+ * as the time at which it is out of debt (the generic cell rate algorithm), moved forward by one
+ * compare-and-set per call; an unlimited one touches nothing shared at all.
  */
 public final class RateLimiter {
+    private static final long SECOND = 1_000_000_000L;
+
     private final LongSupplier nanoClock;
-    private long rate;
-    private double tokens;
-    private long last;
+    private volatile long rate;
+    /** When the bucket is out of debt; it holds at most one second's tokens ({@code now - SECOND}). */
+    private final AtomicLong clearAt;
 
     public RateLimiter(long bytesPerSecond, LongSupplier nanoClock) {
         this.nanoClock = nanoClock;
         this.rate = bytesPerSecond;
-        this.last = nanoClock.getAsLong();
-        this.tokens = 0; // no initial burst: a limit holds from the first second
+        this.clearAt = new AtomicLong(nanoClock.getAsLong());
     }
 
-    public synchronized void setRate(long bytesPerSecond) {
-        refill();
+    public void setRate(long bytesPerSecond) {
         this.rate = bytesPerSecond;
-        this.tokens = Math.min(tokens, bytesPerSecond);
     }
 
-    public synchronized long rate() {
+    public long rate() {
         return rate;
     }
 
@@ -35,27 +38,27 @@ public final class RateLimiter {
      *
      * @return nanoseconds to wait before sending more (0 if no wait is needed)
      */
-    public synchronized long consume(long bytes) {
-        if (rate <= 0) {
+    public long consume(long bytes) {
+        long r = rate;
+        if (r <= 0) {
             return 0;
         }
-        refill();
-        tokens -= bytes;
-        return tokens >= 0 ? 0 : (long) (-tokens * 1e9 / rate);
+        long cost = bytes * SECOND / r;
+        while (true) {
+            long now = nanoClock.getAsLong();
+            long at = clearAt.get();
+            long next = Math.max(at, now - SECOND) + cost;
+            if (clearAt.compareAndSet(at, next)) {
+                return Math.max(0, next - now);
+            }
+        }
     }
 
     /** Nanoseconds until the bucket is out of debt; 0 if it has tokens now. */
-    public synchronized long delay() {
+    public long delay() {
         if (rate <= 0) {
             return 0;
         }
-        refill();
-        return tokens >= 0 ? 0 : (long) (-tokens * 1e9 / rate);
-    }
-
-    private void refill() {
-        long now = nanoClock.getAsLong();
-        tokens = Math.min(rate, tokens + (now - last) * (double) rate / 1e9);
-        last = now;
+        return Math.max(0, clearAt.get() - nanoClock.getAsLong());
     }
 }
