@@ -374,17 +374,20 @@ final class Torrent {
             }
         }
         if (session.dht != null && !isPrivate()) {
-            List<InetSocketAddress> nodes = new ArrayList<>();
+            // the torrent's own DHT nodes, looked up off the loop
+            List<CompletableFuture<InetSocketAddress>> lookups = new ArrayList<>();
             for (Metainfo.Node n : metainfo == null ? List.<Metainfo.Node>of() : metainfo.nodes()) {
-                InetSocketAddress a = new InetSocketAddress(n.host(), n.port());
-                if (!a.isUnresolved()) {
-                    nodes.add(a);
-                }
+                lookups.add(session.tracker.resolver().resolve(n.host(), n.port()).exceptionally(e -> null));
             }
             // the first lookup waits for the session's bootstrap (and the torrent's own nodes):
             // started before the routing table has anyone, it would find nothing
-            CompletableFuture<?> ready = nodes.isEmpty() ? session.dhtReady
-                    : CompletableFuture.allOf(session.dhtReady, session.dht.bootstrap(nodes).handle((l, e) -> null));
+            CompletableFuture<?> ready = lookups.isEmpty() ? session.dhtReady
+                    : CompletableFuture.allOf(lookups.toArray(new CompletableFuture[0])).thenCompose(v -> {
+                        List<InetSocketAddress> nodes = lookups.stream().map(CompletableFuture::join)
+                                .filter(java.util.Objects::nonNull).toList();
+                        return CompletableFuture.allOf(session.dhtReady, nodes.isEmpty() ? CompletableFuture.completedFuture(null)
+                                : session.dht.bootstrap(nodes).handle((l, e) -> null));
+                    });
             ready.whenComplete((l, e) -> loop.execute(this::dhtAnnounce));
         }
         if (ticker == null) {

@@ -319,7 +319,26 @@ final class WebSeed {
         }
         String path = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
                 + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-        b.connect(uri.getHost(), port).addListener((ChannelFuture f) -> {
+        // the name is looked up off the loop (the system resolver blocks); the connect is by address
+        torrent.session.tracker.resolver().resolve(uri.getHost(), port).whenComplete((address, unresolved) -> {
+            if (unresolved != null) {
+                Throwable cause = unresolved.getCause() != null ? unresolved.getCause() : unresolved;
+                result.completeExceptionally(new WebSeedException("cannot connect: " + cause.getMessage(), false));
+                return;
+            }
+            connect(b, address, w, path, uri, port, from, to, result);
+        });
+        return result.whenComplete((buf, e) -> {
+            Channel ch = w.channel;
+            if (ch != null) {
+                ch.close();
+            }
+        });
+    }
+
+    private void connect(Bootstrap b, java.net.InetSocketAddress address, Worker w, String path, URI uri, int port, long from,
+                         long to, CompletableFuture<ByteBuf> result) {
+        b.connect(address).addListener((ChannelFuture f) -> {
             if (!f.isSuccess()) {
                 result.completeExceptionally(new WebSeedException("cannot connect: " + f.cause().getMessage(), false));
                 return;
@@ -331,12 +350,6 @@ final class WebSeed {
                     .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
                     .set(HttpHeaderNames.USER_AGENT, torrent.settings().userAgent);
             f.channel().writeAndFlush(req);
-        });
-        return result.whenComplete((buf, e) -> {
-            Channel ch = w.channel;
-            if (ch != null) {
-                ch.close();
-            }
         });
     }
 

@@ -39,6 +39,7 @@ public final class HttpTrackerClient {
     public static final int MAX_REDIRECTS = 5;
 
     private final EventLoopGroup group;
+    private final Resolver resolver;
     private final Duration timeout;
     private final String userAgent;
     private SslContext ssl;
@@ -49,7 +50,16 @@ public final class HttpTrackerClient {
 
     /** @param tls the TLS context for https URLs (host names are always verified); null for the JDK's roots */
     public HttpTrackerClient(EventLoopGroup group, Duration timeout, String userAgent, SslContext tls) {
+        this(group, timeout, userAgent, tls, new Resolver());
+    }
+
+    /**
+     * @param tls the TLS context for https URLs (host names are always verified); null for the JDK's roots
+     * @param resolver where host names are looked up (never on an event loop)
+     */
+    public HttpTrackerClient(EventLoopGroup group, Duration timeout, String userAgent, SslContext tls, Resolver resolver) {
         this.group = group;
+        this.resolver = resolver;
         this.timeout = timeout;
         this.userAgent = userAgent;
         this.ssl = tls;
@@ -147,7 +157,21 @@ public final class HttpTrackerClient {
                                 }));
                     }
                 });
-        b.connect(hostOf(uri), port).addListener((ChannelFutureListener) f -> {
+        resolver.resolve(hostOf(uri), port).whenComplete((address, unresolved) -> {
+            if (unresolved != null) {
+                Throwable cause = unresolved instanceof java.util.concurrent.CompletionException && unresolved.getCause() != null
+                        ? unresolved.getCause() : unresolved;
+                result.completeExceptionally(new TrackerException("cannot reach " + announceUrl + ": " + cause.getMessage(), cause));
+                return;
+            }
+            connect(b, address, uri, announceUrl, result, redirected);
+        });
+        return result;
+    }
+
+    private <T> void connect(Bootstrap b, java.net.InetSocketAddress address, URI uri, String announceUrl,
+                             CompletableFuture<T> result, java.util.concurrent.atomic.AtomicBoolean redirected) {
+        b.connect(address).addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {
                 result.completeExceptionally(new TrackerException("cannot reach " + announceUrl + ": " + f.cause().getMessage(), f.cause()));
                 return;
@@ -167,7 +191,6 @@ public final class HttpTrackerClient {
                 }
             });
         });
-        return result;
     }
 
     private static String hostOf(URI uri) {

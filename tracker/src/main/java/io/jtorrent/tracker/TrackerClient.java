@@ -8,10 +8,16 @@ import java.util.concurrent.CompletableFuture;
 public final class TrackerClient implements AutoCloseable {
     private final HttpTrackerClient http;
     private final UdpTrackerClient udp;
+    private final Resolver resolver = new Resolver();
 
     public TrackerClient(EventLoopGroup group, Duration httpTimeout, Duration udpBase, int udpRetries, String userAgent) {
-        this.http = new HttpTrackerClient(group, httpTimeout, userAgent);
-        this.udp = new UdpTrackerClient(group, udpBase, udpRetries);
+        this.http = new HttpTrackerClient(group, httpTimeout, userAgent, null, resolver);
+        this.udp = new UdpTrackerClient(group, udpBase, udpRetries, resolver);
+    }
+
+    /** Host-name lookups off the event loops, shared with whoever else connects by name (web seeds, DHT nodes). */
+    public Resolver resolver() {
+        return resolver;
     }
 
     public static boolean supports(String url) {
@@ -30,5 +36,6 @@ public final class TrackerClient implements AutoCloseable {
     @Override
     public void close() {
         udp.close();
+        resolver.close();
     }
 }

@@ -29,6 +29,7 @@ public final class UdpTrackerClient implements AutoCloseable {
     private static final long CONNECTION_ID_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     private final Channel channel;
+    private final Resolver resolver;
     private final EventLoop loop;
     private final Duration base;
     private final int maxRetries;
@@ -49,6 +50,12 @@ public final class UdpTrackerClient implements AutoCloseable {
      * @param maxRetries retransmissions before giving up (BEP 15 allows 8)
      */
     public UdpTrackerClient(EventLoopGroup group, Duration base, int maxRetries) {
+        this(group, base, maxRetries, new Resolver());
+    }
+
+    /** @param resolver where tracker host names are looked up (never on an event loop) */
+    public UdpTrackerClient(EventLoopGroup group, Duration base, int maxRetries, Resolver resolver) {
+        this.resolver = resolver;
         this.base = base;
         this.maxRetries = maxRetries;
         this.channel = new Bootstrap().group(group).channel(NioDatagramChannel.class)
@@ -79,19 +86,31 @@ public final class UdpTrackerClient implements AutoCloseable {
 
     /** Announces to {@code url} (udp://host:port[/...]). */
     public CompletableFuture<AnnounceResponse> announce(String url, AnnounceRequest r) {
-        InetSocketAddress tracker;
+        return trackerAddress(url).thenCompose(tracker -> announce(url, tracker, r));
+    }
+
+    /** The tracker's address, looked up off the event loops; fails with a {@link TrackerException}. */
+    private CompletableFuture<InetSocketAddress> trackerAddress(String url) {
+        URI u;
         try {
-            URI u = new URI(url);
+            u = new URI(url);
             if (u.getHost() == null || u.getPort() <= 0) {
                 throw new IllegalArgumentException("no host or port");
-            }
-            tracker = new InetSocketAddress(unbracket(u.getHost()), u.getPort());
-            if (tracker.isUnresolved()) {
-                throw new IllegalArgumentException("unknown host " + u.getHost());
             }
         } catch (Exception e) {
             return CompletableFuture.failedFuture(new TrackerException("bad UDP tracker URL " + url + ": " + e.getMessage(), false));
         }
+        return resolver.resolve(u.getHost(), u.getPort()).handle((a, e) -> {
+            if (e != null) {
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                throw new java.util.concurrent.CompletionException(
+                        new TrackerException("bad UDP tracker URL " + url + ": " + cause.getMessage(), false));
+            }
+            return a;
+        });
+    }
+
+    private CompletableFuture<AnnounceResponse> announce(String url, InetSocketAddress tracker, AnnounceRequest r) {
         CompletableFuture<AnnounceResponse> result = new CompletableFuture<>();
         loop.execute(() -> connectionId(tracker).thenCompose(id -> {
             int event = switch (r.event()) {
@@ -136,16 +155,10 @@ public final class UdpTrackerClient implements AutoCloseable {
 
     /** Scrapes one torrent over UDP (BEP 15). */
     public CompletableFuture<ScrapeResult> scrape(String url, io.jtorrent.metainfo.InfoHash infoHash) {
-        InetSocketAddress tracker;
-        try {
-            URI u = new URI(url);
-            tracker = new InetSocketAddress(unbracket(u.getHost()), u.getPort());
-            if (tracker.isUnresolved()) {
-                throw new IllegalArgumentException("unknown host");
-            }
-        } catch (Exception e) {
-            return CompletableFuture.failedFuture(new TrackerException("bad UDP tracker URL " + url + ": " + e.getMessage(), false));
-        }
+        return trackerAddress(url).thenCompose(tracker -> scrape(url, tracker, infoHash));
+    }
+
+    private CompletableFuture<ScrapeResult> scrape(String url, InetSocketAddress tracker, io.jtorrent.metainfo.InfoHash infoHash) {
         CompletableFuture<ScrapeResult> result = new CompletableFuture<>();
         loop.execute(() -> connectionId(tracker).thenCompose(id -> {
             int tx = ThreadLocalRandom.current().nextInt();
@@ -172,9 +185,6 @@ public final class UdpTrackerClient implements AutoCloseable {
         return result;
     }
 
-    private static String unbracket(String host) {
-        return host != null && host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-    }
 
     private CompletableFuture<Long> connectionId(InetSocketAddress tracker) {
         long[] cached = connectionIds.get(tracker);
