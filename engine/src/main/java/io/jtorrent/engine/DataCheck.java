@@ -8,7 +8,7 @@ import io.jtorrent.metainfo.InfoHash;
 import io.jtorrent.storage.FileStorage;
 import io.jtorrent.storage.ResumeData;
 import io.jtorrent.storage.Storage;
-import io.netty.channel.EventLoop;
+import java.util.concurrent.Executor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +37,7 @@ final class DataCheck {
     record Opened(Storage storage, BitSet trusted, BitSet toHash, ResumeData resume) {}
 
     /** Opens the data on a disk thread; {@code done} runs on {@code loop}. */
-    static void open(DiskIo disk, EventLoop loop, Info info, InfoHash infoHash, Path saveDir, BitSet wanted, Path resumeFile,
+    static void open(DiskIo disk, Executor loop, Info info, InfoHash infoHash, Path saveDir, BitSet wanted, Path resumeFile,
                      boolean ignoreResume, BiConsumer<Opened, IOException> done) {
         disk.run(() -> {
             Storage s = new FileStorage(info, saveDir, wanted);
@@ -68,7 +68,7 @@ final class DataCheck {
      * Hashes {@code toHash}, {@code parallel} pieces at a time; {@code done} gets {@code start}
      * plus the pieces that matched, on {@code loop}. A piece that cannot be read counts as missing.
      */
-    static void hash(DiskIo disk, EventLoop loop, Info info, Storage storage, BitSet start, BitSet toHash, int parallel,
+    static void hash(DiskIo disk, Executor loop, Info info, Storage storage, BitSet start, BitSet toHash, int parallel,
                      Consumer<BitSet> done) {
         BitSet have = (BitSet) start.clone();
         int[] pieces = toHash.stream().toArray();

@@ -603,10 +603,10 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
     private void scheduleServe(long nanos) {
         if (!serveScheduled) {
             serveScheduled = true;
-            channel.eventLoop().schedule(() -> {
+            torrent.owner.schedule(() -> {
                 serveScheduled = false;
                 serve();
-            }, Math.max(1, nanos), TimeUnit.NANOSECONDS);
+            }, Math.max(1, nanos));
         }
     }
 
@@ -626,7 +626,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
     private void pauseReading(long nanos) {
         readPausedUntil = torrent.now() + nanos;
         updateAutoRead();
-        channel.eventLoop().schedule(this::updateAutoRead, nanos, TimeUnit.NANOSECONDS);
+        torrent.owner.schedule(this::updateAutoRead, nanos);
     }
 
     void updateAutoRead() {

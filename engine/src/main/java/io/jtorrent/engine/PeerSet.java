@@ -64,6 +64,7 @@ final class PeerSet {
 
     /** Dials the candidates that are due, within the torrent's and the session's limits. */
     void connect() {
+        assert torrent.owner.inLoop();
         Session session = torrent.session;
         if (!torrent.active() || !session.mayConnect()) {
             return;
@@ -105,6 +106,7 @@ final class PeerSet {
      * already connected, within limits. Returns the reason it may not, or null.
      */
     String admit(byte[] peerId, InetSocketAddress address, boolean outgoing) {
+        assert torrent.owner.inLoop();
         if (!torrent.active()) {
             return "torrent not active (" + torrent.state() + ")";
         }
@@ -136,6 +138,7 @@ final class PeerSet {
 
     /** A peer joined (the handshake is done both ways): greet it with what we have. */
     void joined(PeerConnection p) {
+        assert torrent.owner.inLoop();
         peers.add(p);
         p.channel.attr(JOINED).set(Boolean.TRUE);
         candidates.joined(p.address);
@@ -168,6 +171,7 @@ final class PeerSet {
 
     /** A peer left: what it had and had asked for is given back, its slot freed. */
     void closed(PeerConnection p, String reason) {
+        assert torrent.owner.inLoop();
         if (!peers.remove(p)) {
             return;
         }
@@ -254,6 +258,7 @@ final class PeerSet {
 
     /** The choker's round: regular slots by rate; the optimistic slot rotated when asked. */
     void rechoke(boolean rotateOptimistic) {
+        assert torrent.owner.inLoop();
         boolean seeding = torrent.state() == TorrentState.SEEDING;
         List<Choker.PeerView> views = new ArrayList<>();
         for (PeerConnection p : peers) {

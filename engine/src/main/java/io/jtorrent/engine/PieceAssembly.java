@@ -7,7 +7,7 @@ import io.jtorrent.storage.Storage;
 import io.jtorrent.wire.PeerMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
-import io.netty.channel.EventLoop;
+import io.jtorrent.engine.time.Loop;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -36,7 +36,7 @@ final class PieceAssembly {
     }
 
     private final DiskIo disk;
-    private final EventLoop loop;
+    private final Loop loop;
     private final long writeHighWater;
     private final Owner owner;
     private final Map<Integer, ByteBuf> buffers = new HashMap<>();
@@ -50,7 +50,7 @@ final class PieceAssembly {
     /** Bumped by {@link #dropAll}: completions of work started before are ignored. */
     private int generation;
 
-    PieceAssembly(DiskIo disk, EventLoop loop, long writeHighWater, Owner owner) {
+    PieceAssembly(DiskIo disk, Loop loop, long writeHighWater, Owner owner) {
         this.disk = disk;
         this.loop = loop;
         this.writeHighWater = writeHighWater;
@@ -63,6 +63,7 @@ final class PieceAssembly {
      */
     void add(Storage storage, Info info, PiecePicker.Block block, int blocksInPiece, Object from, PeerMessage.Piece data,
              boolean pieceComplete) {
+        assert loop == null || loop.inLoop();
         int piece = block.piece();
         senders.computeIfAbsent(piece, k -> new Object[blocksInPiece])[block.index()] = from;
         ByteBuf buffer = buffers.get(piece);
@@ -136,6 +137,7 @@ final class PieceAssembly {
      * {@code unfinished} so the picker fetches it again. Work already on the disk finishes, unheard.
      */
     void dropAll(java.util.function.IntConsumer unfinished) {
+        assert loop == null || loop.inLoop();
         generation++;
         for (Map.Entry<Integer, ByteBuf> e : buffers.entrySet()) {
             bufferedBytes -= e.getValue().capacity();

@@ -5,7 +5,7 @@ import io.jtorrent.engine.disk.DiskIo;
 import io.jtorrent.engine.pieces.PieceRanges;
 import io.jtorrent.metainfo.Info;
 import io.jtorrent.storage.Storage;
-import io.netty.channel.EventLoop;
+import io.jtorrent.engine.time.Loop;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +23,7 @@ final class RangeReads {
 
     private final Info info;
     private final DiskIo disk;
-    private final EventLoop loop;
+    private final Loop loop;
     private final IntPredicate verified;
     private final Supplier<Storage> storage;
     private final List<RangeRead> waiting = new ArrayList<>();
@@ -32,7 +32,7 @@ final class RangeReads {
      * @param verified whether a piece is verified
      * @param storage the open storage, or null while it is closed
      */
-    RangeReads(Info info, DiskIo disk, EventLoop loop, IntPredicate verified, Supplier<Storage> storage) {
+    RangeReads(Info info, DiskIo disk, Loop loop, IntPredicate verified, Supplier<Storage> storage) {
         this.info = info;
         this.disk = disk;
         this.loop = loop;
@@ -45,6 +45,7 @@ final class RangeReads {
      * this returns false (the caller gives those pieces priority).
      */
     boolean read(long offset, int length, CompletableFuture<byte[]> result) {
+        assert loop.inLoop();
         RangeRead r = new RangeRead(offset, length, PieceRanges.firstPiece(info, offset),
                 PieceRanges.lastPiece(info, offset, length), result);
         if (serve(r)) {
@@ -56,6 +57,7 @@ final class RangeReads {
 
     /** Serves every waiting read whose pieces are now all verified. */
     void pieceVerified() {
+        assert loop.inLoop();
         if (!waiting.isEmpty()) {
             waiting.removeIf(r -> r.result().isDone() || serve(r));
         }

@@ -58,6 +58,8 @@ public final class Session implements AutoCloseable {
 
     final Settings settings;
     final byte[] peerId;
+    /** Seeds each torrent's Random (from Settings.randomSeed when given): decisions, not secrets. */
+    final java.util.Random seeds;
     final EventBus events = new EventBus();
     final DiskIo disk;
     final TrackerClient tracker;
@@ -85,6 +87,7 @@ public final class Session implements AutoCloseable {
         this.disk = new io.jtorrent.engine.disk.ThreadPoolDiskIo(settings.diskThreads, settings.hashThreads);
         this.uploadLimiter = new RateLimiter(settings.uploadLimit, System::nanoTime);
         this.downloadLimiter = new RateLimiter(settings.downloadLimit, System::nanoTime);
+        this.seeds = settings.randomSeed == null ? new java.util.Random() : new java.util.Random(settings.randomSeed);
         this.handshakeSlots = new HandshakeSlots(settings.maxHandshakes, settings.maxHandshakesPerAddress);
         this.acceptor = new NioEventLoopGroup(1, daemon("jtorrent-accept"));
         this.loops = new NioEventLoopGroup(settings.networkThreads, daemon("jtorrent-net"));

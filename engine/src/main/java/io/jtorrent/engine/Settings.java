@@ -17,6 +17,7 @@ public final class Settings {
     final int hashThreads;
     final int maxConnectionsPerTorrent;
     final int maxConnections;
+    final Long randomSeed;
     final int maxHandshakes;
     final int maxHandshakesPerAddress;
     final int uploadSlots;
@@ -51,6 +52,7 @@ public final class Settings {
         this.maxConnectionsPerTorrent = b.maxConnectionsPerTorrent;
         this.maxConnections = b.maxConnections;
         this.maxHandshakes = b.maxHandshakes;
+        this.randomSeed = b.randomSeed;
         this.maxHandshakesPerAddress = b.maxHandshakesPerAddress;
         this.uploadSlots = b.uploadSlots;
         this.uploadLimit = b.uploadLimit;
@@ -113,6 +115,7 @@ public final class Settings {
         private int hashThreads = Runtime.getRuntime().availableProcessors();
         private int maxConnectionsPerTorrent = 50;
         private int maxConnections = 200;
+        private Long randomSeed;
         private int maxHandshakes = 100;
         private int maxHandshakesPerAddress = 20;
         private int uploadSlots = 4;
@@ -182,6 +185,16 @@ public final class Settings {
         /** Peer connections in all. Default 200. */
         public Builder maxConnections(int n) {
             this.maxConnections = positive(n, "maxConnections");
+            return this;
+        }
+
+        /**
+         * Seeds the randomness of the engine's decisions (piece choice, optimistic unchokes), so a
+         * run can be repeated; peer ids, node ids and tokens stay from {@code SecureRandom}.
+         * Default: unseeded.
+         */
+        public Builder randomSeed(long seed) {
+            this.randomSeed = seed;
             return this;
         }
 

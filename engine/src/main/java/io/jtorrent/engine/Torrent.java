@@ -1,5 +1,7 @@
 package io.jtorrent.engine;
 
+import io.jtorrent.engine.time.Loop;
+
 import io.jtorrent.engine.disk.DiskIo;
 import io.jtorrent.engine.disk.PieceReadCache;
 
@@ -26,7 +28,6 @@ import io.jtorrent.storage.Storage;
 import io.jtorrent.wire.PeerMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -59,6 +60,8 @@ final class Torrent {
 
     final Session session;
     final EventLoop loop;
+    /** The owning thread, its clock and timers: what the core uses (the Netty loop above is for channels). */
+    final Loop owner;
     /** The torrent's metadata: given, or for a magnet link null until peers sent it. */
     volatile Metainfo metainfo;
     Info info;
@@ -72,7 +75,7 @@ final class Torrent {
     private final PexExtension pexExtension;
     private final List<Extension> extensions;
     private final CompletableFuture<Metainfo> metadata = new CompletableFuture<>();
-    private final Random random = new Random();
+    private final Random random;
     private final RateLimiter uploadLimiter;
     private final RateLimiter downloadLimiter;
     /** One announcer for all tiers (BEP 12), or one per tier when announcing to every tier at once. */
@@ -107,7 +110,7 @@ final class Torrent {
     private boolean pausedOnAdd;
     private boolean resumeDirty;
     private boolean savingResume;
-    private ScheduledFuture<?> ticker;
+    private Loop.Timer ticker;
     private final CompletableFuture<Torrent> checked = new CompletableFuture<>();
 
     /** The blocks and senders of a piece that failed its hash, to find the culprit when it passes. */
@@ -115,7 +118,9 @@ final class Torrent {
     Torrent(Session session, EventLoop loop, AddTorrentParams params) {
         this.session = session;
         this.loop = loop;
-        this.assembly = new PieceAssembly(session.disk, loop, session.settings.writeHighWater, new AssemblyOwner());
+        this.owner = new NettyLoop(loop);
+        this.random = new Random(session.seeds.nextLong());
+        this.assembly = new PieceAssembly(session.disk, owner, session.settings.writeHighWater, new AssemblyOwner());
         this.peerSet = new PeerSet(this, random);
         this.peers = peerSet.peers();
         this.candidates = peerSet.candidates();
@@ -167,7 +172,7 @@ final class Torrent {
     // ---- accessors for peers ----
 
     long now() {
-        return System.nanoTime();
+        return owner.nanoTime();
     }
 
     Settings settings() {
@@ -247,7 +252,7 @@ final class Torrent {
      * torrent first fetches its metadata from peers, then does the same.
      */
     void start() {
-        assert loop.inEventLoop();
+        assert owner.inLoop();
         session.events.post(new SessionEvent.TorrentAdded(infoHash, name()));
         if (!hasMetadata()) {
             if (params.paused) {
@@ -391,7 +396,7 @@ final class Torrent {
             ready.whenComplete((l, e) -> loop.execute(this::dhtAnnounce));
         }
         if (ticker == null) {
-            ticker = loop.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
+            ticker = owner.scheduleEvery(this::tick, TimeUnit.SECONDS.toNanos(1));
         }
         peerSet.connect();
         webSeeds.forEach(w -> w.tick(now()));
@@ -446,7 +451,7 @@ final class Torrent {
 
     /** Disconnects, announces stopped, flushes data and resume state; the future ends when that is done. */
     CompletableFuture<Void> stop() {
-        assert loop.inEventLoop();
+        assert owner.inLoop();
         boolean wasActive = active();
         CompletableFuture<Void> announced = stopTransfers(wasActive);
         if (state != TorrentState.ERROR) {
@@ -474,7 +479,7 @@ final class Torrent {
 
     private CompletableFuture<Void> stopTransfers(boolean announceStopped) {
         if (ticker != null) {
-            ticker.cancel(false);
+            ticker.cancel();
             ticker = null;
         }
         for (PeerConnection p : new ArrayList<>(peers)) {
@@ -1131,7 +1136,7 @@ final class Torrent {
             return result;
         }
         if (rangeReads == null) {
-            rangeReads = new RangeReads(info, session.disk, loop, i -> picker.have(i), () -> storage);
+            rangeReads = new RangeReads(info, session.disk, owner, i -> picker.have(i), () -> storage);
         }
         if (!rangeReads.read(offset, length, result)) {
             byte[] p = new byte[info.pieceCount()];

@@ -76,7 +76,7 @@ final class TrackerAnnouncer {
     List<TrackerInfo> info() {
         List<TrackerInfo> out = new ArrayList<>();
         long next = nextAnnounce == Long.MAX_VALUE ? 0
-                : java.time.Instant.now().getEpochSecond() + Math.max(0, (nextAnnounce - torrent.now()) / SECOND);
+                : torrent.owner.epochSeconds() + Math.max(0, (nextAnnounce - torrent.now()) / SECOND);
         for (List<String> tier : tiers) {
             for (String url : tier) {
                 Stats s = stats.get(url);
@@ -164,7 +164,7 @@ final class TrackerAnnouncer {
         st.announcing = true;
         torrent.session.tracker.announce(url, request(event)).whenComplete((response, error) -> torrent.loop.execute(() -> {
             st.announcing = false;
-            st.lastAnnounce = java.time.Instant.now().getEpochSecond();
+            st.lastAnnounce = torrent.owner.epochSeconds();
             st.succeeded = error == null;
             if (!started && event != AnnounceRequest.Event.STOPPED) {
                 inFlight = false;
@@ -199,7 +199,7 @@ final class TrackerAnnouncer {
         torrent.session.tracker.scrape(url, torrent.infoHash).whenComplete((s, e) -> {
             if (s != null) {
                 torrent.loop.execute(() -> {
-                    st.lastScrape = java.time.Instant.now().getEpochSecond();
+                    st.lastScrape = torrent.owner.epochSeconds();
                     st.seeders = s.complete();
                     st.leechers = s.incomplete();
                     st.downloaded = s.downloaded();

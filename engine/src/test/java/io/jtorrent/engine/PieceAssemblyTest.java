@@ -11,7 +11,7 @@ import io.jtorrent.storage.Storage;
 import io.jtorrent.wire.PeerMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.EventLoop;
+import java.util.concurrent.Executor;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -40,25 +40,25 @@ class PieceAssemblyTest {
         }
 
         @Override
-        public void write(Storage storage, int piece, int begin, ByteBuf data, EventLoop loop, Consumer<IOException> done) {
+        public void write(Storage storage, int piece, int begin, ByteBuf data, Executor loop, Consumer<IOException> done) {
             calls.add("write " + piece + "/" + begin);
             data.release();
             held.add(() -> done.accept(null));
         }
 
         @Override
-        public void read(Storage storage, int piece, int begin, int length, EventLoop loop, BiConsumer<ByteBuf, IOException> done) {
+        public void read(Storage storage, int piece, int begin, int length, Executor loop, BiConsumer<ByteBuf, IOException> done) {
             throw new UnsupportedOperationException();
         }
 
         @Override
-        public void hash(Storage storage, int piece, long pieceSize, int blockSize, EventLoop loop, Consumer<PieceHash> done) {
+        public void hash(Storage storage, int piece, long pieceSize, int blockSize, Executor loop, Consumer<PieceHash> done) {
             calls.add("hash " + piece);
             held.add(() -> done.accept(new PieceHash(new byte[20], new int[4], null)));
         }
 
         @Override
-        public void verifyAndWrite(Storage storage, int piece, ByteBuf data, byte[] expected, int blockSize, EventLoop loop,
+        public void verifyAndWrite(Storage storage, int piece, ByteBuf data, byte[] expected, int blockSize, Executor loop,
                                    Consumer<PieceHash> done) {
             calls.add("verifyAndWrite " + piece);
             data.release();
@@ -66,7 +66,7 @@ class PieceAssemblyTest {
         }
 
         @Override
-        public <T> void run(Callable<T> task, EventLoop loop, BiConsumer<T, IOException> done) {
+        public <T> void run(Callable<T> task, Executor loop, BiConsumer<T, IOException> done) {
             throw new UnsupportedOperationException();
         }
 

@@ -2,7 +2,7 @@ package io.jtorrent.engine.disk;
 
 import io.jtorrent.storage.Storage;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.EventLoop;
+import java.util.concurrent.Executor;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 import java.util.function.BiConsumer;
@@ -19,23 +19,23 @@ public interface DiskIo extends AutoCloseable {
     record PieceHash(byte[] sha1, int[] blockCrcs, IOException error) {}
 
     /** Writes a block and releases it; {@code done} gets null or the error. */
-    void write(Storage storage, int piece, int begin, ByteBuf data, EventLoop loop, Consumer<IOException> done);
+    void write(Storage storage, int piece, int begin, ByteBuf data, Executor loop, Consumer<IOException> done);
 
     /** Reads a block into a new buffer; {@code done} gets it (to release) or the error. */
-    void read(Storage storage, int piece, int begin, int length, EventLoop loop, BiConsumer<ByteBuf, IOException> done);
+    void read(Storage storage, int piece, int begin, int length, Executor loop, BiConsumer<ByteBuf, IOException> done);
 
     /** Reads a whole piece back and hashes it (SHA-1, and CRC-32 per block of {@code blockSize}). */
-    void hash(Storage storage, int piece, long pieceSize, int blockSize, EventLoop loop, Consumer<PieceHash> done);
+    void hash(Storage storage, int piece, long pieceSize, int blockSize, Executor loop, Consumer<PieceHash> done);
 
     /**
      * Hashes a whole piece held in memory and, only if it matches {@code expected}, writes it. The
      * buffer is released either way.
      */
-    void verifyAndWrite(Storage storage, int piece, ByteBuf data, byte[] expected, int blockSize, EventLoop loop,
+    void verifyAndWrite(Storage storage, int piece, ByteBuf data, byte[] expected, int blockSize, Executor loop,
                         Consumer<PieceHash> done);
 
     /** Runs any disk task (flush, resume save, open) off the loop. */
-    <T> void run(Callable<T> task, EventLoop loop, BiConsumer<T, IOException> done);
+    <T> void run(Callable<T> task, Executor loop, BiConsumer<T, IOException> done);
 
     @Override
     void close() throws InterruptedException;

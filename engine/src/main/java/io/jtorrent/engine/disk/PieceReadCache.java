@@ -3,7 +3,7 @@ package io.jtorrent.engine.disk;
 import io.jtorrent.storage.Storage;
 import io.jtorrent.wire.PeerMessage;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.EventLoop;
+import java.util.concurrent.Executor;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,7 +23,7 @@ public final class PieceReadCache {
     public static final long CAPACITY = 4L << 20;
 
     private final DiskIo disk;
-    private final EventLoop loop;
+    private final Executor loop;
     private final IntToLongFunction pieceSize;
     private final LinkedHashMap<Integer, ByteBuf> cache = new LinkedHashMap<>(16, 0.75f, true);
     /** Pieces being read, with the requests waiting for each. */
@@ -32,7 +32,7 @@ public final class PieceReadCache {
     private record Waiter(PeerMessage.Request request, BiConsumer<ByteBuf, IOException> done) {}
     private long bytes;
 
-    public PieceReadCache(DiskIo disk, EventLoop loop, IntToLongFunction pieceSize) {
+    public PieceReadCache(DiskIo disk, Executor loop, IntToLongFunction pieceSize) {
         this.disk = disk;
         this.loop = loop;
         this.pieceSize = pieceSize;

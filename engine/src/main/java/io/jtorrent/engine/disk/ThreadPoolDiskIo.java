@@ -3,7 +3,7 @@ package io.jtorrent.engine.disk;
 import io.jtorrent.storage.Storage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.EventLoop;
+import java.util.concurrent.Executor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
@@ -44,7 +44,7 @@ public final class ThreadPoolDiskIo implements DiskIo {
 
     /** Writes a block and releases it; {@code done} gets null or the error, on {@code loop}. */
     @Override
-    public void write(Storage storage, int piece, int begin, ByteBuf data, EventLoop loop, Consumer<IOException> done) {
+    public void write(Storage storage, int piece, int begin, ByteBuf data, Executor loop, Consumer<IOException> done) {
         submit(disk, loop, () -> {
             try {
                 storage.write(piece, begin, data.nioBuffer());
@@ -57,7 +57,7 @@ public final class ThreadPoolDiskIo implements DiskIo {
 
     /** Reads a block into a new buffer; {@code done} gets it (to release) or the error, on {@code loop}. */
     @Override
-    public void read(Storage storage, int piece, int begin, int length, EventLoop loop, BiConsumer<ByteBuf, IOException> done) {
+    public void read(Storage storage, int piece, int begin, int length, Executor loop, BiConsumer<ByteBuf, IOException> done) {
         submit(disk, loop, () -> {
             ByteBuf buf = ByteBufAllocator.DEFAULT.directBuffer(length);
             try {
@@ -73,7 +73,7 @@ public final class ThreadPoolDiskIo implements DiskIo {
 
     /** Reads a whole piece back and hashes it (SHA-1, and CRC-32 per block of {@code blockSize}). */
     @Override
-    public void hash(Storage storage, int piece, long pieceSize, int blockSize, EventLoop loop, Consumer<PieceHash> done) {
+    public void hash(Storage storage, int piece, long pieceSize, int blockSize, Executor loop, Consumer<PieceHash> done) {
         submit(hash, loop, () -> hashNow(storage, piece, pieceSize, blockSize),
                 (r, e) -> done.accept(e != null ? new PieceHash(null, null, e) : r), () -> { });
     }
@@ -115,7 +115,7 @@ public final class ThreadPoolDiskIo implements DiskIo {
      * one positional write per file it spans. The buffer is released either way.
      */
     @Override
-    public void verifyAndWrite(Storage storage, int piece, ByteBuf data, byte[] expected, int blockSize, EventLoop loop,
+    public void verifyAndWrite(Storage storage, int piece, ByteBuf data, byte[] expected, int blockSize, Executor loop,
                         Consumer<PieceHash> done) {
         submit(hash, loop, () -> {
             try {
@@ -145,11 +145,11 @@ public final class ThreadPoolDiskIo implements DiskIo {
 
     /** Runs any disk task (flush, resume save) off the loop. */
     @Override
-    public <T> void run(Callable<T> task, EventLoop loop, BiConsumer<T, IOException> done) {
+    public <T> void run(Callable<T> task, Executor loop, BiConsumer<T, IOException> done) {
         submit(disk, loop, task, done, () -> { });
     }
 
-    private <T> void submit(ExecutorService pool, EventLoop loop, Callable<T> task, BiConsumer<T, IOException> done,
+    private <T> void submit(ExecutorService pool, Executor loop, Callable<T> task, BiConsumer<T, IOException> done,
                             Runnable onRejected) {
         try {
             pool.execute(() -> {
@@ -166,10 +166,12 @@ public final class ThreadPoolDiskIo implements DiskIo {
                 }
                 T r = result;
                 IOException err = error;
-                if (!loop.isShuttingDown()) {
+                try {
                     loop.execute(() -> done.accept(r, err));
-                } else if (r instanceof ByteBuf b) {
-                    b.release();
+                } catch (RejectedExecutionException shuttingDown) {
+                    if (r instanceof ByteBuf b) {
+                        b.release();
+                    }
                 }
             });
         } catch (RejectedExecutionException closing) {
