@@ -1,9 +1,10 @@
 package io.jtorrent.cli;
 
+import io.jtorrent.testkit.RpcClient;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jtorrent.engine.AddTorrentParams;
 import io.jtorrent.engine.Session;
 import io.jtorrent.engine.Settings;
@@ -13,10 +14,6 @@ import io.jtorrent.metainfo.TorrentBuilder;
 import io.jtorrent.testkit.ReferencePeer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,11 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class DaemonKillRestartTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     @TempDir
     Path tmp;
-    private final HttpClient http = HttpClient.newHttpClient();
-    private String sessionId = "";
     private int rpcPort;
 
     private Process startDaemon(int peerPort) throws Exception {
@@ -63,21 +57,16 @@ class DaemonKillRestartTest {
         }
     }
 
+    /** One client for the test (its connections are kept alive, as a real front-end's are). */
+    private RpcClient rpc;
+
     private JsonNode call(String method, Object args) throws Exception {
-        String body = JSON.writeValueAsString(Map.of("method", method, "arguments", args));
-        for (int i = 0; i < 2; i++) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + rpcPort + "/transmission/rpc"))
-                    .timeout(Duration.ofSeconds(10)).header("X-Transmission-Session-Id", sessionId)
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() == 409) {
-                sessionId = r.headers().firstValue("X-Transmission-Session-Id").orElseThrow();
-                continue;
-            }
-            JsonNode answer = JSON.readTree(r.body());
-            assertThat(answer.get("result").asText()).as(method).isEqualTo("success");
-            return answer.get("arguments");
+        if (rpc == null) {
+            rpc = new RpcClient(rpcPort, null);
         }
-        throw new AssertionError("no session id");
+        JsonNode answer = rpc.call(method, args);
+        assertThat(answer.get("result").asText()).as(method).isEqualTo("success");
+        return answer.get("arguments");
     }
 
     private JsonNode torrents() throws Exception {
@@ -86,11 +75,7 @@ class DaemonKillRestartTest {
     }
 
     private static void await(Duration timeout, String what, java.util.concurrent.Callable<Boolean> condition) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.call()) {
-            assertThat(System.nanoTime()).as("timed out waiting for " + what).isLessThan(deadline);
-            Thread.sleep(200);
-        }
+        io.jtorrent.testkit.Await.until(timeout, what, condition);
     }
 
     @Test
@@ -134,7 +119,7 @@ class DaemonKillRestartTest {
                     if (!Files.exists(tmp.resolve("config/state.json"))) {
                         return false;
                     }
-                    JsonNode state = JSON.readTree(tmp.resolve("config/state.json").toFile());
+                    JsonNode state = RpcClient.JSON.readTree(tmp.resolve("config/state.json").toFile());
                     for (JsonNode t : state.get("torrents")) {
                         if (t.get("id").asInt() == 3) {
                             return t.get("paused").asBoolean();

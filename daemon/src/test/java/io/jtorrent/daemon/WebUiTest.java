@@ -1,5 +1,7 @@
 package io.jtorrent.daemon;
 
+import io.jtorrent.testkit.RpcClient;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jtorrent.engine.AddTorrentParams;

@@ -1,15 +1,12 @@
 package io.jtorrent.engine;
 
-import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jtorrent.metainfo.Metainfo;
 import io.jtorrent.metainfo.TorrentBuilder;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -23,27 +20,13 @@ final class Swarm {
 
     /** A directory of random files and its torrent. */
     static Metainfo makeData(Path dir, String name, long seed, int pieceLength, int... sizes) throws Exception {
-        Path root = Files.createDirectories(dir.resolve(name));
-        Random r = new Random(seed);
-        for (int i = 0; i < sizes.length; i++) {
-            byte[] b = new byte[sizes[i]];
-            r.nextBytes(b);
-            Path f = root.resolve(i % 2 == 0 ? "file" + i + ".bin" : "sub/file" + i + ".bin");
-            Files.createDirectories(f.getParent());
-            Files.write(f, b);
-        }
+        Path root = io.jtorrent.testkit.Trees.randomFiles(dir.resolve(name), "file", seed, sizes);
         return TorrentBuilder.from(root).pieceLength(pieceLength).build().metainfo();
     }
 
     /** Waits for a condition, polling; fails with {@code what} after {@code timeout}. */
     static void await(Duration timeout, String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-            }
-            Thread.sleep(50);
-        }
+        io.jtorrent.testkit.Await.until(timeout, what, condition::getAsBoolean);
     }
 
     static TorrentStatus status(TorrentHandle h) {
@@ -55,12 +38,6 @@ final class Swarm {
     }
 
     static void assertSameTree(Path expected, Path actual) throws IOException {
-        try (var files = Files.walk(expected)) {
-            for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-                Path other = actual.resolve(expected.relativize(f).toString());
-                assertThat(other).exists();
-                assertThat(Files.mismatch(f, other)).as("first difference in " + other).isEqualTo(-1L);
-            }
-        }
+        io.jtorrent.testkit.Trees.assertSame(expected, actual);
     }
 }

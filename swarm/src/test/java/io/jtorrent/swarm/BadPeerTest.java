@@ -75,12 +75,6 @@ class BadPeerTest {
     }
 
     private static void await(Duration timeout, String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-            }
-            Thread.sleep(50);
-        }
+        io.jtorrent.testkit.Await.until(timeout, what, condition::getAsBoolean);
     }
 }

@@ -1,4 +1,4 @@
-package io.jtorrent.daemon;
+package io.jtorrent.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,19 +12,19 @@ import java.time.Duration;
 import java.util.Base64;
 
 /** A test's Transmission RPC client: the session-id handshake, optional Basic auth, raw or JSON bodies. */
-final class RpcClient {
-    static final ObjectMapper JSON = new ObjectMapper();
+public final class RpcClient {
+    public static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
     private final String auth;
     private String sessionId = "";
 
-    RpcClient(int port, String userPass) {
+    public RpcClient(int port, String userPass) {
         this.base = "http://127.0.0.1:" + port;
         this.auth = userPass == null ? null : "Basic " + Base64.getEncoder().encodeToString(userPass.getBytes(StandardCharsets.UTF_8));
     }
 
-    HttpResponse<String> raw(String path, String method, String body, boolean withSession) throws IOException, InterruptedException {
+    public HttpResponse<String> raw(String path, String method, String body, boolean withSession) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (withSession) {
@@ -37,7 +37,7 @@ final class RpcClient {
     }
 
     /** POSTs a body to the RPC, doing the 409 handshake; returns the parsed answer. */
-    JsonNode post(String body) throws IOException, InterruptedException {
+    public JsonNode post(String body) throws IOException, InterruptedException {
         for (int attempt = 0; attempt < 2; attempt++) {
             HttpResponse<String> r = raw("/transmission/rpc", "POST", body, true);
             if (r.statusCode() == 409) {
@@ -52,7 +52,7 @@ final class RpcClient {
         throw new IOException("no session id accepted");
     }
 
-    JsonNode call(String method, Object arguments) throws IOException, InterruptedException {
+    public JsonNode call(String method, Object arguments) throws IOException, InterruptedException {
         return post(JSON.writeValueAsString(java.util.Map.of("method", method, "arguments", arguments, "tag", 7)));
     }
 }
