@@ -109,8 +109,8 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             timeout.cancel(false);
         }
         handshakeDone.run();
-        PeerConnection peer = new PeerConnection(torrent, ctx.channel(), h, outgoing, torrent.now());
-        ctx.pipeline().replace(this, "peer", peer);
+        PeerConnection peer = new PeerConnection(torrent, new ChannelTransport(ctx.channel()), h, outgoing, torrent.now());
+        ctx.pipeline().replace(this, "peer", new PeerChannelHandler(peer));
         torrent.peerJoined(peer);
         for (Object m : early) {
             peer.handle(m);

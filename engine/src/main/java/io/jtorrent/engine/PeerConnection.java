@@ -8,10 +8,6 @@ import io.jtorrent.wire.ExtendedHandshake;
 import io.jtorrent.wire.Handshake;
 import io.jtorrent.wire.PeerMessage;
 import io.jtorrent.wire.PeerProtocolException;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -26,10 +22,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One peer of one torrent, after the handshake: the protocol state of both directions, our
- * outstanding requests to it, its requests to us. Runs on the torrent's event loop only; every
- * decision that spans peers is the {@link Torrent}'s.
+ * outstanding requests to it, its requests to us. It does no I/O of its own: messages come in
+ * through {@link #handle}, go out through its {@link PeerTransport}, and everything else is asked
+ * of its {@link PeerHost} (the torrent), so it runs, and is tested, without a socket. Runs on the
+ * host's loop only; every decision that spans peers is the host's. {@link PeerChannelHandler} is
+ * its Netty side.
  */
-final class PeerConnection extends ChannelInboundHandlerAdapter {
+final class PeerConnection {
     private static final Logger LOG = LoggerFactory.getLogger(PeerConnection.class);
     /** Disk reads in flight for one peer's requests. */
     private static final int MAX_READS_IN_FLIGHT = 8;
@@ -47,8 +46,8 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
     /** How many given-up requests are remembered, so their late blocks are still taken. */
     private static final int RELEASED_REMEMBERED = 512;
 
-    final Torrent torrent;
-    final Channel channel;
+    final PeerHost host;
+    final PeerTransport transport;
     final InetSocketAddress address;
     final byte[] peerId;
     String client;
@@ -108,10 +107,10 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
     private long readPausedUntil;
     private boolean closed;
 
-    PeerConnection(Torrent torrent, Channel channel, Handshake handshake, boolean outgoing, long now) {
-        this.torrent = torrent;
-        this.channel = channel;
-        this.address = (InetSocketAddress) channel.remoteAddress();
+    PeerConnection(PeerHost host, PeerTransport transport, Handshake handshake, boolean outgoing, long now) {
+        this.host = host;
+        this.transport = transport;
+        this.address = transport.remoteAddress();
         this.peerId = handshake.peerId();
         this.client = handshake.peerIdText();
         this.outgoing = outgoing;
@@ -120,13 +119,13 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
         this.lastSent = now;
         this.lastBlockAt = now;
         this.supportsDht = handshake.supportsDht();
-        Handshake ours = torrent.session.handshakeFor(torrent.infoHash);
+        Handshake ours = host.ourHandshake();
         this.fast = handshake.supportsFast() && ours.supportsFast();
         this.extended = handshake.supportsExtensionProtocol() && ours.supportsExtensionProtocol();
     }
 
     boolean isSeed() {
-        return torrent.hasMetadata() && has.cardinality() == torrent.pieceCount();
+        return host.hasMetadata() && has.cardinality() == host.pieceCount();
     }
 
     void send(PeerMessage m) {
@@ -137,13 +136,12 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
             close("does not read: more than " + MAX_PENDING_WRITE_BYTES + " bytes waiting to be sent");
             return;
         }
-        lastSent = torrent.now();
-        channel.writeAndFlush(m, channel.voidPromise());
+        lastSent = host.now();
+        transport.send(m);
     }
 
     private long pendingWriteBytes() {
-        var buffer = channel.unsafe().outboundBuffer();
-        return buffer == null ? 0 : buffer.totalPendingWriteBytes();
+        return transport.pendingBytes();
     }
 
     /** A request we no longer wait for; its block, if it still comes, is taken. */
@@ -157,26 +155,21 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void sendNoFlush(PeerMessage m) {
-        lastSent = torrent.now();
-        channel.write(m, channel.voidPromise());
+        lastSent = host.now();
+        transport.write(m);
     }
 
     // ---- inbound messages ----
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        handle(msg);
-    }
 
     void handle(Object msg) {
         if (closed) {
             ReferenceCountUtil.release(msg);
             return;
         }
-        lastReceived = torrent.now();
+        lastReceived = host.now();
         try {
             if (msg instanceof PeerMessage.Piece p) {
-                if (!torrent.hasMetadata()) {
+                if (!host.hasMetadata()) {
                     p.release(); // nothing was requested yet
                     return;
                 }
@@ -202,25 +195,25 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
             onExtended(e);
             return;
         }
-        if (!torrent.hasMetadata()) {
+        if (!host.hasMetadata()) {
             onMessageBeforeMetadata(m);
             return;
         }
         if (m instanceof PeerMessage.Bitfield b) {
             // BEP 3 puts it first. aria2 sends one later too (after haves), so a later bitfield
             // is taken as a list of pieces the peer has, added to what we knew.
-            addPieces(b.toBitSet(torrent.pieceCount()));
+            addPieces(b.toBitSet(host.pieceCount()));
         } else if (m instanceof PeerMessage.HaveAll) {
             BitSet all = new BitSet();
-            all.set(0, torrent.pieceCount());
+            all.set(0, host.pieceCount());
             addPieces(all);
         } else if (m instanceof PeerMessage.Have h) {
-            if (h.piece() >= torrent.pieceCount()) {
-                throw new PeerProtocolException("have of piece " + h.piece() + " of " + torrent.pieceCount());
+            if (h.piece() >= host.pieceCount()) {
+                throw new PeerProtocolException("have of piece " + h.piece() + " of " + host.pieceCount());
             }
             if (!has.get(h.piece())) {
                 has.set(h.piece());
-                torrent.peerHasPiece(this, h.piece());
+                host.peerHasPiece(this, h.piece());
             }
         } else if (m instanceof PeerMessage.Choke) {
             peerChoking = true;
@@ -232,7 +225,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
                     if (!allowedFast.get(b.piece())) {
                         outstanding.remove(b);
                         giveUp(b);
-                        torrent.unrequest(this, b);
+                        host.unrequest(this, b);
                     }
                 }
             } else {
@@ -243,10 +236,10 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
             requestMore();
         } else if (m instanceof PeerMessage.Interested) {
             peerInterested = true;
-            torrent.peerInterestChanged(this);
+            host.peerInterestChanged(this);
         } else if (m instanceof PeerMessage.NotInterested) {
             peerInterested = false;
-            torrent.peerInterestChanged(this);
+            host.peerInterestChanged(this);
         } else if (m instanceof PeerMessage.Request r) {
             onRequest(r);
         } else if (m instanceof PeerMessage.Cancel c) {
@@ -257,24 +250,24 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
         } else if (m instanceof PeerMessage.RejectRequest r) {
             PiecePicker.Block b = new PiecePicker.Block(r.piece(), r.begin() / PiecePicker.BLOCK);
             if (outstanding.remove(b) != null) {
-                torrent.unrequest(this, b);
+                host.unrequest(this, b);
                 requestMore();
             }
         } else if (m instanceof PeerMessage.AllowedFast a) {
-            if (a.piece() < torrent.pieceCount()) {
+            if (a.piece() < host.pieceCount()) {
                 allowedFast.set(a.piece());
-                if (peerChoking && has.get(a.piece()) && torrent.wantPiece(a.piece())) {
+                if (peerChoking && has.get(a.piece()) && host.wantPiece(a.piece())) {
                     setInterested(true);
                     requestMore();
                 }
             }
         } else if (m instanceof PeerMessage.SuggestPiece sp) {
-            if (sp.piece() >= torrent.pieceCount()) {
-                throw new PeerProtocolException("suggest of piece " + sp.piece() + " of " + torrent.pieceCount());
+            if (sp.piece() >= host.pieceCount()) {
+                throw new PeerProtocolException("suggest of piece " + sp.piece() + " of " + host.pieceCount());
             }
             // a hint only: the picker's rarest-first order stands
         } else if (m instanceof PeerMessage.Port p && p.port() > 0) {
-            torrent.dhtNode(new InetSocketAddress(address.getAddress(), p.port()));
+            host.dhtNode(new InetSocketAddress(address.getAddress(), p.port()));
         }
         // keep-alive, have none: nothing to do
     }
@@ -287,7 +280,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
     private void addPieces(BitSet pieces) {
         pieces.andNot(has);
         has.or(pieces);
-        torrent.peerHasPieces(this, pieces);
+        host.peerHasPieces(this, pieces);
     }
 
     /**
@@ -316,7 +309,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
         } else if (m instanceof PeerMessage.NotInterested) {
             peerInterested = false;
         } else if (m instanceof PeerMessage.Port p && p.port() > 0) {
-            torrent.dhtNode(new InetSocketAddress(address.getAddress(), p.port()));
+            host.dhtNode(new InetSocketAddress(address.getAddress(), p.port()));
         }
     }
 
@@ -324,13 +317,13 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
     void metadataArrived() throws PeerProtocolException {
         BitSet pieces = new BitSet();
         if (earlyHaveAll) {
-            pieces.set(0, torrent.pieceCount());
+            pieces.set(0, host.pieceCount());
         }
         if (earlyBitfield != null) {
-            pieces.or(earlyBitfield.toBitSet(torrent.pieceCount()));
+            pieces.or(earlyBitfield.toBitSet(host.pieceCount()));
         }
-        if (earlyHaves.length() > torrent.pieceCount()) {
-            throw new PeerProtocolException("have of piece " + (earlyHaves.length() - 1) + " of " + torrent.pieceCount());
+        if (earlyHaves.length() > host.pieceCount()) {
+            throw new PeerProtocolException("have of piece " + (earlyHaves.length() - 1) + " of " + host.pieceCount());
         }
         pieces.or(earlyHaves);
         earlyBitfield = null;
@@ -348,10 +341,10 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
             if (extendedHandshake.requestQueue() > 0) {
                 queueLimit = extendedHandshake.requestQueue();
             }
-            torrent.extendedHandshake(this, extendedHandshake);
+            host.extendedHandshake(this, extendedHandshake);
             return;
         }
-        Extension x = torrent.extension(e.id());
+        Extension x = host.extension(e.id());
         if (x != null) {
             x.message(this, payload);
         }
@@ -386,21 +379,21 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void onRequest(PeerMessage.Request r) throws PeerProtocolException {
-        if (r.piece() >= torrent.pieceCount() || (long) r.begin() + r.length() > torrent.pieceSize(r.piece())) {
+        if (r.piece() >= host.pieceCount() || (long) r.begin() + r.length() > host.pieceSize(r.piece())) {
             throw new PeerProtocolException("request outside the torrent: " + r);
         }
-        boolean mayServe = (!amChoking || allowedFastForPeer.get(r.piece())) && torrent.havePiece(r.piece());
+        boolean mayServe = (!amChoking || allowedFastForPeer.get(r.piece())) && host.havePiece(r.piece());
         if (!mayServe) {
             // BEP 3: requests while choked (or for what we lack) are dropped; BEP 6: rejected
             refuse(r);
             return;
         }
-        if (incoming.size() >= torrent.settings().maxIncomingRequests) {
+        if (incoming.size() >= host.settings().maxIncomingRequests) {
             if (fast) {
                 refuse(r);
                 return;
             }
-            throw new PeerProtocolException("more than " + torrent.settings().maxIncomingRequests + " requests queued");
+            throw new PeerProtocolException("more than " + host.settings().maxIncomingRequests + " requests queued");
         }
         rejectsInARow = 0;
         incoming.add(r);
@@ -425,8 +418,8 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
         int blockIndex = p.begin() / PiecePicker.BLOCK;
         PiecePicker.Block block = new PiecePicker.Block(p.piece(), blockIndex);
         Long sentAt = outstanding.remove(block);
-        if (p.piece() >= torrent.pieceCount() || p.begin() % PiecePicker.BLOCK != 0
-                || p.length() != torrent.blockLength(block)) {
+        if (p.piece() >= host.pieceCount() || p.begin() % PiecePicker.BLOCK != 0
+                || p.length() != host.blockLength(block)) {
             p.release();
             throw new PeerProtocolException("piece message for a block that does not exist: " + p);
         }
@@ -434,13 +427,13 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
             // never asked for: it cannot join a piece (a liar could slip bad data in under honest peers' names)
             p.release();
             unrequestedBlocks++;
-            torrent.unrequestedBlock(p.length());
+            host.unrequestedBlock(p.length());
             if (unrequestedBlocks > MAX_UNREQUESTED) {
                 throw new PeerProtocolException("more than " + MAX_UNREQUESTED + " blocks we did not request");
             }
             return;
         }
-        long now = torrent.now();
+        long now = host.now();
         if (sentAt != null) {
             long sample = now - sentAt;
             srtt = srtt + (sample - srtt) / 8;
@@ -449,8 +442,8 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
         lastBlockAt = now;
         snubbed = false;
         downloadMeter.add(p.length());
-        torrent.blockReceived(this, block, p, sentAt != null); // takes ownership of the data
-        long wait = torrent.consumeDownload(p.length());
+        host.blockReceived(this, block, p, sentAt != null); // takes ownership of the data
+        long wait = host.consumeDownload(p.length());
         if (wait > 0) {
             pauseReading(wait);
         }
@@ -481,16 +474,16 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
         if (want <= 0 || (outstanding.size() > 0 && want < Math.min(4, target / 4))) {
             return; // ask in batches: fewer picker passes
         }
-        List<PiecePicker.Block> blocks = torrent.pick(this, from, want);
+        List<PiecePicker.Block> blocks = host.pick(this, from, want);
         if (blocks.isEmpty()) {
             return;
         }
-        long now = torrent.now();
+        long now = host.now();
         for (PiecePicker.Block b : blocks) {
             outstanding.put(b, now);
-            sendNoFlush(new PeerMessage.Request(b.piece(), b.begin(), torrent.blockLength(b)));
+            sendNoFlush(new PeerMessage.Request(b.piece(), b.begin(), host.blockLength(b)));
         }
-        channel.flush();
+        transport.flush();
     }
 
     /**
@@ -503,7 +496,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
         long rate = downloadMeter.rate();
         long delay = (minRtt == Long.MAX_VALUE ? srtt : minRtt) + TimeUnit.MILLISECONDS.toNanos(50);
         long bdp = (long) (rate * (delay / 1e9));
-        int target = (int) Math.min(torrent.settings().maxRequestQueue, 2 + 2 * bdp / PiecePicker.BLOCK);
+        int target = (int) Math.min(host.settings().maxRequestQueue, 2 + 2 * bdp / PiecePicker.BLOCK);
         queueTarget = Math.max(2, outstanding.isEmpty() && rate == 0 ? INITIAL_QUEUE : target);
     }
 
@@ -511,7 +504,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
     void dropOutstanding() {
         for (PiecePicker.Block b : outstanding.keySet()) {
             giveUp(b);
-            torrent.unrequest(this, b);
+            host.unrequest(this, b);
         }
         outstanding.clear();
     }
@@ -520,7 +513,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
     void cancel(PiecePicker.Block b) {
         if (outstanding.remove(b) != null) {
             giveUp(b);
-            send(new PeerMessage.Cancel(b.piece(), b.begin(), torrent.blockLength(b)));
+            send(new PeerMessage.Cancel(b.piece(), b.begin(), host.blockLength(b)));
         }
     }
 
@@ -569,22 +562,22 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
     /** Reads queued requests from disk and sends them, within upload limits and socket buffer space. */
     void serve() {
         // while choking, the queue holds only allowed-fast requests (setChoking took the others out)
-        while (!closed && !incoming.isEmpty() && readsInFlight < MAX_READS_IN_FLIGHT && channel.isWritable()) {
-            long wait = torrent.uploadDelay();
+        while (!closed && !incoming.isEmpty() && readsInFlight < MAX_READS_IN_FLIGHT && transport.writable()) {
+            long wait = host.uploadDelay();
             if (wait > 0) {
                 scheduleServe(wait);
                 return;
             }
             PeerMessage.Request r = incoming.poll();
             readsInFlight++;
-            torrent.consumeUpload(r.length());
-            torrent.readBlock(r, (data, error) -> {
+            host.consumeUpload(r.length());
+            host.readBlock(r, (data, error) -> {
                 readsInFlight--;
                 if (error != null) {
                     if (data != null) {
                         data.release();
                     }
-                    torrent.storageError("reading piece " + r.piece() + ": " + error.getMessage());
+                    host.storageError("reading piece " + r.piece() + ": " + error.getMessage());
                     return;
                 }
                 if (closed || (amChoking && !allowedFastForPeer.get(r.piece()))) {
@@ -593,7 +586,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
                     return;
                 }
                 uploadMeter.add(r.length());
-                torrent.uploaded(r.length());
+                host.uploaded(r.length());
                 send(new PeerMessage.Piece(r.piece(), r.begin(), data));
                 serve();
             });
@@ -603,64 +596,49 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
     private void scheduleServe(long nanos) {
         if (!serveScheduled) {
             serveScheduled = true;
-            torrent.owner.schedule(() -> {
+            host.owner().schedule(() -> {
                 serveScheduled = false;
                 serve();
             }, Math.max(1, nanos));
         }
     }
 
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    /** The transport's outbound buffer crossed a water mark. */
+    void writabilityChanged() {
         // a peer that does not read what we send is not read from either: its requests (and our
         // answers to them) cannot pile up
         updateAutoRead();
-        if (ctx.channel().isWritable()) {
+        if (transport.writable()) {
             serve();
         }
-        ctx.fireChannelWritabilityChanged();
     }
 
     // ---- flow control ----
 
     private void pauseReading(long nanos) {
-        readPausedUntil = torrent.now() + nanos;
+        readPausedUntil = host.now() + nanos;
         updateAutoRead();
-        torrent.owner.schedule(this::updateAutoRead, nanos);
+        host.owner().schedule(this::updateAutoRead, nanos);
     }
 
     void updateAutoRead() {
-        boolean read = !torrent.diskBackedUp() && torrent.now() >= readPausedUntil && channel.isWritable();
-        if (channel.config().isAutoRead() != read) {
-            channel.config().setAutoRead(read);
-        }
+        boolean read = !host.diskBackedUp() && host.now() >= readPausedUntil && transport.writable();
+        transport.reading(read);
     }
 
     // ---- closing ----
 
     void close(String reason) {
         if (!closed) {
-            LOG.debug("{} {}: closing: {}", torrent.name(), address, reason);
+            LOG.debug("{} {}: closing: {}", host.name(), address, reason);
             closed = true;
-            torrent.peerClosed(this, reason);
-            channel.close();
+            host.peerClosed(this, reason);
+            transport.close();
         }
     }
 
     boolean isClosed() {
         return closed;
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        close("connection closed");
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        String reason = cause instanceof DecoderException ? "protocol violation: " + cause.getMessage()
-                : cause.getClass().getSimpleName() + ": " + cause.getMessage();
-        close(reason);
     }
 
     /** Releases everything this peer held in the picker; called by the torrent on close. */

@@ -21,7 +21,6 @@ import java.util.Set;
 final class PeerSet {
     /** BEP 6: pieces a peer may fetch before we unchoke it. */
     private static final int ALLOWED_FAST_PIECES = 10;
-    private static final io.netty.util.AttributeKey<Boolean> JOINED = io.netty.util.AttributeKey.valueOf("jtorrent.joined");
 
     private final Torrent torrent;
     private final Set<PeerConnection> peers = new LinkedHashSet<>();
@@ -84,7 +83,7 @@ final class PeerSet {
                 }
                 // refused in the handshake (a paused torrent there, say): not connected, try again later
                 channel.closeFuture().addListener(f -> torrent.loop.execute(() -> {
-                    if (!Boolean.TRUE.equals(channel.attr(JOINED).get())) {
+                    if (!ChannelTransport.joined(channel)) {
                         candidates.dialFailed(address, torrent.now());
                     }
                 }));
@@ -140,7 +139,7 @@ final class PeerSet {
     void joined(PeerConnection p) {
         assert torrent.owner.inLoop();
         peers.add(p);
-        p.channel.attr(JOINED).set(Boolean.TRUE);
+        p.transport.markJoined();
         candidates.joined(p.address);
         PiecePicker picker = torrent.picker();
         int pieceCount = picker == null ? 0 : picker.pieceCount(); // no picker before a magnet's metadata
@@ -189,11 +188,8 @@ final class PeerSet {
         if (optimistic == p) {
             optimistic = null;
         }
-        WireCounter wire = p.channel.pipeline().get(WireCounter.class);
-        if (wire != null) {
-            closedWireReceived += wire.received;
-            closedWireSent += wire.sent;
-        }
+        closedWireReceived += p.transport.wireReceived();
+        closedWireSent += p.transport.wireSent();
         torrent.session.peerClosed();
         torrent.session.events.post(new SessionEvent.PeerDisconnected(torrent.infoHash, p.address, reason));
         // a freed upload slot goes to someone waiting

@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * One torrent: its pieces, peers, picker, choker, storage and tracker. Owned by one event loop:
  * every method but the public handle's entry points runs on it, so nothing here is locked.
  */
-final class Torrent {
+final class Torrent implements PeerHost {
     private static final Logger LOG = LoggerFactory.getLogger(Torrent.class);
     private static final long SECOND = 1_000_000_000L;
     private static final long KEEPALIVE_NANOS = 90 * SECOND;
@@ -160,7 +160,8 @@ final class Torrent {
         this.metainfo = m;
     }
 
-    boolean hasMetadata() {
+    @Override
+    public boolean hasMetadata() {
         return info != null;
     }
 
@@ -171,36 +172,44 @@ final class Torrent {
 
     // ---- accessors for peers ----
 
-    long now() {
+    @Override
+    public long now() {
         return owner.nanoTime();
     }
 
-    Settings settings() {
+    @Override
+    public Settings settings() {
         return session.settings;
     }
 
-    String name() {
+    @Override
+    public String name() {
         return info != null ? info.name() : params.displayName();
     }
 
-    int pieceCount() {
+    @Override
+    public int pieceCount() {
         return info.pieceCount();
     }
 
-    long pieceSize(int piece) {
+    @Override
+    public long pieceSize(int piece) {
         return info.pieceSize(piece);
     }
 
-    int blockLength(PiecePicker.Block b) {
+    @Override
+    public int blockLength(PiecePicker.Block b) {
         return picker.blockLength(b);
     }
 
-    boolean havePiece(int piece) {
+    @Override
+    public boolean havePiece(int piece) {
         return picker != null && picker.have(piece);
     }
 
     /** Whether we still want the piece (selected, not yet verified). */
-    boolean wantPiece(int piece) {
+    @Override
+    public boolean wantPiece(int piece) {
         return picker != null && picker.wanted(piece);
     }
 
@@ -233,7 +242,8 @@ final class Torrent {
         }
     }
 
-    boolean diskBackedUp() {
+    @Override
+    public boolean diskBackedUp() {
         return assembly.backedUp();
     }
 
@@ -498,7 +508,8 @@ final class Torrent {
     }
 
     /** A disk error: the torrent stops with the error; the session and other torrents go on. */
-    void storageError(String message) {
+    @Override
+    public void storageError(String message) {
         if (state == TorrentState.ERROR) {
             return;
         }
@@ -572,20 +583,34 @@ final class Torrent {
         peerSet.joined(p);
     }
 
-    void peerClosed(PeerConnection p, String reason) {
+    @Override
+    public void peerClosed(PeerConnection p, String reason) {
         peerSet.closed(p, reason);
     }
 
-    void peerHasPieces(PeerConnection p, BitSet pieces) {
+    @Override
+    public void peerHasPieces(PeerConnection p, BitSet pieces) {
         peerSet.hasPieces(p, pieces);
     }
 
-    void peerHasPiece(PeerConnection p, int piece) {
+    @Override
+    public void peerHasPiece(PeerConnection p, int piece) {
         peerSet.hasPiece(p, piece);
     }
 
-    void peerInterestChanged(PeerConnection p) {
+    @Override
+    public void peerInterestChanged(PeerConnection p) {
         peerSet.interestChanged(p);
+    }
+
+    @Override
+    public Loop owner() {
+        return owner;
+    }
+
+    @Override
+    public io.jtorrent.wire.Handshake ourHandshake() {
+        return session.handshakeFor(infoHash);
     }
 
     PiecePicker picker() {
@@ -601,7 +626,8 @@ final class Torrent {
     // ---- downloading ----
 
     /** Blocks to request from {@code p}, of pieces in {@code from} (what it has, or may give while choking). */
-    List<PiecePicker.Block> pick(PeerConnection p, BitSet from, int max) {
+    @Override
+    public List<PiecePicker.Block> pick(PeerConnection p, BitSet from, int max) {
         if (state != TorrentState.DOWNLOADING) {
             return List.of();
         }
@@ -611,7 +637,8 @@ final class Torrent {
     // ---- extension protocol (BEP 10) ----
 
     /** The extension peers send messages to us under {@code id}, if we offer it. */
-    Extension extension(int id) {
+    @Override
+    public Extension extension(int id) {
         for (Extension x : extensions) {
             if (x.id() == id && x.enabled()) {
                 return x;
@@ -632,7 +659,8 @@ final class Torrent {
                 metadataExtension.metadataSize(), state == TorrentState.SEEDING);
     }
 
-    void extendedHandshake(PeerConnection p, io.jtorrent.wire.ExtendedHandshake h) {
+    @Override
+    public void extendedHandshake(PeerConnection p, io.jtorrent.wire.ExtendedHandshake h) {
         if (h.uploadOnly() && state == TorrentState.SEEDING) {
             p.close("both only upload");
             return;
@@ -645,7 +673,8 @@ final class Torrent {
     }
 
     /** Gives a block back to the picker: {@code requester} (a peer or a web seed's connection) will not deliver it. */
-    void unrequest(Object requester, PiecePicker.Block b) {
+    @Override
+    public void unrequest(Object requester, PiecePicker.Block b) {
         picker.unrequest(b, requester);
     }
 
@@ -659,11 +688,13 @@ final class Torrent {
 
     /** A block arrived; this takes ownership of its data. */
     /** A block no one asked for, dropped: counted as waste. */
-    void unrequestedBlock(int length) {
+    @Override
+    public void unrequestedBlock(int length) {
         wasted += length;
     }
 
-    void blockReceived(Object from, PiecePicker.Block block, PeerMessage.Piece data, boolean requested) {
+    @Override
+    public void blockReceived(Object from, PiecePicker.Block block, PeerMessage.Piece data, boolean requested) {
         List<Object> others = new ArrayList<>();
         PiecePicker.Received r = picker.received(block, from, others);
         if (r == PiecePicker.Received.UNWANTED || storage == null) {
@@ -790,25 +821,30 @@ final class Torrent {
 
     // ---- uploading ----
 
-    void readBlock(PeerMessage.Request r, BiConsumer<ByteBuf, IOException> done) {
+    @Override
+    public void readBlock(PeerMessage.Request r, BiConsumer<ByteBuf, IOException> done) {
         readCache.read(storage, r, done);
     }
 
-    long uploadDelay() {
+    @Override
+    public long uploadDelay() {
         return Math.max(uploadLimiter.delay(), session.uploadLimiter.delay());
     }
 
-    void consumeUpload(long bytes) {
+    @Override
+    public void consumeUpload(long bytes) {
         uploadLimiter.consume(bytes);
         session.uploadLimiter.consume(bytes);
     }
 
-    void uploaded(long bytes) {
+    @Override
+    public void uploaded(long bytes) {
         uploadMeter.add(bytes);
         resumeDirty = true;
     }
 
-    long consumeDownload(long bytes) {
+    @Override
+    public long consumeDownload(long bytes) {
         return Math.max(downloadLimiter.consume(bytes), session.downloadLimiter.consume(bytes));
     }
 
@@ -891,7 +927,8 @@ final class Torrent {
     }
 
     /** A peer told us of its DHT node (the {@code port} message). */
-    void dhtNode(InetSocketAddress node) {
+    @Override
+    public void dhtNode(InetSocketAddress node) {
         if (session.dht != null) {
             session.dht.addNode(node);
         }
@@ -950,11 +987,8 @@ final class Torrent {
             if (p.uploadMeter.rate() > 0) {
                 getting++;
             }
-            WireCounter wire = p.channel.pipeline().get(WireCounter.class);
-            if (wire != null) {
-                wireReceived += wire.received;
-                wireSent += wire.sent;
-            }
+            wireReceived += p.transport.wireReceived();
+            wireSent += p.transport.wireSent();
         }
         double progress = info == null ? 0 : wantedBytes == 0 ? 1 : (double) doneBytes / wantedBytes;
         return new TorrentStatus(infoHash, name(), state, progress,

@@ -1,0 +1,36 @@
+package io.jtorrent.engine;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+
+/** The thin Netty side of a peer: channel events in, to the {@link PeerConnection} that speaks the protocol. */
+final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
+    private final PeerConnection peer;
+
+    PeerChannelHandler(PeerConnection peer) {
+        this.peer = peer;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        peer.handle(msg);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        peer.writabilityChanged();
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        peer.close("connection closed");
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        peer.close(cause instanceof DecoderException ? "protocol violation: " + cause.getMessage()
+                : cause.getClass().getSimpleName() + ": " + cause.getMessage());
+    }
+}

@@ -1,0 +1,82 @@
+package io.jtorrent.engine;
+
+import io.jtorrent.engine.picker.PiecePicker;
+import io.jtorrent.engine.time.Loop;
+import io.jtorrent.wire.ExtendedHandshake;
+import io.jtorrent.wire.Handshake;
+import io.jtorrent.wire.PeerMessage;
+import io.netty.buffer.ByteBuf;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.BitSet;
+import java.util.List;
+import java.util.function.BiConsumer;
+
+/**
+ * What a {@link PeerConnection} asks of its torrent: the layout and what we have, the picker, the
+ * data, the rate limits, time, and where to report. {@link Torrent} is the host; a test brings a
+ * small one, so the peer protocol is tested without a session or a socket.
+ */
+interface PeerHost {
+    Loop owner();
+
+    long now();
+
+    Settings settings();
+
+    String name();
+
+    /** Our handshake for this torrent (its reserved bits say which extensions we speak). */
+    Handshake ourHandshake();
+
+    boolean hasMetadata();
+
+    int pieceCount();
+
+    long pieceSize(int piece);
+
+    int blockLength(PiecePicker.Block b);
+
+    boolean havePiece(int piece);
+
+    boolean wantPiece(int piece);
+
+    List<PiecePicker.Block> pick(PeerConnection p, BitSet from, int max);
+
+    void unrequest(Object requester, PiecePicker.Block b);
+
+    /** A requested (or recently given-up) block arrived; takes ownership of its data. */
+    void blockReceived(Object from, PiecePicker.Block block, PeerMessage.Piece data, boolean requested);
+
+    /** A block nobody asked for arrived (dropped). */
+    void unrequestedBlock(int length);
+
+    void readBlock(PeerMessage.Request r, BiConsumer<ByteBuf, IOException> done);
+
+    long uploadDelay();
+
+    void consumeUpload(long bytes);
+
+    void uploaded(long bytes);
+
+    /** Nanoseconds to wait before reading more from peers (the download limit). */
+    long consumeDownload(long bytes);
+
+    boolean diskBackedUp();
+
+    void storageError(String message);
+
+    void peerHasPieces(PeerConnection p, BitSet pieces);
+
+    void peerHasPiece(PeerConnection p, int piece);
+
+    void peerInterestChanged(PeerConnection p);
+
+    void peerClosed(PeerConnection p, String reason);
+
+    Extension extension(int id);
+
+    void extendedHandshake(PeerConnection p, ExtendedHandshake h);
+
+    void dhtNode(InetSocketAddress node);
+}
