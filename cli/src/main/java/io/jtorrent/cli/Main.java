@@ -2,8 +2,8 @@ package io.jtorrent.cli;
 
 import java.io.PrintWriter;
 import java.util.Arrays;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * {@code jtorrent}: the command-line client. Exit status: 0 success, 1 a negative result (data

@@ -5,8 +5,8 @@ import io.jtorrent.metainfo.Metainfo;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 @Command(name = "seed", mixinStandardHelpOptions = true,
         description = {"Verify the data at SAVE_DIR/<name>, then seed it until interrupted.",

@@ -1,7 +1,5 @@
 package io.jtorrent.cli;
 
-import io.jtorrent.testkit.RpcClient;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,6 +10,7 @@ import io.jtorrent.engine.TorrentHandle;
 import io.jtorrent.metainfo.Metainfo;
 import io.jtorrent.metainfo.TorrentBuilder;
 import io.jtorrent.testkit.ReferencePeer;
+import io.jtorrent.testkit.RpcClient;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;

@@ -1,7 +1,5 @@
 package io.jtorrent.daemon;
 
-import io.jtorrent.testkit.RpcClient;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,6 +9,7 @@ import io.jtorrent.engine.Session;
 import io.jtorrent.engine.Settings;
 import io.jtorrent.engine.TorrentHandle;
 import io.jtorrent.metainfo.Metainfo;
+import io.jtorrent.testkit.RpcClient;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;

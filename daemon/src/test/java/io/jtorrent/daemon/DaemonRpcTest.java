@@ -1,11 +1,10 @@
 package io.jtorrent.daemon;
 
-import io.jtorrent.testkit.RpcClient;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jtorrent.engine.Settings;
+import io.jtorrent.testkit.RpcClient;
 import java.net.InetAddress;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;

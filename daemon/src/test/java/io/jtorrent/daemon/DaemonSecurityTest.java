@@ -1,12 +1,11 @@
 package io.jtorrent.daemon;
 
-import io.jtorrent.testkit.RpcClient;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
+import io.jtorrent.testkit.RpcClient;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

@@ -1,7 +1,5 @@
 package io.jtorrent.daemon;
 
-import io.jtorrent.testkit.RpcClient;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jtorrent.engine.AddTorrentParams;
@@ -9,6 +7,7 @@ import io.jtorrent.engine.Session;
 import io.jtorrent.engine.Settings;
 import io.jtorrent.engine.TorrentHandle;
 import io.jtorrent.metainfo.Metainfo;
+import io.jtorrent.testkit.RpcClient;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;

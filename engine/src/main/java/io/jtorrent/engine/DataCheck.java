@@ -1,18 +1,18 @@
 package io.jtorrent.engine;
 
 import io.jtorrent.engine.disk.DiskIo;
-import io.jtorrent.engine.pieces.PieceRanges;
 import io.jtorrent.engine.picker.PiecePicker;
+import io.jtorrent.engine.pieces.PieceRanges;
 import io.jtorrent.metainfo.Info;
 import io.jtorrent.metainfo.InfoHash;
 import io.jtorrent.storage.FileStorage;
 import io.jtorrent.storage.ResumeData;
 import io.jtorrent.storage.Storage;
-import java.util.concurrent.Executor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.BitSet;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;

@@ -1,7 +1,6 @@
 package io.jtorrent.engine;
 
 import io.jtorrent.engine.discovery.LsdMessage;
-
 import io.jtorrent.metainfo.InfoHash;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufUtil;

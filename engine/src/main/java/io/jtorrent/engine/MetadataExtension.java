@@ -1,7 +1,6 @@
 package io.jtorrent.engine;
 
 import io.jtorrent.engine.ext.MetadataFetch;
-
 import io.jtorrent.wire.ExtendedHandshake;
 import io.jtorrent.wire.MetadataMessage;
 import io.jtorrent.wire.PeerProtocolException;

@@ -1,9 +1,7 @@
 package io.jtorrent.engine;
 
-import io.jtorrent.engine.rate.RateMeter;
-
 import io.jtorrent.engine.picker.PiecePicker;
-
+import io.jtorrent.engine.rate.RateMeter;
 import io.jtorrent.wire.ExtendedHandshake;
 import io.jtorrent.wire.Handshake;
 import io.jtorrent.wire.PeerMessage;

@@ -2,12 +2,12 @@ package io.jtorrent.engine;
 
 import io.jtorrent.engine.disk.DiskIo;
 import io.jtorrent.engine.picker.PiecePicker;
+import io.jtorrent.engine.time.Loop;
 import io.jtorrent.metainfo.Info;
 import io.jtorrent.storage.Storage;
 import io.jtorrent.wire.PeerMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
-import io.jtorrent.engine.time.Loop;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;

@@ -1,11 +1,10 @@
 package io.jtorrent.engine;
 
 import io.jtorrent.engine.disk.DiskIo;
-
 import io.jtorrent.engine.pieces.PieceRanges;
+import io.jtorrent.engine.time.Loop;
 import io.jtorrent.metainfo.Info;
 import io.jtorrent.storage.Storage;
-import io.jtorrent.engine.time.Loop;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

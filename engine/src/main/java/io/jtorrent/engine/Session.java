@@ -1,11 +1,8 @@
 package io.jtorrent.engine;
 
 import io.jtorrent.engine.disk.DiskIo;
-
 import io.jtorrent.engine.peer.HandshakeSlots;
-
 import io.jtorrent.engine.rate.RateLimiter;
-
 import io.jtorrent.metainfo.InfoHash;
 import io.jtorrent.tracker.TrackerClient;
 import io.jtorrent.wire.Handshake;

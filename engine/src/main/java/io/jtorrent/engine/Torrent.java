@@ -1,23 +1,15 @@
 package io.jtorrent.engine;
 
-import io.jtorrent.engine.time.Loop;
-
+import io.jtorrent.engine.choke.Choker;
 import io.jtorrent.engine.disk.DiskIo;
 import io.jtorrent.engine.disk.PieceReadCache;
-
+import io.jtorrent.engine.peer.PeerCandidates;
+import io.jtorrent.engine.picker.PiecePicker;
 import io.jtorrent.engine.pieces.PieceRanges;
 import io.jtorrent.engine.pieces.SmartBan;
-
-import io.jtorrent.engine.peer.PeerCandidates;
-
-import io.jtorrent.engine.rate.RateMeter;
-
 import io.jtorrent.engine.rate.RateLimiter;
-
-import io.jtorrent.engine.choke.Choker;
-
-import io.jtorrent.engine.picker.PiecePicker;
-
+import io.jtorrent.engine.rate.RateMeter;
+import io.jtorrent.engine.time.Loop;
 import io.jtorrent.metainfo.FileEntry;
 import io.jtorrent.metainfo.Info;
 import io.jtorrent.metainfo.InfoHash;

@@ -1,7 +1,6 @@
 package io.jtorrent.engine;
 
 import io.jtorrent.engine.picker.PiecePicker;
-
 import io.jtorrent.metainfo.FileEntry;
 import io.jtorrent.metainfo.Info;
 import io.jtorrent.wire.PeerMessage;

@@ -2,9 +2,9 @@ package io.jtorrent.engine.disk;
 
 import io.jtorrent.storage.Storage;
 import io.netty.buffer.ByteBuf;
-import java.util.concurrent.Executor;
 import java.io.IOException;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
