@@ -40,7 +40,9 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: create, info, verify, download or seed");
+        // every command, as registered: the list cannot fall behind the commands
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "a command is required: " + String.join(", ", spec.subcommands().keySet()));
     }
 
     /** "jtorrent" or "jtorrent create": how error lines start. */

@@ -73,6 +73,13 @@ class CliTest {
     }
 
     @Test
+    void aBareJtorrentNamesEveryCommand() {
+        Cli bare = Cli.run();
+        assertThat(bare.status()).isEqualTo(2);
+        assertThat(bare.err()).contains("create", "info", "verify", "download", "seed", "demo", "tracker", "dht", "daemon");
+    }
+
+    @Test
     void magnetLinksAreShown() {
         Cli info = Cli.run("info", "magnet:?xt=urn:btih:c12fe1c06bba254a9dc9f519b335aa7c1367a88a&dn=demo&tr=udp%3A%2F%2F127.0.0.1%3A1", "--json");
         assertThat(info.status()).as(info.err()).isZero();
