@@ -22,7 +22,7 @@ class ArchitectureTest {
     /** Rooms whose classes do no I/O: messages, state and time in, decisions out. */
     private static final List<String> IO_FREE_ROOMS = List.of("picker", "choke", "rate", "peer", "ext", "discovery", "pieces");
     /** Files over the limit today, with the size they may not exceed while they are split up. */
-    private static final Map<String, Integer> STILL_TO_SPLIT = Map.of("Torrent.java", 1200, "PeerConnection.java", 660);
+    private static final Map<String, Integer> STILL_TO_SPLIT = Map.of("Torrent.java", 1192, "PeerConnection.java", 656);
 
     private static List<Path> sources(Path dir) throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
