@@ -330,13 +330,7 @@ class PeerConnectionTest {
     }
 
     static BitSet bits(String s) {
-        BitSet b = new BitSet();
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) == '1') {
-                b.set(i);
-            }
-        }
-        return b;
+        return io.jtorrent.testkit.Bits.of(s);
     }
 
     static Handshake handshake(boolean fast) {

@@ -18,13 +18,7 @@ class PiecePickerTest {
     private static final int BLOCK = PiecePicker.BLOCK;
 
     static BitSet bits(String s) {
-        BitSet b = new BitSet();
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) == '1') {
-                b.set(i);
-            }
-        }
-        return b;
+        return io.jtorrent.testkit.Bits.of(s);
     }
 
     /** A picker of {@code pieces} pieces of 4 blocks each (the last one too). */
