@@ -11,8 +11,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "daemon", mixinStandardHelpOptions = true,
-        description = {"Run as a service: many torrents, a Transmission-compatible RPC (transmission-remote works with it),",
-                "a web UI at http://RPC_BIND:RPC_PORT/, file streaming at /files/HASH/PATH and /metrics.",
+        description = {"Run as a service with many torrents, a Transmission-compatible RPC and a web UI.",
+                "transmission-remote works with it; the web UI is at http://RPC_BIND:RPC_PORT/, file streaming at",
+                "/files/HASH/PATH, metrics at /metrics.",
                 "Runs until SIGTERM or SIGINT, then stops cleanly; the state survives restarts and crashes."})
 final class DaemonCommand implements Callable<Integer> {
     @Spec

@@ -17,8 +17,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Show BitTorrent at work: a tracker, one seed and N leechers of a generated file, all in",
-                "this process on 127.0.0.1, each peer a real session with its own port and upload limit.",
+        description = {"Show BitTorrent at work: a tracker, one seed and N leechers of a generated file.",
+                "All run in this process on 127.0.0.1, each peer a real session with its own port and upload limit.",
                 "Ends with the time for all to complete against the theoretical bound and client-server."})
 final class DemoCommand implements Callable<Integer> {
     @Spec

@@ -24,8 +24,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "tracker", mixinStandardHelpOptions = true,
-        description = {"Run a BitTorrent tracker: HTTP (announce, scrape, /stats, /metrics) and UDP (BEP 15),",
-                "swarms in memory or in Redis (several trackers sharing them). Runs until interrupted."})
+        description = {"Run a BitTorrent tracker over HTTP and UDP (BEP 15).",
+                "HTTP serves announce, scrape, /stats and /metrics; swarms are kept in memory or in Redis",
+                "(several trackers sharing them). Runs until interrupted."})
 final class TrackerCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -77,6 +77,20 @@ class CliTest {
         Cli bare = Cli.run();
         assertThat(bare.status()).isEqualTo(2);
         assertThat(bare.err()).contains("create", "info", "verify", "download", "seed", "demo", "tracker", "dht", "daemon");
+        // each command's summary in --help is a whole sentence, not cut mid-sentence
+        Cli help = Cli.run("--help");
+        String[] lines = help.out().split("\n");
+        for (int i = 0; i < lines.length; i++) {
+            String l = lines[i].strip();
+            if (l.matches("(create|info|verify|download|demo|tracker|dht|seed|daemon) .*")) {
+                String summary = l;
+                // a summary wrapped onto indented lines continues there
+                for (int k = i + 1; k < lines.length && lines[k].startsWith("              "); k++) {
+                    summary += " " + lines[k].strip();
+                }
+                assertThat(summary).as(l).endsWith(".");
+            }
+        }
     }
 
     @Test
