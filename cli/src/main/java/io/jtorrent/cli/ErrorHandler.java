@@ -33,13 +33,14 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
             message = f.getFile() + ": already exists";
         } else if (e instanceof IOException) {
             status = ExitCode.BAD_INPUT;
-            message = e.getMessage() != null ? e.getMessage() : e.toString();
+            message = e.getMessage() != null ? e.getMessage() : "input/output error";
         } else if (e instanceof InterruptedException) {
             status = ExitCode.INTERNAL;
             message = "interrupted";
         } else {
             status = ExitCode.INTERNAL;
-            message = "internal error: " + e + " (run with --debug for details)";
+            // words, not a class name: the details are behind --debug
+            message = "internal error" + (e.getMessage() != null ? ": " + e.getMessage() : "") + " (run with --debug for details)";
         }
         cli.getErr().println(Main.prefix(cli) + ": " + message);
         if (debug) {

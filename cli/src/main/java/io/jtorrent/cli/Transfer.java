@@ -13,6 +13,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -139,15 +140,40 @@ final class Transfer {
     }
 
     private void onEvent(SessionEvent e) {
-        if (e instanceof SessionEvent.HashFailed || e instanceof SessionEvent.PeerBanned
-                || e instanceof SessionEvent.MetadataFailed || e instanceof SessionEvent.WebSeedError
-                || e instanceof SessionEvent.StorageError || e instanceof SessionEvent.TrackerError) {
+        String line = describe(e);
+        if (line != null) {
             synchronized (this) {
                 finishLine();
-                err.println("jtorrent: " + e);
+                err.println("jtorrent: " + line);
                 err.flush();
             }
         }
+    }
+
+    /** The events a user should see, in words (never a record's toString); null for the others. */
+    static String describe(SessionEvent e) {
+        if (e instanceof SessionEvent.HashFailed h) {
+            return "piece " + h.piece() + " failed its hash check (from " + addresses(h.contributors()) + "); fetching it again";
+        } else if (e instanceof SessionEvent.PeerBanned b) {
+            return "banned " + address(b.address()) + ": " + b.reason();
+        } else if (e instanceof SessionEvent.MetadataFailed m) {
+            return "the metadata from " + addresses(m.contributors()) + " does not match the info-hash; asking others";
+        } else if (e instanceof SessionEvent.WebSeedError w) {
+            return "web seed " + w.url() + ": " + w.message() + (w.dropped() ? " (no longer used)" : "");
+        } else if (e instanceof SessionEvent.StorageError s) {
+            return "disk: " + s.message();
+        } else if (e instanceof SessionEvent.TrackerError t) {
+            return "tracker " + t.url() + ": " + t.message();
+        }
+        return null;
+    }
+
+    private static String address(java.net.InetSocketAddress a) {
+        return a.getAddress() == null ? a.getHostString() + ":" + a.getPort() : a.getAddress().getHostAddress() + ":" + a.getPort();
+    }
+
+    private static String addresses(List<java.net.InetSocketAddress> list) {
+        return list.isEmpty() ? "nobody" : list.stream().map(Transfer::address).collect(java.util.stream.Collectors.joining(", "));
     }
 
     private boolean lineOpen;
