@@ -53,8 +53,8 @@ final class HttpFrontend implements AutoCloseable {
     private final String sessionId;
     private final byte[] webUi;
     private final HttpGate.Rules rules;
-    private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
-    private final java.util.concurrent.ConcurrentHashMap<java.net.InetAddress, Integer> perAddress = new java.util.concurrent.ConcurrentHashMap<>();
+    private final io.jtorrent.engine.peer.AddressSlots connections =
+            new io.jtorrent.engine.peer.AddressSlots(MAX_CONNECTIONS, MAX_CONNECTIONS_PER_ADDRESS);
     final FileStreamer streamer;
     final Metrics metrics;
 
@@ -102,13 +102,11 @@ final class HttpFrontend implements AutoCloseable {
     /** Counts a new connection against the caps; false when it must be closed. */
     private boolean admit(SocketChannel ch) {
         java.net.InetAddress from = ch.remoteAddress().getAddress();
-        int n = perAddress.merge(from, 1, Integer::sum);
-        int all = connections.incrementAndGet();
-        ch.closeFuture().addListener(f -> {
-            connections.decrementAndGet();
-            perAddress.computeIfPresent(from, (k, v) -> v <= 1 ? null : v - 1);
-        });
-        return all <= MAX_CONNECTIONS && n <= MAX_CONNECTIONS_PER_ADDRESS;
+        if (!connections.tryAcquire(from)) {
+            return false;
+        }
+        ch.closeFuture().addListener(f -> connections.release(from));
+        return true;
     }
 
     /**

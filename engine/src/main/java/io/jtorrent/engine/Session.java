@@ -1,7 +1,7 @@
 package io.jtorrent.engine;
 
 import io.jtorrent.engine.disk.DiskIo;
-import io.jtorrent.engine.peer.HandshakeSlots;
+import io.jtorrent.engine.peer.AddressSlots;
 import io.jtorrent.engine.rate.RateLimiter;
 import io.jtorrent.metainfo.InfoHash;
 import io.jtorrent.tracker.TrackerClient;
@@ -63,7 +63,7 @@ public final class Session implements AutoCloseable {
     final RateLimiter uploadLimiter;
     final RateLimiter downloadLimiter;
     private final EventLoopGroup acceptor;
-    private final HandshakeSlots handshakeSlots;
+    private final AddressSlots handshakeSlots;
     private final EventLoopGroup loops;
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final Map<InfoHash, Torrent> torrents = new ConcurrentHashMap<>();
@@ -85,7 +85,7 @@ public final class Session implements AutoCloseable {
         this.uploadLimiter = new RateLimiter(settings.uploadLimit, System::nanoTime);
         this.downloadLimiter = new RateLimiter(settings.downloadLimit, System::nanoTime);
         this.seeds = settings.randomSeed == null ? new java.util.Random() : new java.util.Random(settings.randomSeed);
-        this.handshakeSlots = new HandshakeSlots(settings.maxHandshakes, settings.maxHandshakesPerAddress);
+        this.handshakeSlots = new AddressSlots(settings.maxHandshakes, settings.maxHandshakesPerAddress);
         this.acceptor = new NioEventLoopGroup(1, daemon("jtorrent-accept"));
         this.loops = new NioEventLoopGroup(settings.networkThreads, daemon("jtorrent-net"));
         // UDP trackers: BEP 15's 15 s first retransmission, at most 2 retransmissions per announce
@@ -174,16 +174,9 @@ public final class Session implements AutoCloseable {
         }
         // resolve the bootstrap nodes off the caller's thread: a name that does not resolve is skipped
         io.jtorrent.dht.DhtServer started = d;
-        this.dhtReady = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-            List<InetSocketAddress> nodes = new ArrayList<>();
-            for (Settings.InetSocketAddressSpec b : s.dhtBootstrap) {
-                InetSocketAddress a = new InetSocketAddress(b.host(), b.port());
-                if (!a.isUnresolved()) {
-                    nodes.add(a);
-                }
-            }
-            return nodes;
-        }).thenCompose(started::bootstrap)
+        this.dhtReady = tracker.resolver().resolveEach(s.dhtBootstrap, Settings.InetSocketAddressSpec::host,
+                        Settings.InetSocketAddressSpec::port)
+                .thenCompose(started::bootstrap)
                 // a bootstrap that never ends must not hold the torrents' first lookups back for long
                 .orTimeout(DHT_BOOTSTRAP_WAIT.toMillis(), TimeUnit.MILLISECONDS)
                 .handle((lookup, e) -> null);

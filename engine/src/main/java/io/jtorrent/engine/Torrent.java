@@ -381,20 +381,13 @@ final class Torrent implements PeerHost {
             }
         }
         if (session.dht != null && !isPrivate()) {
-            // the torrent's own DHT nodes, looked up off the loop
-            List<CompletableFuture<InetSocketAddress>> lookups = new ArrayList<>();
-            for (Metainfo.Node n : metainfo == null ? List.<Metainfo.Node>of() : metainfo.nodes()) {
-                lookups.add(session.tracker.resolver().resolve(n.host(), n.port()).exceptionally(e -> null));
-            }
-            // the first lookup waits for the session's bootstrap (and the torrent's own nodes):
-            // started before the routing table has anyone, it would find nothing
-            CompletableFuture<?> ready = lookups.isEmpty() ? session.dhtReady
-                    : CompletableFuture.allOf(lookups.toArray(new CompletableFuture[0])).thenCompose(v -> {
-                        List<InetSocketAddress> nodes = lookups.stream().map(CompletableFuture::join)
-                                .filter(java.util.Objects::nonNull).toList();
-                        return CompletableFuture.allOf(session.dhtReady, nodes.isEmpty() ? CompletableFuture.completedFuture(null)
-                                : session.dht.bootstrap(nodes).handle((l, e) -> null));
-                    });
+            // the torrent's own DHT nodes, looked up off the loop; the first lookup waits for them and
+            // for the session's bootstrap: started before the routing table has anyone, it would find nothing
+            List<Metainfo.Node> own = metainfo == null ? List.of() : metainfo.nodes();
+            CompletableFuture<?> ready = own.isEmpty() ? session.dhtReady
+                    : session.tracker.resolver().resolveEach(own, Metainfo.Node::host, Metainfo.Node::port).thenCompose(nodes ->
+                            CompletableFuture.allOf(session.dhtReady, nodes.isEmpty() ? CompletableFuture.completedFuture(null)
+                                    : session.dht.bootstrap(nodes).handle((l, e) -> null)));
             ready.whenComplete((l, e) -> loop.execute(this::dhtAnnounce));
         }
         if (ticker == null) {

@@ -321,8 +321,7 @@ final class WebSeed {
         // the name is looked up off the loop (the system resolver blocks); the connect is by address
         torrent.session.tracker.resolver().resolve(uri.getHost(), port).whenComplete((address, unresolved) -> {
             if (unresolved != null) {
-                Throwable cause = unresolved.getCause() != null ? unresolved.getCause() : unresolved;
-                result.completeExceptionally(new WebSeedException("cannot connect: " + cause.getMessage(), false));
+                result.completeExceptionally(new WebSeedException("cannot connect: " + unresolved.getMessage(), false));
                 return;
             }
             connect(b, address, w, path, uri, port, from, to, result);

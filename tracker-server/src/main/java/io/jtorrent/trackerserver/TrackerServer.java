@@ -265,14 +265,7 @@ public final class TrackerServer implements AutoCloseable {
 
     private static void respond(ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status, byte[] body,
                                 String type) {
-        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
-        res.headers().set(HttpHeaderNames.CONTENT_TYPE, type).setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-        boolean keepAlive = HttpUtil.isKeepAlive(req) && req.decoderResult().isSuccess();
-        HttpUtil.setKeepAlive(res, keepAlive);
-        var f = ctx.writeAndFlush(res);
-        if (!keepAlive) {
-            f.addListener(ChannelFutureListener.CLOSE);
-        }
+        respond(ctx, HttpUtil.isKeepAlive(req) && req.decoderResult().isSuccess(), status, body, type);
     }
 
     private byte[] failure(String reason) {

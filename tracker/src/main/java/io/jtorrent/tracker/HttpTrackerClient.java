@@ -159,9 +159,7 @@ public final class HttpTrackerClient {
                 });
         resolver.resolve(hostOf(uri), port).whenComplete((address, unresolved) -> {
             if (unresolved != null) {
-                Throwable cause = unresolved instanceof java.util.concurrent.CompletionException && unresolved.getCause() != null
-                        ? unresolved.getCause() : unresolved;
-                result.completeExceptionally(new TrackerException("cannot reach " + announceUrl + ": " + cause.getMessage(), cause));
+                result.completeExceptionally(new TrackerException("cannot reach " + announceUrl + ": " + unresolved.getMessage(), unresolved));
                 return;
             }
             connect(b, address, uri, announceUrl, result, redirected);

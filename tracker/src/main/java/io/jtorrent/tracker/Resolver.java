@@ -6,7 +6,6 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -42,17 +41,35 @@ public final class Resolver implements AutoCloseable {
                 return CompletableFuture.failedFuture(e);
             }
         }
+        // completed by hand, so a failure reaches callers as the UnknownHostException itself
+        CompletableFuture<InetSocketAddress> result = new CompletableFuture<>();
         try {
-            return CompletableFuture.supplyAsync(() -> {
+            pool.execute(() -> {
                 InetSocketAddress a = new InetSocketAddress(h, port);
                 if (a.isUnresolved()) {
-                    throw new CompletionException(new UnknownHostException("unknown host " + h));
+                    result.completeExceptionally(new UnknownHostException("unknown host " + h));
+                } else {
+                    result.complete(a);
                 }
-                return a;
-            }, pool);
+            });
+            return result;
         } catch (RejectedExecutionException e) {
             return CompletableFuture.failedFuture(new UnknownHostException("too many host lookups waiting; " + h + " not looked up"));
         }
+    }
+
+    /**
+     * Looks up every item's host at once; completes with the addresses found, in order, those that
+     * could not be looked up left out.
+     */
+    public <T> CompletableFuture<java.util.List<InetSocketAddress>> resolveEach(java.util.Collection<T> items,
+            java.util.function.Function<T, String> host, java.util.function.ToIntFunction<T> port) {
+        java.util.List<CompletableFuture<InetSocketAddress>> lookups = new java.util.ArrayList<>();
+        for (T item : items) {
+            lookups.add(resolve(host.apply(item), port.applyAsInt(item)).exceptionally(e -> null));
+        }
+        return CompletableFuture.allOf(lookups.toArray(new CompletableFuture[0])).thenApply(v -> lookups.stream()
+                .map(CompletableFuture::join).filter(java.util.Objects::nonNull).toList());
     }
 
     @Override

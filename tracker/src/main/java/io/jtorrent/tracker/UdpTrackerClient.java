@@ -102,9 +102,8 @@ public final class UdpTrackerClient implements AutoCloseable {
         }
         return resolver.resolve(u.getHost(), u.getPort()).handle((a, e) -> {
             if (e != null) {
-                Throwable cause = e.getCause() != null ? e.getCause() : e;
                 throw new java.util.concurrent.CompletionException(
-                        new TrackerException("bad UDP tracker URL " + url + ": " + cause.getMessage(), false));
+                        new TrackerException("bad UDP tracker URL " + url + ": " + e.getMessage(), false));
             }
             return a;
         });

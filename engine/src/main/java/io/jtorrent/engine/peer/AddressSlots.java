@@ -5,19 +5,19 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Slots for incoming connections that have not finished the handshake, apart from the slots of
- * established peers: idle sockets can hold at most {@code total} of them, and one address at most
- * {@code perAddress}, so a flood of silent connections from one place cannot lock honest peers out
- * (they time out after the handshake timeout meanwhile). Taken on the acceptor's children, released
- * on their loops: thread-safe.
+ * Connection slots counted in all and per remote address: at most {@code total} taken, and at most
+ * {@code perAddress} by one address, so a flood of connections from one place cannot take every
+ * slot. The session gives incoming connections still in the handshake one each (apart from the
+ * slots of established peers: silent sockets time out meanwhile); the daemon's HTTP side gives one
+ * to every connection. Taken and released on any thread: thread-safe.
  */
-public final class HandshakeSlots {
+public final class AddressSlots {
     private final int total;
     private final int perAddress;
     private final AtomicInteger used = new AtomicInteger();
     private final ConcurrentHashMap<InetAddress, Integer> byAddress = new ConcurrentHashMap<>();
 
-    public HandshakeSlots(int total, int perAddress) {
+    public AddressSlots(int total, int perAddress) {
         this.total = total;
         this.perAddress = perAddress;
     }
