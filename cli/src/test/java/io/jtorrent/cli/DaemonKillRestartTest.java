@@ -42,14 +42,19 @@ class DaemonKillRestartTest {
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(), "daemon",
                 "--rpc-port", Integer.toString(rpcPort), "--port", Integer.toString(peerPort), "--bind", "127.0.0.1",
                 "--no-dht", "--config-dir", tmp.resolve("config").toString(), "-d", tmp.resolve("downloads").toString()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("daemon-" + System.nanoTime() + ".log").toFile()).start();
+        Path log = tmp.resolve("daemon-" + System.nanoTime() + ".log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             try {
                 call("session-get", Map.of());
                 return p;
             } catch (java.io.IOException notYet) {
-                assertThat(p.isAlive()).as("the daemon runs").isTrue();
+                if (!p.isAlive()) {
+                    // say why: a port taken between picking it and the daemon binding it, say
+                    assertThat(p.isAlive()).as("the daemon runs; it exited %d saying: %s", p.exitValue(),
+                            Files.readString(log)).isTrue();
+                }
                 assertThat(System.nanoTime()).as("the daemon answers within 30 s").isLessThan(deadline);
                 Thread.sleep(200);
             }
