@@ -422,7 +422,7 @@ public final class Daemon implements AutoCloseable {
                 Files.deleteIfExists(p);
             }
         }
-        Files.deleteIfExists(FileStorage.partFile(m.info(), dir));
+        FileStorage.FACTORY.deleteBookkeeping(m.info(), dir);
         if (!m.info().isSingleFile()) {
             Path root = dir.resolve(files.get(0).path().get(0));
             if (Files.isDirectory(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {

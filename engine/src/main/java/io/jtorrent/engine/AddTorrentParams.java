@@ -89,17 +89,53 @@ public final class AddTorrentParams {
         return metainfo != null ? metainfo.infoHash() : magnet.infoHash();
     }
 
+    public Path saveDirectory() {
+        return saveDirectory;
+    }
+
+    /** Peers to connect to at once, besides those trackers, the DHT and PEX give. */
+    public List<InetSocketAddress> peers() {
+        return peers;
+    }
+
+    public boolean sequential() {
+        return sequential;
+    }
+
+    public boolean paused() {
+        return paused;
+    }
+
+    /** The torrent's own upload limit, bytes per second (0: none). */
+    public long uploadLimit() {
+        return uploadLimit;
+    }
+
+    public long downloadLimit() {
+        return downloadLimit;
+    }
+
+    /** Only seed: the data must be complete on disk, else the add fails. */
+    public boolean seedOnly() {
+        return seedOnly;
+    }
+
+    /** Web seed URLs (BEP 19). */
+    public List<String> webSeeds() {
+        return webSeeds;
+    }
+
     /** The name to show: the torrent's, or a magnet's {@code dn}, or its hash. */
-    String displayName() {
+    public String displayName() {
         return metainfo != null ? metainfo.info().name() : magnet.displayName().orElse(magnet.infoHash().hex());
     }
 
     /** Tracker tiers: the torrent's, or one tier per {@code tr} of a magnet link. */
-    List<List<String>> trackerTiers() {
+    public List<List<String>> trackerTiers() {
         return metainfo != null ? metainfo.trackerTiers() : magnet.trackers().stream().map(List::of).toList();
     }
 
-    List<String> magnetTrackers() {
+    public List<String> magnetTrackers() {
         return magnet == null ? List.of() : magnet.trackers();
     }
 
@@ -107,7 +143,7 @@ public final class AddTorrentParams {
      * Per-file priorities for {@code info}, or null for "all at normal priority". Indices of a
      * magnet's {@code so} beyond the file count are ignored, as libtorrent does.
      */
-    byte[] filePriorities(Info info) {
+    public byte[] filePriorities(Info info) {
         if (filePriorities != null) {
             return filePriorities;
         }

@@ -1,6 +1,12 @@
 package io.jtorrent.engine;
 
 import io.jtorrent.engine.disk.DiskIo;
+import io.jtorrent.engine.net.HandshakeHandler;
+import io.jtorrent.engine.net.LocalDiscovery;
+import io.jtorrent.engine.net.NettyLoop;
+import io.jtorrent.engine.net.WireCounter;
+import io.jtorrent.engine.torrent.Torrent;
+import io.jtorrent.metainfo.Metainfo;
 import io.jtorrent.engine.peer.AddressSlots;
 import io.jtorrent.engine.rate.RateLimiter;
 import io.jtorrent.metainfo.InfoHash;
@@ -14,6 +20,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
@@ -66,7 +73,12 @@ public final class Session implements AutoCloseable {
     private final AddressSlots handshakeSlots;
     private final EventLoopGroup loops;
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-    private final Map<InfoHash, Torrent> torrents = new ConcurrentHashMap<>();
+    /** A torrent and how the handshake finds it. */
+    private record Entry(Torrent torrent, HandshakeHandler.Target target) {}
+
+    private final Map<InfoHash, Entry> torrents = new ConcurrentHashMap<>();
+    /** What torrents ask of the session, and what the handshake asks. */
+    private final SessionServices services = new SessionServices(this);
     private final Channel server;
     private final int port;
     /** The DHT node, or null when the settings run none. */
@@ -75,7 +87,7 @@ public final class Session implements AutoCloseable {
     volatile java.util.concurrent.CompletableFuture<Void> dhtReady = java.util.concurrent.CompletableFuture.completedFuture(null);
     static final java.time.Duration DHT_BOOTSTRAP_WAIT = java.time.Duration.ofSeconds(15);
     /** Local Service Discovery (BEP 14), or null when the settings leave it off. */
-    private final LocalDiscovery lsd;
+    final LocalDiscovery lsd;
     private volatile boolean closed;
 
     private Session(Settings settings) throws IOException {
@@ -130,9 +142,9 @@ public final class Session implements AutoCloseable {
         if (settings.lsd) {
             try {
                 local = new LocalDiscovery(loops, settings.bindAddress, port, (hash, peer) -> {
-                    Torrent t = torrents.get(hash);
-                    if (t != null) {
-                        t.loop.execute(() -> t.localPeer(peer));
+                    Entry e = torrents.get(hash);
+                    if (e != null) {
+                        e.torrent().owner().execute(() -> e.torrent().localPeer(peer));
                     }
                 });
             } catch (IOException e) {
@@ -143,12 +155,6 @@ public final class Session implements AutoCloseable {
         this.lsd = local;
     }
 
-    /** Announces a torrent on the local network, if LSD is on. */
-    void announceLocally(InfoHash hash) {
-        if (lsd != null) {
-            lsd.announce(List.of(hash));
-        }
-    }
 
     private io.jtorrent.dht.DhtServer startDht(Settings s) throws IOException {
         InetSocketAddress bind = s.bindAddress == null ? new InetSocketAddress(s.dhtPort)
@@ -257,8 +263,8 @@ public final class Session implements AutoCloseable {
     /** Bytes of verified pieces waiting to be written, over all torrents (a metric). */
     public long diskQueueBytes() {
         long n = 0;
-        for (Torrent t : torrents.values()) {
-            n += t.pendingWriteBytes();
+        for (Entry e : torrents.values()) {
+            n += e.torrent().pendingWriteBytes();
         }
         return n;
     }
@@ -287,14 +293,15 @@ public final class Session implements AutoCloseable {
         if (closed) {
             return CompletableFuture.failedFuture(new IllegalStateException("session closed"));
         }
-        Torrent t = new Torrent(this, loops.next(), params);
-        if (torrents.putIfAbsent(hash, t) != null) {
+        Entry entry = newTorrent(params);
+        Torrent t = entry.torrent();
+        if (torrents.putIfAbsent(hash, entry) != null) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("torrent " + hash + " is already added"));
         }
-        t.loop.execute(t::start);
-        return t.checked().thenApply(TorrentHandle::new).whenComplete((h, e) -> {
+        t.owner().execute(t::start);
+        return t.checked().thenApply(checked -> new TorrentHandle(this, t)).whenComplete((h, e) -> {
             if (e != null) {
-                torrents.remove(hash, t);
+                torrents.remove(hash, entry);
             }
         });
     }
@@ -309,29 +316,34 @@ public final class Session implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("session closed");
         }
-        Torrent t = new Torrent(this, loops.next(), params);
-        if (torrents.putIfAbsent(hash, t) != null) {
+        Entry entry = newTorrent(params);
+        if (torrents.putIfAbsent(hash, entry) != null) {
             throw new IllegalArgumentException("torrent " + hash + " is already added");
         }
-        t.loop.execute(t::start);
-        return new TorrentHandle(t);
+        Torrent t = entry.torrent();
+        t.owner().execute(t::start);
+        return new TorrentHandle(this, t);
+    }
+
+    /** A torrent on the next event loop, with what the handshake needs to find it. */
+    private Entry newTorrent(AddTorrentParams params) {
+        EventLoop loop = loops.next();
+        NettyLoop owner = new NettyLoop(loop);
+        Torrent t = new Torrent(services, owner, loop, params);
+        return new Entry(t, new HandshakeHandler.Target(t.infoHash(), loop, owner, t.peerSet(), t.peerHost()));
     }
 
     public List<TorrentHandle> torrents() {
         List<TorrentHandle> out = new ArrayList<>();
-        torrents.values().forEach(t -> out.add(new TorrentHandle(t)));
+        torrents.values().forEach(e -> out.add(new TorrentHandle(this, e.torrent())));
         return out;
-    }
-
-    Torrent torrent(InfoHash hash) {
-        return torrents.get(hash);
     }
 
     CompletableFuture<Void> remove(Torrent t) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        t.loop.execute(() -> t.stop().whenComplete((v, e) -> {
-            torrents.remove(t.infoHash, t);
-            events.post(new SessionEvent.TorrentRemoved(t.infoHash));
+        t.owner().execute(() -> t.stop().whenComplete((v, e) -> {
+            torrents.computeIfPresent(t.infoHash(), (h, entry) -> entry.torrent() == t ? null : entry);
+            events.post(new SessionEvent.TorrentRemoved(t.infoHash()));
             done.complete(null);
         }));
         return done;
@@ -351,32 +363,42 @@ public final class Session implements AutoCloseable {
         return settings.resumeDirectory == null ? null : settings.resumeDirectory.resolve(hash.hex() + ".resume");
     }
 
-    boolean mayConnect() {
-        return !closed && channels.size() < settings.maxConnections;
-    }
-
-    void peerClosed() {
-        // the channel group forgets closed channels by itself; nothing to count here
-    }
-
-    private void pipeline(Channel ch, Torrent torrent) {
+    private void pipeline(Channel ch, HandshakeHandler.Target torrent) {
         pipeline(ch, torrent, () -> { });
     }
 
-    private void pipeline(Channel ch, Torrent torrent, Runnable handshakeDone) {
+    private void pipeline(Channel ch, HandshakeHandler.Target torrent, Runnable handshakeDone) {
         ch.pipeline()
                 .addLast("wire", new WireCounter())
                 // one write syscall per loop iteration instead of one per message
                 .addLast("flush", new io.netty.handler.flush.FlushConsolidationHandler(256, true))
                 .addLast("decoder", new PeerWireDecoder())
                 .addLast("encoder", PeerWireEncoder.INSTANCE)
-                .addLast("handshake", new HandshakeHandler(this, torrent, handshakeDone));
+                .addLast("handshake", new HandshakeHandler(services, torrent, handshakeDone));
     }
 
-    /** Dials a peer for a torrent; the future completes with the channel when the TCP connection is up (or failed). */
-    CompletableFuture<Channel> connect(Torrent torrent, InetSocketAddress address) {
-        CompletableFuture<Channel> result = new CompletableFuture<>();
-        Bootstrap b = new Bootstrap().group(torrent.loop).channel(NioSocketChannel.class)
+    /** The handshake's view of the torrent with this info-hash, or null. */
+    HandshakeHandler.Target handshakeTarget(InfoHash infoHash) {
+        Entry e = torrents.get(infoHash);
+        return e == null ? null : e.target();
+    }
+
+    boolean mayDial() {
+        return !closed && channels.size() < settings.maxConnections;
+    }
+
+    /**
+     * Dials a peer for a torrent: {@code connected} once the TCP connection is up; {@code failed} if
+     * it could not be made or closed before its peer joined. Both run on the torrent's loop.
+     */
+    void dial(Torrent t, InetSocketAddress address, Runnable connected, Runnable failed) {
+        Entry entry = torrents.get(t.infoHash());
+        if (entry == null || entry.torrent() != t) {
+            t.owner().execute(failed);
+            return;
+        }
+        HandshakeHandler.Target torrent = entry.target();
+        Bootstrap b = new Bootstrap().group(torrent.eventLoop()).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout.toMillis())
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 4 << 20))
                 .handler(new ChannelInitializer<SocketChannel>() {
@@ -390,13 +412,18 @@ public final class Session implements AutoCloseable {
             b.localAddress(settings.bindAddress, 0);
         }
         b.connect(address).addListener((ChannelFuture f) -> {
-            if (f.isSuccess()) {
-                result.complete(f.channel());
-            } else {
-                result.completeExceptionally(f.cause());
+            if (!f.isSuccess()) {
+                t.owner().execute(failed);
+                return;
             }
+            t.owner().execute(connected);
+            // refused in the handshake (a paused torrent there, say): not connected
+            f.channel().closeFuture().addListener(c -> {
+                if (!io.jtorrent.engine.net.ChannelTransport.joined(f.channel())) {
+                    t.owner().execute(failed);
+                }
+            });
         });
-        return result;
     }
 
     /**
@@ -411,9 +438,10 @@ public final class Session implements AutoCloseable {
         closed = true;
         server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         List<CompletableFuture<Void>> stops = new ArrayList<>();
-        for (Torrent t : torrents.values()) {
+        for (Entry entry : torrents.values()) {
+            Torrent t = entry.torrent();
             CompletableFuture<Void> f = new CompletableFuture<>();
-            t.loop.execute(() -> t.stop().whenComplete((v, e) -> f.complete(null)));
+            t.owner().execute(() -> t.stop().whenComplete((v, e) -> f.complete(null)));
             stops.add(f);
         }
         try {

@@ -7,41 +7,42 @@ import java.util.Objects;
 
 /**
  * Everything a {@link Session} can be tuned with. Immutable; build with {@link #builder()}.
- * Each setting is documented at its builder method, with its default.
+ * Each setting is documented at its builder method, with its default. The fields are public
+ * (and final) for the engine's rooms to read; programs set them through the builder.
  */
 public final class Settings {
-    final InetAddress bindAddress;
-    final int listenPort;
-    final int networkThreads;
-    final int diskThreads;
-    final int hashThreads;
-    final int maxConnectionsPerTorrent;
-    final int maxConnections;
-    final Long randomSeed;
-    final int maxHandshakes;
-    final int maxHandshakesPerAddress;
-    final int uploadSlots;
-    final long uploadLimit;
-    final long downloadLimit;
-    final Duration handshakeTimeout;
-    final Duration inactivityTimeout;
-    final Duration requestTimeout;
-    final Duration connectTimeout;
-    final Duration trackerTimeout;
-    final Duration resumeInterval;
-    final int maxRequestQueue;
-    final int maxIncomingRequests;
-    final long writeHighWater;
-    final String peerIdPrefix;
-    final String userAgent;
-    final Path resumeDirectory;
-    final int banStrikes;
-    final boolean announceToAllTiers;
-    final int dhtPort;
-    final java.util.List<InetSocketAddressSpec> dhtBootstrap;
-    final boolean pex;
-    final boolean lsd;
-    final int webSeedConnections;
+    public final InetAddress bindAddress;
+    public final int listenPort;
+    public final int networkThreads;
+    public final int diskThreads;
+    public final int hashThreads;
+    public final int maxConnectionsPerTorrent;
+    public final int maxConnections;
+    public final Long randomSeed;
+    public final int maxHandshakes;
+    public final int maxHandshakesPerAddress;
+    public final int uploadSlots;
+    public final long uploadLimit;
+    public final long downloadLimit;
+    public final Duration handshakeTimeout;
+    public final Duration inactivityTimeout;
+    public final Duration requestTimeout;
+    public final Duration connectTimeout;
+    public final Duration trackerTimeout;
+    public final Duration resumeInterval;
+    public final int maxRequestQueue;
+    public final int maxIncomingRequests;
+    public final long writeHighWater;
+    public final String peerIdPrefix;
+    public final String userAgent;
+    public final Path resumeDirectory;
+    public final int banStrikes;
+    public final boolean announceToAllTiers;
+    public final int dhtPort;
+    public final java.util.List<InetSocketAddressSpec> dhtBootstrap;
+    public final boolean pex;
+    public final boolean lsd;
+    public final int webSeedConnections;
 
     private Settings(Builder b) {
         this.bindAddress = b.bindAddress;

@@ -1,5 +1,6 @@
 package io.jtorrent.engine;
 
+import io.jtorrent.engine.torrent.Torrent;
 import io.jtorrent.metainfo.InfoHash;
 import io.jtorrent.metainfo.Metainfo;
 import java.net.InetSocketAddress;
@@ -10,19 +11,21 @@ import java.util.concurrent.CompletableFuture;
  * torrent's event loop and returns at once; results come as futures.
  */
 public final class TorrentHandle {
+    private final Session session;
     private final Torrent torrent;
 
-    TorrentHandle(Torrent torrent) {
+    TorrentHandle(Session session, Torrent torrent) {
+        this.session = session;
         this.torrent = torrent;
     }
 
     public InfoHash infoHash() {
-        return torrent.infoHash;
+        return torrent.infoHash();
     }
 
     /** The torrent's metadata; null while a magnet link's is still being fetched (see {@link #metadata()}). */
     public Metainfo metainfo() {
-        return torrent.metainfo;
+        return torrent.metainfo();
     }
 
     /** Completes with the metadata: at once for a torrent file, once peers sent it for a magnet link. */
@@ -32,12 +35,12 @@ public final class TorrentHandle {
 
     /** A snapshot of the torrent's state, progress, rates and totals. */
     public CompletableFuture<TorrentStatus> status() {
-        return onLoop(torrent::status);
+        return onLoop(() -> torrent.views().status());
     }
 
     /** The pieces we have (verified), a copy. */
     public CompletableFuture<java.util.BitSet> pieces() {
-        return onLoop(torrent::havePieces);
+        return onLoop(() -> torrent.views().havePieces());
     }
 
     /**
@@ -45,7 +48,7 @@ public final class TorrentHandle {
      * run, or holding verified data of it. Ask before {@link #remove()}.
      */
     public CompletableFuture<java.util.BitSet> ownedFiles() {
-        return onLoop(torrent::ownedFiles);
+        return onLoop(() -> torrent.views().ownedFiles());
     }
 
     /** Disconnects from all peers and stops transferring; state PAUSED. */
@@ -65,33 +68,33 @@ public final class TorrentHandle {
 
     /** Where the data is saved. */
     public java.nio.file.Path saveDirectory() {
-        return torrent.saveDir;
+        return torrent.saveDirectory();
     }
 
     /** The connected peers, with rates, progress and choke state. */
     public CompletableFuture<java.util.List<PeerInfo>> peers() {
-        return onLoop(torrent::peerInfos);
+        return onLoop(() -> torrent.views().peers());
     }
 
     /** Each tracker's last answer. */
     public CompletableFuture<java.util.List<TrackerInfo>> trackers() {
-        return onLoop(torrent::trackerInfos);
+        return onLoop(() -> torrent.views().trackers());
     }
 
     /** Verified bytes of each file, in torrent order (empty before a magnet's metadata). */
     public CompletableFuture<long[]> fileProgress() {
-        return onLoop(torrent::fileProgress);
+        return onLoop(() -> torrent.views().fileProgress());
     }
 
     /** Which pieces we have, which are in flight, and how many peers have each. */
     public CompletableFuture<PieceMap> pieceMap() {
-        return onLoop(torrent::pieceMap);
+        return onLoop(() -> torrent.views().pieceMap());
     }
 
     /** Hashes the data again, trusting no resume data; the torrent then goes on as before. */
     public CompletableFuture<Void> recheck() {
         return onLoop(() -> {
-            torrent.recheck();
+            torrent.storageControl().recheck();
             return null;
         });
     }
@@ -108,7 +111,7 @@ public final class TorrentHandle {
     public CompletableFuture<Void> setFilePriorities(byte[] priorities) {
         byte[] p = priorities.clone();
         return onLoop(() -> {
-            torrent.setFilePriorities(p);
+            torrent.storageControl().setFilePriorities(p);
             return null;
         });
     }
@@ -119,7 +122,7 @@ public final class TorrentHandle {
      */
     public CompletableFuture<Void> moveStorage(java.nio.file.Path directory, boolean move) {
         CompletableFuture<Void> f = new CompletableFuture<>();
-        torrent.loop.execute(() -> torrent.moveStorage(directory, move).whenComplete((v, e) -> {
+        torrent.owner().execute(() -> torrent.storageControl().moveStorage(directory, move).whenComplete((v, e) -> {
             if (e != null) {
                 f.completeExceptionally(e);
             } else {
@@ -135,7 +138,7 @@ public final class TorrentHandle {
      */
     public CompletableFuture<byte[]> read(long offset, int length) {
         CompletableFuture<byte[]> f = new CompletableFuture<>();
-        torrent.loop.execute(() -> torrent.readRange(offset, length).whenComplete((b, e) -> {
+        torrent.owner().execute(() -> torrent.streaming().read(offset, length).whenComplete((b, e) -> {
             if (e != null) {
                 f.completeExceptionally(e);
             } else {
@@ -163,12 +166,12 @@ public final class TorrentHandle {
 
     /** Stops the torrent (announcing stopped, saving resume data) and forgets it. */
     public CompletableFuture<Void> remove() {
-        return torrent.session.remove(torrent);
+        return session.remove(torrent);
     }
 
     private <T> CompletableFuture<T> onLoop(java.util.function.Supplier<T> action) {
         CompletableFuture<T> f = new CompletableFuture<>();
-        torrent.loop.execute(() -> {
+        torrent.owner().execute(() -> {
             try {
                 f.complete(action.get());
             } catch (RuntimeException e) {
@@ -180,6 +183,6 @@ public final class TorrentHandle {
 
     @Override
     public String toString() {
-        return "TorrentHandle[" + torrent.infoHash.hex() + " " + torrent.name() + "]";
+        return "TorrentHandle[" + torrent.infoHash().hex() + " " + torrent.name() + "]";
     }
 }

@@ -1,5 +1,6 @@
 package io.jtorrent.engine;
 
+import io.jtorrent.engine.ext.MetadataExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jtorrent.bencode.BDictionary;
@@ -8,7 +9,6 @@ import io.jtorrent.metainfo.MagnetUri;
 import io.jtorrent.metainfo.Metainfo;
 import io.jtorrent.wire.MetadataMessage;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;

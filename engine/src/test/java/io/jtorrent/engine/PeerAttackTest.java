@@ -1,5 +1,6 @@
 package io.jtorrent.engine;
 
+import io.jtorrent.engine.peer.PeerConnection;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jtorrent.metainfo.Metainfo;

@@ -82,6 +82,52 @@ public final class FileStorage implements Storage {
         return saveDir.resolve("." + info.name() + ".parts");
     }
 
+    /** Files and a part file under a save directory: what every session uses. */
+    public static final StorageFactory FACTORY = new StorageFactory() {
+        @Override
+        public Storage open(Info info, Path saveDir, BitSet wanted) throws IOException {
+            return new FileStorage(info, saveDir, wanted);
+        }
+
+        @Override
+        public BitSet filesWithData(Info info, Path saveDir) {
+            // with a part file, any file's data may be in it
+            boolean parts = Files.exists(partFile(info, saveDir));
+            BitSet present = new BitSet();
+            for (int i = 0; i < info.files().size(); i++) {
+                if (parts || Files.exists(info.files().get(i).resolveIn(saveDir))) {
+                    present.set(i);
+                }
+            }
+            return present;
+        }
+
+        @Override
+        public void move(Info info, Path from, Path to) throws IOException {
+            if (from.equals(to)) {
+                return;
+            }
+            for (FileEntry f : info.files()) {
+                Path src = f.resolveIn(from);
+                if (Files.exists(src)) {
+                    Path dst = f.resolveIn(to);
+                    Files.createDirectories(dst.getParent());
+                    Files.move(src, dst, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            Path parts = partFile(info, from);
+            if (Files.exists(parts)) {
+                Files.createDirectories(to);
+                Files.move(parts, partFile(info, to), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+
+        @Override
+        public void deleteBookkeeping(Info info, Path saveDir) throws IOException {
+            Files.deleteIfExists(partFile(info, saveDir));
+        }
+    };
+
     /** All files wanted. */
     public static FileStorage allWanted(Info info, Path saveDir) throws IOException {
         BitSet all = new BitSet();
@@ -282,6 +328,7 @@ public final class FileStorage implements Storage {
     }
 
     /** The files this storage created, by index; bit {@code files().size()} stands for the part file. */
+    @Override
     public synchronized BitSet createdFiles() {
         return (BitSet) created.clone();
     }

@@ -28,6 +28,14 @@ public interface Storage extends Closeable {
     /** Makes everything written so far durable (fsync). */
     void flush() throws IOException;
 
+    /**
+     * The files (by index) this storage created: deleting the torrent's data may delete them. A
+     * backend that creates no files of the user's returns none.
+     */
+    default java.util.BitSet createdFiles() {
+        return new java.util.BitSet();
+    }
+
     /** Flushes and releases every open file. */
     @Override
     void close() throws IOException;

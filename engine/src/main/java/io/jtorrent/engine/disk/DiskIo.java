@@ -1,6 +1,7 @@
 package io.jtorrent.engine.disk;
 
 import io.jtorrent.storage.Storage;
+import io.jtorrent.wire.PeerMessage;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.util.concurrent.Callable;
@@ -18,8 +19,23 @@ public interface DiskIo extends AutoCloseable {
     /** A piece's SHA-1 and the CRC-32 of each of its blocks (to tell later who sent bad data), or the error. */
     record PieceHash(byte[] sha1, int[] blockCrcs, IOException error) {}
 
+    /**
+     * A whole piece assembled in memory before it is hashed and written, in the disk's own buffer
+     * type (so the rooms that assemble pieces never see it). Blocks are copied in; the buffer is
+     * released by {@link #verifyAndWrite} or by {@link #release}.
+     */
+    interface PieceBuffer {
+        /** Copies {@code block}'s data in at {@code offset} and releases the block. */
+        void put(int offset, PeerMessage.Piece block);
+
+        void release();
+    }
+
+    /** A new, empty buffer for a piece of {@code size} bytes. */
+    PieceBuffer pieceBuffer(int size);
+
     /** Writes a block and releases it; {@code done} gets null or the error. */
-    void write(Storage storage, int piece, int begin, ByteBuf data, Executor loop, Consumer<IOException> done);
+    void write(Storage storage, int piece, int begin, PeerMessage.Piece block, Executor loop, Consumer<IOException> done);
 
     /** Reads a block into a new buffer; {@code done} gets it (to release) or the error. */
     void read(Storage storage, int piece, int begin, int length, Executor loop, BiConsumer<ByteBuf, IOException> done);
@@ -31,7 +47,7 @@ public interface DiskIo extends AutoCloseable {
      * Hashes a whole piece held in memory and, only if it matches {@code expected}, writes it. The
      * buffer is released either way.
      */
-    void verifyAndWrite(Storage storage, int piece, ByteBuf data, byte[] expected, int blockSize, Executor loop,
+    void verifyAndWrite(Storage storage, int piece, PieceBuffer data, byte[] expected, int blockSize, Executor loop,
                         Consumer<PieceHash> done);
 
     /** Runs any disk task (flush, resume save, open) off the loop. */

@@ -1,8 +1,10 @@
 package io.jtorrent.engine.disk;
 
 import io.jtorrent.storage.Storage;
+import io.jtorrent.wire.PeerMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
@@ -42,9 +44,39 @@ public final class ThreadPoolDiskIo implements DiskIo {
         };
     }
 
+    /** A piece in a pooled direct buffer: one copy in per block, one positional write per file out. */
+    private static final class DirectPieceBuffer implements PieceBuffer {
+        final ByteBuf buf;
+
+        DirectPieceBuffer(int size) {
+            buf = PooledByteBufAllocator.DEFAULT.directBuffer(size, size);
+            buf.writerIndex(size);
+        }
+
+        @Override
+        public void put(int offset, PeerMessage.Piece block) {
+            try {
+                buf.setBytes(offset, block.data(), block.data().readerIndex(), block.length());
+            } finally {
+                block.release();
+            }
+        }
+
+        @Override
+        public void release() {
+            buf.release();
+        }
+    }
+
+    @Override
+    public PieceBuffer pieceBuffer(int size) {
+        return new DirectPieceBuffer(size);
+    }
+
     /** Writes a block and releases it; {@code done} gets null or the error, on {@code loop}. */
     @Override
-    public void write(Storage storage, int piece, int begin, ByteBuf data, Executor loop, Consumer<IOException> done) {
+    public void write(Storage storage, int piece, int begin, PeerMessage.Piece block, Executor loop, Consumer<IOException> done) {
+        ByteBuf data = block.data();
         submit(disk, loop, () -> {
             try {
                 storage.write(piece, begin, data.nioBuffer());
@@ -115,8 +147,9 @@ public final class ThreadPoolDiskIo implements DiskIo {
      * one positional write per file it spans. The buffer is released either way.
      */
     @Override
-    public void verifyAndWrite(Storage storage, int piece, ByteBuf data, byte[] expected, int blockSize, Executor loop,
+    public void verifyAndWrite(Storage storage, int piece, PieceBuffer buffer, byte[] expected, int blockSize, Executor loop,
                         Consumer<PieceHash> done) {
+        ByteBuf data = ((DirectPieceBuffer) buffer).buf;
         submit(hash, loop, () -> {
             try {
                 int size = data.readableBytes();

@@ -25,7 +25,7 @@ import java.util.Set;
  * left, or it makes no progress for {@link #STALL_NANOS}, the size most other peers announced is
  * fetched instead.
  */
-public final class MetadataFetch {
+public final class MetadataFetch<P> {
     /** Requests outstanding to one peer. */
     public static final int REQUESTS_PER_PEER = 4;
     /** A request unanswered this long is asked of someone else. */
@@ -45,13 +45,13 @@ public final class MetadataFetch {
     private long[] requestedAt;
     private int received;
     private boolean oneSourceAtATime;
-    private Object source;
-    private final Set<Object> offering = new LinkedHashSet<>();
-    private final Set<Object> refused = new HashSet<>();
-    private final Map<Object, Integer> outstanding = new HashMap<>();
-    private List<Object> lastContributors = List.of();
+    private P source;
+    private final Set<P> offering = new LinkedHashSet<>();
+    private final Set<P> refused = new HashSet<>();
+    private final Map<P, Integer> outstanding = new HashMap<>();
+    private List<P> lastContributors = List.of();
     /** The size each peer announced. */
-    private final Map<Object, Integer> announced = new HashMap<>();
+    private final Map<P, Integer> announced = new HashMap<>();
     private long lastProgressAt = Long.MIN_VALUE;
 
     public MetadataFetch(byte[] infoHash20) {
@@ -62,7 +62,7 @@ public final class MetadataFetch {
      * A peer's extended handshake gave {@code metadataSize}. Returns why the peer should be
      * dropped (a size out of bounds), or null.
      */
-    public String offered(Object peer, long metadataSize) {
+    public String offered(P peer, long metadataSize) {
         if (metadataSize <= 0 || metadataSize > MetadataMessage.MAX_METADATA_SIZE) {
             return "metadata_size " + metadataSize + " outside 1.." + MetadataMessage.MAX_METADATA_SIZE;
         }
@@ -133,7 +133,7 @@ public final class MetadataFetch {
     }
 
     /** The pieces to request from {@code peer} now (and they count as requested from it). */
-    public List<Integer> toRequest(Object peer, long now) {
+    public List<Integer> toRequest(P peer, long now) {
         List<Integer> out = new ArrayList<>();
         if (size >= 0) {
             reconsiderSize(now);
@@ -157,7 +157,7 @@ public final class MetadataFetch {
             boolean free = requestedFrom[i] == null || now - requestedAt[i] > TIMEOUT_NANOS;
             if (free) {
                 if (requestedFrom[i] != null) {
-                    outstanding.merge(requestedFrom[i], -1, Integer::sum);
+                    outstanding.merge(peerAt(requestedFrom, i), -1, Integer::sum);
                 }
                 requestedFrom[i] = peer;
                 requestedAt[i] = now;
@@ -170,7 +170,7 @@ public final class MetadataFetch {
     }
 
     /** A piece arrived. Pieces nobody asked this peer for, or of the wrong size, are ignored. */
-    public Outcome received(Object peer, int piece, long totalSize, byte[] data) {
+    public Outcome received(P peer, int piece, long totalSize, byte[] data) {
         if (size < 0 || totalSize != size || piece >= pieceCount() || requestedFrom[piece] != peer
                 || senders[piece] != null || data.length != pieceLength(piece)) {
             return Outcome.IGNORED;
@@ -186,7 +186,9 @@ public final class MetadataFetch {
         if (Arrays.equals(sha1(buffer), infoHash)) {
             return Outcome.COMPLETE;
         }
-        lastContributors = new ArrayList<>(new LinkedHashSet<>(Arrays.asList(senders)));
+        @SuppressWarnings("unchecked") // senders holds only what toRequest and received were given: P
+        List<P> contributors = (List<P>) new ArrayList<>(new LinkedHashSet<>(Arrays.asList(senders)));
+        lastContributors = contributors;
         oneSourceAtATime = true;
         source = null;
         received = 0;
@@ -196,8 +198,13 @@ public final class MetadataFetch {
         return Outcome.HASH_FAILED;
     }
 
+    @SuppressWarnings("unchecked") // the arrays hold only peers given to this fetch: P
+    private P peerAt(Object[] peers, int i) {
+        return (P) peers[i];
+    }
+
     /** After {@link Outcome#HASH_FAILED}: the peers whose pieces made up the bad metadata. */
-    public List<Object> lastContributors() {
+    public List<P> lastContributors() {
         return lastContributors;
     }
 
@@ -207,12 +214,12 @@ public final class MetadataFetch {
     }
 
     /** The peer refused a piece: it does not have the metadata; do not ask it again. */
-    public void rejected(Object peer, int piece) {
+    public void rejected(P peer, int piece) {
         refused.add(peer);
         release(peer);
     }
 
-    public void peerGone(Object peer) {
+    public void peerGone(P peer) {
         offering.remove(peer);
         announced.remove(peer);
         refused.remove(peer);
@@ -222,7 +229,7 @@ public final class MetadataFetch {
         }
     }
 
-    private void release(Object peer) {
+    private void release(P peer) {
         if (requestedFrom != null) {
             for (int i = 0; i < requestedFrom.length; i++) {
                 if (requestedFrom[i] == peer) {

@@ -26,9 +26,10 @@ import java.util.Set;
  *       are requested again (at most {@value #MAX_ENDGAME_REQUESTERS} peers per block); the first
  *       copy wins and the engine cancels the rest.</li>
  * </ul>
- * Peers are identified by reference: any object the engine uses for them.
+ * {@code S} is who requests and sends blocks (the engine's peers and web-seed connections),
+ * identified by reference.
  */
-public final class PiecePicker {
+public final class PiecePicker<S> {
     public static final int BLOCK = 16 * 1024;
     public static final int RANDOM_FIRST_PIECES = 4;
     public static final int MAX_ENDGAME_REQUESTERS = 3;
@@ -75,8 +76,8 @@ public final class PiecePicker {
         final int piece;
         final int blocks;
         final boolean[] received;
-        final List<List<Object>> requesters;
-        final Set<Object> contributors = new java.util.HashSet<>();
+        final List<List<S>> requesters;
+        final Set<S> contributors = new java.util.HashSet<>();
         int receivedCount;
         int requestedCount; // blocks with at least one requester and not received
 
@@ -221,7 +222,7 @@ public final class PiecePicker {
      * Up to {@code max} blocks to request from {@code peer}, which has {@code peerHas}. The blocks
      * are marked requested by it.
      */
-    public List<Block> pick(BitSet peerHas, int max, Object peer) {
+    public List<Block> pick(BitSet peerHas, int max, S peer) {
         List<Block> out = new ArrayList<>(Math.max(0, max));
         if (max <= 0) {
             return out;
@@ -270,7 +271,7 @@ public final class PiecePicker {
                     continue;
                 }
                 for (int b = 0; b < p.blocks && out.size() < max; b++) {
-                    List<Object> who = p.requesters.get(b);
+                    List<S> who = p.requesters.get(b);
                     if (!p.received[b] && !who.contains(peer) && who.size() < MAX_ENDGAME_REQUESTERS) {
                         if (who.isEmpty()) {
                             p.requestedCount++;
@@ -310,7 +311,7 @@ public final class PiecePicker {
         return true;
     }
 
-    private void takeUnrequested(Partial p, int max, Object peer, List<Block> out) {
+    private void takeUnrequested(Partial p, int max, S peer, List<Block> out) {
         for (int b = 0; b < p.blocks && out.size() < max; b++) {
             if (!p.received[b] && p.requesters.get(b).isEmpty()) {
                 p.requesters.get(b).add(peer);
@@ -359,12 +360,12 @@ public final class PiecePicker {
     // ---- outcomes ----
 
     /** A request of {@code peer} will not be answered (choked, timed out, rejected, disconnected). */
-    public void unrequest(Block b, Object peer) {
+    public void unrequest(Block b, S peer) {
         Partial p = partials.get(b.piece());
         if (p == null || p.received[b.index()]) {
             return;
         }
-        List<Object> who = p.requesters.get(b.index());
+        List<S> who = p.requesters.get(b.index());
         if (who.remove(peer) && who.isEmpty()) {
             p.requestedCount--;
         }
@@ -374,16 +375,16 @@ public final class PiecePicker {
      * A block arrived from {@code peer}. Other peers that had it requested (end game) are added to
      * {@code othersToCancel}.
      */
-    public Received received(Block b, Object peer, List<Object> othersToCancel) {
+    public Received received(Block b, S peer, List<S> othersToCancel) {
         Partial p = partials.get(b.piece());
         if (p == null || b.index() >= p.blocks || p.received[b.index()]) {
             return Received.UNWANTED;
         }
-        List<Object> who = p.requesters.get(b.index());
+        List<S> who = p.requesters.get(b.index());
         if (!who.isEmpty()) {
             p.requestedCount--;
         }
-        for (Object other : who) {
+        for (S other : who) {
             if (other != peer) {
                 othersToCancel.add(other);
             }
@@ -406,16 +407,16 @@ public final class PiecePicker {
      *
      * @return the peers that sent its blocks
      */
-    public Set<Object> pieceFailed(int piece) {
+    public Set<S> pieceFailed(int piece) {
         Partial p = partials.remove(piece);
         return p == null ? Set.of() : p.contributors;
     }
 
     /** Forgets every request of {@code peer} (it left): those blocks become requestable again. */
-    public void peerLeft(Object peer) {
+    public void peerLeft(S peer) {
         for (Partial p : partials.values()) {
             for (int b = 0; b < p.blocks; b++) {
-                List<Object> who = p.requesters.get(b);
+                List<S> who = p.requesters.get(b);
                 if (who.remove(peer) && who.isEmpty() && !p.received[b]) {
                     p.requestedCount--;
                 }

@@ -11,39 +11,39 @@ import java.util.Set;
  * Who sent the bad block (libtorrent's smart ban): when a piece fails its hash, the CRC-32 of each
  * of its blocks is kept with the block's sender; when the piece later verifies, the senders of
  * blocks that differ from the good copy are the culprits — and nobody else is blamed. At most
- * {@link #COPIES_KEPT} failed copies are kept per piece (the oldest forgotten first). Senders are
- * opaque (peers, web-seed workers); the torrent's loop owns it.
+ * {@link #COPIES_KEPT} failed copies are kept per piece (the oldest forgotten first). Senders
+ * ({@code S}: peers, web-seed connections) are compared by reference; the torrent's loop owns it.
  */
-public final class SmartBan {
+public final class SmartBan<S> {
     public static final int COPIES_KEPT = 4;
 
-    private record Copy(int[] crcs, Object[] senders) {}
+    private record Copy<S>(int[] crcs, List<S> senders) {}
 
-    private final Map<Integer, List<Copy>> failed = new HashMap<>();
+    private final Map<Integer, List<Copy<S>>> failed = new HashMap<>();
 
     /** A copy of {@code piece} failed its hash: block {@code i} had CRC {@code crcs[i]} and came from {@code senders[i]}. */
-    public void pieceFailed(int piece, int[] crcs, Object[] senders) {
-        List<Copy> copies = failed.computeIfAbsent(piece, k -> new ArrayList<>());
+    public void pieceFailed(int piece, int[] crcs, List<S> senders) {
+        List<Copy<S>> copies = failed.computeIfAbsent(piece, k -> new ArrayList<>());
         if (copies.size() == COPIES_KEPT) {
             copies.remove(0);
         }
-        copies.add(new Copy(crcs.clone(), senders.clone()));
+        copies.add(new Copy<>(crcs.clone(), new ArrayList<>(senders)));
     }
 
     /**
      * {@code piece} verified with these block CRCs: the senders of every block of a failed copy that
      * differs from the good one, each once, in block order. The piece is forgotten.
      */
-    public List<Object> pieceVerified(int piece, int[] goodCrcs) {
-        List<Copy> copies = failed.remove(piece);
+    public List<S> pieceVerified(int piece, int[] goodCrcs) {
+        List<Copy<S>> copies = failed.remove(piece);
         if (copies == null) {
             return List.of();
         }
-        Set<Object> culprits = new LinkedHashSet<>();
-        for (Copy c : copies) {
-            for (int b = 0; b < Math.min(goodCrcs.length, c.crcs().length); b++) {
-                if (c.crcs()[b] != goodCrcs[b] && c.senders()[b] != null) {
-                    culprits.add(c.senders()[b]);
+        Set<S> culprits = new LinkedHashSet<>();
+        for (Copy<S> c : copies) {
+            for (int b = 0; b < Math.min(goodCrcs.length, Math.min(c.crcs().length, c.senders().size())); b++) {
+                if (c.crcs()[b] != goodCrcs[b] && c.senders().get(b) != null) {
+                    culprits.add(c.senders().get(b));
                 }
             }
         }

@@ -4,7 +4,7 @@ import java.util.concurrent.Executor;
 
 /**
  * The one thread that owns a torrent's state, with the time and timers it sees. Everything the
- * engine's core does with time goes through here, never {@code System.nanoTime} or a Netty loop
+ * engine's core does with time goes through here, never the system clock or a Netty loop
  * directly: the Netty adapter supplies the real ones, a simulation its own virtual clock.
  * {@link #execute} hands work to the owning thread from anywhere.
  */

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jtorrent.storage.Storage;
 import io.jtorrent.wire.PeerMessage;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.DefaultEventLoop;
 import java.io.IOException;
 import java.nio.ByteBuffer;

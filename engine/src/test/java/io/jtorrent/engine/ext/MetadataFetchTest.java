@@ -30,7 +30,7 @@ class MetadataFetchTest {
 
     @Test
     void piecesFromSeveralPeersAssembleAndVerify() {
-        MetadataFetch f = new MetadataFetch(HASH);
+        MetadataFetch<String> f = new MetadataFetch<>(HASH);
         assertThat(f.offered("a", INFO.length)).isNull();
         assertThat(f.offered("b", INFO.length)).isNull();
         List<Integer> fromA = f.toRequest("a", 0);
@@ -47,7 +47,7 @@ class MetadataFetchTest {
 
     @Test
     void aTimedOutRequestIsAskedOfAnotherPeer() {
-        MetadataFetch f = new MetadataFetch(HASH);
+        MetadataFetch<String> f = new MetadataFetch<>(HASH);
         f.offered("slow", INFO.length);
         f.offered("quick", INFO.length);
         assertThat(f.toRequest("slow", 0)).containsExactly(0, 1, 2);
@@ -59,7 +59,7 @@ class MetadataFetchTest {
     void badMetadataFromSeveralPeersIsPinnedDownOneSourceAtATime() {
         byte[] bad = INFO.clone();
         bad[20_000] ^= 1;
-        MetadataFetch f = new MetadataFetch(HASH);
+        MetadataFetch<String> f = new MetadataFetch<>(HASH);
         f.offered("honest", INFO.length);
         f.offered("liar", INFO.length);
         // honest gets 0..2 asked; take piece 1 back from it by timing out, give it to the liar
@@ -86,7 +86,7 @@ class MetadataFetchTest {
 
     @Test
     void aLiarsSizeAnnouncedFirstDoesNotStallTheMagnet() {
-        MetadataFetch f = new MetadataFetch(HASH);
+        MetadataFetch<String> f = new MetadataFetch<>(HASH);
         assertThat(f.offered("liar", 99_999)).isNull();
         f.offered("honest1", INFO.length);
         f.offered("honest2", INFO.length);
@@ -104,7 +104,7 @@ class MetadataFetchTest {
 
     @Test
     void whenTheOnlyPeerWithTheSizeLeavesAnotherSizeIsTriedAtOnce() {
-        MetadataFetch f = new MetadataFetch(HASH);
+        MetadataFetch<String> f = new MetadataFetch<>(HASH);
         f.offered("liar", 50_000);
         f.offered("honest", INFO.length);
         f.peerGone("liar");

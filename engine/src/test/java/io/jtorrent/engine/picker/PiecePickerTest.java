@@ -22,8 +22,8 @@ class PiecePickerTest {
     }
 
     /** A picker of {@code pieces} pieces of 4 blocks each (the last one too). */
-    static PiecePicker picker(int pieces, long seed) {
-        return new PiecePicker(pieces, 4L * BLOCK, 4L * BLOCK * pieces, new Random(seed));
+    static PiecePicker<String> picker(int pieces, long seed) {
+        return new PiecePicker<>(pieces, 4L * BLOCK, 4L * BLOCK * pieces, new Random(seed));
     }
 
     private static Set<Integer> pieces(List<PiecePicker.Block> blocks) {
@@ -34,7 +34,7 @@ class PiecePickerTest {
 
     @Test
     void rarestFirstOnceWeHaveAFewPieces() {
-        PiecePicker p = picker(8, 1);
+        PiecePicker<String> p = picker(8, 1);
         p.setHave(bits("11110000"));
         p.peerHasAll(bits("00001111"));
         p.peerHasAll(bits("00001101"));
@@ -50,7 +50,7 @@ class PiecePickerTest {
     void randomWhileWeHaveFewerThanFourPieces() {
         Set<Integer> chosen = new HashSet<>();
         for (int seed = 0; seed < 50; seed++) {
-            PiecePicker p = picker(8, seed);
+            PiecePicker<String> p = picker(8, seed);
             p.peerHasAll(bits("10000000")); // piece 0 the rarest... but we have nothing yet
             p.peerHasAll(bits("11111111"));
             p.peerHasAll(bits("01111111"));
@@ -61,7 +61,7 @@ class PiecePickerTest {
 
     @Test
     void partialPiecesAreFinishedBeforeNewOnesAreStarted() {
-        PiecePicker p = picker(4, 2);
+        PiecePicker<String> p = picker(4, 2);
         p.setHave(bits("0000"));
         p.peerHasAll(bits("1111"));
         List<PiecePicker.Block> a = p.pick(bits("1111"), 2, "a");
@@ -73,7 +73,7 @@ class PiecePickerTest {
 
     @Test
     void priorityZeroIsNeverPickedAndHigherGoesFirst() {
-        PiecePicker p = picker(4, 3);
+        PiecePicker<String> p = picker(4, 3);
         p.setHave(bits("0000"));
         p.setPriorities(new byte[] {0, 1, 2, 0});
         List<PiecePicker.Block> blocks = p.pick(bits("1111"), 8, "a");
@@ -85,7 +85,7 @@ class PiecePickerTest {
 
     @Test
     void sequentialModeTakesTheLowestMissingPiece() {
-        PiecePicker p = picker(6, 4);
+        PiecePicker<String> p = picker(6, 4);
         p.setHave(bits("110000"));
         p.setSequential(true);
         p.peerHasAll(bits("111111"));
@@ -96,13 +96,13 @@ class PiecePickerTest {
 
     @Test
     void endGameRequestsBlocksFromASecondPeerAndTheFirstCopyWins() {
-        PiecePicker p = picker(1, 5);
+        PiecePicker<String> p = picker(1, 5);
         List<PiecePicker.Block> a = p.pick(bits("1"), 10, "a");
         assertThat(a).hasSize(4);
         assertThat(p.allRequested()).isTrue();
         List<PiecePicker.Block> b = p.pick(bits("1"), 10, "b");
         assertThat(b).containsExactlyElementsOf(a);
-        List<Object> cancel = new ArrayList<>();
+        List<String> cancel = new ArrayList<>();
         assertThat(p.received(a.get(0), "b", cancel)).isEqualTo(PiecePicker.Received.ACCEPTED);
         assertThat(cancel).containsExactly("a");
         cancel.clear();
@@ -114,10 +114,10 @@ class PiecePickerTest {
 
     @Test
     void aFailedPieceIsWantedAgainAndNamesItsContributors() {
-        PiecePicker p = picker(2, 6);
+        PiecePicker<String> p = picker(2, 6);
         p.setHave(bits("10"));
         List<PiecePicker.Block> blocks = p.pick(bits("11"), 4, "a");
-        List<Object> ignore = new ArrayList<>();
+        List<String> ignore = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             p.received(blocks.get(i), "a", ignore);
         }
@@ -130,7 +130,7 @@ class PiecePickerTest {
 
     @Test
     void blocksOfAPeerThatLeftOrChokedAreRequestedElsewhere() {
-        PiecePicker p = picker(1, 7);
+        PiecePicker<String> p = picker(1, 7);
         List<PiecePicker.Block> a = p.pick(bits("1"), 2, "a");
         p.unrequest(a.get(0), "a");
         assertThat(p.pick(bits("1"), 4, "b")).contains(a.get(0)).doesNotContain(a.get(1));
@@ -140,7 +140,7 @@ class PiecePickerTest {
 
     @Test
     void theLastPieceMayBeShort() {
-        PiecePicker p = new PiecePicker(2, 4L * BLOCK, 4L * BLOCK + 100, new Random(8));
+        PiecePicker<String> p = new PiecePicker<>(2, 4L * BLOCK, 4L * BLOCK + 100, new Random(8));
         assertThat(p.blocksIn(1)).isEqualTo(1);
         assertThat(p.blockLength(new PiecePicker.Block(1, 0))).isEqualTo(100);
         assertThat(p.blockLength(new PiecePicker.Block(0, 3))).isEqualTo(BLOCK);

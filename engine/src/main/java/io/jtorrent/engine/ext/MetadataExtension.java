@@ -1,6 +1,6 @@
-package io.jtorrent.engine;
+package io.jtorrent.engine.ext;
 
-import io.jtorrent.engine.ext.MetadataFetch;
+import io.jtorrent.engine.peer.PeerConnection;
 import io.jtorrent.wire.ExtendedHandshake;
 import io.jtorrent.wire.MetadataMessage;
 import io.jtorrent.wire.PeerProtocolException;
@@ -16,22 +16,22 @@ import java.util.Map;
  * {@link MetadataFetch}. A peer whose pieces make metadata that does not hash to the info-hash
  * is banned; one announcing an absurd size is dropped.
  */
-final class MetadataExtension implements Extension {
+public final class MetadataExtension implements Extension {
     static final String NAME = "ut_metadata";
-    static final int ID = 2;
+    public static final int ID = 2;
 
-    private final Torrent torrent;
+    private final Extension.Host torrent;
     /** The info dictionary, once known. */
     private byte[] metadata;
     /** While fetching: the assembly; null once the metadata is known. */
-    private MetadataFetch fetch;
+    private MetadataFetch<PeerConnection> fetch;
     private final Map<PeerConnection, Integer> served = new HashMap<>();
 
-    MetadataExtension(Torrent torrent, byte[] metadata) {
+    public MetadataExtension(Extension.Host torrent, byte[] metadata) {
         this.torrent = torrent;
         this.metadata = metadata;
         if (metadata == null) {
-            fetch = new MetadataFetch(torrent.infoHash.truncated20());
+            fetch = new MetadataFetch<>(torrent.infoHash().truncated20());
         }
     }
 
@@ -46,7 +46,7 @@ final class MetadataExtension implements Extension {
     }
 
     /** The size to announce in our handshake, or -1 while we do not know it. */
-    long metadataSize() {
+    public long metadataSize() {
         return metadata == null ? -1 : metadata.length;
     }
 
@@ -115,13 +115,13 @@ final class MetadataExtension implements Extension {
             }
             case HASH_FAILED -> {
                 List<InetSocketAddress> blamed = new ArrayList<>();
-                List<Object> contributors = fetch.lastContributors();
-                for (Object o : contributors) {
-                    blamed.add(((PeerConnection) o).address);
+                List<PeerConnection> contributors = fetch.lastContributors();
+                for (PeerConnection p : contributors) {
+                    blamed.add(p.address());
                 }
-                torrent.session.events.post(new io.jtorrent.engine.SessionEvent.MetadataFailed(torrent.infoHash, blamed));
+                torrent.post(new io.jtorrent.engine.SessionEvent.MetadataFailed(torrent.infoHash(), blamed));
                 if (contributors.size() == 1) {
-                    torrent.ban((PeerConnection) contributors.get(0), "sent metadata that does not match the info-hash");
+                    torrent.ban(contributors.get(0), "sent metadata that does not match the info-hash");
                 }
                 tick(torrent.now());
             }
@@ -140,7 +140,7 @@ final class MetadataExtension implements Extension {
     @Override
     public void tick(long now) {
         if (fetch != null) {
-            for (PeerConnection p : torrent.peers()) {
+            for (PeerConnection p : torrent.connectedPeers()) {
                 if (p.extensionId(NAME) != 0) {
                     requestFrom(p, now);
                 }

@@ -1,22 +1,23 @@
-package io.jtorrent.engine;
+package io.jtorrent.engine.net;
 
+import io.jtorrent.engine.peer.PeerTransport;
 import io.jtorrent.wire.PeerMessage;
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
 import java.net.InetSocketAddress;
 
 /** A {@link PeerTransport} on a Netty channel (TCP today; uTP will be another channel). */
-final class ChannelTransport implements PeerTransport {
+public final class ChannelTransport implements PeerTransport {
     private static final AttributeKey<Boolean> JOINED = AttributeKey.valueOf("jtorrent.joined");
 
     private final Channel channel;
 
-    ChannelTransport(Channel channel) {
+    public ChannelTransport(Channel channel) {
         this.channel = channel;
     }
 
     /** Whether a peer on this channel joined its torrent (a dial refused in the handshake never does). */
-    static boolean joined(Channel channel) {
+    public static boolean joined(Channel channel) {
         return Boolean.TRUE.equals(channel.attr(JOINED).get());
     }
 

@@ -1,4 +1,4 @@
-package io.jtorrent.engine;
+package io.jtorrent.engine.pieces;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,7 +40,21 @@ class PieceAssemblyTest {
         }
 
         @Override
-        public void write(Storage storage, int piece, int begin, ByteBuf data, Executor loop, Consumer<IOException> done) {
+        public PieceBuffer pieceBuffer(int size) {
+            return new PieceBuffer() {
+                @Override
+                public void put(int offset, PeerMessage.Piece block) {
+                    block.release();
+                }
+
+                @Override
+                public void release() {
+                }
+            };
+        }
+
+        @Override
+        public void write(Storage storage, int piece, int begin, PeerMessage.Piece data, Executor loop, Consumer<IOException> done) {
             calls.add("write " + piece + "/" + begin);
             data.release();
             held.add(() -> done.accept(null));
@@ -58,7 +72,7 @@ class PieceAssemblyTest {
         }
 
         @Override
-        public void verifyAndWrite(Storage storage, int piece, ByteBuf data, byte[] expected, int blockSize, Executor loop,
+        public void verifyAndWrite(Storage storage, int piece, PieceBuffer data, byte[] expected, int blockSize, Executor loop,
                                    Consumer<PieceHash> done) {
             calls.add("verifyAndWrite " + piece);
             data.release();
@@ -77,15 +91,15 @@ class PieceAssemblyTest {
 
     private final List<String> events = new ArrayList<>();
     private final HeldDisk disk = new HeldDisk();
-    private final PieceAssembly assembly = new PieceAssembly(disk, null, HIGH_WATER, new PieceAssembly.Owner() {
+    private final PieceAssembly<String> assembly = new PieceAssembly<>(disk, null, HIGH_WATER, new PieceAssembly.Owner<>() {
         @Override
         public void backPressure(boolean backedUp) {
             events.add(backedUp ? "stop reading" : "read again");
         }
 
         @Override
-        public void hashed(int piece, DiskIo.PieceHash hash, Object[] senders) {
-            events.add("hashed " + piece + " from " + java.util.Arrays.toString(senders));
+        public void hashed(int piece, DiskIo.PieceHash hash, List<String> senders) {
+            events.add("hashed " + piece + " from " + senders);
         }
 
         @Override

@@ -1,14 +1,15 @@
-package io.jtorrent.engine;
+package io.jtorrent.engine.peer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jtorrent.engine.Settings;
 import io.jtorrent.engine.picker.PiecePicker;
+import io.jtorrent.engine.pieces.BlockSource;
 import io.jtorrent.engine.time.Loop;
 import io.jtorrent.metainfo.InfoHash;
 import io.jtorrent.wire.ExtendedHandshake;
 import io.jtorrent.wire.Handshake;
 import io.jtorrent.wire.PeerMessage;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -128,7 +129,7 @@ class PeerConnectionTest {
         }
 
         @Override
-        public List<PiecePicker.Block> pick(PeerConnection p, BitSet from, int max) {
+        public List<PiecePicker.Block> pick(BlockSource p, BitSet from, int max) {
             List<PiecePicker.Block> out = new ArrayList<>();
             BitSet candidates = (BitSet) from.clone();
             candidates.and(want);
@@ -143,12 +144,12 @@ class PeerConnectionTest {
         }
 
         @Override
-        public void unrequest(Object requester, PiecePicker.Block b) {
+        public void unrequest(BlockSource requester, PiecePicker.Block b) {
             log.add("unrequest " + b.piece() + "/" + b.index());
         }
 
         @Override
-        public void blockReceived(Object from, PiecePicker.Block block, PeerMessage.Piece data, boolean requested) {
+        public void blockReceived(BlockSource from, PiecePicker.Block block, PeerMessage.Piece data, boolean requested) {
             log.add("block " + block.piece() + "/" + block.index());
             data.release();
         }
@@ -159,8 +160,8 @@ class PeerConnectionTest {
         }
 
         @Override
-        public void readBlock(PeerMessage.Request r, BiConsumer<ByteBuf, IOException> done) {
-            done.accept(Unpooled.buffer(r.length()).writeZero(r.length()), null);
+        public void readBlock(PeerMessage.Request r, BiConsumer<PeerMessage.Piece, IOException> done) {
+            done.accept(new PeerMessage.Piece(r.piece(), r.begin(), Unpooled.buffer(r.length()).writeZero(r.length())), null);
         }
 
         @Override
@@ -218,8 +219,13 @@ class PeerConnectionTest {
         }
 
         @Override
-        public Extension extension(int id) {
-            return null;
+        public void extensionMessage(PeerConnection p, int id, byte[] payload) {
+            log.add("extension message " + id);
+        }
+
+        @Override
+        public void ban(PeerConnection p, String reason) {
+            log.add("ban: " + reason);
         }
 
         @Override

@@ -1,5 +1,6 @@
-package io.jtorrent.engine;
+package io.jtorrent.engine.ext;
 
+import io.jtorrent.engine.peer.PeerConnection;
 import io.jtorrent.wire.ExtendedHandshake;
 import io.jtorrent.wire.PeerProtocolException;
 import io.jtorrent.wire.PexMessage;
@@ -20,10 +21,10 @@ import org.slf4j.LoggerFactory;
  * tell us of to the candidates. Never for private torrents (BEP 27). A malformed message is
  * dropped (and counted); the peer stays, its data is still good.
  */
-final class PexExtension implements Extension {
+public final class PexExtension implements Extension {
     private static final Logger LOG = LoggerFactory.getLogger(PexExtension.class);
     static final String NAME = "ut_pex";
-    static final int ID = 1;
+    public static final int ID = 1;
     static final int MAX_PER_MESSAGE = 50;
     private static final long FIRST_DELAY = 2_000_000_000L;
     private static final long INTERVAL = 60_000_000_000L;
@@ -36,11 +37,11 @@ final class PexExtension implements Extension {
         long lastReceived = Long.MIN_VALUE / 2;
     }
 
-    private final Torrent torrent;
+    private final Extension.Host torrent;
     private final Map<PeerConnection, State> states = new HashMap<>();
     private int malformed;
 
-    PexExtension(Torrent torrent) {
+    public PexExtension(Extension.Host torrent) {
         this.torrent = torrent;
     }
 
@@ -59,7 +60,7 @@ final class PexExtension implements Extension {
         return torrent.pexAllowed();
     }
 
-    int malformedMessages() {
+    public int malformedMessages() {
         return malformed;
     }
 
@@ -88,7 +89,7 @@ final class PexExtension implements Extension {
             m = PexMessage.decode(payload);
         } catch (PeerProtocolException e) {
             malformed++;
-            LOG.debug("{} {}: malformed PEX message ignored: {}", torrent.name(), peer.address, e.getMessage());
+            LOG.debug("{} {}: malformed PEX message ignored: {}", torrent.name(), peer.address(), e.getMessage());
             return;
         }
         List<InetSocketAddress> added = new ArrayList<>();
@@ -111,7 +112,7 @@ final class PexExtension implements Extension {
             return;
         }
         Map<InetSocketAddress, PeerConnection> current = new HashMap<>();
-        for (PeerConnection p : torrent.peers()) {
+        for (PeerConnection p : torrent.connectedPeers()) {
             InetSocketAddress reachable = p.reachableAddress();
             if (reachable != null) {
                 current.put(reachable, p);
@@ -131,7 +132,7 @@ final class PexExtension implements Extension {
                 }
                 PeerConnection p = c.getValue();
                 if (p != to && !s.told.contains(c.getKey())) {
-                    int flags = (p.isSeed() ? PexMessage.FLAG_SEED : 0) | (p.outgoing ? PexMessage.FLAG_REACHABLE : 0);
+                    int flags = (p.isSeed() ? PexMessage.FLAG_SEED : 0) | (p.outgoing() ? PexMessage.FLAG_REACHABLE : 0);
                     added.add(new PexMessage.Peer(c.getKey(), flags));
                 }
             }

@@ -1,4 +1,4 @@
-package io.jtorrent.engine;
+package io.jtorrent.engine.net;
 
 import io.jtorrent.engine.discovery.LsdMessage;
 import io.jtorrent.metainfo.InfoHash;
@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * {@link Settings.Builder#lsd(boolean)}: it sends to the local network, so tests run it only in a
  * network namespace of their own.
  */
-final class LocalDiscovery implements AutoCloseable {
+public final class LocalDiscovery implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalDiscovery.class);
 
     private final DatagramChannel channel;
@@ -45,7 +45,7 @@ final class LocalDiscovery implements AutoCloseable {
      * hands every announce of another client to {@code found} (info-hash, peer address), on the
      * channel's loop.
      */
-    LocalDiscovery(EventLoopGroup loops, InetAddress bind, int peerPort, BiConsumer<InfoHash, InetSocketAddress> found)
+    public LocalDiscovery(EventLoopGroup loops, InetAddress bind, int peerPort, BiConsumer<InfoHash, InetSocketAddress> found)
             throws IOException {
         this.peerPort = peerPort;
         NetworkInterface nif = bind != null && !bind.isAnyLocalAddress() ? NetworkInterface.getByInetAddress(bind) : firstMulticastInterface();
@@ -99,14 +99,14 @@ final class LocalDiscovery implements AutoCloseable {
     }
 
     /** Announces these torrents (at most {@value LsdMessage#MAX_HASHES} per datagram). */
-    void announce(List<InfoHash> hashes) {
+    public void announce(List<InfoHash> hashes) {
         for (int i = 0; i < hashes.size(); i += LsdMessage.MAX_HASHES) {
             List<InfoHash> part = hashes.subList(i, Math.min(hashes.size(), i + LsdMessage.MAX_HASHES));
             channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(new LsdMessage(peerPort, part, cookie).encode()), group));
         }
     }
 
-    int malformed() {
+    public int malformed() {
         return malformed;
     }
 

@@ -1,4 +1,4 @@
-package io.jtorrent.engine;
+package io.jtorrent.engine.torrent;
 
 import io.jtorrent.engine.disk.DiskIo;
 import io.jtorrent.engine.pieces.PieceRanges;

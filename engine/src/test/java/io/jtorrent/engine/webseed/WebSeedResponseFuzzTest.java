@@ -1,4 +1,4 @@
-package io.jtorrent.engine;
+package io.jtorrent.engine.webseed;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.netty.buffer.ByteBuf;

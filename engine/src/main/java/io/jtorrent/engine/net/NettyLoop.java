@@ -1,15 +1,20 @@
-package io.jtorrent.engine;
+package io.jtorrent.engine.net;
 
 import io.jtorrent.engine.time.Loop;
 import io.netty.channel.EventLoop;
 import java.util.concurrent.TimeUnit;
 
 /** A {@link Loop} on a Netty event loop with the system's clocks: the one place that supplies real time. */
-final class NettyLoop implements Loop {
+public final class NettyLoop implements Loop {
     private final EventLoop loop;
 
-    NettyLoop(EventLoop loop) {
+    public NettyLoop(EventLoop loop) {
         this.loop = loop;
+    }
+
+    /** The Netty loop under it, for channels. */
+    public EventLoop eventLoop() {
+        return loop;
     }
 
     @Override

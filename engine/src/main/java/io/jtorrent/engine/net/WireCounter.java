@@ -1,4 +1,4 @@
-package io.jtorrent.engine;
+package io.jtorrent.engine.net;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
@@ -9,7 +9,7 @@ import io.netty.channel.ChannelPromise;
  * Counts every byte a peer connection receives and sends, payload and protocol alike; the
  * difference from the payload counters is the protocol overhead. Runs on the channel's loop.
  */
-final class WireCounter extends ChannelDuplexHandler {
+public final class WireCounter extends ChannelDuplexHandler {
     long received;
     long sent;
 

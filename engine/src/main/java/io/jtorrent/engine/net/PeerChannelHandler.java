@@ -1,20 +1,27 @@
-package io.jtorrent.engine;
+package io.jtorrent.engine.net;
 
+import io.jtorrent.engine.peer.PeerConnection;
+import io.jtorrent.wire.PeerMessage;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
+import io.netty.util.ReferenceCountUtil;
 
 /** The thin Netty side of a peer: channel events in, to the {@link PeerConnection} that speaks the protocol. */
-final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
+public final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
     private final PeerConnection peer;
 
-    PeerChannelHandler(PeerConnection peer) {
+    public PeerChannelHandler(PeerConnection peer) {
         this.peer = peer;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        peer.handle(msg);
+        if (msg instanceof PeerMessage m) {
+            peer.handle(m);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
     }
 
     @Override

@@ -1,5 +1,10 @@
-package io.jtorrent.engine;
+package io.jtorrent.engine.discovery;
 
+import io.jtorrent.engine.SessionEvent;
+import io.jtorrent.engine.TrackerInfo;
+import io.jtorrent.engine.Settings;
+import io.jtorrent.engine.time.Loop;
+import io.jtorrent.metainfo.InfoHash;
 import io.jtorrent.tracker.AnnounceRequest;
 import io.jtorrent.tracker.AnnounceResponse;
 import io.jtorrent.tracker.TrackerException;
@@ -18,13 +23,45 @@ import java.util.concurrent.TimeUnit;
  * 30 s to 30 min. Errors and warnings are events; none is fatal to the torrent. Runs on the
  * torrent's event loop.
  */
-final class TrackerAnnouncer {
+public final class TrackerAnnouncer {
     private static final long SECOND = 1_000_000_000L;
     private static final long MAX_BACKOFF = 1800 * SECOND;
 
-    private final Torrent torrent;
+    /** What the announcer asks of its torrent. */
+    public interface Host {
+        Loop owner();
+
+        long now();
+
+        InfoHash infoHash();
+
+        Settings settings();
+
+        void post(SessionEvent e);
+
+        /** Where the announces go. */
+        Trackers trackers();
+
+        byte[] ourPeerId();
+
+        int listenPort();
+
+        long uploadedTotal();
+
+        long downloadedTotal();
+
+        long bytesLeft();
+
+        /** The swarm as a tracker sees it (-1 for what it did not say). */
+        void trackerCounts(int seeders, int leechers, int downloaded);
+
+        void addCandidates(List<java.net.InetSocketAddress> addresses, boolean manual);
+    }
+
+    private final Host torrent;
     private final List<List<String>> tiers = new ArrayList<>();
-    private final int key = new java.util.Random().nextInt();
+    /** Proves to a tracker that a later announce from another address is still us: not guessable. */
+    private final int key = new java.security.SecureRandom().nextInt();
     private String trackerId;
     private long nextAnnounce = Long.MAX_VALUE;
     private long minInterval;
@@ -48,12 +85,12 @@ final class TrackerAnnouncer {
         int downloaded = -1;
     }
 
-    TrackerAnnouncer(Torrent torrent, List<List<String>> trackerTiers) {
+    public TrackerAnnouncer(Host torrent, List<List<String>> trackerTiers) {
         this(torrent, trackerTiers, 0);
     }
 
     /** With {@code tierOffset}: the number of the first tier, when each announcer has one tier of several. */
-    TrackerAnnouncer(Torrent torrent, List<List<String>> trackerTiers, int tierOffset) {
+    public TrackerAnnouncer(Host torrent, List<List<String>> trackerTiers, int tierOffset) {
         this.torrent = torrent;
         for (List<String> tier : trackerTiers) {
             List<String> shuffled = new ArrayList<>();
@@ -73,10 +110,10 @@ final class TrackerAnnouncer {
     }
 
     /** Each tracker's last answer, tier by tier. */
-    List<TrackerInfo> info() {
+    public List<TrackerInfo> info() {
         List<TrackerInfo> out = new ArrayList<>();
         long next = nextAnnounce == Long.MAX_VALUE ? 0
-                : torrent.owner.epochSeconds() + Math.max(0, (nextAnnounce - torrent.now()) / SECOND);
+                : torrent.owner().epochSeconds() + Math.max(0, (nextAnnounce - torrent.now()) / SECOND);
         for (List<String> tier : tiers) {
             for (String url : tier) {
                 Stats s = stats.get(url);
@@ -88,13 +125,13 @@ final class TrackerAnnouncer {
     }
 
     /** Announces now (a user's "ask for more peers"), unless one is in flight. */
-    void reannounce() {
+    public void reannounce() {
         if (started) {
             announce(AnnounceRequest.Event.NONE);
         }
     }
 
-    void start() {
+    public void start() {
         if (started) {
             return; // a magnet's torrent starts announcing before its metadata arrives
         }
@@ -102,20 +139,20 @@ final class TrackerAnnouncer {
         announce(AnnounceRequest.Event.STARTED);
     }
 
-    void completed() {
+    public void completed() {
         if (started) {
             announce(AnnounceRequest.Event.COMPLETED);
         }
     }
 
-    void tick(long now) {
+    public void tick(long now) {
         if (started && !inFlight && now >= nextAnnounce) {
             announce(pending != null ? pending : AnnounceRequest.Event.NONE);
         }
     }
 
     /** Announces {@code stopped} (bounded by the tracker timeout); completes when done either way. */
-    CompletableFuture<Void> stop() {
+    public CompletableFuture<Void> stop() {
         if (!started || tiers.isEmpty()) {
             started = false;
             return CompletableFuture.completedFuture(null);
@@ -123,14 +160,14 @@ final class TrackerAnnouncer {
         started = false;
         CompletableFuture<Void> done = new CompletableFuture<>();
         String url = tiers.get(0).get(0);
-        torrent.session.tracker.announce(url, request(AnnounceRequest.Event.STOPPED))
+        torrent.trackers().announce(url, request(AnnounceRequest.Event.STOPPED))
                 .orTimeout(torrent.settings().trackerTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((r, e) -> done.complete(null));
         return done;
     }
 
     private AnnounceRequest request(AnnounceRequest.Event event) {
-        return new AnnounceRequest(torrent.infoHash, torrent.session.peerId, torrent.session.listenPort(),
+        return new AnnounceRequest(torrent.infoHash(), torrent.ourPeerId(), torrent.listenPort(),
                 torrent.uploadedTotal(), torrent.downloadedTotal(), torrent.bytesLeft(), event,
                 event == AnnounceRequest.Event.STOPPED ? 0 : 80, key, trackerId);
     }
@@ -162,9 +199,9 @@ final class TrackerAnnouncer {
         String url = tier.get(u);
         Stats st = stats.get(url);
         st.announcing = true;
-        torrent.session.tracker.announce(url, request(event)).whenComplete((response, error) -> torrent.loop.execute(() -> {
+        torrent.trackers().announce(url, request(event)).whenComplete((response, error) -> torrent.owner().execute(() -> {
             st.announcing = false;
-            st.lastAnnounce = torrent.owner.epochSeconds();
+            st.lastAnnounce = torrent.owner().epochSeconds();
             st.succeeded = error == null;
             if (!started && event != AnnounceRequest.Event.STOPPED) {
                 inFlight = false;
@@ -177,7 +214,7 @@ final class TrackerAnnouncer {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             String message = cause instanceof TrackerException ? cause.getMessage() : cause.toString();
             st.result = message;
-            torrent.session.events.post(new SessionEvent.TrackerError(torrent.infoHash, url, message));
+            torrent.post(new SessionEvent.TrackerError(torrent.infoHash(), url, message));
             if (u + 1 < tier.size()) {
                 attempt(event, t, u + 1);
             } else {
@@ -196,10 +233,10 @@ final class TrackerAnnouncer {
         st.leechers = r.incomplete();
         torrent.trackerCounts(r.complete(), r.incomplete(), -1);
         // scrape for what an announce does not tell: completed downloads (BEP 48 / BEP 15)
-        torrent.session.tracker.scrape(url, torrent.infoHash).whenComplete((s, e) -> {
+        torrent.trackers().scrape(url, torrent.infoHash()).whenComplete((s, e) -> {
             if (s != null) {
-                torrent.loop.execute(() -> {
-                    st.lastScrape = torrent.owner.epochSeconds();
+                torrent.owner().execute(() -> {
+                    st.lastScrape = torrent.owner().epochSeconds();
                     st.seeders = s.complete();
                     st.leechers = s.incomplete();
                     st.downloaded = s.downloaded();
@@ -212,11 +249,11 @@ final class TrackerAnnouncer {
             tier.add(0, url); // BEP 12: the tracker that answered goes first in its tier
         }
         r.trackerId().ifPresent(id -> trackerId = id);
-        r.warning().ifPresent(w -> torrent.session.events.post(new SessionEvent.TrackerWarning(torrent.infoHash, url, w)));
+        r.warning().ifPresent(w -> torrent.post(new SessionEvent.TrackerWarning(torrent.infoHash(), url, w)));
         minInterval = r.minInterval() * SECOND;
         long interval = Math.max(r.interval() * SECOND, minInterval);
         nextAnnounce = torrent.now() + Math.max(interval, 10 * SECOND);
-        torrent.session.events.post(new SessionEvent.TrackerReply(torrent.infoHash, url, r.peers().size()));
+        torrent.post(new SessionEvent.TrackerReply(torrent.infoHash(), url, r.peers().size()));
         torrent.addCandidates(r.peers(), false);
         if (pending != null) {
             nextAnnounce = Math.min(nextAnnounce, torrent.now() + Math.max(minInterval, SECOND));

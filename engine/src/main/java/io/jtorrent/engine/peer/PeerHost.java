@@ -1,11 +1,13 @@
-package io.jtorrent.engine;
+package io.jtorrent.engine.peer;
 
+import io.jtorrent.engine.Settings;
 import io.jtorrent.engine.picker.PiecePicker;
+import io.jtorrent.engine.pieces.BlockSource;
 import io.jtorrent.engine.time.Loop;
 import io.jtorrent.wire.ExtendedHandshake;
 import io.jtorrent.wire.Handshake;
 import io.jtorrent.wire.PeerMessage;
-import io.netty.buffer.ByteBuf;
+import io.jtorrent.wire.PeerProtocolException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.BitSet;
@@ -14,10 +16,10 @@ import java.util.function.BiConsumer;
 
 /**
  * What a {@link PeerConnection} asks of its torrent: the layout and what we have, the picker, the
- * data, the rate limits, time, and where to report. {@link Torrent} is the host; a test brings a
+ * data, the rate limits, time, and where to report. The torrent is the host; a test brings a
  * small one, so the peer protocol is tested without a session or a socket.
  */
-interface PeerHost {
+public interface PeerHost {
     Loop owner();
 
     long now();
@@ -41,17 +43,18 @@ interface PeerHost {
 
     boolean wantPiece(int piece);
 
-    List<PiecePicker.Block> pick(PeerConnection p, BitSet from, int max);
+    List<PiecePicker.Block> pick(BlockSource p, BitSet from, int max);
 
-    void unrequest(Object requester, PiecePicker.Block b);
+    void unrequest(BlockSource requester, PiecePicker.Block b);
 
     /** A requested (or recently given-up) block arrived; takes ownership of its data. */
-    void blockReceived(Object from, PiecePicker.Block block, PeerMessage.Piece data, boolean requested);
+    void blockReceived(BlockSource from, PiecePicker.Block block, PeerMessage.Piece data, boolean requested);
 
     /** A block nobody asked for arrived (dropped). */
     void unrequestedBlock(int length);
 
-    void readBlock(PeerMessage.Request r, BiConsumer<ByteBuf, IOException> done);
+    /** Reads a requested block; {@code done} gets it (to send or release) or the error. */
+    void readBlock(PeerMessage.Request r, BiConsumer<PeerMessage.Piece, IOException> done);
 
     long uploadDelay();
 
@@ -74,7 +77,11 @@ interface PeerHost {
 
     void peerClosed(PeerConnection p, String reason);
 
-    Extension extension(int id);
+    /** An extension message (BEP 10) under an id we offered; an exception closes the connection. */
+    void extensionMessage(PeerConnection p, int id, byte[] payload) throws PeerProtocolException;
+
+    /** The peer is known to have sent bad data: banned and closed. */
+    void ban(PeerConnection p, String reason);
 
     void extendedHandshake(PeerConnection p, ExtendedHandshake h);
 

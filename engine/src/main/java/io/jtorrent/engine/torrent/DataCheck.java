@@ -1,15 +1,14 @@
-package io.jtorrent.engine;
+package io.jtorrent.engine.torrent;
 
 import io.jtorrent.engine.disk.DiskIo;
 import io.jtorrent.engine.picker.PiecePicker;
 import io.jtorrent.engine.pieces.PieceRanges;
 import io.jtorrent.metainfo.Info;
 import io.jtorrent.metainfo.InfoHash;
-import io.jtorrent.storage.FileStorage;
 import io.jtorrent.storage.ResumeData;
 import io.jtorrent.storage.Storage;
+import io.jtorrent.storage.StorageFactory;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.BitSet;
 import java.util.concurrent.Executor;
@@ -37,21 +36,15 @@ final class DataCheck {
     record Opened(Storage storage, BitSet trusted, BitSet toHash, ResumeData resume) {}
 
     /** Opens the data on a disk thread; {@code done} runs on {@code loop}. */
-    static void open(DiskIo disk, Executor loop, Info info, InfoHash infoHash, Path saveDir, BitSet wanted, Path resumeFile,
-                     boolean ignoreResume, BiConsumer<Opened, IOException> done) {
+    static void open(DiskIo disk, StorageFactory storage, Executor loop, Info info, InfoHash infoHash, Path saveDir,
+                     BitSet wanted, Path resumeFile, boolean ignoreResume, BiConsumer<Opened, IOException> done) {
         disk.run(() -> {
-            Storage s = new FileStorage(info, saveDir, wanted);
+            Storage s = storage.open(info, saveDir, wanted);
             ResumeData resume = resumeFile == null ? null : ResumeData.read(resumeFile, info.pieceCount());
             BitSet trusted = !ignoreResume && resume != null && resume.infoHash().equals(infoHash)
                     ? resume.trustedPieces(info, saveDir) : new BitSet();
             // each file looked up once (not once per piece): pieces of absent files are not hashed
-            boolean partFile = Files.exists(FileStorage.partFile(info, saveDir));
-            BitSet exists = new BitSet();
-            for (int i = 0; i < info.files().size(); i++) {
-                if (partFile || Files.exists(info.files().get(i).resolveIn(saveDir))) {
-                    exists.set(i);
-                }
-            }
+            BitSet exists = storage.filesWithData(info, saveDir);
             BitSet toHash = new BitSet();
             for (int piece = 0; piece < info.pieceCount(); piece++) {
                 BitSet files = PieceRanges.filesOf(info, piece);

@@ -1,4 +1,4 @@
-package io.jtorrent.engine;
+package io.jtorrent.engine.pieces;
 
 import io.jtorrent.engine.disk.DiskIo;
 import io.jtorrent.engine.picker.PiecePicker;
@@ -6,10 +6,11 @@ import io.jtorrent.engine.time.Loop;
 import io.jtorrent.metainfo.Info;
 import io.jtorrent.storage.Storage;
 import io.jtorrent.wire.PeerMessage;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -20,16 +21,16 @@ import java.util.Set;
  * be hashed. When more than {@code writeHighWater} bytes wait for the disk the owner is told to stop
  * reading from peers, and told again once below half (pieces being assembled do not count: they
  * need more reading to ever leave memory). Keeps who sent each block, for the smart ban.
- * Owned by the torrent's loop.
+ * Owned by the torrent's loop. {@code S}: who sends blocks.
  */
-final class PieceAssembly {
+public final class PieceAssembly<S> {
     /** What the assembly reports to its torrent. */
-    interface Owner {
+    public interface Owner<S> {
         /** Stop (true) or resume (false) reading from peers. */
         void backPressure(boolean backedUp);
 
         /** A piece was hashed (the error set if it could not be written or read); {@code senders} per block, or null. */
-        void hashed(int piece, DiskIo.PieceHash hash, Object[] senders);
+        void hashed(int piece, DiskIo.PieceHash hash, List<S> senders);
 
         /** A block could not be written. */
         void storageError(String message);
@@ -38,19 +39,20 @@ final class PieceAssembly {
     private final DiskIo disk;
     private final Loop loop;
     private final long writeHighWater;
-    private final Owner owner;
-    private final Map<Integer, ByteBuf> buffers = new HashMap<>();
+    private final Owner<S> owner;
+    private final Map<Integer, DiskIo.PieceBuffer> buffers = new HashMap<>();
     /** Pieces written block by block (over the memory budget), with their blocks written so far. */
     private final Set<Integer> direct = new HashSet<>();
     private final Map<Integer, Integer> blocksWritten = new HashMap<>();
-    private final Map<Integer, Object[]> senders = new HashMap<>();
+    private final Map<Integer, List<S>> senders = new HashMap<>();
+    private final Map<Integer, Long> bufferSizes = new HashMap<>();
     private long bufferedBytes;
     private volatile long pendingWriteBytes;
     private boolean backedUp;
     /** Bumped by {@link #dropAll}: completions of work started before are ignored. */
     private int generation;
 
-    PieceAssembly(DiskIo disk, Loop loop, long writeHighWater, Owner owner) {
+    public PieceAssembly(DiskIo disk, Loop loop, long writeHighWater, Owner<S> owner) {
         this.disk = disk;
         this.loop = loop;
         this.writeHighWater = writeHighWater;
@@ -61,18 +63,18 @@ final class PieceAssembly {
      * A wanted block arrived from {@code from} (the picker has counted it); takes ownership of its
      * data. {@code pieceComplete}: it was the piece's last missing block.
      */
-    void add(Storage storage, Info info, PiecePicker.Block block, int blocksInPiece, Object from, PeerMessage.Piece data,
+    public void add(Storage storage, Info info, PiecePicker.Block block, int blocksInPiece, S from, PeerMessage.Piece data,
              boolean pieceComplete) {
         assert loop == null || loop.inLoop();
         int piece = block.piece();
-        senders.computeIfAbsent(piece, k -> new Object[blocksInPiece])[block.index()] = from;
-        ByteBuf buffer = buffers.get(piece);
+        senders.computeIfAbsent(piece, k -> new ArrayList<>(Collections.nCopies(blocksInPiece, null))).set(block.index(), from);
+        DiskIo.PieceBuffer buffer = buffers.get(piece);
         if (buffer == null && !direct.contains(piece)) {
             long size = info.pieceSize(piece);
             if (bufferedBytes + pendingWriteBytes + size <= writeHighWater) {
-                buffer = PooledByteBufAllocator.DEFAULT.directBuffer((int) size, (int) size);
-                buffer.writerIndex((int) size);
+                buffer = disk.pieceBuffer((int) size);
                 buffers.put(piece, buffer);
+                bufferSizes.put(piece, size);
                 bufferedBytes += size;
             } else {
                 direct.add(piece); // over the memory budget: this piece goes block by block
@@ -81,10 +83,10 @@ final class PieceAssembly {
         int gen = generation;
         if (buffer != null) {
             // the common path: assemble the piece in memory, then hash it and write it at once
-            buffer.setBytes(block.begin(), data.data(), data.data().readerIndex(), data.length());
-            data.release();
+            buffer.put(block.begin(), data);
             if (pieceComplete) {
                 buffers.remove(piece);
+                bufferSizes.remove(piece);
                 long size = info.pieceSize(piece);
                 bufferedBytes -= size;
                 pendingWriteBytes += size;
@@ -102,7 +104,7 @@ final class PieceAssembly {
         int length = data.length();
         pendingWriteBytes += length;
         updateBackPressure();
-        disk.write(storage, piece, block.begin(), data.data(), loop, e -> {
+        disk.write(storage, piece, block.begin(), data, loop, e -> {
             pendingWriteBytes -= length;
             updateBackPressure();
             if (gen != generation) {
@@ -136,30 +138,31 @@ final class PieceAssembly {
      * Transfers stop: every unfinished piece is dropped (its buffer released) and handed to
      * {@code unfinished} so the picker fetches it again. Work already on the disk finishes, unheard.
      */
-    void dropAll(java.util.function.IntConsumer unfinished) {
+    public void dropAll(java.util.function.IntConsumer unfinished) {
         assert loop == null || loop.inLoop();
         generation++;
-        for (Map.Entry<Integer, ByteBuf> e : buffers.entrySet()) {
-            bufferedBytes -= e.getValue().capacity();
+        for (Map.Entry<Integer, DiskIo.PieceBuffer> e : buffers.entrySet()) {
+            bufferedBytes -= bufferSizes.get(e.getKey());
             e.getValue().release();
             unfinished.accept(e.getKey());
         }
         buffers.clear();
+        bufferSizes.clear();
         direct.forEach(unfinished::accept);
         direct.clear();
         blocksWritten.clear();
         senders.clear();
     }
 
-    boolean backedUp() {
+    public boolean backedUp() {
         return backedUp;
     }
 
-    long pendingWriteBytes() {
+    public long pendingWriteBytes() {
         return pendingWriteBytes;
     }
 
-    long bufferedBytes() {
+    public long bufferedBytes() {
         return bufferedBytes;
     }
 }

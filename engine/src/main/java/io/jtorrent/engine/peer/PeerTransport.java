@@ -1,4 +1,4 @@
-package io.jtorrent.engine;
+package io.jtorrent.engine.peer;
 
 import io.jtorrent.wire.PeerMessage;
 import java.net.InetSocketAddress;
@@ -8,7 +8,7 @@ import java.net.InetSocketAddress;
  * other side keeps up, stop and resume reading, close. {@link ChannelTransport} is the TCP one;
  * a test or a simulation brings its own, so {@link PeerConnection} runs without sockets.
  */
-interface PeerTransport {
+public interface PeerTransport {
     InetSocketAddress remoteAddress();
 
     /** Queues a message and sends what is queued. */

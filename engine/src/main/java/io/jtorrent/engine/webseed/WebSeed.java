@@ -1,6 +1,11 @@
-package io.jtorrent.engine;
+package io.jtorrent.engine.webseed;
 
+import io.jtorrent.engine.SessionEvent;
+import io.jtorrent.engine.Settings;
 import io.jtorrent.engine.picker.PiecePicker;
+import io.jtorrent.engine.pieces.BlockSource;
+import io.jtorrent.engine.time.Loop;
+import io.jtorrent.metainfo.InfoHash;
 import io.jtorrent.metainfo.FileEntry;
 import io.jtorrent.metainfo.Info;
 import io.jtorrent.wire.PeerMessage;
@@ -49,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * it answers a range request with the whole file (200 instead of 206) or its data fails the hash
  * check. Runs on the torrent's loop.
  */
-final class WebSeed {
+public final class WebSeed {
     private static final Logger LOG = LoggerFactory.getLogger(WebSeed.class);
     /** Bytes asked for in one go by one connection (a piece, or this much of a bigger one). */
     private static final int REQUEST_BYTES = 1 << 20;
@@ -65,7 +70,38 @@ final class WebSeed {
         }
     }
 
-    private final Torrent torrent;
+    /** What a web seed asks of its torrent. */
+    public interface Host {
+        Loop owner();
+
+        /** The Netty loop the HTTP connections run on (the owner's). */
+        io.netty.channel.EventLoop eventLoop();
+
+        long now();
+
+        String name();
+
+        InfoHash infoHash();
+
+        Settings settings();
+
+        void post(SessionEvent e);
+
+        io.jtorrent.tracker.Resolver resolver();
+
+        /** Whether blocks are wanted now (the torrent is downloading). */
+        boolean downloading();
+
+        List<PiecePicker.Block> pick(BlockSource source, BitSet from, int max);
+
+        int blockLength(PiecePicker.Block b);
+
+        void unrequest(BlockSource source, PiecePicker.Block b);
+
+        void blockReceived(BlockSource from, PiecePicker.Block block, PeerMessage.Piece data, boolean requested);
+    }
+
+    private final Host torrent;
     final String url;
     private final Info info;
     private final List<Worker> workers = new ArrayList<>();
@@ -77,16 +113,32 @@ final class WebSeed {
     private long downloaded;
 
     /** One connection's worth of work: the picker sees each worker as a peer. */
-    final class Worker {
+    final class Worker implements BlockSource {
         private List<PiecePicker.Block> blocks = List.of();
         private Channel channel;
 
-        WebSeed seed() {
-            return WebSeed.this;
-        }
-
         boolean busy() {
             return !blocks.isEmpty();
+        }
+
+        @Override
+        public void deliveredElsewhere(PiecePicker.Block block) {
+            // not cancelled: the block's range is one request shared with other blocks
+        }
+
+        @Override
+        public void contributedToBadPiece(int piece, boolean sole) {
+            sentBadData(piece, sole);
+        }
+
+        @Override
+        public void sentCorruptBlock(int piece) {
+            drop("sent corrupt data in piece " + piece);
+        }
+
+        @Override
+        public java.net.InetSocketAddress peerAddress() {
+            return null;
         }
 
         @Override
@@ -95,10 +147,10 @@ final class WebSeed {
         }
     }
 
-    WebSeed(Torrent torrent, String url, int connections) {
+    public WebSeed(Host torrent, Info info, String url, int connections) {
         this.torrent = torrent;
         this.url = url;
-        this.info = torrent.info;
+        this.info = info;
         this.all = new BitSet(info.pieceCount());
         all.set(0, info.pieceCount());
         for (int i = 0; i < connections; i++) {
@@ -107,7 +159,7 @@ final class WebSeed {
     }
 
     /** A request to it is in flight. */
-    boolean busy() {
+    public boolean busy() {
         for (Worker w : workers) {
             if (w.busy()) {
                 return true;
@@ -116,17 +168,17 @@ final class WebSeed {
         return false;
     }
 
-    boolean dropped() {
+    public boolean dropped() {
         return dropped;
     }
 
-    long downloaded() {
+    public long downloaded() {
         return downloaded;
     }
 
     /** Starts idle connections on work, unless backing off. */
-    void tick(long now) {
-        if (dropped || now < retryAt || torrent.state() != TorrentState.DOWNLOADING) {
+    public void tick(long now) {
+        if (dropped || now < retryAt || !torrent.downloading()) {
             return;
         }
         for (Worker w : workers) {
@@ -138,7 +190,7 @@ final class WebSeed {
 
     private void start(Worker w) {
         int maxBlocks = (int) Math.max(1, Math.min(info.pieceLength(), REQUEST_BYTES) / PiecePicker.BLOCK);
-        List<PiecePicker.Block> picked = torrent.pickForWebSeed(w, all, maxBlocks);
+        List<PiecePicker.Block> picked = torrent.pick(w, all, maxBlocks);
         if (picked.isEmpty()) {
             return;
         }
@@ -157,7 +209,7 @@ final class WebSeed {
         long start = offset(run.get(0));
         PiecePicker.Block last = run.get(run.size() - 1);
         long end = offset(last) + torrent.blockLength(last);
-        fetchRange(w, start, end).whenComplete((data, error) -> torrent.loop.execute(() -> finished(w, run, start, data, error)));
+        fetchRange(w, start, end).whenComplete((data, error) -> torrent.owner().execute(() -> finished(w, run, start, data, error)));
     }
 
     private long offset(PiecePicker.Block b) {
@@ -167,7 +219,7 @@ final class WebSeed {
     private void finished(Worker w, List<PiecePicker.Block> run, long start, ByteBuf data, Throwable error) {
         w.blocks = List.of();
         w.channel = null;
-        if (error != null || dropped || torrent.state() != TorrentState.DOWNLOADING) {
+        if (error != null || dropped || !torrent.downloading()) {
             if (data != null) {
                 data.release();
             }
@@ -201,7 +253,7 @@ final class WebSeed {
         long backoff = Math.min(300, 1L << Math.min(failures, 9));
         retryAt = torrent.now() + backoff * SECOND;
         LOG.info("{}: web seed {}: {} (retrying in {} s)", torrent.name(), url, message, backoff);
-        torrent.session.events.post(new SessionEvent.WebSeedError(torrent.infoHash, url, message, false));
+        torrent.post(new SessionEvent.WebSeedError(torrent.infoHash(), url, message, false));
     }
 
     /** A piece this server contributed to failed its hash check. */
@@ -212,18 +264,18 @@ final class WebSeed {
         }
     }
 
-    void drop(String reason) {
+    public void drop(String reason) {
         if (dropped) {
             return;
         }
         dropped = true;
         LOG.warn("{}: web seed {} dropped: {}", torrent.name(), url, reason);
-        torrent.session.events.post(new SessionEvent.WebSeedError(torrent.infoHash, url, reason, true));
+        torrent.post(new SessionEvent.WebSeedError(torrent.infoHash(), url, reason, true));
         stop();
     }
 
     /** Closes the connections; their blocks go back to the picker when the requests fail. */
-    void stop() {
+    public void stop() {
         for (Worker w : workers) {
             if (w.channel != null) {
                 w.channel.close();
@@ -299,7 +351,7 @@ final class WebSeed {
         int port = uri.getPort() > 0 ? uri.getPort() : https ? 443 : 80;
         boolean wholeFile = from == 0 && to == fileLength;
         RangeResponse handler = new RangeResponse(from, to, wholeFile, result);
-        Bootstrap b = new Bootstrap().group(torrent.loop).channel(NioSocketChannel.class)
+        Bootstrap b = new Bootstrap().group(torrent.eventLoop()).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) torrent.settings().connectTimeout.toMillis())
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -319,7 +371,7 @@ final class WebSeed {
         String path = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
                 + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
         // the name is looked up off the loop (the system resolver blocks); the connect is by address
-        torrent.session.tracker.resolver().resolve(uri.getHost(), port).whenComplete((address, unresolved) -> {
+        torrent.resolver().resolve(uri.getHost(), port).whenComplete((address, unresolved) -> {
             if (unresolved != null) {
                 result.completeExceptionally(new WebSeedException("cannot connect: " + unresolved.getMessage(), false));
                 return;

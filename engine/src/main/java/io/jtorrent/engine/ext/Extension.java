@@ -1,14 +1,43 @@
-package io.jtorrent.engine;
+package io.jtorrent.engine.ext;
 
+import io.jtorrent.engine.SessionEvent;
+import io.jtorrent.engine.peer.PeerConnection;
+import io.jtorrent.metainfo.InfoHash;
 import io.jtorrent.wire.ExtendedHandshake;
 import io.jtorrent.wire.PeerProtocolException;
+import java.net.InetSocketAddress;
+import java.util.List;
 
 /**
  * One extension carried in extension protocol messages (BEP 10): {@code ut_metadata},
  * {@code ut_pex}. Each is its own class with one instance per torrent, living on the torrent's
  * loop; the peer connection negotiates ids and routes messages, the extension does the rest.
  */
-interface Extension {
+public interface Extension {
+    /** What extensions ask of their torrent. */
+    interface Host {
+        long now();
+
+        InfoHash infoHash();
+
+        String name();
+
+        void post(SessionEvent e);
+
+        /** The connected peers, a copy. */
+        List<PeerConnection> connectedPeers();
+
+        void ban(PeerConnection p, String reason);
+
+        /** The info dictionary fetched from peers hashes to the info-hash. */
+        void metadataReceived(byte[] info);
+
+        /** Whether peer exchange is allowed (on in the settings, and not a private torrent). */
+        boolean pexAllowed();
+
+        void addCandidates(List<InetSocketAddress> addresses, boolean manual);
+    }
+
     /** The extension's name in the handshake's {@code m} dictionary. */
     String name();
 

@@ -1,6 +1,13 @@
-package io.jtorrent.engine;
+package io.jtorrent.engine.net;
 
+import io.jtorrent.engine.peer.PeerConnection;
+import io.jtorrent.engine.peer.PeerHost;
+import io.jtorrent.engine.peer.PeerSet;
+import io.jtorrent.engine.time.Loop;
+import io.jtorrent.metainfo.InfoHash;
 import io.jtorrent.wire.Handshake;
+import io.jtorrent.wire.PeerMessage;
+import io.netty.channel.EventLoop;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -19,11 +26,24 @@ import org.slf4j.LoggerFactory;
  * torrent's event loop, then answers. Either way, once admitted, it replaces itself with a
  * {@link PeerConnection}. A connection that has not completed the handshake in time is closed.
  */
-final class HandshakeHandler extends ChannelInboundHandlerAdapter {
+public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(HandshakeHandler.class);
 
-    private final Session session;
-    private Torrent torrent;
+    /** A torrent as the handshake sees it: its loops, its peer set, and the host its peers talk to. */
+    public record Target(InfoHash infoHash, EventLoop eventLoop, Loop owner, PeerSet peers, PeerHost host) {}
+
+    /** The torrents peers may ask for, and our side of the handshake. */
+    public interface Directory {
+        /** The torrent with this info-hash, or null. */
+        Target find(InfoHash infoHash);
+
+        Handshake ourHandshake(InfoHash infoHash);
+
+        java.time.Duration handshakeTimeout();
+    }
+
+    private final Directory directory;
+    private Target torrent;
     private final boolean outgoing;
     private final List<Object> early = new ArrayList<>();
     private Handshake received;
@@ -31,8 +51,9 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     /** Gives back the incoming connection's handshake slot (once the peer is admitted, or on close). */
     private final Runnable handshakeDone;
 
-    HandshakeHandler(Session session, Torrent torrent, Runnable handshakeDone) {
-        this.session = session;
+    /** {@code torrent}: the one we dial for, or null for an incoming connection. */
+    public HandshakeHandler(Directory directory, Target torrent, Runnable handshakeDone) {
+        this.directory = directory;
         this.torrent = torrent;
         this.outgoing = torrent != null;
         this.handshakeDone = handshakeDone;
@@ -41,14 +62,14 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         if (outgoing) {
-            ctx.writeAndFlush(session.handshakeFor(torrent.infoHash));
+            ctx.writeAndFlush(directory.ourHandshake(torrent.infoHash()));
         }
         timeout = ctx.executor().schedule(() -> {
             if (received == null || ctx.pipeline().get(HandshakeHandler.class) != null) {
-                LOG.debug("{}: no handshake within {}", ctx.channel().remoteAddress(), session.settings.handshakeTimeout);
+                LOG.debug("{}: no handshake within {}", ctx.channel().remoteAddress(), directory.handshakeTimeout());
                 ctx.close();
             }
-        }, session.settings.handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        }, directory.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
         ctx.fireChannelActive();
     }
 
@@ -66,26 +87,26 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         received = h;
         Channel ch = ctx.channel();
         if (outgoing) {
-            if (!h.infoHash().equals(torrent.infoHash)) {
+            if (!h.infoHash().equals(torrent.infoHash())) {
                 reject(ctx, "handshake for another torrent " + h.infoHash());
                 return;
             }
             admit(ctx, h);
             return;
         }
-        torrent = session.torrent(h.infoHash());
+        torrent = directory.find(h.infoHash());
         if (torrent == null) {
             reject(ctx, "handshake for a torrent we do not have: " + h.infoHash());
             return;
         }
-        if (ch.eventLoop() == torrent.loop) {
+        if (ch.eventLoop() == torrent.eventLoop()) {
             admit(ctx, h);
             return;
         }
         // hand the connection to the loop that owns the torrent; no reads until it is there
         ch.config().setAutoRead(false);
-        Torrent target = torrent;
-        ch.deregister().addListener(d -> target.loop.register(ch).addListener(r -> {
+        Target target = torrent;
+        ch.deregister().addListener(d -> target.eventLoop().register(ch).addListener(r -> {
             if (!r.isSuccess()) {
                 ch.close();
                 return;
@@ -97,23 +118,28 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
 
     private void admit(ChannelHandlerContext ctx, Handshake h) {
         InetSocketAddress address = (InetSocketAddress) ctx.channel().remoteAddress();
-        String refusal = torrent.admit(h.peerId(), address, outgoing);
+        String refusal = torrent.peers().admit(h.peerId(), address, outgoing);
         if (refusal != null) {
             reject(ctx, refusal);
             return;
         }
         if (!outgoing) {
-            ctx.writeAndFlush(session.handshakeFor(torrent.infoHash));
+            ctx.writeAndFlush(directory.ourHandshake(torrent.infoHash()));
         }
         if (timeout != null) {
             timeout.cancel(false);
         }
         handshakeDone.run();
-        PeerConnection peer = new PeerConnection(torrent, new ChannelTransport(ctx.channel()), h, outgoing, torrent.now());
+        PeerConnection peer = new PeerConnection(torrent.host(), new ChannelTransport(ctx.channel()), h, outgoing,
+                torrent.owner().nanoTime());
         ctx.pipeline().replace(this, "peer", new PeerChannelHandler(peer));
-        torrent.peerJoined(peer);
+        torrent.peers().joined(peer);
         for (Object m : early) {
-            peer.handle(m);
+            if (m instanceof PeerMessage message) {
+                peer.handle(message);
+            } else {
+                ReferenceCountUtil.release(m);
+            }
         }
         early.clear();
     }

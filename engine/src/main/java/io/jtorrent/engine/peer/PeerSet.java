@@ -1,0 +1,462 @@
+package io.jtorrent.engine.peer;
+
+import io.jtorrent.engine.SessionEvent;
+import io.jtorrent.engine.Settings;
+import io.jtorrent.engine.choke.Choker;
+import io.jtorrent.engine.picker.PiecePicker;
+import io.jtorrent.engine.pieces.BlockSource;
+import io.jtorrent.engine.time.Loop;
+import io.jtorrent.metainfo.InfoHash;
+import io.jtorrent.wire.ExtendedHandshake;
+import io.jtorrent.wire.PeerMessage;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * A torrent's peers: the addresses it may dial and their back-off ({@link PeerCandidates}),
+ * dialling, who may join (ourselves, bans, duplicates, limits, the simultaneous-connect
+ * tie-break), greeting a new peer, what a leaving peer gives back, interest, and the choker's
+ * rounds. Owned by the torrent's loop.
+ */
+public final class PeerSet {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PeerSet.class);
+    /** BEP 6: pieces a peer may fetch before we unchoke it. */
+    private static final int ALLOWED_FAST_PIECES = 10;
+    private static final long KEEPALIVE_NANOS = 90_000_000_000L;
+
+    /** What the peer set asks of its torrent and session. */
+    public interface Host {
+        Loop owner();
+
+        long now();
+
+        Settings settings();
+
+        InfoHash infoHash();
+
+        String name();
+
+        /** Transferring or fetching metadata: dialling and admitting peers. */
+        boolean active();
+
+        boolean seeding();
+
+        boolean hasMetadata();
+
+        /** Null before a magnet link's metadata. */
+        PiecePicker<BlockSource> picker();
+
+        byte[] ourPeerId();
+
+        /** The port peers may reach our DHT node on, or -1 without one. */
+        int dhtPort();
+
+        ExtendedHandshake ourExtendedHandshake(PeerConnection p);
+
+        void post(SessionEvent e);
+
+        /** Whether the session's connection limit leaves room for one more dial. */
+        boolean mayDial();
+
+        /**
+         * Dials {@code address}; on the owner's loop afterwards, {@code failed} if the connection
+         * could not be made or closed before its peer joined (refused in the handshake).
+         */
+        void dial(InetSocketAddress address, Runnable connected, Runnable failed);
+
+        /** A peer left: the extensions forget it. */
+        void peerLeft(PeerConnection p);
+    }
+
+    private final Host torrent;
+    private final Set<PeerConnection> peers = new LinkedHashSet<>();
+    private final PeerCandidates candidates = new PeerCandidates();
+    private final Choker choker;
+    private int connecting;
+    private Object optimistic;
+    /** Wire bytes of the peers that left, so totals do not drop. */
+    private long closedWireReceived;
+    private long closedWireSent;
+
+    public PeerSet(Host torrent, Random random) {
+        this.torrent = torrent;
+        this.choker = new Choker(random);
+    }
+
+    /** The live set (iterate a copy when a peer may close meanwhile). */
+    public Set<PeerConnection> peers() {
+        return peers;
+    }
+
+    /** A copy of the set, to iterate while peers may close. */
+    public List<PeerConnection> snapshot() {
+        return new ArrayList<>(peers);
+    }
+
+    public int size() {
+        return peers.size();
+    }
+
+    public PeerCandidates candidates() {
+        return candidates;
+    }
+
+    public void addCandidates(List<InetSocketAddress> addresses, boolean manual) {
+        addresses.forEach(a -> candidates.add(a, manual));
+        if (torrent.active()) {
+            connect();
+        }
+    }
+
+    /** Dials the candidates that are due, within the torrent's and the session's limits. */
+    public void connect() {
+        assert torrent.owner().inLoop();
+        if (!torrent.active() || !torrent.mayDial()) {
+            return;
+        }
+        // seeds dial only up to half their slots and wait for leechers to come to them
+        int max = torrent.settings().maxConnectionsPerTorrent;
+        int limit = torrent.seeding() ? max / 2 : max;
+        int room = limit - peers.size() - connecting;
+        for (InetSocketAddress address : candidates.due(torrent.now(), Math.max(0, room), this::isConnectedTo)) {
+            candidates.dialing(address);
+            connecting++;
+            boolean[] counted = {true};
+            Runnable done = () -> {
+                if (counted[0]) {
+                    counted[0] = false;
+                    connecting--;
+                }
+            };
+            torrent.dial(address, done, () -> {
+                done.run();
+                // refused in the handshake (a paused torrent there, say) or no connection: try again later
+                candidates.dialFailed(address, torrent.now());
+            });
+        }
+    }
+
+    private boolean isConnectedTo(InetSocketAddress a) {
+        for (PeerConnection p : peers) {
+            if (p.address.equals(a)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a peer that completed the handshake may join: not ourselves, not banned, not
+     * already connected, within limits. Returns the reason it may not, or null.
+     */
+    public String admit(byte[] peerId, InetSocketAddress address, boolean outgoing) {
+        assert torrent.owner().inLoop();
+        if (!torrent.active()) {
+            return "torrent not active";
+        }
+        byte[] ours = torrent.ourPeerId();
+        if (java.util.Arrays.equals(peerId, ours)) {
+            candidates.self(address);
+            return "connected to ourselves";
+        }
+        if (candidates.banned(address, peerId, !outgoing)) {
+            return "banned";
+        }
+        for (PeerConnection p : new ArrayList<>(peers)) {
+            if (java.util.Arrays.equals(p.peerId, peerId)) {
+                // both sides dialled at once: keep the connection the lower peer id opened, as the
+                // other side decides the same way
+                boolean weAreLower = java.util.Arrays.compareUnsigned(ours, peerId) < 0;
+                boolean keepNew = outgoing == weAreLower && p.outgoing != weAreLower;
+                if (!keepNew) {
+                    return "already connected to this peer";
+                }
+                p.close("replaced by a simultaneous connection");
+            }
+        }
+        if (peers.size() >= torrent.settings().maxConnectionsPerTorrent) {
+            return "too many connections";
+        }
+        return null;
+    }
+
+    /** The peer sent bad data: its address (and peer id) banned, the connection closed. */
+    public void ban(PeerConnection p, String reason) {
+        if (candidates.ban(p.address, p.peerId, !p.outgoing)) {
+            LOG.info("{}: banned {}: {}", torrent.name(), p, reason);
+            torrent.post(new SessionEvent.PeerBanned(torrent.infoHash(), p.address, reason));
+        }
+        p.close("banned: " + reason);
+    }
+
+    /** A peer joined (the handshake is done both ways): greet it with what we have. */
+    public void joined(PeerConnection p) {
+        assert torrent.owner().inLoop();
+        peers.add(p);
+        p.transport.markJoined();
+        candidates.joined(p.address);
+        PiecePicker<BlockSource> picker = torrent.picker();
+        int pieceCount = picker == null ? 0 : picker.pieceCount(); // no picker before a magnet's metadata
+        int have = picker == null ? 0 : picker.haveCount();
+        if (p.fast && have > 0 && have == pieceCount) {
+            p.send(PeerMessage.HaveAll.INSTANCE);
+        } else if (have > 0) {
+            p.send(PeerMessage.Bitfield.of(picker.haveSet(), pieceCount));
+        } else if (p.fast) {
+            p.send(PeerMessage.HaveNone.INSTANCE);
+        }
+        if (p.extended) {
+            p.send(new PeerMessage.Extended(0, torrent.ourExtendedHandshake(p).encode()));
+        }
+        if (p.fast && torrent.hasMetadata() && p.address.getAddress() instanceof java.net.Inet4Address) {
+            // BEP 6: a few pieces the peer may fetch before we unchoke it
+            for (int piece : io.jtorrent.wire.AllowedFastSet.compute(p.address.getAddress(), torrent.infoHash().truncated20(),
+                    pieceCount, ALLOWED_FAST_PIECES)) {
+                p.allowedFastForPeer.set(piece);
+                p.send(new PeerMessage.AllowedFast(piece));
+            }
+        }
+        if (torrent.dhtPort() > 0 && p.supportsDht) {
+            p.send(new PeerMessage.Port(torrent.dhtPort()));
+        }
+        torrent.post(new SessionEvent.PeerConnected(torrent.infoHash(), p.address, p.client, p.outgoing));
+    }
+
+    /** A peer left: what it had and had asked for is given back, its slot freed. */
+    public void closed(PeerConnection p, String reason) {
+        assert torrent.owner().inLoop();
+        if (!peers.remove(p)) {
+            return;
+        }
+        torrent.peerLeft(p);
+        PiecePicker<BlockSource> picker = torrent.picker();
+        if (picker != null) {
+            picker.peerGone(p.has);
+            for (PiecePicker.Block b : p.outstandingBlocks()) {
+                picker.unrequest(b, p);
+            }
+            picker.peerLeft(p);
+        }
+        p.releaseAll();
+        candidates.left(p.address, torrent.now());
+        if (optimistic == p) {
+            optimistic = null;
+        }
+        closedWireReceived += p.transport.wireReceived();
+        closedWireSent += p.transport.wireSent();
+        torrent.post(new SessionEvent.PeerDisconnected(torrent.infoHash(), p.address, reason));
+        // a freed upload slot goes to someone waiting
+        if (!p.amChoking) {
+            rechoke(false);
+        }
+        for (PeerConnection other : peers) {
+            other.requests.requestMore();
+        }
+    }
+
+    public void hasPieces(PeerConnection p, BitSet pieces) {
+        PiecePicker<BlockSource> picker = torrent.picker();
+        picker.peerHasAll(pieces);
+        recomputeInterest(p);
+        closeIfBothSeeds(p);
+    }
+
+    public void hasPiece(PeerConnection p, int piece) {
+        PiecePicker<BlockSource> picker = torrent.picker();
+        picker.peerHas(piece);
+        if (!p.amInterested && picker.wanted(piece)) {
+            p.setInterested(true);
+        }
+        closeIfBothSeeds(p);
+    }
+
+    /** The rule, written once: two seeds have nothing to say to each other. */
+    public void closeIfBothSeeds(PeerConnection p) {
+        if (torrent.seeding() && p.isSeed()) {
+            p.close("both seeds");
+        }
+    }
+
+    /** The rule, written once: whether we want something a peer has, told to it. */
+    public void recomputeInterest(PeerConnection p) {
+        PiecePicker<BlockSource> picker = torrent.picker();
+        if (picker != null) {
+            p.setInterested(picker.interesting(p.has));
+        }
+    }
+
+    public void interestChanged(PeerConnection p) {
+        if (p.peerInterested && p.amChoking && unchokedCount() < torrent.settings().uploadSlots + 1) {
+            p.setChoking(false); // a free slot: no need to wait for the next round
+            p.roundsUnchoked = 0;
+        } else if (!p.peerInterested && !p.amChoking) {
+            p.setChoking(true);
+            rechoke(false);
+        }
+    }
+
+    private int unchokedCount() {
+        int n = 0;
+        for (PeerConnection p : peers) {
+            if (!p.amChoking) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** The choker's round: regular slots by rate; the optimistic slot rotated when asked. */
+    public void rechoke(boolean rotateOptimistic) {
+        assert torrent.owner().inLoop();
+        boolean seeding = torrent.seeding();
+        List<Choker.PeerView> views = new ArrayList<>();
+        for (PeerConnection p : peers) {
+            views.add(new Choker.PeerView(p, p.peerInterested, p.requests.snubbed, p.downloadMeter.rate(),
+                    p.uploadMeter.rate(), p.connectedAt, !p.amChoking, p.roundsUnchoked));
+        }
+        Set<Object> unchoke = choker.regular(views, torrent.settings().uploadSlots, seeding);
+        if (rotateOptimistic || optimistic == null || !peers.contains(optimistic)
+                || !((PeerConnection) optimistic).peerInterested) {
+            optimistic = choker.optimistic(views, unchoke, torrent.now());
+        }
+        if (optimistic != null) {
+            unchoke.add(optimistic);
+        }
+        for (PeerConnection p : peers) {
+            boolean u = unchoke.contains(p);
+            p.roundsUnchoked = u ? p.roundsUnchoked + 1 : 0;
+            p.setChoking(!u);
+            if (u) {
+                p.serve();
+            }
+        }
+    }
+
+    /** Once a second: meters, request pipelines and timeouts, inactivity, keep-alives. */
+    public void tick(long now) {
+        assert torrent.owner().inLoop();
+        Settings s = torrent.settings();
+        long timeout = s.requestTimeout.toNanos();
+        long inactivity = s.inactivityTimeout.toNanos();
+        for (PeerConnection p : snapshot()) {
+            p.downloadMeter.tick();
+            p.uploadMeter.tick();
+            p.requests.adjustQueue();
+            p.requests.checkRequests(now, timeout);
+            if (now - p.lastReceived > inactivity) {
+                p.close("inactive for " + s.inactivityTimeout.toSeconds() + " s");
+            } else if (now - p.lastSent > KEEPALIVE_NANOS) {
+                p.send(PeerMessage.KeepAlive.INSTANCE);
+            }
+            p.requests.requestMore();
+        }
+    }
+
+    /** The data on disk was (re)checked: what we have, told to every peer, and interest anew. */
+    public void announceHave(BitSet have) {
+        for (PeerConnection p : snapshot()) {
+            for (int i = have.nextSetBit(0); i >= 0; i = have.nextSetBit(i + 1)) {
+                p.send(new PeerMessage.Have(i));
+            }
+            recomputeInterest(p);
+            closeIfBothSeeds(p);
+        }
+    }
+
+    /** A piece verified: {@code have} to whoever lacks it; interest dropped where nothing is left to want. */
+    public void pieceVerified(int piece, PiecePicker<?> picker) {
+        PeerMessage.Have have = new PeerMessage.Have(piece);
+        for (PeerConnection p : snapshot()) {
+            if (!p.has.get(piece)) {
+                p.send(have);
+            }
+            if (p.amInterested && !picker.interesting(p.has)) {
+                p.setInterested(false);
+            }
+        }
+    }
+
+    /** Wanted pieces changed (priorities, a streaming read): interest anew, and requests. */
+    public void wantedChanged() {
+        for (PeerConnection p : snapshot()) {
+            recomputeInterest(p);
+            p.requests.requestMore();
+        }
+    }
+
+    public void requestMore() {
+        for (PeerConnection p : snapshot()) {
+            p.requests.requestMore();
+        }
+    }
+
+    /** The torrent became a seed: seeds have nothing more to say to it. */
+    public void closeSeeds() {
+        for (PeerConnection p : snapshot()) {
+            closeIfBothSeeds(p);
+        }
+    }
+
+    public void closeAll(String reason) {
+        for (PeerConnection p : snapshot()) {
+            p.close(reason);
+        }
+    }
+
+    /** The disk's back-pressure changed: peers stop or resume reading. */
+    public void updateAutoRead() {
+        peers.forEach(PeerConnection::updateAutoRead);
+    }
+
+    /** The metadata of a magnet link arrived: each peer's early bitfield and haves now count. */
+    public void metadataArrived() {
+        for (PeerConnection p : snapshot()) {
+            try {
+                p.metadataArrived();
+            } catch (io.jtorrent.wire.PeerProtocolException e) {
+                p.close("protocol violation: " + e.getMessage());
+            }
+        }
+    }
+
+    /** Counts for a torrent's status: seeds, peers sending to us, peers getting from us, wire bytes. */
+    public record Counts(int seeds, int sending, int getting, long wireReceived, long wireSent) {}
+
+    public Counts counts() {
+        int seeds = 0;
+        int sending = 0;
+        int getting = 0;
+        long wireReceived = closedWireReceived;
+        long wireSent = closedWireSent;
+        for (PeerConnection p : peers) {
+            if (p.isSeed()) {
+                seeds++;
+            }
+            if (p.downloadMeter.rate() > 0) {
+                sending++;
+            }
+            if (p.uploadMeter.rate() > 0) {
+                getting++;
+            }
+            wireReceived += p.transport.wireReceived();
+            wireSent += p.transport.wireSent();
+        }
+        return new Counts(seeds, sending, getting, wireReceived, wireSent);
+    }
+
+    /** Each peer as programs showing a torrent see it; {@code pieceCount} 0 before the metadata. */
+    public List<io.jtorrent.engine.PeerInfo> infos(int pieceCount) {
+        List<io.jtorrent.engine.PeerInfo> out = new ArrayList<>();
+        for (PeerConnection p : peers) {
+            out.add(new io.jtorrent.engine.PeerInfo(p.address, p.client, p.downloadMeter.rate(), p.uploadMeter.rate(),
+                    pieceCount == 0 ? 0 : Math.min(1.0, (double) p.has.cardinality() / pieceCount), p.amChoking,
+                    p.amInterested, p.peerChoking, p.peerInterested, p.outgoing));
+        }
+        return out;
+    }
+}

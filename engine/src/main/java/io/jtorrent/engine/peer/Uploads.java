@@ -1,0 +1,129 @@
+package io.jtorrent.engine.peer;
+
+import io.jtorrent.wire.PeerMessage;
+import io.jtorrent.wire.PeerProtocolException;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+
+/**
+ * A peer's requests to us and serving them: checked as they arrive (refused while we choke,
+ * except allowed-fast pieces; bounded in number), read from disk a few at a time, sent within the
+ * upload limits and while the socket takes more. Part of its {@link PeerConnection}, on its loop.
+ */
+final class Uploads {
+    private static final int MAX_READS_IN_FLIGHT = 8;
+
+    private final PeerConnection peer;
+    private final PeerHost host;
+    private final ArrayDeque<PeerMessage.Request> incoming = new ArrayDeque<>();
+    private int readsInFlight;
+    private boolean serveScheduled;
+    /** Requests refused in a row: a peer that keeps asking in vain is closed. */
+    private int rejectsInARow;
+
+    Uploads(PeerConnection peer, PeerHost host) {
+        this.peer = peer;
+        this.host = host;
+    }
+
+    /** A request from the peer: queued and served, or refused (rejected under the fast extension). */
+    void requested(PeerMessage.Request r) throws PeerProtocolException {
+        if (r.piece() >= host.pieceCount() || (long) r.begin() + r.length() > host.pieceSize(r.piece())) {
+            throw new PeerProtocolException("request outside the torrent: " + r);
+        }
+        boolean mayServe = (!peer.amChoking || peer.allowedFastForPeer.get(r.piece())) && host.havePiece(r.piece());
+        if (!mayServe) {
+            // BEP 3: requests while choked (or for what we lack) are dropped; BEP 6: rejected
+            refuse(r);
+            return;
+        }
+        if (incoming.size() >= host.settings().maxIncomingRequests) {
+            if (peer.fast) {
+                refuse(r);
+                return;
+            }
+            throw new PeerProtocolException("more than " + host.settings().maxIncomingRequests + " requests queued");
+        }
+        rejectsInARow = 0;
+        incoming.add(r);
+        serve();
+    }
+
+    private void reject(PeerMessage.Request r) {
+        if (peer.fast) {
+            peer.send(new PeerMessage.RejectRequest(r.piece(), r.begin(), r.length()));
+        }
+    }
+
+    /** A request refused as it arrives: counted, and a peer that keeps asking in vain is closed. */
+    private void refuse(PeerMessage.Request r) throws PeerProtocolException {
+        if (++rejectsInARow > PeerConnection.MAX_REJECTS) {
+            throw new PeerProtocolException(PeerConnection.MAX_REJECTS + " requests in a row we could not serve");
+        }
+        reject(r);
+    }
+
+    /** The peer cancelled a request: whether it was still queued. */
+    boolean cancelled(PeerMessage.Request r) {
+        return incoming.remove(r);
+    }
+
+    /** We choke the peer. BEP 6: every queued request gets a piece or a reject; allowed-fast ones are still served. */
+    void choked() {
+        for (Iterator<PeerMessage.Request> it = incoming.iterator(); it.hasNext(); ) {
+            PeerMessage.Request r = it.next();
+            if (!peer.allowedFastForPeer.get(r.piece())) {
+                it.remove();
+                reject(r);
+            }
+        }
+    }
+
+    void clear() {
+        incoming.clear();
+    }
+
+    /** Reads queued requests from disk and sends them, within upload limits and socket buffer space. */
+    void serve() {
+        // while choking, the queue holds only allowed-fast requests (setChoking took the others out)
+        while (!peer.isClosed() && !incoming.isEmpty() && readsInFlight < MAX_READS_IN_FLIGHT && peer.transport.writable()) {
+            long wait = host.uploadDelay();
+            if (wait > 0) {
+                scheduleServe(wait);
+                return;
+            }
+            PeerMessage.Request r = incoming.poll();
+            readsInFlight++;
+            host.consumeUpload(r.length());
+            host.readBlock(r, (block, error) -> {
+                readsInFlight--;
+                if (error != null) {
+                    if (block != null) {
+                        block.release();
+                    }
+                    host.storageError("reading piece " + r.piece() + ": " + error.getMessage());
+                    return;
+                }
+                if (peer.isClosed() || (peer.amChoking && !peer.allowedFastForPeer.get(r.piece()))) {
+                    block.release();
+                    reject(r);
+                    return;
+                }
+                peer.uploadMeter.add(r.length());
+                host.uploaded(r.length());
+                peer.send(block);
+                serve();
+            });
+        }
+    }
+
+    private void scheduleServe(long nanos) {
+        if (!serveScheduled) {
+            serveScheduled = true;
+            host.owner().schedule(() -> {
+                serveScheduled = false;
+                serve();
+            }, Math.max(1, nanos));
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package io.jtorrent.engine.torrent;
+
+import io.jtorrent.engine.TorrentState;
+import io.jtorrent.engine.pieces.PieceRanges;
+import io.jtorrent.storage.Storage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.BitSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
+
+/**
+ * What a user does to a torrent's data: check it again, change which files are wanted, move it.
+ * Each closes the storage on a disk thread, does its work there, and reopens and checks the data
+ * on the loop (a paused torrent stays paused). Also remembers the files the torrent created, for
+ * deleting its data. Owned by the torrent's loop.
+ */
+public final class StorageControl {
+    private final Torrent t;
+    /** Files created by a storage of this torrent that has since been closed (the open one knows its own). */
+    private final BitSet createdFiles = new BitSet();
+
+    StorageControl(Torrent t) {
+        this.t = t;
+    }
+
+    /** Checks the data again from scratch (resume data not trusted), then goes on as before. */
+    public void recheck() {
+        if (t.info == null || t.state == TorrentState.CHECKING) {
+            return;
+        }
+        closeStorageThen(() -> null, (v, e) -> t.openAndCheck(true));
+    }
+
+    /**
+     * New per-file priorities (0 skip, 1 normal, 2 high). When the set of skipped files changes,
+     * the storage is reopened and checked again (the data of a file becoming wanted may sit in
+     * the part file, or nowhere yet); otherwise only the picker changes.
+     */
+    public void setFilePriorities(byte[] priorities) {
+        if (t.info == null || priorities.length != t.info.files().size()) {
+            throw new IllegalArgumentException("one priority per file: " + (t.info == null ? 0 : t.info.files().size())
+                    + " expected, " + priorities.length + " given");
+        }
+        boolean wantedChanged = false;
+        for (int i = 0; i < priorities.length; i++) {
+            boolean was = t.filePriorities == null || t.filePriorities[i] > 0;
+            wantedChanged |= was != (priorities[i] > 0);
+        }
+        t.filePriorities = priorities.clone();
+        t.picker.setPriorities(PieceRanges.piecePriorities(t.info, t.filePriorities));
+        if (wantedChanged && t.state != TorrentState.CHECKING && t.storage != null) {
+            closeStorageThen(() -> null, (v, e) -> t.openAndCheck(false)); // peers reconnect after the check
+        } else {
+            t.wantedChanged();
+        }
+    }
+
+    /**
+     * Moves the data to {@code dir} (or, with {@code move} false, just looks for it there), then
+     * checks it and goes on as before.
+     */
+    public CompletableFuture<Void> moveStorage(Path dir, boolean move) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (t.info == null) {
+            t.saveDir = dir;
+            done.complete(null);
+            return done;
+        }
+        Path from = t.saveDir;
+        closeStorageThen(() -> {
+            if (move) {
+                t.services.storage().move(t.info, from, dir);
+            }
+            return null;
+        }, (v, e) -> {
+            if (e != null) {
+                t.storageError("moving the data to " + dir + ": " + e.getMessage());
+                done.completeExceptionally(e);
+                return;
+            }
+            t.saveDir = dir;
+            t.openAndCheck(false);
+            done.complete(null);
+        });
+        return done;
+    }
+
+    /**
+     * Stops transferring and closes the storage, runs {@code onDisk} on a disk thread, then
+     * {@code then} on the loop (which reopens and checks the data; a paused torrent stays paused).
+     */
+    void closeStorageThen(Callable<Void> onDisk, BiConsumer<Void, IOException> then) {
+        boolean wasPaused = t.state == TorrentState.PAUSED;
+        t.stopTransfers(false);
+        t.pausedOnAdd = wasPaused;
+        Storage old = t.storage;
+        rememberCreated(old);
+        t.storage = null;
+        t.services.disk().run(() -> {
+            if (old != null) {
+                old.close();
+            }
+            return onDisk.call();
+        }, t.owner, then);
+    }
+
+    void rememberCreated(Storage s) {
+        if (s != null) {
+            createdFiles.or(s.createdFiles());
+        }
+    }
+
+    /**
+     * The files deleting this torrent's data may delete: those its storage created during this run
+     * and those holding at least one verified piece. A file of the same name that was there before
+     * and holds none of the torrent's verified data is never among them.
+     */
+    BitSet ownedFiles() {
+        BitSet owned = (BitSet) createdFiles.clone();
+        if (t.storage != null) {
+            owned.or(t.storage.createdFiles());
+        }
+        if (t.info != null) {
+            owned.or(PieceRanges.filesWithVerifiedData(t.info, t.picker.haveSet()));
+        }
+        return owned;
+    }
+}

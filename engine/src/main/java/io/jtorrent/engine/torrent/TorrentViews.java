@@ -1,0 +1,88 @@
+package io.jtorrent.engine.torrent;
+
+import io.jtorrent.engine.PeerInfo;
+import io.jtorrent.engine.PieceMap;
+import io.jtorrent.engine.TorrentStatus;
+import io.jtorrent.engine.TrackerInfo;
+import io.jtorrent.engine.peer.PeerSet;
+import io.jtorrent.engine.pieces.PieceRanges;
+import io.jtorrent.engine.webseed.WebSeed;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A torrent as programs that show it see it (the CLI's progress, the daemon's RPC and web UI):
+ * status, peers, trackers, file progress, the piece map. Snapshots, made on the torrent's loop.
+ */
+public final class TorrentViews {
+    private final Torrent t;
+
+    TorrentViews(Torrent t) {
+        this.t = t;
+    }
+
+    public TorrentStatus status() {
+        long wantedBytes = 0;
+        long doneBytes = 0;
+        int pieceCount = t.info == null ? 0 : t.info.pieceCount();
+        for (int i = 0; i < pieceCount; i++) {
+            if (t.picker.priority(i) > 0) {
+                wantedBytes += t.info.pieceSize(i);
+                if (t.picker.have(i)) {
+                    doneBytes += t.info.pieceSize(i);
+                }
+            }
+        }
+        PeerSet.Counts c = t.peerSet.counts();
+        double progress = t.info == null ? 0 : wantedBytes == 0 ? 1 : (double) doneBytes / wantedBytes;
+        return new TorrentStatus(t.infoHash, t.name(), t.state, progress,
+                wantedBytes, doneBytes, t.transfers.downloadMeter.rate(), t.transfers.uploadMeter.rate(), t.peerSet.size(), c.seeds(),
+                t.picker == null ? 0 : t.picker.haveCount(), pieceCount, t.resume.uploadedTotal(),
+                t.resume.downloadedTotal(), t.transfers.wasted, t.transfers.hashFailures, c.wireReceived(), c.wireSent(),
+                t.trackerSeeders, t.trackerLeechers, t.trackerDownloaded, Optional.ofNullable(t.error), c.sending(),
+                c.getting(), (int) t.webSeeds.stream().filter(WebSeed::busy).count(), t.transfers.uploadMeter.total(),
+                t.transfers.downloadMeter.total());
+    }
+
+    /** The pieces we have (verified), a copy. */
+    public BitSet havePieces() {
+        return t.picker == null ? new BitSet() : t.picker.haveSet();
+    }
+
+    /** See {@link StorageControl#ownedFiles}. */
+    public BitSet ownedFiles() {
+        return t.storageControl.ownedFiles();
+    }
+
+    public List<PeerInfo> peers() {
+        return t.peerSet.infos(t.info == null ? 0 : t.info.pieceCount());
+    }
+
+    public List<WebSeed> webSeeds() {
+        return List.copyOf(t.webSeeds);
+    }
+
+    public List<TrackerInfo> trackers() {
+        List<TrackerInfo> out = new ArrayList<>();
+        t.announcers.forEach(a -> out.addAll(a.info()));
+        return out;
+    }
+
+    /** Verified bytes of each file. */
+    public long[] fileProgress() {
+        return t.info == null ? new long[0] : PieceRanges.fileProgress(t.info, t.picker.haveSet());
+    }
+
+    public PieceMap pieceMap() {
+        if (t.info == null) {
+            return new PieceMap(0, new BitSet(), new BitSet(), new int[0]);
+        }
+        int[] availability = new int[t.info.pieceCount()];
+        for (int i = 0; i < availability.length; i++) {
+            availability[i] = t.picker.availability(i);
+        }
+        return new PieceMap(t.info.pieceCount(), t.picker.haveSet(), t.picker.partialPieces(), availability);
+    }
+}

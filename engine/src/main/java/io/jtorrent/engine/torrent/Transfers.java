@@ -1,0 +1,170 @@
+package io.jtorrent.engine.torrent;
+
+import io.jtorrent.engine.SessionEvent;
+import io.jtorrent.engine.TorrentState;
+import io.jtorrent.engine.disk.DiskIo;
+import io.jtorrent.engine.disk.PieceReadCache;
+import io.jtorrent.engine.picker.PiecePicker;
+import io.jtorrent.engine.pieces.BlockSource;
+import io.jtorrent.engine.pieces.PieceAssembly;
+import io.jtorrent.engine.pieces.SmartBan;
+import io.jtorrent.engine.rate.RateLimiter;
+import io.jtorrent.engine.rate.RateMeter;
+import io.jtorrent.wire.PeerMessage;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A torrent's data path. Blocks in: picked for a source, received, assembled and written, hashed,
+ * and the verdict acted on (a verified piece announced, a failed one fetched again and its senders
+ * struck or, with the smart ban, found out later). Blocks out: read for uploads, within the
+ * torrent's and the session's rate limits. Owned by the torrent's loop.
+ */
+final class Transfers implements PieceAssembly.Owner<BlockSource> {
+    private static final Logger LOG = LoggerFactory.getLogger(Transfers.class);
+
+    private final Torrent t;
+    /** Blocks on their way to disk: pieces assembled in memory, back-pressure, who sent what. */
+    final PieceAssembly<BlockSource> assembly;
+    /** The failed copies of pieces not yet verified, for the smart ban once a good copy is. */
+    private final SmartBan<BlockSource> smartBan = new SmartBan<>();
+    final RateLimiter uploadLimiter;
+    final RateLimiter downloadLimiter;
+    final RateMeter downloadMeter = new RateMeter();
+    final RateMeter uploadMeter = new RateMeter();
+    PieceReadCache readCache;
+    long wasted;
+    int hashFailures;
+
+    Transfers(Torrent t, long uploadLimit, long downloadLimit) {
+        this.t = t;
+        this.assembly = new PieceAssembly<>(t.services.disk(), t.owner, t.services.settings().writeHighWater, this);
+        this.uploadLimiter = new RateLimiter(uploadLimit, t.owner::nanoTime);
+        this.downloadLimiter = new RateLimiter(downloadLimit, t.owner::nanoTime);
+    }
+
+    /** The metadata is known: reads for uploads can be served. */
+    void metadataKnown() {
+        readCache = new PieceReadCache(t.services.disk(), t.owner, t.info::pieceSize);
+    }
+
+    /** Transfers stop: unfinished pieces are dropped (fetched again later), cached reads forgotten. */
+    void stop() {
+        if (t.picker != null) {
+            assembly.dropAll(t.picker::pieceFailed);
+        }
+        if (readCache != null) {
+            readCache.clear();
+        }
+    }
+
+    // ---- blocks in ----
+
+    /** Blocks to request from {@code source}, of pieces in {@code from} (what it has, or may give while choking). */
+    List<PiecePicker.Block> pick(BlockSource source, BitSet from, int max) {
+        return t.state != TorrentState.DOWNLOADING ? List.of() : t.picker.pick(from, max, source);
+    }
+
+    void blockReceived(BlockSource from, PiecePicker.Block block, PeerMessage.Piece data) {
+        List<BlockSource> others = new ArrayList<>();
+        PiecePicker.Received r = t.picker.received(block, from, others);
+        if (r == PiecePicker.Received.UNWANTED || t.storage == null) {
+            wasted += data.length();
+            data.release();
+            return;
+        }
+        others.forEach(o -> o.deliveredElsewhere(block)); // end game: the other requests are cancelled
+        downloadMeter.add(data.length());
+        assembly.add(t.storage, t.info, block, t.picker.blocksIn(block.piece()), from, data,
+                r == PiecePicker.Received.PIECE_COMPLETE);
+    }
+
+    @Override
+    public void backPressure(boolean backedUp) {
+        t.peerSet.updateAutoRead();
+    }
+
+    @Override
+    public void storageError(String message) {
+        t.storageError(message);
+    }
+
+    @Override
+    public void hashed(int piece, DiskIo.PieceHash r, List<BlockSource> senders) {
+        if (t.state == TorrentState.ERROR || t.state == TorrentState.STOPPED) {
+            return;
+        }
+        if (r.error() != null) {
+            t.storageError("piece " + piece + ": " + r.error().getMessage());
+        } else if (t.info.pieceHashEquals(piece, r.sha1())) {
+            pieceVerified(piece, r.blockCrcs());
+        } else {
+            pieceFailed(piece, r.blockCrcs(), senders);
+        }
+    }
+
+    private void pieceVerified(int piece, int[] crcs) {
+        t.picker.pieceVerified(piece);
+        t.resume.dirty();
+        // smart ban: whoever sent a block that differs from the good one sent bad data
+        smartBan.pieceVerified(piece, crcs).forEach(culprit -> culprit.sentCorruptBlock(piece));
+        t.post(new SessionEvent.PieceFinished(t.infoHash, piece));
+        t.streaming.pieceVerified();
+        t.peerSet.pieceVerified(piece, t.picker);
+        t.pieceVerified();
+    }
+
+    private void pieceFailed(int piece, int[] crcs, List<BlockSource> senders) {
+        hashFailures++;
+        wasted += t.info.pieceSize(piece);
+        Set<BlockSource> contributors = t.picker.pieceFailed(piece);
+        if (senders != null) {
+            smartBan.pieceFailed(piece, crcs, senders);
+        }
+        List<InetSocketAddress> addresses = new ArrayList<>();
+        for (BlockSource s : contributors) {
+            if (s.peerAddress() != null) {
+                addresses.add(s.peerAddress());
+            }
+            // only a sole source is known to be guilty now; with several, the smart ban pins the bad
+            // blocks to their senders once a good copy verifies (a liar cannot get honest co-contributors struck)
+            s.contributedToBadPiece(piece, contributors.size() == 1);
+        }
+        LOG.info("{}: piece {} failed its hash check (from {})", t.name(), piece, addresses);
+        t.post(new SessionEvent.HashFailed(t.infoHash, piece, addresses));
+        t.peerSet.requestMore();
+    }
+
+    // ---- blocks out, within the limits ----
+
+    void readBlock(PeerMessage.Request r, BiConsumer<PeerMessage.Piece, IOException> done) {
+        readCache.read(t.storage, r, (data, e) ->
+                done.accept(data == null ? null : new PeerMessage.Piece(r.piece(), r.begin(), data), e));
+    }
+
+    long uploadDelay() {
+        return Math.max(uploadLimiter.delay(), t.services.uploadLimiter().delay());
+    }
+
+    void consumeUpload(long bytes) {
+        uploadLimiter.consume(bytes);
+        t.services.uploadLimiter().consume(bytes);
+    }
+
+    void uploaded(long bytes) {
+        uploadMeter.add(bytes);
+        t.resume.dirty();
+    }
+
+    /** Nanoseconds to wait before reading more from peers. */
+    long consumeDownload(long bytes) {
+        return Math.max(downloadLimiter.consume(bytes), t.services.downloadLimiter().consume(bytes));
+    }
+}
