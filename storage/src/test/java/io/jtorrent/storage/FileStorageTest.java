@@ -124,6 +124,39 @@ class FileStorageTest {
     }
 
     @Test
+    void theFactoryFindsTheDataMovesItWithItsPartFileAndDeletesOnlyItsBookkeeping() throws Exception {
+        Info info = info();
+        byte[] all = data(35_000);
+        StorageFactory factory = FileStorage.FACTORY;
+        assertThat(factory.filesWithData(info, dir).isEmpty()).as("nothing there yet").isTrue();
+        BitSet wanted = new BitSet();
+        wanted.set(0); // only "a": piece 0's share of sub/b goes to the part file
+        try (Storage s = factory.open(info, dir, wanted)) {
+            s.write(0, 0, ByteBuffer.wrap(all, 0, 16384));
+        }
+        assertThat(FileStorage.partFile(info, dir)).exists();
+        BitSet present = factory.filesWithData(info, dir);
+        assertThat(present.cardinality()).as("with a part file, any file's data may be in it").isEqualTo(4);
+
+        Path to = dir.resolve("moved");
+        factory.move(info, dir, to);
+        assertThat(dir.resolve("t/a")).doesNotExist();
+        assertThat(FileStorage.partFile(info, dir)).doesNotExist();
+        assertThat(Files.readAllBytes(to.resolve("t/a"))).isEqualTo(Arrays.copyOfRange(all, 0, 10_000));
+        try (Storage s = factory.open(info, to, wanted)) {
+            ByteBuffer back = ByteBuffer.allocate(16384);
+            s.read(0, 0, back);
+            assertThat(back.array()).as("the part file moved too").isEqualTo(Arrays.copyOfRange(all, 0, 16384));
+        }
+
+        factory.deleteBookkeeping(info, to);
+        assertThat(FileStorage.partFile(info, to)).doesNotExist();
+        assertThat(to.resolve("t/a")).as("the torrent's own files are not bookkeeping").exists();
+        BitSet onlyA = factory.filesWithData(info, to);
+        assertThat(onlyA.get(0) && !onlyA.get(2) && !onlyA.get(3)).as("without a part file, files that exist").isTrue();
+    }
+
+    @Test
     void aFileReadBeforeItIsWrittenCanStillBeWritten() throws Exception {
         Info info = info();
         byte[] all = data(35_000);

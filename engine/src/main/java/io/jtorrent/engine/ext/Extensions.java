@@ -71,14 +71,4 @@ public final class Extensions {
     public void tick(long now) {
         all.forEach(x -> x.tick(now));
     }
-
-    /** One of them, by type (for tests and status). */
-    public <T extends Extension> T get(Class<T> type) {
-        for (Extension x : all) {
-            if (type.isInstance(x)) {
-                return type.cast(x);
-            }
-        }
-        throw new IllegalArgumentException("no extension " + type.getSimpleName());
-    }
 }
