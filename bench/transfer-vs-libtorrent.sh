@@ -31,13 +31,13 @@ run_jtorrent() {
   local sp lp leech seed_pid start end
   sp=$(free_port); lp=$(free_port)
   leech="$work/transfer-leech-jt"; rm -rf "$leech"; mkdir -p "$leech"
-  "$root/jtorrent" seed "$torrent" -d "$seed_dir" --port "$sp" --bind 127.0.0.1 --no-dht --state-dir "$work/state-seed" > /dev/null 2>&1 &
+  "$root/jtorrent" seed "$torrent" -d "$seed_dir" --port "$sp" --bind 127.0.0.1 --no-dht --encryption tolerated --state-dir "$work/state-seed" > /dev/null 2>&1 &
   seed_pid=$!
   wait_port "$sp"
   sleep 1 # the seeder checks its data before it serves
   start=$(date +%s.%N)
   /usr/bin/time -f "%U %S %M" -o "$work/time.out" "$root/jtorrent" download "$torrent" -d "$leech" --port "$lp" \
-      --bind 127.0.0.1 --no-dht --peer "127.0.0.1:$sp" > /dev/null 2>&1
+      --bind 127.0.0.1 --no-dht --encryption tolerated --peer "127.0.0.1:$sp" > /dev/null 2>&1
   end=$(date +%s.%N)
   local seed_cpu; seed_cpu=$(cpu_of "$seed_pid")
   kill "$seed_pid"; wait "$seed_pid" 2>/dev/null || true

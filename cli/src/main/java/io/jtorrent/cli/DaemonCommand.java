@@ -75,6 +75,11 @@ final class DaemonCommand implements Callable<Integer> {
     @Option(names = "--lsd", description = "Local Service Discovery (BEP 14; multicast on the local network).")
     boolean lsd;
 
+    @Option(names = "--encryption", paramLabel = "POLICY", description = {
+            "Encryption towards peers: required, preferred (the default) or tolerated; the RPC's",
+            "session-set changes it and the daemon keeps that."})
+    String encryption = "preferred";
+
     @Override
     public Integer call() throws Exception {
         if (authFile != null) {
@@ -102,7 +107,8 @@ final class DaemonCommand implements Callable<Integer> {
         if (rpcPort < 0 || rpcPort > 65535 || port < 0 || port > 65535) {
             throw new BadInputException("ports are 0..65535");
         }
-        Settings.Builder s = Settings.builder().listenPort(port).pex(!noPex).lsd(lsd);
+        Settings.Builder s = Settings.builder().listenPort(port).pex(!noPex).lsd(lsd)
+                .encryption(SessionOptions.encryption(encryption));
         SessionOptions.bindAddress(s, bind);
         if (!noDht) {
             SessionOptions.dht(s, port, dhtBootstrap);

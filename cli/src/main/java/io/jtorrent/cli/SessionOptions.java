@@ -50,6 +50,11 @@ final class SessionOptions {
             "Off by default."})
     boolean lsd;
 
+    @Option(names = "--encryption", paramLabel = "POLICY", description = {
+            "Encryption towards peers (Message Stream Encryption): required (only encrypted peers), preferred",
+            "(dial encrypted, fall back to plaintext; the default) or tolerated (dial in plaintext, accept both)."})
+    String encryption = "preferred";
+
     @Option(names = "--state-dir", paramLabel = "DIR", description = "Where resume data is kept (default: SAVE_DIR/.jtorrent).")
     Path stateDir;
 
@@ -63,7 +68,7 @@ final class SessionOptions {
         Settings.Builder b = Settings.builder().listenPort(port).uploadLimit(maxUp).downloadLimit(maxDown)
                 .resumeInterval(java.time.Duration.ofSeconds(resumeInterval))
                 .resumeDirectory(stateDir != null ? stateDir : saveDir.resolve(".jtorrent"))
-                .pex(!noPex).lsd(lsd);
+                .pex(!noPex).lsd(lsd).encryption(encryption(encryption));
         bindAddress(b, bind);
         if (port < 0 || port > 65535) {
             throw new BadInputException("--port: " + port + " is not a port number");
@@ -76,6 +81,15 @@ final class SessionOptions {
             dht(b, udp, dhtBootstrap);
         }
         return b.build();
+    }
+
+    /** {@code --encryption}: the policy by name. */
+    static Settings.Encryption encryption(String name) throws BadInputException {
+        try {
+            return Settings.Encryption.parse(name);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("--encryption: " + e.getMessage());
+        }
     }
 
     /** {@code --bind}: the local address for peers, if given. */

@@ -154,6 +154,9 @@ public final class Daemon implements AutoCloseable {
         this.session = Session.start(settings);
         try {
             applySpeedLimits();
+            if (state.encryption != null) {
+                session.setEncryption(Settings.Encryption.parse(state.encryption));
+            }
             // every torrent back as it was: from its saved .torrent (or the metadata fetched for a
             // magnet), else the magnet link again
             List<TorrentRecord> records = new ArrayList<>(state.torrents);

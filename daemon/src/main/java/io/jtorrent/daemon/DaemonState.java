@@ -38,6 +38,8 @@ public final class DaemonState {
     public boolean idleSeedingLimitEnabled;
     public boolean startAddedTorrents = true;
     public String downloadDir;
+    /** The encryption policy set over RPC ("required", "preferred", "tolerated"); null: the start options' choice. */
+    public String encryption;
     public List<TorrentRecord> torrents = new ArrayList<>();
 
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);

@@ -418,7 +418,7 @@ final class RpcMethods {
         o.put("download-dir-free-space", usable(Path.of(s.downloadDir)));
         o.put("download-queue-enabled", s.downloadQueueEnabled);
         o.put("download-queue-size", s.downloadQueueSize);
-        o.put("encryption", "tolerated");
+        o.put("encryption", d.session.encryption().label());
         o.put("idle-seeding-limit", s.idleSeedingLimit);
         o.put("idle-seeding-limit-enabled", s.idleSeedingLimitEnabled);
         o.put("incomplete-dir", s.downloadDir);
@@ -474,6 +474,14 @@ final class RpcMethods {
     private CompletableFuture<ObjectNode> sessionSet(ObjectNode a) {
         // checked before anything changes: a refused directory leaves the session as it was
         Path downloadDir = a.has("download-dir") ? d.roots.confine("download-dir", text(a, "download-dir")) : null;
+        io.jtorrent.engine.Settings.Encryption encryption = null;
+        if (a.has("encryption")) {
+            try {
+                encryption = io.jtorrent.engine.Settings.Encryption.parse(String.valueOf(text(a, "encryption")));
+            } catch (IllegalArgumentException e) {
+                throw new RpcException(e.getMessage());
+            }
+        }
         DaemonState s = d.state;
         if (a.has("alt-speed-down")) {
             s.altSpeedDownKBps = nonNegative(a, "alt-speed-down");
@@ -525,6 +533,10 @@ final class RpcMethods {
         }
         if (downloadDir != null) {
             s.downloadDir = downloadDir.toString();
+        }
+        if (encryption != null) {
+            s.encryption = encryption.label();
+            d.session.setEncryption(encryption);
         }
         d.applySpeedLimits();
         d.markDirty();

@@ -257,7 +257,7 @@ final class TorrentFields {
                     x.put("peerIsInterested", p.peerInterested());
                     x.put("isDownloadingFrom", p.downloadRate() > 0);
                     x.put("isUploadingTo", p.uploadRate() > 0);
-                    x.put("isEncrypted", false);
+                    x.put("isEncrypted", p.encrypted());
                     x.put("isIncoming", !p.outgoing());
                     x.put("isUTP", false);
                     x.put("progress", p.progress());
@@ -317,6 +317,9 @@ final class TorrentFields {
         }
         if (!p.amInterested() && !p.peerChoking()) {
             b.append('K');
+        }
+        if (p.encrypted()) {
+            b.append('E');
         }
         if (!p.outgoing()) {
             b.append('I');

@@ -15,7 +15,8 @@ import java.net.InetSocketAddress;
  * @param peerChoking it chokes us
  * @param peerInterested it wants pieces we have
  * @param outgoing we dialled it
+ * @param encrypted the connection is encrypted (MSE, RC4)
  */
 public record PeerInfo(InetSocketAddress address, String client, long downloadRate, long uploadRate, double progress,
                        boolean amChoking, boolean amInterested, boolean peerChoking, boolean peerInterested,
-                       boolean outgoing) {}
+                       boolean outgoing, boolean encrypted) {}

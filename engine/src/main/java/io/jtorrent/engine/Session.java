@@ -1,8 +1,10 @@
 package io.jtorrent.engine;
 
 import io.jtorrent.engine.disk.DiskIo;
+import io.jtorrent.engine.net.DhtLauncher;
 import io.jtorrent.engine.net.HandshakeHandler;
 import io.jtorrent.engine.net.LocalDiscovery;
+import io.jtorrent.engine.net.MseHandler;
 import io.jtorrent.engine.net.NettyLoop;
 import io.jtorrent.engine.net.WireCounter;
 import io.jtorrent.engine.torrent.Torrent;
@@ -12,6 +14,7 @@ import io.jtorrent.engine.rate.RateLimiter;
 import io.jtorrent.metainfo.InfoHash;
 import io.jtorrent.tracker.TrackerClient;
 import io.jtorrent.wire.Handshake;
+import io.jtorrent.wire.mse.MseHandshake;
 import io.jtorrent.wire.PeerWireDecoder;
 import io.jtorrent.wire.PeerWireEncoder;
 import io.netty.bootstrap.Bootstrap;
@@ -74,7 +77,8 @@ public final class Session implements AutoCloseable {
     private final EventLoopGroup loops;
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     /** A torrent and how the handshake finds it. */
-    private record Entry(Torrent torrent, HandshakeHandler.Target target) {}
+    /** A torrent, how the handshake finds it, and {@code HASH('req2', info-hash)}, how an encrypted one does. */
+    private record Entry(Torrent torrent, HandshakeHandler.Target target, byte[] req2) {}
 
     private final Map<InfoHash, Entry> torrents = new ConcurrentHashMap<>();
     /** What torrents ask of the session, and what the handshake asks. */
@@ -89,10 +93,12 @@ public final class Session implements AutoCloseable {
     /** Local Service Discovery (BEP 14), or null when the settings leave it off. */
     final LocalDiscovery lsd;
     private volatile boolean closed;
+    private volatile Settings.Encryption encryption;
 
     private Session(Settings settings) throws IOException {
         this.settings = settings;
         this.peerId = newPeerId(settings.peerIdPrefix);
+        this.encryption = settings.encryption;
         this.disk = new io.jtorrent.engine.disk.ThreadPoolDiskIo(settings.diskThreads, settings.hashThreads);
         this.uploadLimiter = new RateLimiter(settings.uploadLimit, System::nanoTime);
         this.downloadLimiter = new RateLimiter(settings.downloadLimit, System::nanoTime);
@@ -125,7 +131,7 @@ public final class Session implements AutoCloseable {
                         };
                         ch.closeFuture().addListener(f -> release.run());
                         channels.add(ch);
-                        pipeline(ch, null, release);
+                        pipeline(ch, null, release, false);
                     }
                 });
         InetSocketAddress bind = settings.bindAddress == null ? new InetSocketAddress(settings.listenPort)
@@ -157,67 +163,15 @@ public final class Session implements AutoCloseable {
 
 
     private io.jtorrent.dht.DhtServer startDht(Settings s) throws IOException {
-        InetSocketAddress bind = s.bindAddress == null ? new InetSocketAddress(s.dhtPort)
-                : new InetSocketAddress(s.bindAddress, s.dhtPort);
-        io.jtorrent.dht.DhtServer d;
-        io.jtorrent.dht.NodeId nodeId = dhtNodeId(s);
         try {
-            // listening on every address: an IPv6 node too (BEP 32), on a port of its own since a
-            // dual-stack socket on the same port would collide with the IPv4 one
-            InetSocketAddress v6 = s.bindAddress == null ? new InetSocketAddress(java.net.InetAddress.getByName("::"), 0) : null;
-            try {
-                d = new io.jtorrent.dht.DhtServer(bind, v6, nodeId);
-            } catch (IOException noIpv6) {
-                if (v6 == null) {
-                    throw noIpv6;
-                }
-                d = new io.jtorrent.dht.DhtServer(bind, null, nodeId);
-            }
+            io.jtorrent.dht.DhtServer d = DhtLauncher.start(s);
+            this.dhtReady = DhtLauncher.bootstrap(d, s, tracker.resolver(), DHT_BOOTSTRAP_WAIT);
+            return d;
         } catch (IOException e) {
             server.close();
             shutdownThreads();
             throw e;
         }
-        // resolve the bootstrap nodes off the caller's thread: a name that does not resolve is skipped
-        io.jtorrent.dht.DhtServer started = d;
-        this.dhtReady = tracker.resolver().resolveEach(s.dhtBootstrap, Settings.InetSocketAddressSpec::host,
-                        Settings.InetSocketAddressSpec::port)
-                .thenCompose(started::bootstrap)
-                // a bootstrap that never ends must not hold the torrents' first lookups back for long
-                .orTimeout(DHT_BOOTSTRAP_WAIT.toMillis(), TimeUnit.MILLISECONDS)
-                .handle((lookup, e) -> null);
-        return d;
-    }
-
-    /**
-     * The DHT node id: kept in the resume directory across restarts (other nodes' routing tables
-     * know us by it), a new random one the first time or without a resume directory.
-     */
-    private static io.jtorrent.dht.NodeId dhtNodeId(Settings s) {
-        // bound to a public address: an id BEP 42 nodes will accept for it
-        java.net.InetAddress a = s.bindAddress;
-        boolean publicAddress = a != null && !a.isAnyLocalAddress() && !a.isLoopbackAddress() && !a.isSiteLocalAddress()
-                && !a.isLinkLocalAddress();
-        io.jtorrent.dht.NodeId fresh = publicAddress ? io.jtorrent.dht.NodeId.bep42(a, new SecureRandom())
-                : io.jtorrent.dht.NodeId.random(new SecureRandom());
-        if (s.resumeDirectory == null) {
-            return fresh;
-        }
-        Path file = s.resumeDirectory.resolve("dht-node-id");
-        try {
-            byte[] saved = java.nio.file.Files.readAllBytes(file);
-            if (saved.length == 20 && (!publicAddress || io.jtorrent.dht.NodeId.bep42Valid(io.jtorrent.dht.NodeId.of(saved), a))) {
-                return io.jtorrent.dht.NodeId.of(saved);
-            }
-        } catch (IOException missing) {
-            // first start: make one
-        }
-        try {
-            io.jtorrent.storage.ResumeData.writeAtomically(file, fresh.bytes());
-        } catch (IOException e) {
-            // not fatal: the node just gets a new id next time
-        }
-        return fresh;
     }
 
     /** The DHT node's id, or null without DHT. */
@@ -330,7 +284,8 @@ public final class Session implements AutoCloseable {
         EventLoop loop = loops.next();
         NettyLoop owner = new NettyLoop(loop);
         Torrent t = new Torrent(services, owner, loop, params);
-        return new Entry(t, new HandshakeHandler.Target(t.infoHash(), loop, owner, t.peerSet(), t.peerHost()));
+        return new Entry(t, new HandshakeHandler.Target(t.infoHash(), loop, owner, t.peerSet(), t.peerHost()),
+                MseHandshake.req2(t.infoHash().truncated20()));
     }
 
     public List<TorrentHandle> torrents() {
@@ -363,18 +318,43 @@ public final class Session implements AutoCloseable {
         return settings.resumeDirectory == null ? null : settings.resumeDirectory.resolve(hash.hex() + ".resume");
     }
 
-    private void pipeline(Channel ch, HandshakeHandler.Target torrent) {
-        pipeline(ch, torrent, () -> { });
-    }
-
-    private void pipeline(Channel ch, HandshakeHandler.Target torrent, Runnable handshakeDone) {
+    /**
+     * The layers of a peer connection: bytes counted, then encryption (for a connection we take,
+     * whatever it turns out to be; for one we dial, when {@code encrypt}), the peer wire, the handshake.
+     */
+    private void pipeline(Channel ch, HandshakeHandler.Target torrent, Runnable handshakeDone, boolean encrypt) {
+        ch.pipeline().addLast("wire", new WireCounter());
+        if (torrent == null) {
+            ch.pipeline().addLast("mse", MseHandler.accepting(this::skeyByReq2, encryption, settings.handshakeTimeout));
+        } else if (encrypt) {
+            ch.pipeline().addLast("mse", MseHandler.dialling(torrent.infoHash().truncated20(), encryption,
+                    settings.handshakeTimeout));
+        }
         ch.pipeline()
-                .addLast("wire", new WireCounter())
                 // one write syscall per loop iteration instead of one per message
                 .addLast("flush", new io.netty.handler.flush.FlushConsolidationHandler(256, true))
                 .addLast("decoder", new PeerWireDecoder())
                 .addLast("encoder", PeerWireEncoder.INSTANCE)
                 .addLast("handshake", new HandshakeHandler(services, torrent, handshakeDone));
+    }
+
+    /** The info-hash (20 bytes) of the torrent whose {@code HASH('req2', info-hash)} this is, or null. */
+    private byte[] skeyByReq2(byte[] req2) {
+        for (Entry e : torrents.values()) {
+            if (java.security.MessageDigest.isEqual(e.req2(), req2)) {
+                return e.torrent().infoHash().truncated20();
+            }
+        }
+        return null;
+    }
+
+    /** Encryption towards peers from now on (connections made before keep theirs). */
+    public void setEncryption(Settings.Encryption policy) {
+        encryption = java.util.Objects.requireNonNull(policy);
+    }
+
+    public Settings.Encryption encryption() {
+        return encryption;
     }
 
     /** The handshake's view of the torrent with this info-hash, or null. */
@@ -392,6 +372,10 @@ public final class Session implements AutoCloseable {
      * it could not be made or closed before its peer joined. Both run on the torrent's loop.
      */
     void dial(Torrent t, InetSocketAddress address, Runnable connected, Runnable failed) {
+        dial(t, address, connected, failed, encryption != Settings.Encryption.TOLERATED);
+    }
+
+    private void dial(Torrent t, InetSocketAddress address, Runnable connected, Runnable failed, boolean encrypt) {
         Entry entry = torrents.get(t.infoHash());
         if (entry == null || entry.torrent() != t) {
             t.owner().execute(failed);
@@ -405,7 +389,7 @@ public final class Session implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         channels.add(ch);
-                        pipeline(ch, torrent);
+                        pipeline(ch, torrent, () -> { }, encrypt);
                     }
                 });
         if (settings.bindAddress != null) {
@@ -418,8 +402,14 @@ public final class Session implements AutoCloseable {
             }
             t.owner().execute(connected);
             // refused in the handshake (a paused torrent there, say): not connected
-            f.channel().closeFuture().addListener(c -> {
-                if (!io.jtorrent.engine.net.ChannelTransport.joined(f.channel())) {
+            Channel ch = f.channel();
+            ch.closeFuture().addListener(c -> {
+                if (io.jtorrent.engine.net.ChannelTransport.joined(ch)) {
+                    return;
+                }
+                if (encrypt && encryption == Settings.Encryption.PREFERRED && Boolean.TRUE.equals(ch.attr(MseHandler.FAILED).get())) {
+                    dial(t, address, () -> { }, failed, false); // preferred: once more, in plaintext
+                } else {
                     t.owner().execute(failed);
                 }
             });

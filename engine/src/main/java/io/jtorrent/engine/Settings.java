@@ -43,6 +43,32 @@ public final class Settings {
     public final boolean pex;
     public final boolean lsd;
     public final int webSeedConnections;
+    public final Encryption encryption;
+
+    /**
+     * Message Stream Encryption ("protocol encryption") towards peers, with Transmission's names.
+     * {@code REQUIRED}: only encrypted peers (RC4), both ways. {@code PREFERRED}: dial encrypted
+     * (RC4), retrying a peer once in plaintext if its encryption handshake fails; accept both.
+     * {@code TOLERATED}: dial in plaintext; accept encrypted peers.
+     */
+    public enum Encryption {
+        REQUIRED, PREFERRED, TOLERATED;
+
+        /** The policy by its name in any case ("required", "preferred", "tolerated"). */
+        public static Encryption parse(String name) {
+            for (Encryption e : values()) {
+                if (e.name().equalsIgnoreCase(name.trim())) {
+                    return e;
+                }
+            }
+            throw new IllegalArgumentException("encryption must be required, preferred or tolerated, not " + name);
+        }
+
+        /** The lower-case name, as Transmission's RPC and our options spell it. */
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
     private Settings(Builder b) {
         this.bindAddress = b.bindAddress;
@@ -77,6 +103,7 @@ public final class Settings {
         this.pex = b.pex;
         this.lsd = b.lsd;
         this.webSeedConnections = b.webSeedConnections;
+        this.encryption = b.encryption;
     }
 
     /** A DHT bootstrap node as given: host and port, resolved only when the DHT starts. */
@@ -141,6 +168,7 @@ public final class Settings {
         private boolean pex = true;
         private boolean lsd;
         private int webSeedConnections = 4;
+        private Encryption encryption = Encryption.PREFERRED;
 
         private Builder() {}
 
@@ -351,6 +379,12 @@ public final class Settings {
         /** HTTP connections to each web seed (BEP 19) at once. Default 4. */
         public Builder webSeedConnections(int n) {
             this.webSeedConnections = positive(n, "webSeedConnections");
+            return this;
+        }
+
+        /** Encryption towards peers (see {@link Encryption}). Default PREFERRED, as Transmission's. */
+        public Builder encryption(Encryption policy) {
+            this.encryption = java.util.Objects.requireNonNull(policy);
             return this;
         }
 

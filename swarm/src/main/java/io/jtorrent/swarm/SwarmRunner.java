@@ -301,7 +301,9 @@ public final class SwarmRunner {
 
     private Session newSession(long uploadLimit) throws IOException {
         Session s = Session.start(Settings.builder().listenPort(0).bindAddress(InetAddress.getLoopbackAddress())
-                .uploadLimit(uploadLimit).hashThreads(1).diskThreads(1).maxConnectionsPerTorrent(80).build());
+                .uploadLimit(uploadLimit).hashThreads(1).diskThreads(1).maxConnectionsPerTorrent(80)
+                // plaintext, pinned: the swarm figures measure distribution, comparable across versions
+                .encryption(Settings.Encryption.TOLERATED).build());
         sessions.add(s);
         return s;
     }

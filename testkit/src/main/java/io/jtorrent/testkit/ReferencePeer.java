@@ -96,6 +96,16 @@ public final class ReferencePeer implements AutoCloseable {
         return libtorrentWithDht(seed, torrent, saveDir, workDir, lifetime, null, peers);
     }
 
+    /**
+     * As {@link #libtorrent}, with its encryption policy: {@code "forced"} (only RC4-encrypted
+     * connections, both ways) or {@code "disabled"} (only plaintext).
+     */
+    public static ReferencePeer libtorrentEncryption(String policy, boolean seed, Path torrent, Path saveDir, Path workDir,
+                                                     Duration lifetime, String... peers) throws IOException {
+        return launchLibtorrent(seed ? "seed" : "leech", torrent.toString(), saveDir, workDir, lifetime,
+                java.util.Map.of("LT_ENCRYPTION", policy), peers);
+    }
+
     /** As above, with libtorrent's DHT on and joining only through {@code dhtBootstrap} (HOST:PORT), if not null. */
     public static ReferencePeer libtorrentWithDht(boolean seed, Path torrent, Path saveDir, Path workDir, Duration lifetime,
                                                   String dhtBootstrap, String... peers) throws IOException {
@@ -133,6 +143,12 @@ public final class ReferencePeer implements AutoCloseable {
      * It finds peers only through trackers, so tests dial it.
      */
     public static ReferencePeer aria2(boolean seed, Path torrent, Path saveDir, Path workDir) throws IOException {
+        return aria2(seed, torrent, saveDir, workDir, false);
+    }
+
+    /** As above; with {@code requireCrypto}, only encrypted (ARC4) connections. */
+    public static ReferencePeer aria2(boolean seed, Path torrent, Path saveDir, Path workDir, boolean requireCrypto)
+            throws IOException {
         Path aria2 = ExternalProgram.require("aria2c", "aria2");
         int port = freePort();
         List<String> cmd = new ArrayList<>(List.of(aria2.toString(), "--no-conf", "--enable-dht=false", "--enable-dht6=false",
@@ -144,6 +160,9 @@ public final class ReferencePeer implements AutoCloseable {
         } else {
             cmd.add("--seed-time=0");
         }
+        if (requireCrypto) {
+            cmd.addAll(List.of("--bt-require-crypto=true", "--bt-min-crypto-level=arc4"));
+        }
         cmd.add(torrent.toString());
         return launch("aria2", cmd, workDir, port);
     }
@@ -153,6 +172,11 @@ public final class ReferencePeer implements AutoCloseable {
      * transmission-remote; the torrent is added at once.
      */
     public static ReferencePeer transmission(Path torrent, Path saveDir, Path workDir) throws IOException {
+        return transmission(torrent, saveDir, workDir, 0);
+    }
+
+    /** As above, with Transmission's {@code encryption} setting: 0 prefer plaintext, 1 prefer encrypted, 2 required. */
+    public static ReferencePeer transmission(Path torrent, Path saveDir, Path workDir, int encryption) throws IOException {
         Path daemon = ExternalProgram.require("transmission-daemon", "transmission-daemon");
         Path remote = ExternalProgram.require("transmission-remote", "transmission-cli");
         int port = freePort();
@@ -165,11 +189,11 @@ public final class ReferencePeer implements AutoCloseable {
                   "peer-port": %d, "peer-port-random-on-start": false,
                   "rpc-enabled": true, "rpc-bind-address": "127.0.0.1", "rpc-port": %d,
                   "rpc-whitelist-enabled": false, "rpc-authentication-required": false, "rpc-host-whitelist-enabled": false,
-                  "encryption": 0, "download-dir": "%s", "incomplete-dir-enabled": false,
+                  "encryption": %d, "download-dir": "%s", "incomplete-dir-enabled": false,
                   "ratio-limit-enabled": false, "idle-seeding-limit-enabled": false, "speed-limit-up-enabled": false,
                   "speed-limit-down-enabled": false, "message-level": 2, "start-added-torrents": true
                 }
-                """.formatted(port, rpc, saveDir.toString().replace("\\", "\\\\").replace("\"", "\\\""));
+                """.formatted(port, rpc, encryption, saveDir.toString().replace("\\", "\\\\").replace("\"", "\\\""));
         Files.writeString(config.resolve("settings.json"), settings);
         ReferencePeer peer = launch("transmission", List.of(daemon.toString(), "-f", "-g", config.toString()), workDir, port);
         // wait (bounded) for the RPC port, then add the torrent

@@ -1,6 +1,7 @@
 # A libtorrent peer for interop tests, on 127.0.0.1 only, with DHT, LSD, UPnP, NAT-PMP and uTP off:
 #   libtorrent_peer.py seed|leech|leech-exit TORRENT|MAGNET SAVE_DIR PORT SECONDS [HOST:PORT ...]
 # With LT_DHT_BOOTSTRAP=HOST:PORT in the environment, the DHT is on and joins only through that node.
+# With LT_ENCRYPTION=forced, only encrypted (RC4) connections both ways; =disabled, only plaintext.
 # Connects to the given peers, prints "progress P" lines and "finished" when it has everything
 # (leech-exit then exits 0), and exits after SECONDS whatever happens (the test also kills it by PID).
 import os
@@ -24,6 +25,11 @@ settings = {
     "allow_multiple_connections_per_ip": True,
     "alert_mask": lt.alert.category_t.error_notification | lt.alert.category_t.status_notification,
 }
+enc = os.environ.get("LT_ENCRYPTION")
+if enc == "forced":
+    settings.update({"out_enc_policy": 0, "in_enc_policy": 0, "allowed_enc_level": 2, "prefer_rc4": True})
+elif enc == "disabled":
+    settings.update({"out_enc_policy": 2, "in_enc_policy": 2})
 dht = os.environ.get("LT_DHT_BOOTSTRAP")
 if dht:
     settings.update({"enable_dht": True, "dht_bootstrap_nodes": dht, "dht_restrict_routing_ips": False,

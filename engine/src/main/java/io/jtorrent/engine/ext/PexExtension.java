@@ -132,7 +132,8 @@ public final class PexExtension implements Extension {
                 }
                 PeerConnection p = c.getValue();
                 if (p != to && !s.told.contains(c.getKey())) {
-                    int flags = (p.isSeed() ? PexMessage.FLAG_SEED : 0) | (p.outgoing() ? PexMessage.FLAG_REACHABLE : 0);
+                    int flags = (p.isSeed() ? PexMessage.FLAG_SEED : 0) | (p.outgoing() ? PexMessage.FLAG_REACHABLE : 0)
+                            | (p.encrypted() ? PexMessage.FLAG_ENCRYPTION : 0);
                     added.add(new PexMessage.Peer(c.getKey(), flags));
                 }
             }

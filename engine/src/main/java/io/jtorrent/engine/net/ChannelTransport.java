@@ -70,6 +70,11 @@ public final class ChannelTransport implements PeerTransport {
     }
 
     @Override
+    public boolean encrypted() {
+        return Boolean.TRUE.equals(channel.attr(MseHandler.ENCRYPTED).get());
+    }
+
+    @Override
     public void markJoined() {
         channel.attr(JOINED).set(Boolean.TRUE);
     }

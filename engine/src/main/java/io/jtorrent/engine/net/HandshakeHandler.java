@@ -99,6 +99,11 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             reject(ctx, "handshake for a torrent we do not have: " + h.infoHash());
             return;
         }
+        byte[] skey = ch.attr(MseHandler.SKEY).get();
+        if (skey != null && !java.util.Arrays.equals(skey, h.infoHash().truncated20())) {
+            reject(ctx, "encrypted for one torrent, a handshake for another");
+            return;
+        }
         if (ch.eventLoop() == torrent.eventLoop()) {
             admit(ctx, h);
             return;

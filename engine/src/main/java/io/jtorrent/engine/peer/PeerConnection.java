@@ -44,6 +44,8 @@ public final class PeerConnection implements BlockSource {
     final boolean supportsDht;
     /** Both ends set the fast extension bit (BEP 6). */
     final boolean fast;
+    /** The connection is encrypted (MSE, RC4). */
+    final boolean encrypted;
     /** Both ends set the extension protocol bit (BEP 10). */
     final boolean extended;
     /** The peer's extended handshake, once it came. */
@@ -90,6 +92,7 @@ public final class PeerConnection implements BlockSource {
         this.fast = handshake.supportsFast() && ours.supportsFast();
         this.extended = handshake.supportsExtensionProtocol() && ours.supportsExtensionProtocol();
         this.uploads = new Uploads(this, host);
+        this.encrypted = transport.encrypted();
     }
 
     public boolean isSeed() {
@@ -423,6 +426,10 @@ public final class PeerConnection implements BlockSource {
 
     public boolean outgoing() {
         return outgoing;
+    }
+
+    public boolean encrypted() {
+        return encrypted;
     }
 
     @Override

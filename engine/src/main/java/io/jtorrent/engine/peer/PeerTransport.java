@@ -35,6 +35,11 @@ public interface PeerTransport {
     /** The handshake is done and the peer joined its torrent. */
     void markJoined();
 
+    /** Whether the connection is encrypted (Message Stream Encryption, RC4). */
+    default boolean encrypted() {
+        return false;
+    }
+
     /** Bytes received and sent on the wire, protocol overhead included. */
     long wireReceived();
 
