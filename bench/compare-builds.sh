@@ -2,7 +2,10 @@
 # Two builds of jtorrent side by side in the same run (a refactoring must not cost speed):
 # `demo` at N = 8 and N = 32 (the swarm harness: 64 MiB, every peer capped at 4 MiB/s; ratio to the
 # bound and seed copies) and a 1 GiB jtorrent -> jtorrent transfer on 127.0.0.1 (seconds, CPU).
-# Prints the median of RUNS for each build and the ratio new/old.
+# Prints the median of RUNS for each build and the ratio new/old. The builds take turns run by run
+# (old, new, old, new ...), so a slow minute of this shared machine hits both. Transfers run in
+# plaintext (--encryption tolerated, for builds that know the option). COMPARE="transfer" (or
+# "demo 8", "demo 32", separated by |) runs only those.
 #   bench/compare-builds.sh OLD.jar NEW.jar [RUNS=3] [SIZE_MIB=1024]
 set -euo pipefail
 old="$1"; new="$2"; runs="${3:-3}"; size_mib="${4:-1024}"
@@ -29,17 +32,21 @@ torrent="$work/compare.torrent"
 java "${java_opts[@]}" -jar "$new" create "$seed_dir/data.bin" -o "$torrent" --piece-size 1M --force --no-date > /dev/null
 cat "$file" > /dev/null
 
+# plaintext, for builds that have the option (earlier ones speak only plaintext)
+plain() { java -jar "$1" seed --help 2>&1 | grep -q -- '--encryption' && echo "--encryption tolerated" || true; }
+
 transfer() { # JAR -> "seconds cpu_both"
-  local sp leech seed_pid start end scpu
+  local sp leech seed_pid start end scpu enc
+  enc=$(plain "$1")
   sp=$(free_port); leech="$work/compare-leech"; rm -rf "$leech" "$work/compare-state"; mkdir -p "$leech"
-  timeout 600 java "${java_opts[@]}" -jar "$1" seed "$torrent" -d "$seed_dir" --port "$sp" --bind 127.0.0.1 --no-dht \
+  timeout 600 java "${java_opts[@]}" -jar "$1" seed "$torrent" -d "$seed_dir" --port "$sp" --bind 127.0.0.1 --no-dht $enc \
       --state-dir "$work/compare-state" --json-progress > "$work/compare-seed.log" 2>&1 &
   seed_pid=$!
   wait_port "$sp"
   for _ in $(seq 600); do grep -q '"state":"seeding"' "$work/compare-seed.log" && break; sleep 0.1; done
   start=$(date +%s.%N)
   /usr/bin/time -f "%U %S" -o "$work/compare.time" timeout 600 java "${java_opts[@]}" -jar "$1" download "$torrent" -d "$leech" \
-      --port 0 --bind 127.0.0.1 --no-dht --peer "127.0.0.1:$sp" > /dev/null 2>&1
+      --port 0 --bind 127.0.0.1 --no-dht $enc --peer "127.0.0.1:$sp" > /dev/null 2>&1
   end=$(date +%s.%N)
   scpu=$(awk -v t="$clk" '{print ($14 + $15) / t}' "/proc/$(pgrep -P "$seed_pid" -n || echo "$seed_pid")/stat")
   kill "$seed_pid" 2>/dev/null || true; wait "$seed_pid" 2>/dev/null || true
@@ -49,12 +56,14 @@ transfer() { # JAR -> "seconds cpu_both"
 }
 
 printf '%s\n' "median of $runs runs; old=$old new=$new"
-for what in "demo 8" "demo 32" "transfer"; do
-  for build in old new; do
-    jar=$([[ $build == old ]] && echo "$old" || echo "$new")
-    for ((i = 0; i < runs; i++)); do
-      if [[ $what == transfer ]]; then transfer "$jar"; else demo "$jar" "${what#demo }"; fi
-    done > "$work/compare-$build.runs"
+IFS='|' read -r -a whats <<< "${COMPARE:-demo 8|demo 32|transfer}"
+for what in "${whats[@]}"; do
+  : > "$work/compare-old.runs"; : > "$work/compare-new.runs"
+  for ((i = 0; i < runs; i++)); do
+    for build in old new; do
+      jar=$([[ $build == old ]] && echo "$old" || echo "$new")
+      if [[ $what == transfer ]]; then transfer "$jar"; else demo "$jar" "${what#demo }"; fi >> "$work/compare-$build.runs"
+    done
   done
   if [[ $what == transfer ]]; then
     o=$(cut -d' ' -f1 "$work/compare-old.runs" | median); n=$(cut -d' ' -f1 "$work/compare-new.runs" | median)

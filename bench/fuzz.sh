@@ -13,6 +13,13 @@ targets=(
   "bencode BencodeDecoderFuzzTest#decoderOnlyEverThrowsBencodeException"
   "metainfo MetainfoFuzzTest#parserOnlyEverThrowsMetainfoException"
   "metainfo MetainfoFuzzTest#magnetParserOnlyEverThrowsMetainfoException"
+  "wire ExtensionMessagesFuzzTest#extensionParsersOnlyEverThrowPeerProtocolException"
+  "wire MseHandshakeFuzzTest#theHandshakeOnlyEverThrowsPeerProtocolException"
+  "dht KrpcFuzzTest#krpcParsingOnlyEverThrowsKrpcException"
+  "tracker TrackerAnswersFuzzTest#trackerParsersOnlyEverThrowTrackerException"
+  "tracker-server QueryStringFuzzTest#queryStringOnlyEverThrowsBadRequest"
+  "engine WebSeedResponseFuzzTest#anyServerAnswerGivesTheRangeOrAWebSeedError"
+  "daemon RpcFuzzTest#everyBodyGetsAJsonAnswer"
 )
 mvn -q -B -DskipTests install
 for t in "${targets[@]}"; do

@@ -123,6 +123,13 @@ class CliTest {
         assertThat(junkInfo.err()).contains("not a valid torrent file", "at byte 0");
         Cli debug = Cli.run("info", junk.toString(), "--debug");
         assertThat(debug.err()).contains("\tat ");
+        Files.writeString(tmp.resolve("d1"), "some data");
+        Path t = tmp.resolve("d1.torrent");
+        assertThat(Cli.run("create", tmp.resolve("d1").toString(), "-o", t.toString()).status()).isZero();
+        Cli enc = Cli.run("download", t.toString(), "-d", tmp.resolve("out").toString(), "--encryption", "sometimes",
+                "--no-dht", "--port", "0");
+        assertThat(enc.status()).isEqualTo(2);
+        assertThat(enc.err()).contains("--encryption", "required, preferred or tolerated").doesNotContain("\tat ");
     }
 
     @Test
