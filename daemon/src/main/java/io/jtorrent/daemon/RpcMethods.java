@@ -285,7 +285,40 @@ final class RpcMethods {
         return each(a, t -> d.remove(t, delete));
     }
 
+    /** What torrent-set applies; any other argument is refused by name (never a silent success). */
+    private static final java.util.Set<String> TORRENT_SET_APPLIED = java.util.Set.of("ids", "uploadLimit", "uploadLimited",
+            "downloadLimit", "downloadLimited", "seedRatioLimit", "seedRatioMode", "seedIdleLimit", "seedIdleMode",
+            "queuePosition", "labels", "files-wanted", "files-unwanted", "priority-high", "priority-low", "priority-normal",
+            "location");
+    /** torrent-set arguments accepted only at the value that asks for nothing: Transmission's normal bandwidth priority. */
+    private static final Map<String, JsonNode> TORRENT_SET_ONLY_DEFAULT = Map.of("bandwidthPriority",
+            Rpc.JSON.getNodeFactory().numberNode(0));
+    /** What session-set applies; any other argument is refused by name unless it asks for what already is. */
+    private static final java.util.Set<String> SESSION_SET_APPLIED = java.util.Set.of("alt-speed-down", "alt-speed-up",
+            "alt-speed-enabled", "speed-limit-down", "speed-limit-down-enabled", "speed-limit-up", "speed-limit-up-enabled",
+            "download-queue-enabled", "download-queue-size", "seed-queue-enabled", "seed-queue-size", "seedRatioLimit",
+            "seedRatioLimited", "idle-seeding-limit", "idle-seeding-limit-enabled", "start-added-torrents", "download-dir",
+            "encryption");
+
+    /**
+     * Refuses, naming them, the arguments a method does not apply; {@code current}: values the
+     * caller may send unchanged (what session-get reports, say), which ask for nothing.
+     */
+    private static void onlyApplied(String method, ObjectNode a, java.util.Set<String> applied, Map<String, JsonNode> current) {
+        List<String> refused = new ArrayList<>();
+        a.fieldNames().forEachRemaining(k -> {
+            if (!applied.contains(k) && !k.equals("fields") && !(current.containsKey(k) && current.get(k).equals(a.get(k)))) {
+                refused.add(k);
+            }
+        });
+        if (!refused.isEmpty()) {
+            java.util.Collections.sort(refused);
+            throw new RpcException(method + ": not supported by this daemon (nothing was changed): " + String.join(", ", refused));
+        }
+    }
+
     private CompletableFuture<ObjectNode> torrentSet(ObjectNode a) {
+        onlyApplied("torrent-set", a, TORRENT_SET_APPLIED, TORRENT_SET_ONLY_DEFAULT);
         // every argument is checked first, so a wrong type is an error even when no torrent matches
         for (String k : List.of("uploadLimit", "downloadLimit", "seedIdleLimit", "queuePosition")) {
             if (a.has(k)) {
@@ -339,9 +372,6 @@ final class RpcMethods {
             }
             if (a.has("seedIdleMode")) {
                 r.seedIdleMode = (int) range(a, "seedIdleMode", 0, 2);
-            }
-            if (a.has("bandwidthPriority")) {
-                r.bandwidthPriority = (int) range(a, "bandwidthPriority", -1, 1);
             }
             if (a.has("queuePosition")) {
                 r.queuePosition = (int) nonNegative(a, "queuePosition");
@@ -472,6 +502,9 @@ final class RpcMethods {
     }
 
     private CompletableFuture<ObjectNode> sessionSet(ObjectNode a) {
+        Map<String, JsonNode> current = new java.util.HashMap<>();
+        sessionGet(Rpc.JSON.createObjectNode()).join().fields().forEachRemaining(e -> current.put(e.getKey(), e.getValue()));
+        onlyApplied("session-set", a, SESSION_SET_APPLIED, current);
         // checked before anything changes: a refused directory leaves the session as it was
         Path downloadDir = a.has("download-dir") ? d.roots.confine("download-dir", text(a, "download-dir")) : null;
         io.jtorrent.engine.Settings.Encryption encryption = null;

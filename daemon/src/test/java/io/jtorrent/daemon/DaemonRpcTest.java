@@ -105,4 +105,32 @@ class DaemonRpcTest {
             assertThat(s.get("download-queue-size").asInt()).isEqualTo(2);
         }
     }
+
+    @Test
+    void argumentsThatWouldNotTakeEffectAreRefusedByNameAndChangeNothing() throws Exception {
+        Path seedDir = tmp.resolve("seed");
+        byte[] torrent = TestData.torrent(seedDir, "t", 31, 16384, 50_000);
+        try (Daemon d = Daemon.start(options(tmp, null))) {
+            RpcClient c = new RpcClient(d.rpcPort(), null);
+            JsonNode before = c.call("session-get", Map.of()).get("arguments");
+            // a port change cannot happen while running; with a limit beside it, nothing happens at all
+            JsonNode r = c.call("session-set", Map.of("peer-port", before.get("peer-port").asInt() + 1, "speed-limit-down", 77));
+            assertThat(r.get("result").asText()).contains("peer-port").doesNotContain("speed-limit-down");
+            assertThat(c.call("session-get", Map.of()).get("arguments").get("speed-limit-down").asInt())
+                    .isEqualTo(before.get("speed-limit-down").asInt());
+            assertThat(c.call("session-set", Map.of("script-torrent-done-enabled", true, "no-such-setting", 1))
+                    .get("result").asText()).contains("script-torrent-done-enabled", "no-such-setting");
+            // what already is, asked for again (as a settings dialog sends it all back), is fine
+            assertThat(c.call("session-set", Map.of("peer-port", before.get("peer-port").asInt(),
+                    "dht-enabled", before.get("dht-enabled").asBoolean(), "speed-limit-down", 77)).get("result").asText())
+                    .isEqualTo("success");
+            assertThat(c.call("session-get", Map.of()).get("arguments").get("speed-limit-down").asInt()).isEqualTo(77);
+
+            c.call("torrent-add", Map.of("metainfo", java.util.Base64.getEncoder().encodeToString(torrent), "paused", true));
+            assertThat(c.call("torrent-set", Map.of("ids", List.of(1), "bandwidthPriority", 1, "trackerAdd",
+                    List.of("http://127.0.0.1:1/announce"))).get("result").asText()).contains("bandwidthPriority", "trackerAdd");
+            assertThat(c.call("torrent-set", Map.of("ids", List.of(1), "bandwidthPriority", 0, "seedRatioLimit", 1.5))
+                    .get("result").asText()).isEqualTo("success");
+        }
+    }
 }
