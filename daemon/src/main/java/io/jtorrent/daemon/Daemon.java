@@ -297,6 +297,9 @@ public final class Daemon implements AutoCloseable {
     private ManagedTorrent register(TorrentRecord r, TorrentHandle h) {
         ManagedTorrent t = new ManagedTorrent(r, h);
         t.lastTransfer = Instant.now().getEpochSecond();
+        // a torrent file is kept in torrents/; a magnet's metadata, once fetched, beside its resume data
+        t.torrentFile = h.metainfo() != null ? torrentsDir.resolve(r.infoHash + ".torrent")
+                : options.configDir().resolve("resume").resolve(r.infoHash + ".torrent");
         byId.put(r.id, t);
         byHash.put(r.infoHash, t);
         state.torrents.add(r);
@@ -509,6 +512,14 @@ public final class Daemon implements AutoCloseable {
         TorrentStatus before = t.last;
         t.last = s;
         long now = Instant.now().getEpochSecond();
+        long nanos = System.nanoTime();
+        long elapsedMillis = (nanos - t.observedAt) / 1_000_000;
+        t.observedAt = nanos;
+        if (s.state() == TorrentState.DOWNLOADING) {
+            t.record.downloadingMillis += elapsedMillis;
+        } else if (s.state() == TorrentState.SEEDING) {
+            t.record.seedingMillis += elapsedMillis;
+        }
         if (s.downloadRate() > 0 || s.uploadRate() > 0) {
             t.lastTransfer = now;
             t.record.activityDate = now;

@@ -13,6 +13,10 @@ final class ManagedTorrent {
     boolean queued;
     /** When it last uploaded or downloaded, for the idle seeding limit (epoch seconds). */
     long lastTransfer;
+    /** When the daemon last looked (System.nanoTime), for the time spent downloading and seeding. */
+    long observedAt = System.nanoTime();
+    /** Where the torrent's .torrent is kept (a magnet's once its metadata came), for the torrentFile field. */
+    volatile java.nio.file.Path torrentFile;
 
     ManagedTorrent(TorrentRecord record, TorrentHandle handle) {
         this.record = record;

@@ -137,7 +137,8 @@ final class TorrentFields {
             case "pieceSize" -> o.put(f, m == null ? 0 : m.info().pieceLength());
             case "fileCount" -> o.put(f, m == null ? 0 : m.info().files().size());
             case "recheckProgress" -> o.put(f, s.state() == TorrentState.CHECKING ? 0.5 : 0.0);
-            case "secondsDownloading", "secondsSeeding" -> o.put(f, 0);
+            case "secondsDownloading" -> o.put(f, r.downloadingMillis / 1000);
+            case "secondsSeeding" -> o.put(f, r.seedingMillis / 1000);
             case "seedRatioLimit" -> o.put(f, r.seedRatioLimit);
             case "seedRatioMode" -> o.put(f, r.seedRatioMode);
             case "seedIdleLimit" -> o.put(f, r.seedIdleLimit);
@@ -149,7 +150,7 @@ final class TorrentFields {
             case "honorsSessionLimits" -> o.put(f, true);
             case "bandwidthPriority" -> o.put(f, r.bandwidthPriority);
             case "peer-limit" -> o.put(f, 50);
-            case "torrentFile" -> o.put(f, "");
+            case "torrentFile" -> o.put(f, m == null || t.torrentFile == null ? "" : t.torrentFile.toString());
             case "primary-mime-type" -> o.put(f, "application/octet-stream");
             case "webseeds" -> {
                 ArrayNode a = o.putArray(f);

@@ -36,4 +36,7 @@ public final class TorrentRecord {
     /** Stopped by the seed ratio or idle limit (not by the user): shown as finished. */
     public boolean limitReached;
     public List<String> labels = new ArrayList<>();
+    /** Time spent downloading and seeding (Transmission's secondsDownloading / secondsSeeding), in milliseconds. */
+    public long downloadingMillis;
+    public long seedingMillis;
 }
