@@ -15,6 +15,7 @@ targets=(
   "metainfo MetainfoFuzzTest#magnetParserOnlyEverThrowsMetainfoException"
   "wire ExtensionMessagesFuzzTest#extensionParsersOnlyEverThrowPeerProtocolException"
   "wire MseHandshakeFuzzTest#theHandshakeOnlyEverThrowsPeerProtocolException"
+  "wire UtpFuzzTest#datagramsOnlyEverCostTheirConnection"
   "dht KrpcFuzzTest#krpcParsingOnlyEverThrowsKrpcException"
   "tracker TrackerAnswersFuzzTest#trackerParsersOnlyEverThrowTrackerException"
   "tracker-server QueryStringFuzzTest#queryStringOnlyEverThrowsBadRequest"

@@ -1,0 +1,481 @@
+package io.jtorrent.wire.utp;
+
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * One uTP connection (BEP 29) as a state machine: packets and time in (microseconds, any clock
+ * that only moves forward), packets to send and bytes for the application out, through its
+ * {@link Peer}. No socket, no timer: the owner calls {@link #tick} by {@link #nextTimeoutMicros}.
+ *
+ * <p>Sequence and ack numbers are packets, 16 bits, wrapping. Acks are cumulative with a
+ * selective-ack bitmask for what came out of order; a packet is resent after three duplicate acks
+ * (or three packets acknowledged past it) and on the retransmission timeout (BEP 29's RTT, RTT
+ * variance and RTO, at least {@value #MIN_RTO_MICROS} µs, doubling on each timeout). The send
+ * window is LEDBAT's: the one-way delay the peer reports, less the lowest seen in the last two
+ * minutes, is the queuing delay; the window grows while it is under {@value #TARGET_DELAY_MICROS}
+ * µs and shrinks in proportion above it, halves on a loss and falls to one packet on a timeout.
+ * Everything remote input can grow is bounded: the reorder buffer by the receive window, the send
+ * queue by {@value #SEND_BUFFER} bytes.
+ */
+public final class UtpConnection {
+    public static final long TARGET_DELAY_MICROS = 100_000;
+    public static final long MIN_RTO_MICROS = 500_000;
+    static final long MAX_RTO_MICROS = 60_000_000;
+    public static final int RECEIVE_WINDOW = 1 << 20;
+    public static final int SEND_BUFFER = 1 << 20;
+    static final int MIN_CWND = 2 * UtpPacket.MSS;
+    static final int MAX_CWND = 4 << 20;
+    /** Times a packet is sent before the connection is given up. */
+    static final int MAX_TRANSMISSIONS = 8;
+    /** Packets past the next expected one that may be held for reordering. */
+    static final int REORDER_LIMIT = 2048;
+    private static final int DUP_ACKS = 3;
+    private static final long MINUTE_MICROS = 60_000_000;
+
+    /** What the connection does outward. */
+    public interface Peer {
+        void send(UtpPacket packet);
+
+        /** Payload, in order. */
+        void deliver(byte[] data);
+
+        void connected();
+
+        /** The connection is over (closed, reset or timed out); nothing more will be sent or delivered. */
+        void closed(String reason);
+    }
+
+    public enum State { SYN_SENT, CONNECTED, CLOSED }
+
+    private static final class Sent {
+        final UtpPacket packet;
+        long sentAt;
+        int transmissions;
+        boolean resend;
+
+        Sent(UtpPacket packet) {
+            this.packet = packet;
+        }
+
+        int size() {
+            return packet.payload().length;
+        }
+    }
+
+    private final Peer peer;
+    private final int recvId;
+    private final int sendId;
+    private State state;
+    /** The sequence number of the next packet we send. */
+    private int seqNr;
+    /** The last sequence number received in order. */
+    private int ackNr;
+    private final LinkedHashMap<Integer, Sent> outstanding = new LinkedHashMap<>();
+    private long bytesInFlight;
+    private final ArrayDeque<byte[]> sendQueue = new ArrayDeque<>();
+    private int queuedBytes;
+    private final Map<Integer, byte[]> reorder = new HashMap<>();
+    private int reorderBytes;
+    private int eofSeq = -1;
+    private boolean closing;
+    private boolean finSent;
+    private double cwnd = MIN_CWND;
+    private boolean slowStart = true;
+    private long peerWindow = RECEIVE_WINDOW;
+    private long rtt = -1;
+    private long rttVar;
+    private long rto = 1_000_000;
+    /** The reply timestamp difference: when the peer's last packet came, less the time it said it sent it. */
+    private long replyDiff;
+    /** Lowest delays reported, per minute (the current one and the one before). */
+    private long baseThisMinute = Long.MAX_VALUE;
+    private long baseLastMinute = Long.MAX_VALUE;
+    private long minuteStarted;
+    private long lastQueuingDelay;
+    private int lastAck = -1;
+    private int dupAcks;
+
+    private UtpConnection(Peer peer, int recvId, int sendId, State state) {
+        this.peer = peer;
+        this.recvId = recvId & 0xffff;
+        this.sendId = sendId & 0xffff;
+        this.state = state;
+    }
+
+    /** Dials: sends a SYN naming the id the peer will answer under. */
+    public static UtpConnection connect(Peer peer, Random random, long now) {
+        int recv = random.nextInt(0x10000);
+        UtpConnection c = new UtpConnection(peer, recv, recv + 1, State.SYN_SENT);
+        c.seqNr = 1 + random.nextInt(0xfffe);
+        c.minuteStarted = now;
+        Sent syn = new Sent(new UtpPacket(UtpPacket.Type.SYN, c.recvId, 0, 0, RECEIVE_WINDOW, c.seqNr, 0, null, null));
+        c.seqNr = (c.seqNr + 1) & 0xffff;
+        c.outstanding.put(syn.packet.seq(), syn);
+        c.transmit(syn, now);
+        return c;
+    }
+
+    /** Answers a SYN a peer sent. */
+    public static UtpConnection accept(Peer peer, UtpPacket syn, Random random, long now) {
+        UtpConnection c = new UtpConnection(peer, syn.connectionId() + 1, syn.connectionId(), State.CONNECTED);
+        c.ackNr = syn.seq();
+        c.seqNr = random.nextInt(0x10000);
+        c.minuteStarted = now;
+        c.replyDiff = (now - syn.timestampMicros()) & 0xffffffffL;
+        c.sendAck(now);
+        peer.connected();
+        return c;
+    }
+
+    /** The connection id packets to us carry (what a socket demultiplexes by, with the address). */
+    public int receiveId() {
+        return recvId;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /** The congestion window, bytes. */
+    public long window() {
+        return (long) cwnd;
+    }
+
+    /** The queuing delay last measured (reported delay less the base), µs. */
+    public long queuingDelay() {
+        return lastQueuingDelay;
+    }
+
+    /** Whether {@link #write} would take more now. */
+    public boolean writable() {
+        return state != State.CLOSED && !closing && queuedBytes < SEND_BUFFER;
+    }
+
+    /** Queues application bytes; returns how many were taken (the rest when {@link #writable} again). */
+    public int write(byte[] data, int off, int len, long now) {
+        if (!writable()) {
+            return 0;
+        }
+        int n = Math.min(len, SEND_BUFFER - queuedBytes);
+        for (int i = 0; i < n; i += UtpPacket.MSS) {
+            int chunk = Math.min(UtpPacket.MSS, n - i);
+            byte[] b = new byte[chunk];
+            System.arraycopy(data, off + i, b, 0, chunk);
+            sendQueue.add(b);
+        }
+        queuedBytes += n;
+        flush(now);
+        return n;
+    }
+
+    /** Sends a FIN once everything queued is sent; the connection closes when it is acknowledged. */
+    public void close(long now) {
+        if (state != State.CLOSED && !closing) {
+            closing = true;
+            flush(now);
+        }
+    }
+
+    /** Ends the connection at once, telling the peer (RESET). */
+    public void reset(long now, String reason) {
+        if (state != State.CLOSED) {
+            peer.send(new UtpPacket(UtpPacket.Type.RESET, sendId, now, replyDiff, 0, seqNr, ackNr, null, null));
+            end(reason);
+        }
+    }
+
+    public void receive(UtpPacket p, long now) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (p.type() == UtpPacket.Type.RESET) {
+            end("reset by the peer");
+            return;
+        }
+        replyDiff = (now - p.timestampMicros()) & 0xffffffffL;
+        peerWindow = p.windowSize();
+        if (p.type() == UtpPacket.Type.SYN) {
+            if (state == State.CONNECTED && p.seq() == ackNr) {
+                sendAck(now); // our answer to the SYN was lost
+            }
+            return;
+        }
+        if (state == State.SYN_SENT) {
+            if (p.type() != UtpPacket.Type.STATE) {
+                return;
+            }
+            ackNr = (p.seq() - 1) & 0xffff;
+            state = State.CONNECTED;
+            peer.connected();
+        }
+        acknowledged(p, now);
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (p.type() == UtpPacket.Type.DATA || p.type() == UtpPacket.Type.FIN) {
+            received(p, now);
+        }
+        flush(now);
+    }
+
+    /** The peer's ack and selective ack: what left the network, the round trip, the window. */
+    private void acknowledged(UtpPacket p, long now) {
+        long acked = 0;
+        for (Iterator<Sent> it = outstanding.values().iterator(); it.hasNext(); ) {
+            Sent s = it.next();
+            int seq = s.packet.seq();
+            boolean sacked = p.selectiveAck() != null && sackBit(p.selectiveAck(), (seq - p.ack() - 2) & 0xffff);
+            if (!after(seq, p.ack()) || sacked) {
+                it.remove();
+                acked += s.size();
+                bytesInFlight -= s.size();
+                if (s.transmissions == 1) {
+                    rttSample(now - s.sentAt);
+                }
+                if (s.packet.type() == UtpPacket.Type.FIN) {
+                    end("closed");
+                    return;
+                }
+            }
+        }
+        if (acked > 0) {
+            dupAcks = 0;
+            congestion(acked, p.timestampDiffMicros(), now);
+        } else if (p.type() == UtpPacket.Type.STATE && p.ack() == lastAck && !outstanding.isEmpty()) {
+            if (++dupAcks == DUP_ACKS) {
+                lost();
+            }
+        }
+        if (p.selectiveAck() != null && !outstanding.isEmpty() && countBits(p.selectiveAck()) >= DUP_ACKS) {
+            Sent first = outstanding.values().iterator().next();
+            if (first.packet.seq() == ((p.ack() + 1) & 0xffff) && first.transmissions == 1) {
+                lost();
+            }
+        }
+        lastAck = p.ack();
+    }
+
+    /** The oldest packet is taken as lost: resent at once, the window halved. */
+    private void lost() {
+        Sent first = outstanding.values().iterator().next();
+        first.resend = true;
+        cwnd = Math.max(MIN_CWND, cwnd / 2);
+        slowStart = false;
+    }
+
+    private void rttSample(long sample) {
+        if (rtt < 0) {
+            rtt = sample;
+            rttVar = sample / 2;
+        } else {
+            rttVar += (Math.abs(rtt - sample) - rttVar) / 4;
+            rtt += (sample - rtt) / 8;
+        }
+        rto = Math.min(MAX_RTO_MICROS, Math.max(MIN_RTO_MICROS, rtt + 4 * rttVar));
+    }
+
+    /** LEDBAT: the window follows the queuing delay our packets meet. */
+    private void congestion(long bytesAcked, long delay, long now) {
+        if (now - minuteStarted >= MINUTE_MICROS) {
+            baseLastMinute = baseThisMinute;
+            baseThisMinute = Long.MAX_VALUE;
+            minuteStarted = now;
+        }
+        if (delay > 0) {
+            baseThisMinute = Math.min(baseThisMinute, delay);
+            long base = Math.min(baseThisMinute, baseLastMinute);
+            lastQueuingDelay = Math.max(0, delay - base);
+        }
+        double offTarget = (double) (TARGET_DELAY_MICROS - lastQueuingDelay) / TARGET_DELAY_MICROS;
+        if (slowStart && offTarget > 0.5) {
+            cwnd += bytesAcked;
+        } else {
+            slowStart = false;
+            cwnd += 2.0 * Math.max(-1.0, offTarget) * bytesAcked * UtpPacket.MSS / cwnd;
+        }
+        cwnd = Math.max(MIN_CWND, Math.min(MAX_CWND, cwnd));
+    }
+
+    /** A DATA or FIN packet: delivered in order, or held (bounded) until the gap is filled. */
+    private void received(UtpPacket p, long now) {
+        int seq = p.seq();
+        if (p.type() == UtpPacket.Type.FIN) {
+            eofSeq = seq;
+        }
+        if (seq == ((ackNr + 1) & 0xffff)) {
+            take(p);
+            while (state != State.CLOSED) {
+                int next = (ackNr + 1) & 0xffff;
+                if (next == eofSeq) {
+                    ackNr = next;
+                    break;
+                }
+                byte[] held = reorder.remove(next);
+                if (held == null) {
+                    break;
+                }
+                reorderBytes -= held.length;
+                ackNr = next;
+                peer.deliver(held);
+            }
+        } else if (after(seq, ackNr) && ((seq - ackNr) & 0xffff) <= REORDER_LIMIT && p.type() == UtpPacket.Type.DATA
+                && !reorder.containsKey(seq) && reorderBytes + p.payload().length <= RECEIVE_WINDOW) {
+            reorder.put(seq, p.payload());
+            reorderBytes += p.payload().length;
+        }
+        sendAck(now);
+        if (eofSeq >= 0 && ackNr == eofSeq) {
+            end("closed by the peer");
+        }
+    }
+
+    private void take(UtpPacket p) {
+        ackNr = p.seq();
+        if (p.type() == UtpPacket.Type.DATA && p.payload().length > 0) {
+            peer.deliver(p.payload());
+        }
+    }
+
+    /** Sends what the windows allow: resends first, then new data, then the FIN. */
+    private void flush(long now) {
+        if (state != State.CONNECTED) {
+            return;
+        }
+        for (Sent s : outstanding.values()) {
+            if (s.resend) {
+                transmit(s, now);
+            }
+        }
+        long window = Math.min((long) cwnd, peerWindow);
+        while (!sendQueue.isEmpty() && (bytesInFlight == 0 || bytesInFlight + sendQueue.peek().length <= window)) {
+            byte[] chunk = sendQueue.poll();
+            queuedBytes -= chunk.length;
+            Sent s = new Sent(new UtpPacket(UtpPacket.Type.DATA, sendId, 0, 0, 0, seqNr, 0, null, chunk));
+            seqNr = (seqNr + 1) & 0xffff;
+            outstanding.put(s.packet.seq(), s);
+            bytesInFlight += s.size();
+            transmit(s, now);
+        }
+        if (closing && sendQueue.isEmpty() && !finSent) {
+            finSent = true;
+            Sent fin = new Sent(new UtpPacket(UtpPacket.Type.FIN, sendId, 0, 0, 0, seqNr, 0, null, null));
+            seqNr = (seqNr + 1) & 0xffff;
+            outstanding.put(fin.packet.seq(), fin);
+            transmit(fin, now);
+        }
+    }
+
+    /** Sends (or resends) a packet with the current ack, timestamps and window. */
+    private void transmit(Sent s, long now) {
+        UtpPacket p = s.packet;
+        peer.send(new UtpPacket(p.type(), p.type() == UtpPacket.Type.SYN ? recvId : sendId, now, replyDiff, receiveWindow(),
+                p.seq(), ackNr, null, p.payload()));
+        s.sentAt = now;
+        s.transmissions++;
+        s.resend = false;
+    }
+
+    private void sendAck(long now) {
+        peer.send(new UtpPacket(UtpPacket.Type.STATE, sendId, now, replyDiff, receiveWindow(), seqNr, ackNr, selectiveAck(),
+                null));
+    }
+
+    private long receiveWindow() {
+        return Math.max(0, RECEIVE_WINDOW - reorderBytes);
+    }
+
+    /** The bitmask of held packets past the gap (bit i: ackNr + 2 + i), or null when nothing is held. */
+    private byte[] selectiveAck() {
+        if (reorder.isEmpty()) {
+            return null;
+        }
+        byte[] mask = new byte[32];
+        int highest = -1;
+        for (int seq : reorder.keySet()) {
+            int bit = (seq - ackNr - 2) & 0xffff;
+            if (bit < mask.length * 8) {
+                mask[bit / 8] |= (byte) (1 << (bit % 8));
+                highest = Math.max(highest, bit);
+            }
+        }
+        if (highest < 0) {
+            return null;
+        }
+        int bytes = ((highest / 8) / 4 + 1) * 4;
+        return java.util.Arrays.copyOf(mask, bytes);
+    }
+
+    /** When {@link #tick} must run next (the oldest packet's retransmission timeout), µs; MAX_VALUE if none. */
+    public long nextTimeoutMicros() {
+        if (outstanding.isEmpty() || state == State.CLOSED) {
+            return Long.MAX_VALUE;
+        }
+        long earliest = Long.MAX_VALUE;
+        for (Sent s : outstanding.values()) {
+            earliest = Math.min(earliest, s.sentAt + rto);
+        }
+        return earliest;
+    }
+
+    /** Retransmission timeouts: the window falls to one packet and the timed-out packets go again. */
+    public void tick(long now) {
+        if (state == State.CLOSED || outstanding.isEmpty()) {
+            return;
+        }
+        boolean timedOut = false;
+        for (Sent s : outstanding.values()) {
+            if (now - s.sentAt >= rto) {
+                if (s.transmissions >= MAX_TRANSMISSIONS) {
+                    end(state == State.SYN_SENT ? "no answer to the uTP SYN" : "timed out");
+                    return;
+                }
+                s.resend = true;
+                timedOut = true;
+            }
+        }
+        if (timedOut) {
+            cwnd = MIN_CWND;
+            slowStart = false;
+            rto = Math.min(MAX_RTO_MICROS, rto * 2);
+            if (state == State.SYN_SENT) {
+                Sent syn = outstanding.values().iterator().next();
+                transmit(syn, now);
+            } else {
+                flush(now);
+            }
+        }
+    }
+
+    private void end(String reason) {
+        if (state != State.CLOSED) {
+            state = State.CLOSED;
+            outstanding.clear();
+            sendQueue.clear();
+            reorder.clear();
+            peer.closed(reason);
+        }
+    }
+
+    /** Whether {@code a} comes after {@code b} in 16-bit sequence space. */
+    static boolean after(int a, int b) {
+        int d = (a - b) & 0xffff;
+        return d != 0 && d < 0x8000;
+    }
+
+    private static boolean sackBit(byte[] mask, int bit) {
+        return bit < mask.length * 8 && (mask[bit / 8] & (1 << (bit % 8))) != 0;
+    }
+
+    private static int countBits(byte[] mask) {
+        int n = 0;
+        for (byte b : mask) {
+            n += Integer.bitCount(b & 0xff);
+        }
+        return n;
+    }
+}
