@@ -407,7 +407,8 @@ public final class Session implements AutoCloseable {
                 if (io.jtorrent.engine.net.ChannelTransport.joined(ch)) {
                     return;
                 }
-                if (encrypt && encryption == Settings.Encryption.PREFERRED && Boolean.TRUE.equals(ch.attr(MseHandler.FAILED).get())) {
+                if (!closed && encrypt && encryption == Settings.Encryption.PREFERRED
+                        && Boolean.TRUE.equals(ch.attr(MseHandler.FAILED).get())) {
                     dial(t, address, () -> { }, failed, false); // preferred: once more, in plaintext
                 } else {
                     t.owner().execute(failed);
