@@ -136,7 +136,7 @@ final class TorrentFields {
             case "pieceCount" -> o.put(f, s.pieceCount());
             case "pieceSize" -> o.put(f, m == null ? 0 : m.info().pieceLength());
             case "fileCount" -> o.put(f, m == null ? 0 : m.info().files().size());
-            case "recheckProgress" -> o.put(f, s.state() == TorrentState.CHECKING ? 0.5 : 0.0);
+            case "recheckProgress" -> o.put(f, s.checkProgress());
             case "secondsDownloading" -> o.put(f, r.downloadingMillis / 1000);
             case "secondsSeeding" -> o.put(f, r.seedingMillis / 1000);
             case "seedRatioLimit" -> o.put(f, r.seedRatioLimit);

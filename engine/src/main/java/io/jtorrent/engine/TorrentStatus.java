@@ -27,13 +27,15 @@ import java.util.Optional;
  * @param webSeedsSendingToUs web seeds with a request in flight
  * @param uploadedThisSession payload uploaded since the torrent was added to this session
  * @param downloadedThisSession payload downloaded since the torrent was added to this session
+ * @param checkProgress while the data is checked, the fraction of pieces looked at, 0..1; else 0
  */
 public record TorrentStatus(InfoHash infoHash, String name, TorrentState state, double progress, long wantedBytes,
                             long doneBytes, long downloadRate, long uploadRate, int peers, int seeds, int piecesHave,
                             int pieceCount, long uploaded, long downloaded, long wasted, int hashFailures,
                             long wireReceived, long wireSent, int trackerSeeders, int trackerLeechers,
                             int trackerDownloaded, Optional<String> error, int peersSendingToUs, int peersGettingFromUs,
-                            int webSeedsSendingToUs, long uploadedThisSession, long downloadedThisSession) {
+                            int webSeedsSendingToUs, long uploadedThisSession, long downloadedThisSession,
+                            double checkProgress) {
     /** Uploaded over downloaded (or over the torrent's size for a torrent we only seeded). */
     public double ratio(long torrentSize) {
         long base = downloaded > 0 ? downloaded : torrentSize;

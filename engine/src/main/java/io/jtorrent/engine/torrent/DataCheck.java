@@ -60,9 +60,10 @@ final class DataCheck {
     /**
      * Hashes {@code toHash}, {@code parallel} pieces at a time; {@code done} gets {@code start}
      * plus the pieces that matched, on {@code loop}. A piece that cannot be read counts as missing.
+     * {@code progress} hears, on {@code loop}, the fraction of {@code toHash} looked at so far.
      */
     static void hash(DiskIo disk, Executor loop, Info info, Storage storage, BitSet start, BitSet toHash, int parallel,
-                     Consumer<BitSet> done) {
+                     java.util.function.DoubleConsumer progress, Consumer<BitSet> done) {
         BitSet have = (BitSet) start.clone();
         int[] pieces = toHash.stream().toArray();
         if (pieces.length == 0) {
@@ -82,6 +83,7 @@ final class DataCheck {
                 if (r.error() == null && info.pieceHashEquals(piece, r.sha1())) {
                     have.set(piece);
                 }
+                progress.accept(1.0 - (double) (remaining[0] - 1) / pieces.length);
                 if (--remaining[0] == 0) {
                     done.accept(have);
                 } else {

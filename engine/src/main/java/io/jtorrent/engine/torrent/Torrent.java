@@ -81,6 +81,8 @@ public final class Torrent {
     final StorageControl storageControl = new StorageControl(this);
     final Streaming streaming = new Streaming(this);
     private int ticks;
+    /** While checking: the fraction of the pieces to hash that are hashed. */
+    double checkProgress;
     /** Added paused and not resumed since: the check ends in PAUSED. */
     boolean pausedOnAdd;
     private Loop.Timer ticker;
@@ -238,6 +240,7 @@ public final class Torrent {
      */
     void openAndCheck(boolean ignoreResume) {
         setState(TorrentState.CHECKING);
+        checkProgress = 0;
         BitSet wanted = new BitSet();
         for (int i = 0; i < info.files().size(); i++) {
             if (filePriorities == null || filePriorities[i] > 0) {
@@ -254,7 +257,7 @@ public final class Torrent {
                     resume.loadTotals(opened.resume());
                     storage = opened.storage();
                     DataCheck.hash(services.disk(), owner, info, storage, opened.trusted(), opened.toHash(),
-                            settings().hashThreads * 2, this::checkDone);
+                            settings().hashThreads * 2, p -> checkProgress = p, this::checkDone);
                 });
     }
 
