@@ -80,6 +80,9 @@ final class DaemonCommand implements Callable<Integer> {
             "session-set changes it and the daemon keeps that."})
     String encryption = "preferred";
 
+    @Option(names = "--utp", description = "uTP beside TCP (new, off by default; needs --no-dht until the two share a port).")
+    boolean utp;
+
     @Override
     public Integer call() throws Exception {
         if (authFile != null) {
@@ -108,7 +111,7 @@ final class DaemonCommand implements Callable<Integer> {
             throw new BadInputException("ports are 0..65535");
         }
         Settings.Builder s = Settings.builder().listenPort(port).pex(!noPex).lsd(lsd)
-                .encryption(SessionOptions.encryption(encryption));
+                .encryption(SessionOptions.encryption(encryption)).utp(utp);
         SessionOptions.bindAddress(s, bind);
         if (!noDht) {
             SessionOptions.dht(s, port, dhtBootstrap);

@@ -55,6 +55,10 @@ final class SessionOptions {
             "(dial encrypted, fall back to plaintext; the default) or tolerated (dial in plaintext, accept both)."})
     String encryption = "preferred";
 
+    @Option(names = "--utp", description = {"uTP (BEP 29) beside TCP on the same port number over UDP: peers are dialled over uTP",
+            "first. New, so off by default; it needs --dht-port set to another port, or --no-dht."})
+    boolean utp;
+
     @Option(names = "--state-dir", paramLabel = "DIR", description = "Where resume data is kept (default: SAVE_DIR/.jtorrent).")
     Path stateDir;
 
@@ -68,7 +72,7 @@ final class SessionOptions {
         Settings.Builder b = Settings.builder().listenPort(port).uploadLimit(maxUp).downloadLimit(maxDown)
                 .resumeInterval(java.time.Duration.ofSeconds(resumeInterval))
                 .resumeDirectory(stateDir != null ? stateDir : saveDir.resolve(".jtorrent"))
-                .pex(!noPex).lsd(lsd).encryption(encryption(encryption));
+                .pex(!noPex).lsd(lsd).encryption(encryption(encryption)).utp(utp);
         bindAddress(b, bind);
         if (port < 0 || port > 65535) {
             throw new BadInputException("--port: " + port + " is not a port number");

@@ -260,7 +260,7 @@ final class TorrentFields {
                     x.put("isUploadingTo", p.uploadRate() > 0);
                     x.put("isEncrypted", p.encrypted());
                     x.put("isIncoming", !p.outgoing());
-                    x.put("isUTP", false);
+                    x.put("isUTP", p.utp());
                     x.put("progress", p.progress());
                     x.put("rateToClient", p.downloadRate());
                     x.put("rateToPeer", p.uploadRate());
@@ -321,6 +321,9 @@ final class TorrentFields {
         }
         if (p.encrypted()) {
             b.append('E');
+        }
+        if (p.utp()) {
+            b.append('T');
         }
         if (!p.outgoing()) {
             b.append('I');

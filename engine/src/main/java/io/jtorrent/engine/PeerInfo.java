@@ -16,7 +16,8 @@ import java.net.InetSocketAddress;
  * @param peerInterested it wants pieces we have
  * @param outgoing we dialled it
  * @param encrypted the connection is encrypted (MSE, RC4)
+ * @param utp the connection is uTP (else TCP)
  */
 public record PeerInfo(InetSocketAddress address, String client, long downloadRate, long uploadRate, double progress,
                        boolean amChoking, boolean amInterested, boolean peerChoking, boolean peerInterested,
-                       boolean outgoing, boolean encrypted) {}
+                       boolean outgoing, boolean encrypted, boolean utp) {}

@@ -5,6 +5,7 @@ import io.jtorrent.engine.net.DhtLauncher;
 import io.jtorrent.engine.net.HandshakeHandler;
 import io.jtorrent.engine.net.LocalDiscovery;
 import io.jtorrent.engine.net.MseHandler;
+import io.jtorrent.engine.net.UtpSocket;
 import io.jtorrent.engine.net.NettyLoop;
 import io.jtorrent.engine.net.WireCounter;
 import io.jtorrent.engine.torrent.Torrent;
@@ -13,7 +14,6 @@ import io.jtorrent.engine.peer.AddressSlots;
 import io.jtorrent.engine.rate.RateLimiter;
 import io.jtorrent.metainfo.InfoHash;
 import io.jtorrent.tracker.TrackerClient;
-import io.jtorrent.wire.Handshake;
 import io.jtorrent.wire.mse.MseHandshake;
 import io.jtorrent.wire.PeerWireDecoder;
 import io.jtorrent.wire.PeerWireEncoder;
@@ -92,6 +92,8 @@ public final class Session implements AutoCloseable {
     static final java.time.Duration DHT_BOOTSTRAP_WAIT = java.time.Duration.ofSeconds(15);
     /** Local Service Discovery (BEP 14), or null when the settings leave it off. */
     final LocalDiscovery lsd;
+    /** The uTP socket, or null when the settings leave uTP off. */
+    private final UtpSocket utp;
     private volatile boolean closed;
     private volatile Settings.Encryption encryption;
 
@@ -143,6 +145,7 @@ public final class Session implements AutoCloseable {
         }
         this.server = f.channel();
         this.port = ((InetSocketAddress) server.localAddress()).getPort();
+        this.utp = settings.utp ? startUtp(settings) : null;
         this.dht = settings.dhtPort < 0 ? null : startDht(settings);
         LocalDiscovery local = null;
         if (settings.lsd) {
@@ -304,16 +307,6 @@ public final class Session implements AutoCloseable {
         return done;
     }
 
-    Handshake handshakeFor(InfoHash hash) {
-        byte[] reserved = new byte[8];
-        reserved[Handshake.EXTENSION_PROTOCOL_BYTE] |= Handshake.EXTENSION_PROTOCOL_MASK;
-        reserved[Handshake.FAST_BYTE] |= Handshake.FAST_MASK;
-        if (dht != null) {
-            reserved[Handshake.DHT_BYTE] |= Handshake.DHT_MASK;
-        }
-        return new Handshake(reserved, hash, peerId);
-    }
-
     Path resumeFile(InfoHash hash) {
         return settings.resumeDirectory == null ? null : settings.resumeDirectory.resolve(hash.hex() + ".resume");
     }
@@ -372,32 +365,64 @@ public final class Session implements AutoCloseable {
      * it could not be made or closed before its peer joined. Both run on the torrent's loop.
      */
     void dial(Torrent t, InetSocketAddress address, Runnable connected, Runnable failed) {
-        dial(t, address, connected, failed, encryption != Settings.Encryption.TOLERATED);
+        dial(t, address, connected, failed, encryption != Settings.Encryption.TOLERATED, utp != null);
     }
 
-    private void dial(Torrent t, InetSocketAddress address, Runnable connected, Runnable failed, boolean encrypt) {
+    /** uTP on the TCP port's number, over UDP; incoming connections get the peer pipeline and a loop. */
+    private UtpSocket startUtp(Settings s) throws IOException {
+        if (s.dhtPort >= 0 && s.dhtPort == port) {
+            org.slf4j.LoggerFactory.getLogger(Session.class).warn("uTP is off: the DHT has UDP port {} (they do not share it yet)", port);
+            return null;
+        }
+        InetSocketAddress bind = s.bindAddress == null ? new InetSocketAddress(port) : new InetSocketAddress(s.bindAddress, port);
+        try {
+            return new UtpSocket(loops, bind, ch -> {
+                channels.add(ch);
+                pipeline(ch, null, () -> { }, false);
+                loops.next().register(ch);
+            });
+        } catch (IOException e) {
+            server.close();
+            shutdownThreads();
+            throw e;
+        }
+    }
+
+    private void dial(Torrent t, InetSocketAddress address, Runnable connected, Runnable failed, boolean encrypt,
+                      boolean overUtp) {
         Entry entry = torrents.get(t.infoHash());
         if (entry == null || entry.torrent() != t) {
             t.owner().execute(failed);
             return;
         }
         HandshakeHandler.Target torrent = entry.target();
-        Bootstrap b = new Bootstrap().group(torrent.eventLoop()).channel(NioSocketChannel.class)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout.toMillis())
+        Bootstrap b = new Bootstrap().group(torrent.eventLoop());
+        if (overUtp) {
+            b.channelFactory(utp::newChannel);
+        } else {
+            b.channel(NioSocketChannel.class);
+        }
+        // a peer without uTP answers nothing: TCP is tried after a few seconds, not the whole timeout
+        long connectMillis = overUtp ? Math.min(3000, settings.connectTimeout.toMillis()) : settings.connectTimeout.toMillis();
+        b.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectMillis)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 4 << 20))
-                .handler(new ChannelInitializer<SocketChannel>() {
+                .handler(new ChannelInitializer<Channel>() {
                     @Override
-                    protected void initChannel(SocketChannel ch) {
+                    protected void initChannel(Channel ch) {
                         channels.add(ch);
                         pipeline(ch, torrent, () -> { }, encrypt);
                     }
                 });
-        if (settings.bindAddress != null) {
+        if (settings.bindAddress != null && !overUtp) {
             b.localAddress(settings.bindAddress, 0);
         }
         b.connect(address).addListener((ChannelFuture f) -> {
             if (!f.isSuccess()) {
-                t.owner().execute(failed);
+                if (overUtp && !closed) {
+                    dial(t, address, connected, failed, encrypt, false); // no uTP there: TCP
+                } else {
+                    t.owner().execute(failed);
+                }
                 return;
             }
             t.owner().execute(connected);
@@ -409,7 +434,7 @@ public final class Session implements AutoCloseable {
                 }
                 if (!closed && encrypt && encryption == Settings.Encryption.PREFERRED
                         && Boolean.TRUE.equals(ch.attr(MseHandler.FAILED).get())) {
-                    dial(t, address, () -> { }, failed, false); // preferred: once more, in plaintext
+                    dial(t, address, () -> { }, failed, false, overUtp); // preferred: once more, in plaintext
                 } else {
                     t.owner().execute(failed);
                 }
@@ -445,6 +470,9 @@ public final class Session implements AutoCloseable {
         tracker.close();
         if (lsd != null) {
             lsd.close();
+        }
+        if (utp != null) {
+            utp.close();
         }
         if (dht != null) {
             dht.close();

@@ -79,12 +79,18 @@ final class SessionServices implements TorrentServices, HandshakeHandler.Directo
 
     @Override
     public Handshake handshakeFor(InfoHash infoHash) {
-        return session.handshakeFor(infoHash);
+        byte[] reserved = new byte[8];
+        reserved[Handshake.EXTENSION_PROTOCOL_BYTE] |= Handshake.EXTENSION_PROTOCOL_MASK;
+        reserved[Handshake.FAST_BYTE] |= Handshake.FAST_MASK;
+        if (session.dht != null) {
+            reserved[Handshake.DHT_BYTE] |= Handshake.DHT_MASK;
+        }
+        return new Handshake(reserved, infoHash, session.peerId);
     }
 
     @Override
     public Handshake ourHandshake(InfoHash infoHash) {
-        return session.handshakeFor(infoHash);
+        return handshakeFor(infoHash);
     }
 
     @Override

@@ -44,6 +44,7 @@ public final class Settings {
     public final boolean lsd;
     public final int webSeedConnections;
     public final Encryption encryption;
+    public final boolean utp;
 
     /**
      * Message Stream Encryption ("protocol encryption") towards peers, with Transmission's names.
@@ -104,6 +105,7 @@ public final class Settings {
         this.lsd = b.lsd;
         this.webSeedConnections = b.webSeedConnections;
         this.encryption = b.encryption;
+        this.utp = b.utp;
     }
 
     /** A DHT bootstrap node as given: host and port, resolved only when the DHT starts. */
@@ -169,6 +171,7 @@ public final class Settings {
         private boolean lsd;
         private int webSeedConnections = 4;
         private Encryption encryption = Encryption.PREFERRED;
+        private boolean utp;
 
         private Builder() {}
 
@@ -385,6 +388,16 @@ public final class Settings {
         /** Encryption towards peers (see {@link Encryption}). Default PREFERRED, as Transmission's. */
         public Builder encryption(Encryption policy) {
             this.encryption = java.util.Objects.requireNonNull(policy);
+            return this;
+        }
+
+        /**
+         * uTP (BEP 29) beside TCP, on the same port number over UDP: dialled first, TCP the
+         * fallback; incoming uTP accepted. Off by default while it is new; it needs a DHT port of
+         * its own (the two do not share a socket yet).
+         */
+        public Builder utp(boolean on) {
+            this.utp = on;
             return this;
         }
 

@@ -106,6 +106,13 @@ public final class ReferencePeer implements AutoCloseable {
                 java.util.Map.of("LT_ENCRYPTION", policy), peers);
     }
 
+    /** As {@link #libtorrent}, speaking uTP only (TCP off both ways). */
+    public static ReferencePeer libtorrentUtpOnly(boolean seed, Path torrent, Path saveDir, Path workDir, Duration lifetime,
+                                                  String... peers) throws IOException {
+        return launchLibtorrent(seed ? "seed" : "leech", torrent.toString(), saveDir, workDir, lifetime,
+                java.util.Map.of("LT_UTP_ONLY", "1"), peers);
+    }
+
     /** As above, with libtorrent's DHT on and joining only through {@code dhtBootstrap} (HOST:PORT), if not null. */
     public static ReferencePeer libtorrentWithDht(boolean seed, Path torrent, Path saveDir, Path workDir, Duration lifetime,
                                                   String dhtBootstrap, String... peers) throws IOException {
@@ -177,6 +184,12 @@ public final class ReferencePeer implements AutoCloseable {
 
     /** As above, with Transmission's {@code encryption} setting: 0 prefer plaintext, 1 prefer encrypted, 2 required. */
     public static ReferencePeer transmission(Path torrent, Path saveDir, Path workDir, int encryption) throws IOException {
+        return transmission(torrent, saveDir, workDir, encryption, false);
+    }
+
+    /** As above; with {@code utp}, Transmission's {@code utp-enabled} on. */
+    public static ReferencePeer transmission(Path torrent, Path saveDir, Path workDir, int encryption, boolean utp)
+            throws IOException {
         Path daemon = ExternalProgram.require("transmission-daemon", "transmission-daemon");
         Path remote = ExternalProgram.require("transmission-remote", "transmission-cli");
         int port = freePort();
@@ -184,7 +197,7 @@ public final class ReferencePeer implements AutoCloseable {
         Path config = Files.createDirectories(workDir.resolve("transmission-config"));
         String settings = """
                 {
-                  "dht-enabled": false, "lpd-enabled": false, "pex-enabled": false, "utp-enabled": false,
+                  "dht-enabled": false, "lpd-enabled": false, "pex-enabled": false, "utp-enabled": %b,
                   "port-forwarding-enabled": false, "bind-address-ipv4": "127.0.0.1", "bind-address-ipv6": "::1",
                   "peer-port": %d, "peer-port-random-on-start": false,
                   "rpc-enabled": true, "rpc-bind-address": "127.0.0.1", "rpc-port": %d,
@@ -193,7 +206,7 @@ public final class ReferencePeer implements AutoCloseable {
                   "ratio-limit-enabled": false, "idle-seeding-limit-enabled": false, "speed-limit-up-enabled": false,
                   "speed-limit-down-enabled": false, "message-level": 2, "start-added-torrents": true
                 }
-                """.formatted(port, rpc, encryption, saveDir.toString().replace("\\", "\\\\").replace("\"", "\\\""));
+                """.formatted(utp, port, rpc, encryption, saveDir.toString().replace("\\", "\\\\").replace("\"", "\\\""));
         Files.writeString(config.resolve("settings.json"), settings);
         ReferencePeer peer = launch("transmission", List.of(daemon.toString(), "-f", "-g", config.toString()), workDir, port);
         // wait (bounded) for the RPC port, then add the torrent

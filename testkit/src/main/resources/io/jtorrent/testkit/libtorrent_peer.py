@@ -2,6 +2,7 @@
 #   libtorrent_peer.py seed|leech|leech-exit TORRENT|MAGNET SAVE_DIR PORT SECONDS [HOST:PORT ...]
 # With LT_DHT_BOOTSTRAP=HOST:PORT in the environment, the DHT is on and joins only through that node.
 # With LT_ENCRYPTION=forced, only encrypted (RC4) connections both ways; =disabled, only plaintext.
+# With LT_UTP_ONLY=1, uTP only: TCP off both ways.
 # Connects to the given peers, prints "progress P" lines and "finished" when it has everything
 # (leech-exit then exits 0), and exits after SECONDS whatever happens (the test also kills it by PID).
 import os
@@ -30,6 +31,9 @@ if enc == "forced":
     settings.update({"out_enc_policy": 0, "in_enc_policy": 0, "allowed_enc_level": 2, "prefer_rc4": True})
 elif enc == "disabled":
     settings.update({"out_enc_policy": 2, "in_enc_policy": 2})
+if os.environ.get("LT_UTP_ONLY"):
+    settings.update({"enable_incoming_utp": True, "enable_outgoing_utp": True, "enable_incoming_tcp": False,
+                     "enable_outgoing_tcp": False})
 dht = os.environ.get("LT_DHT_BOOTSTRAP")
 if dht:
     settings.update({"enable_dht": True, "dht_bootstrap_nodes": dht, "dht_restrict_routing_ips": False,

@@ -70,6 +70,11 @@ public final class ChannelTransport implements PeerTransport {
     }
 
     @Override
+    public boolean utp() {
+        return UtpChannel.isUtp(channel);
+    }
+
+    @Override
     public boolean encrypted() {
         return Boolean.TRUE.equals(channel.attr(MseHandler.ENCRYPTED).get());
     }

@@ -455,7 +455,7 @@ public final class PeerSet {
         for (PeerConnection p : peers) {
             out.add(new io.jtorrent.engine.PeerInfo(p.address, p.client, p.downloadMeter.rate(), p.uploadMeter.rate(),
                     pieceCount == 0 ? 0 : Math.min(1.0, (double) p.has.cardinality() / pieceCount), p.amChoking,
-                    p.amInterested, p.peerChoking, p.peerInterested, p.outgoing, p.encrypted));
+                    p.amInterested, p.peerChoking, p.peerInterested, p.outgoing, p.encrypted, p.transport.utp()));
         }
         return out;
     }

@@ -35,6 +35,11 @@ public interface PeerTransport {
     /** The handshake is done and the peer joined its torrent. */
     void markJoined();
 
+    /** Whether the connection is uTP (else TCP). */
+    default boolean utp() {
+        return false;
+    }
+
     /** Whether the connection is encrypted (Message Stream Encryption, RC4). */
     default boolean encrypted() {
         return false;

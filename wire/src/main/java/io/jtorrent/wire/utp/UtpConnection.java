@@ -99,6 +99,9 @@ public final class UtpConnection {
     private long lastQueuingDelay;
     private int lastAck = -1;
     private int dupAcks;
+    /** Bytes delivered that the application has not taken yet: they close the window we advertise. */
+    private int unread;
+    private long lastAdvertised = RECEIVE_WINDOW;
 
     private UtpConnection(Peer peer, int recvId, int sendId, State state) {
         this.peer = peer;
@@ -109,7 +112,11 @@ public final class UtpConnection {
 
     /** Dials: sends a SYN naming the id the peer will answer under. */
     public static UtpConnection connect(Peer peer, Random random, long now) {
-        int recv = random.nextInt(0x10000);
+        return connect(peer, random.nextInt(0x10000), random, now);
+    }
+
+    /** Dials with the receive id chosen by the caller (who must route packets carrying it here first). */
+    public static UtpConnection connect(Peer peer, int recv, Random random, long now) {
         UtpConnection c = new UtpConnection(peer, recv, recv + 1, State.SYN_SENT);
         c.seqNr = 1 + random.nextInt(0xfffe);
         c.minuteStarted = now;
@@ -149,6 +156,17 @@ public final class UtpConnection {
     /** The queuing delay last measured (reported delay less the base), µs. */
     public long queuingDelay() {
         return lastQueuingDelay;
+    }
+
+    /**
+     * The application took {@code bytes} of what was delivered: the window we advertise opens again
+     * (and the peer is told at once if it had closed).
+     */
+    public void consumed(int bytes, long now) {
+        unread = Math.max(0, unread - bytes);
+        if (state == State.CONNECTED && lastAdvertised < UtpPacket.MSS && receiveWindow() >= UtpPacket.MSS) {
+            sendAck(now);
+        }
     }
 
     /** Whether {@link #write} would take more now. */
@@ -198,6 +216,9 @@ public final class UtpConnection {
             return;
         }
         replyDiff = (now - p.timestampMicros()) & 0xffffffffL;
+        if (peerWindow < UtpPacket.MSS && p.windowSize() >= UtpPacket.MSS && !outstanding.isEmpty()) {
+            outstanding.values().iterator().next().resend = true; // the window opened: what it refused goes again now
+        }
         peerWindow = p.windowSize();
         if (p.type() == UtpPacket.Type.SYN) {
             if (state == State.CONNECTED && p.seq() == ackNr) {
@@ -307,7 +328,9 @@ public final class UtpConnection {
         if (p.type() == UtpPacket.Type.FIN) {
             eofSeq = seq;
         }
-        if (seq == ((ackNr + 1) & 0xffff)) {
+        if (seq == ((ackNr + 1) & 0xffff) && p.payload().length > receiveWindow()) {
+            // past the window we advertised (the application is not reading): refused, sent again later
+        } else if (seq == ((ackNr + 1) & 0xffff)) {
             take(p);
             while (state != State.CLOSED) {
                 int next = (ackNr + 1) & 0xffff;
@@ -321,10 +344,11 @@ public final class UtpConnection {
                 }
                 reorderBytes -= held.length;
                 ackNr = next;
+                unread += held.length;
                 peer.deliver(held);
             }
         } else if (after(seq, ackNr) && ((seq - ackNr) & 0xffff) <= REORDER_LIMIT && p.type() == UtpPacket.Type.DATA
-                && !reorder.containsKey(seq) && reorderBytes + p.payload().length <= RECEIVE_WINDOW) {
+                && !reorder.containsKey(seq) && p.payload().length <= receiveWindow()) {
             reorder.put(seq, p.payload());
             reorderBytes += p.payload().length;
         }
@@ -337,6 +361,7 @@ public final class UtpConnection {
     private void take(UtpPacket p) {
         ackNr = p.seq();
         if (p.type() == UtpPacket.Type.DATA && p.payload().length > 0) {
+            unread += p.payload().length;
             peer.deliver(p.payload());
         }
     }
@@ -386,7 +411,8 @@ public final class UtpConnection {
     }
 
     private long receiveWindow() {
-        return Math.max(0, RECEIVE_WINDOW - reorderBytes);
+        lastAdvertised = Math.max(0, RECEIVE_WINDOW - reorderBytes - unread);
+        return lastAdvertised;
     }
 
     /** The bitmask of held packets past the gap (bit i: ackNr + 2 + i), or null when nothing is held. */

@@ -38,6 +38,8 @@ class UtpConnectionTest {
         final ByteArrayOutputStream atA = new ByteArrayOutputStream();
         final ByteArrayOutputStream atB = new ByteArrayOutputStream();
         final List<String> events = new ArrayList<>();
+        /** Whether B's application takes what is delivered (false: its reading is paused). */
+        boolean bReads = true;
 
         UtpConnection.Peer end(boolean isA) {
             return new UtpConnection.Peer() {
@@ -109,6 +111,13 @@ class UtpConnectionTest {
                     } else {
                         a.receive(p, now);
                     }
+                }
+                // the application reads everything delivered at once
+                if (a != null) {
+                    a.consumed(Integer.MAX_VALUE, now);
+                }
+                if (b != null && bReads) {
+                    b.consumed(Integer.MAX_VALUE, now);
                 }
                 each.run();
             }
@@ -217,6 +226,22 @@ class UtpConnectionTest {
         nobody.a = UtpConnection.connect(nobody.end(true), new Random(6), 0);
         nobody.run(600_000 * MS, () -> nobody.a.state() == UtpConnection.State.CLOSED, () -> { });
         assertThat(nobody.events).containsExactly("A closed: no answer to the uTP SYN");
+    }
+
+    @Test
+    void aReaderThatPausesClosesTheWindowAndNothingPilesUp() throws Exception {
+        Link link = new Link();
+        link.bReads = false;
+        link.a = UtpConnection.connect(link.end(true), new Random(7), 0);
+        byte[] ab = data(4_000_000, 7);
+        Writer wa = new Writer(link, new UtpConnection[] {link.a}, ab);
+        link.run(30_000 * MS, () -> false, wa);
+        assertThat(link.atB.size()).as("what B holds unread while paused")
+                .isBetween(UtpConnection.RECEIVE_WINDOW - UtpPacket.MSS, UtpConnection.RECEIVE_WINDOW + 2 * UtpPacket.MSS);
+        link.bReads = true;
+        link.b.consumed(Integer.MAX_VALUE, link.now); // the window opens: the peer is told
+        link.run(link.now + 120_000 * MS, () -> link.atB.size() == ab.length, wa);
+        assertThat(link.atB.toByteArray()).isEqualTo(ab);
     }
 
     @Test

@@ -1,0 +1,126 @@
+package io.jtorrent.engine.net;
+
+import io.jtorrent.wire.utp.UtpException;
+import io.jtorrent.wire.utp.UtpPacket;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * A session's uTP socket: one UDP port, every uTP connection on it told apart by the sender's
+ * address and the connection id (BEP 29). A SYN from someone new makes an incoming
+ * {@link UtpChannel} (at most {@value #MAX_CONNECTIONS} connections: a SYN flood cannot grow the
+ * table); a packet for no connection is answered with a RESET; a datagram that does not decode
+ * is dropped.
+ */
+public final class UtpSocket implements AutoCloseable {
+    public static final int MAX_CONNECTIONS = 1000;
+
+    private record Key(InetSocketAddress remote, int id) {}
+
+    private final DatagramChannel channel;
+    private final Map<Key, UtpChannel> connections = new ConcurrentHashMap<>();
+    private final Map<UtpChannel, Key> keys = new ConcurrentHashMap<>();
+    private final Consumer<UtpChannel> incoming;
+    private final SecureRandom random = new SecureRandom();
+
+    /** Binds {@code bind}; {@code incoming} registers a new incoming channel (its pipeline set) with a loop. */
+    public UtpSocket(EventLoopGroup group, InetSocketAddress bind, Consumer<UtpChannel> incoming) throws IOException {
+        this.incoming = incoming;
+        Bootstrap b = new Bootstrap().group(group).channel(NioDatagramChannel.class)
+                .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
+                    @Override
+                    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket d) {
+                        received(d);
+                    }
+                });
+        var f = b.bind(bind).awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            throw new IOException("cannot listen for uTP on " + bind + ": " + f.cause().getMessage(), f.cause());
+        }
+        channel = (DatagramChannel) f.channel();
+    }
+
+    InetSocketAddress localAddress() {
+        return channel.localAddress();
+    }
+
+    /** A new channel for dialling {@code remote} (its connection is made by {@code connect}). */
+    public UtpChannel newChannel() {
+        return new UtpChannel(this, null);
+    }
+
+    /** Routes packets for a dialled connection here; returns the receive id chosen for it. */
+    int register(UtpChannel ch, InetSocketAddress remote) {
+        while (true) {
+            Key k = new Key(remote, random.nextInt(0x10000));
+            if (connections.putIfAbsent(k, ch) == null) {
+                keys.put(ch, k);
+                return k.id();
+            }
+        }
+    }
+
+    void unregister(UtpChannel ch) {
+        Key k = keys.remove(ch);
+        if (k != null) {
+            connections.remove(k, ch);
+        }
+    }
+
+    void send(InetSocketAddress to, UtpPacket p) {
+        channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(p.encode()), to), channel.voidPromise());
+    }
+
+    private void received(DatagramPacket d) {
+        byte[] bytes = ByteBufUtil.getBytes(d.content());
+        UtpPacket p;
+        try {
+            p = UtpPacket.decode(bytes, 0, bytes.length);
+        } catch (UtpException e) {
+            return;
+        }
+        InetSocketAddress from = d.sender();
+        if (p.type() == UtpPacket.Type.SYN) {
+            Key k = new Key(from, (p.connectionId() + 1) & 0xffff);
+            UtpChannel known = connections.get(k);
+            if (known != null) {
+                known.packet(p); // a retransmitted SYN
+                return;
+            }
+            if (connections.size() >= MAX_CONNECTIONS) {
+                return;
+            }
+            UtpChannel ch = new UtpChannel(this, from);
+            connections.put(k, ch);
+            keys.put(ch, k);
+            incoming.accept(ch);
+            ch.eventLoop().execute(() -> ch.accept(p));
+            return;
+        }
+        UtpChannel ch = connections.get(new Key(from, p.connectionId()));
+        if (ch != null) {
+            ch.packet(p);
+        } else if (p.type() != UtpPacket.Type.RESET) {
+            send(from, new UtpPacket(UtpPacket.Type.RESET, p.connectionId(), System.nanoTime() / 1000, 0, 0, 0, p.seq(),
+                    null, null));
+        }
+    }
+
+    @Override
+    public void close() {
+        channel.close().awaitUninterruptibly();
+    }
+}

@@ -1,0 +1,95 @@
+package io.jtorrent.engine;
+
+import io.jtorrent.metainfo.Metainfo;
+import io.jtorrent.metainfo.PieceHasher;
+import io.jtorrent.metainfo.TorrentVerifier;
+import io.jtorrent.testkit.ReferencePeer;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * uTP with libtorrent speaking nothing else (TCP off both ways), both directions, byte for byte,
+ * on 127.0.0.1; the process stopped by its PID, every wait bounded.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class UtpInteropTest {
+    private static final Duration WAIT = Duration.ofSeconds(90);
+
+    @TempDir
+    Path tmp;
+    Path seedDir;
+    Path torrentFile;
+    Metainfo metainfo;
+
+    @BeforeEach
+    void makeData() throws Exception {
+        seedDir = tmp.resolve("seed");
+        metainfo = Swarm.makeData(seedDir, "utp", 13, 65536, 1_500_000, 300_001);
+        torrentFile = tmp.resolve("utp.torrent");
+        Files.write(torrentFile, io.jtorrent.metainfo.TorrentBuilder.from(seedDir.resolve("utp"))
+                .pieceLength(65536).creationDate(null).build().bytes());
+    }
+
+    @Test
+    void jtorrentDownloadsFromAUtpOnlyLibtorrent() throws Exception {
+        Path leechDir = tmp.resolve("jt");
+        try (ReferencePeer lt = ReferencePeer.libtorrentUtpOnly(true, torrentFile, seedDir, tmp.resolve("lt"), Duration.ofMinutes(3));
+             Session s = Session.start(Swarm.loopback().utp(true).build())) {
+            TorrentHandle h = s.add(AddTorrentParams.builder(metainfo, leechDir)
+                    .peer(new InetSocketAddress("127.0.0.1", lt.peerPort())).build()).get(30, TimeUnit.SECONDS);
+            try {
+                Swarm.await(WAIT, "jtorrent to finish over uTP", () -> Swarm.status(h).isFinished());
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + " " + Swarm.status(h) + "\n" + lt.logTail(), e);
+            }
+        }
+        Swarm.assertSameTree(seedDir.resolve("utp"), leechDir.resolve("utp"));
+    }
+
+    @Test
+    void aUtpOnlyLibtorrentDownloadsFromJtorrent() throws Exception {
+        Path leechDir = tmp.resolve("lt-leech");
+        try (Session s = Session.start(Swarm.loopback().utp(true).build())) {
+            s.add(AddTorrentParams.builder(metainfo, seedDir).seedOnly(true).build()).get(30, TimeUnit.SECONDS);
+            try (ReferencePeer lt = ReferencePeer.libtorrentUtpOnly(false, torrentFile, leechDir, tmp.resolve("lt"),
+                    Duration.ofMinutes(3), "127.0.0.1:" + s.listenPort())) {
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                while (!TorrentVerifier.verify(metainfo, leechDir, 2, PieceHasher.Progress.NONE).complete()) {
+                    if (System.nanoTime() > deadline) {
+                        throw new AssertionError("libtorrent did not complete over uTP\n" + lt.logTail());
+                    }
+                    Thread.sleep(300);
+                }
+            }
+        }
+        Swarm.assertSameTree(seedDir.resolve("utp"), leechDir.resolve("utp"));
+    }
+
+    @Test
+    void jtorrentDownloadsFromTransmissionOverUtp() throws Exception {
+        Path leechDir = tmp.resolve("jt-tr");
+        try (ReferencePeer tr = ReferencePeer.transmission(torrentFile, seedDir, tmp.resolve("tr"), 0, true);
+             Session s = Session.start(Swarm.loopback().utp(true).build())) {
+            TorrentHandle h = s.add(AddTorrentParams.builder(metainfo, leechDir)
+                    .peer(new InetSocketAddress("127.0.0.1", tr.peerPort())).build()).get(30, TimeUnit.SECONDS);
+            boolean[] sawUtp = {false};
+            Swarm.await(WAIT, "jtorrent to finish from Transmission", () -> {
+                try {
+                    sawUtp[0] |= h.peers().get(5, TimeUnit.SECONDS).stream().anyMatch(PeerInfo::utp);
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+                return Swarm.status(h).isFinished();
+            });
+            org.assertj.core.api.Assertions.assertThat(sawUtp[0]).as("the peer was reached over uTP").isTrue();
+        }
+        Swarm.assertSameTree(seedDir.resolve("utp"), leechDir.resolve("utp"));
+    }
+}
