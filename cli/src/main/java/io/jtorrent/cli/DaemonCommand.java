@@ -80,7 +80,7 @@ final class DaemonCommand implements Callable<Integer> {
             "session-set changes it and the daemon keeps that."})
     String encryption = "preferred";
 
-    @Option(names = "--utp", description = "uTP beside TCP (new, off by default; needs --no-dht until the two share a port).")
+    @Option(names = "--utp", description = "uTP beside TCP, dialled first (new, so off by default).")
     boolean utp;
 
     @Override

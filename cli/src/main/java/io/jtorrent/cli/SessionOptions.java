@@ -55,8 +55,8 @@ final class SessionOptions {
             "(dial encrypted, fall back to plaintext; the default) or tolerated (dial in plaintext, accept both)."})
     String encryption = "preferred";
 
-    @Option(names = "--utp", description = {"uTP (BEP 29) beside TCP on the same port number over UDP: peers are dialled over uTP",
-            "first. New, so off by default; it needs --dht-port set to another port, or --no-dht."})
+    @Option(names = "--utp", description = {"uTP (BEP 29) beside TCP on the same port number over UDP (sharing the DHT's socket):",
+            "peers are dialled over uTP first. New, so off by default."})
     boolean utp;
 
     @Option(names = "--state-dir", paramLabel = "DIR", description = "Where resume data is kept (default: SAVE_DIR/.jtorrent).")

@@ -70,7 +70,11 @@ public final class DhtServer implements AutoCloseable {
                 .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
                     @Override
                     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket p) {
-                        if (p.content().readableBytes() <= KrpcCodec.MAX_DATAGRAM) {
+                        // KRPC is a bencoded dictionary: anything else on the port is for whoever shares it (uTP)
+                        BiConsumer<byte[], InetSocketAddress> other = others;
+                        if (other != null && p.content().isReadable() && p.content().getByte(p.content().readerIndex()) != 'd') {
+                            other.accept(ByteBufUtil.getBytes(p.content()), p.sender());
+                        } else if (p.content().readableBytes() <= KrpcCodec.MAX_DATAGRAM) {
                             node.receive(ByteBufUtil.getBytes(p.content()), p.sender());
                         }
                     }
@@ -86,6 +90,21 @@ public final class DhtServer implements AutoCloseable {
         holder[0] = f.channel();
         channels.add(f.channel());
         nodes.add(node);
+    }
+
+    /** Who takes the datagrams on the node's port that are not KRPC (not a bencoded dictionary): uTP. */
+    private volatile BiConsumer<byte[], InetSocketAddress> others;
+
+    /** Shares the node's UDP port: datagrams that are not KRPC go to {@code handler} (on the DHT's thread). */
+    public void shareWith(BiConsumer<byte[], InetSocketAddress> handler) {
+        others = handler;
+    }
+
+    /** Sends a datagram of whoever shares the port, from the socket of {@code to}'s family. */
+    public void sendShared(byte[] datagram, InetSocketAddress to) {
+        boolean v6 = to.getAddress() instanceof Inet6Address;
+        Channel ch = v6 && channels.size() > 1 ? channels.get(1) : channels.get(0);
+        ch.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(datagram), to), ch.voidPromise());
     }
 
     /** The IPv4 node's address. */

@@ -145,8 +145,8 @@ public final class Session implements AutoCloseable {
         }
         this.server = f.channel();
         this.port = ((InetSocketAddress) server.localAddress()).getPort();
-        this.utp = settings.utp ? startUtp(settings) : null;
         this.dht = settings.dhtPort < 0 ? null : startDht(settings);
+        this.utp = settings.utp ? startUtp(settings) : null;
         LocalDiscovery local = null;
         if (settings.lsd) {
             try {
@@ -368,21 +368,27 @@ public final class Session implements AutoCloseable {
         dial(t, address, connected, failed, encryption != Settings.Encryption.TOLERATED, utp != null);
     }
 
-    /** uTP on the TCP port's number, over UDP; incoming connections get the peer pipeline and a loop. */
+    /**
+     * uTP on the TCP port's number over UDP — sharing the DHT node's socket when it has that port —
+     * incoming connections given the peer pipeline and a loop.
+     */
     private UtpSocket startUtp(Settings s) throws IOException {
-        if (s.dhtPort >= 0 && s.dhtPort == port) {
-            org.slf4j.LoggerFactory.getLogger(Session.class).warn("uTP is off: the DHT has UDP port {} (they do not share it yet)", port);
-            return null;
+        java.util.function.Consumer<io.jtorrent.engine.net.UtpChannel> incoming = ch -> {
+            channels.add(ch);
+            pipeline(ch, null, () -> { }, false);
+            loops.next().register(ch);
+        };
+        if (dht != null && dht.address().getPort() == port) {
+            return new UtpSocket(dht, incoming);
         }
         InetSocketAddress bind = s.bindAddress == null ? new InetSocketAddress(port) : new InetSocketAddress(s.bindAddress, port);
         try {
-            return new UtpSocket(loops, bind, ch -> {
-                channels.add(ch);
-                pipeline(ch, null, () -> { }, false);
-                loops.next().register(ch);
-            });
+            return new UtpSocket(loops, bind, incoming);
         } catch (IOException e) {
             server.close();
+            if (dht != null) {
+                dht.close();
+            }
             shutdownThreads();
             throw e;
         }

@@ -392,9 +392,9 @@ public final class Settings {
         }
 
         /**
-         * uTP (BEP 29) beside TCP, on the same port number over UDP: dialled first, TCP the
-         * fallback; incoming uTP accepted. Off by default while it is new; it needs a DHT port of
-         * its own (the two do not share a socket yet).
+         * uTP (BEP 29) beside TCP, on the same port number over UDP (the DHT node's socket when it
+         * has that port): dialled first, TCP the fallback; incoming uTP accepted. Off by default
+         * while it is new.
          */
         public Builder utp(boolean on) {
             this.utp = on;

@@ -50,4 +50,37 @@ class UtpTransferTest {
                     () -> Swarm.status(l).isFinished());
         }
     }
+
+    @Test
+    void uTpSharesTheDhtNodesPortAndTheNodeStillAnswers() throws Exception {
+        Path seedDir = tmp.resolve("seed");
+        Metainfo m = Swarm.makeData(seedDir, "shared", 8, 32768, 400_000);
+        int port = io.jtorrent.testkit.ReferencePeer.freePort();
+        try (Session seed = Session.start(Swarm.loopback().listenPort(port).dhtPort(port).utp(true).build());
+             Session leech = Session.start(Swarm.loopback().utp(true).build())) {
+            seed.add(AddTorrentParams.builder(m, seedDir).seedOnly(true).build()).get(30, TimeUnit.SECONDS);
+            TorrentHandle l = leech.add(AddTorrentParams.builder(m, tmp.resolve("leech"))
+                    .peer(new InetSocketAddress("127.0.0.1", port)).build()).get(30, TimeUnit.SECONDS);
+            boolean[] sawUtp = {false};
+            Swarm.await(Duration.ofSeconds(30), "the download over uTP on the DHT's port", () -> {
+                try {
+                    sawUtp[0] |= l.peers().get(5, TimeUnit.SECONDS).stream().anyMatch(PeerInfo::utp);
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+                return Swarm.status(l).isFinished();
+            });
+            assertThat(sawUtp[0]).isTrue();
+            // a KRPC ping on the same port is still the DHT node's
+            try (java.net.DatagramSocket udp = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+                udp.setSoTimeout(5000);
+                byte[] ping = "d1:ad2:id20:abcdefghij0123456789e1:q4:ping1:t2:aa1:y1:qe".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                udp.send(new java.net.DatagramPacket(ping, ping.length, java.net.InetAddress.getLoopbackAddress(), port));
+                java.net.DatagramPacket answer = new java.net.DatagramPacket(new byte[1500], 1500);
+                udp.receive(answer);
+                assertThat(new String(answer.getData(), 0, answer.getLength(), java.nio.charset.StandardCharsets.ISO_8859_1))
+                        .startsWith("d").contains("1:y1:r");
+            }
+        }
+    }
 }

@@ -30,7 +30,16 @@ public final class UtpSocket implements AutoCloseable {
 
     private record Key(InetSocketAddress remote, int id) {}
 
-    private final DatagramChannel channel;
+    /** Where datagrams go and what address they come from: a socket of our own, or the DHT's. */
+    private interface Datagrams {
+        void send(byte[] datagram, InetSocketAddress to);
+
+        InetSocketAddress localAddress();
+
+        void close();
+    }
+
+    private final Datagrams datagrams;
     private final Map<Key, UtpChannel> connections = new ConcurrentHashMap<>();
     private final Map<UtpChannel, Key> keys = new ConcurrentHashMap<>();
     private final Consumer<UtpChannel> incoming;
@@ -50,11 +59,49 @@ public final class UtpSocket implements AutoCloseable {
         if (!f.isSuccess()) {
             throw new IOException("cannot listen for uTP on " + bind + ": " + f.cause().getMessage(), f.cause());
         }
-        channel = (DatagramChannel) f.channel();
+        DatagramChannel channel = (DatagramChannel) f.channel();
+        this.datagrams = new Datagrams() {
+            @Override
+            public void send(byte[] datagram, InetSocketAddress to) {
+                channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(datagram), to), channel.voidPromise());
+            }
+
+            @Override
+            public InetSocketAddress localAddress() {
+                return channel.localAddress();
+            }
+
+            @Override
+            public void close() {
+                channel.close().awaitUninterruptibly();
+            }
+        };
+    }
+
+    /** On the DHT node's port, sharing its socket: the node hands over what is not KRPC. */
+    public UtpSocket(io.jtorrent.dht.DhtServer dht, Consumer<UtpChannel> incoming) {
+        this.incoming = incoming;
+        this.datagrams = new Datagrams() {
+            @Override
+            public void send(byte[] datagram, InetSocketAddress to) {
+                dht.sendShared(datagram, to);
+            }
+
+            @Override
+            public InetSocketAddress localAddress() {
+                return dht.address();
+            }
+
+            @Override
+            public void close() {
+                dht.shareWith(null);
+            }
+        };
+        dht.shareWith(this::received);
     }
 
     InetSocketAddress localAddress() {
-        return channel.localAddress();
+        return datagrams.localAddress();
     }
 
     /** A new channel for dialling {@code remote} (its connection is made by {@code connect}). */
@@ -81,18 +128,20 @@ public final class UtpSocket implements AutoCloseable {
     }
 
     void send(InetSocketAddress to, UtpPacket p) {
-        channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(p.encode()), to), channel.voidPromise());
+        datagrams.send(p.encode(), to);
     }
 
     private void received(DatagramPacket d) {
-        byte[] bytes = ByteBufUtil.getBytes(d.content());
+        received(ByteBufUtil.getBytes(d.content()), d.sender());
+    }
+
+    private void received(byte[] bytes, InetSocketAddress from) {
         UtpPacket p;
         try {
             p = UtpPacket.decode(bytes, 0, bytes.length);
         } catch (UtpException e) {
             return;
         }
-        InetSocketAddress from = d.sender();
         if (p.type() == UtpPacket.Type.SYN) {
             Key k = new Key(from, (p.connectionId() + 1) & 0xffff);
             UtpChannel known = connections.get(k);
@@ -121,6 +170,6 @@ public final class UtpSocket implements AutoCloseable {
 
     @Override
     public void close() {
-        channel.close().awaitUninterruptibly();
+        datagrams.close();
     }
 }
