@@ -41,6 +41,8 @@ public final class UtpChannel extends AbstractChannel {
     private ChannelPromise connectPromise;
     private ScheduledFuture<?> connectTimeout;
     private ScheduledFuture<?> timer;
+    private long loggedAt;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(UtpChannel.class);
 
     UtpChannel(UtpSocket socket, InetSocketAddress remote) {
         super(null);
@@ -122,6 +124,14 @@ public final class UtpChannel extends AbstractChannel {
 
     /** After input or a timer: hand payload on, send what waits, set the next timeout. On the loop. */
     private void afterInput() {
+        if (LOG.isTraceEnabled() && System.nanoTime() - loggedAt > 1_000_000_000L) {
+            loggedAt = System.nanoTime();
+            synchronized (this) {
+                if (connection != null) {
+                    LOG.trace("{}: window {} B, queuing delay {} µs", remote, connection.window(), connection.queuingDelay());
+                }
+            }
+        }
         drainInbound();
         if (isActive() && unsafe().outboundBuffer() != null && !unsafe().outboundBuffer().isEmpty()) {
             unsafe().flush();

@@ -16,14 +16,18 @@ import java.util.Random;
  * selective-ack bitmask for what came out of order; a packet is resent after three duplicate acks
  * (or three packets acknowledged past it) and on the retransmission timeout (BEP 29's RTT, RTT
  * variance and RTO, at least {@value #MIN_RTO_MICROS} µs, doubling on each timeout). The send
- * window is LEDBAT's: the one-way delay the peer reports, less the lowest seen in the last two
- * minutes, is the queuing delay; the window grows while it is under {@value #TARGET_DELAY_MICROS}
- * µs and shrinks in proportion above it, halves on a loss and falls to one packet on a timeout.
+ * window is LEDBAT's, with LEDBAT++'s changes so that it really yields to TCP: the one-way delay the
+ * peer reports, less the lowest seen in the last two minutes, is the queuing delay; the window
+ * grows additively while it is under {@value #TARGET_DELAY_MICROS} µs (LEDBAT++'s 60 ms, not BEP
+ * 29's 100) and shrinks multiplicatively above it (at most half a window per round trip); every so
+ * often it slows down to two packets for two round trips (nine times as long apart as the slowdown
+ * and the climb back took), so that a competing flow can grow and the base delay is measured
+ * afresh; it halves on a loss and falls to two packets on a timeout (bench/ledbat.sh).
  * Everything remote input can grow is bounded: the reorder buffer by the receive window, the send
  * queue by {@value #SEND_BUFFER} bytes.
  */
 public final class UtpConnection {
-    public static final long TARGET_DELAY_MICROS = 100_000;
+    public static final long TARGET_DELAY_MICROS = 60_000;
     public static final long MIN_RTO_MICROS = 500_000;
     static final long MAX_RTO_MICROS = 60_000_000;
     public static final int RECEIVE_WINDOW = 1 << 20;
@@ -99,6 +103,11 @@ public final class UtpConnection {
     private long lastQueuingDelay;
     private int lastAck = -1;
     private int dupAcks;
+    /** LEDBAT++'s periodic slowdown: the window held at its minimum until then, so others can grow and the base is re-measured. */
+    private long slowdownUntil = -1;
+    private long nextSlowdown = -1;
+    /** After a slowdown, the window it had, to grow back to as in slow start. */
+    private double rampTo;
     /** Bytes delivered that the application has not taken yet: they close the window we advertise. */
     private int unread;
     private long lastAdvertised = RECEIVE_WINDOW;
@@ -313,11 +322,35 @@ public final class UtpConnection {
             lastQueuingDelay = Math.max(0, delay - base);
         }
         double offTarget = (double) (TARGET_DELAY_MICROS - lastQueuingDelay) / TARGET_DELAY_MICROS;
-        if (slowStart && offTarget > 0.5) {
+        long roundTrip = Math.max(rtt, 10_000);
+        if (!slowStart && nextSlowdown < 0) {
+            nextSlowdown = now + 2 * roundTrip;
+        }
+        if (nextSlowdown >= 0 && now >= nextSlowdown && slowdownUntil < 0) {
+            rampTo = cwnd;
+            slowdownUntil = now + 2 * roundTrip;
+        }
+        if (slowdownUntil >= 0) {
+            if (now < slowdownUntil) {
+                cwnd = MIN_CWND;
+                return;
+            }
+            // the next slowdown after nine times as long as this one took (LEDBAT++)
+            nextSlowdown = now + 9 * 2 * roundTrip + 9 * (long) (roundTrip * Math.log(Math.max(2, rampTo / MIN_CWND)) / Math.log(2));
+            slowdownUntil = -1;
+        }
+        if (rampTo > 0) {
+            cwnd += bytesAcked;
+            if (cwnd >= rampTo || offTarget < 0) {
+                rampTo = 0;
+            }
+        } else if (slowStart && offTarget > 0.5) {
             cwnd += bytesAcked;
         } else {
             slowStart = false;
-            cwnd += 2.0 * Math.max(-1.0, offTarget) * bytesAcked * UtpPacket.MSS / cwnd;
+            // under the target: additive growth; over it, LEDBAT++'s multiplicative decrease (at most half a window
+            // per round trip), which gives way to a loss-based flow instead of holding the queue against it
+            cwnd += offTarget >= 0 ? 2.0 * offTarget * bytesAcked * UtpPacket.MSS / cwnd : Math.max(-0.5, offTarget) * bytesAcked;
         }
         cwnd = Math.max(MIN_CWND, Math.min(MAX_CWND, cwnd));
     }
