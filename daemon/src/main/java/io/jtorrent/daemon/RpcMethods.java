@@ -486,7 +486,7 @@ final class RpcMethods {
         units.put("size-bytes", 1000);
         units.putArray("memory-units").add("KiB").add("MiB").add("GiB").add("TiB");
         units.put("memory-bytes", 1024);
-        o.put("utp-enabled", false);
+        o.put("utp-enabled", d.settings.utp);
         o.put("version", VERSION);
         JsonNode fields = a.get("fields");
         if (fields != null && fields.isArray() && fields.size() > 0) {

@@ -133,7 +133,7 @@ public final class PexExtension implements Extension {
                 PeerConnection p = c.getValue();
                 if (p != to && !s.told.contains(c.getKey())) {
                     int flags = (p.isSeed() ? PexMessage.FLAG_SEED : 0) | (p.outgoing() ? PexMessage.FLAG_REACHABLE : 0)
-                            | (p.encrypted() ? PexMessage.FLAG_ENCRYPTION : 0);
+                            | (p.encrypted() ? PexMessage.FLAG_ENCRYPTION : 0) | (p.utp() ? PexMessage.FLAG_UTP : 0);
                     added.add(new PexMessage.Peer(c.getKey(), flags));
                 }
             }

@@ -432,6 +432,11 @@ public final class PeerConnection implements BlockSource {
         return encrypted;
     }
 
+    /** The connection is uTP (else TCP). */
+    public boolean utp() {
+        return transport.utp();
+    }
+
     @Override
     public String toString() {
         return address + " (" + client + ")";
