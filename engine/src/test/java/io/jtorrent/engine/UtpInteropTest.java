@@ -92,4 +92,27 @@ class UtpInteropTest {
         }
         Swarm.assertSameTree(seedDir.resolve("utp"), leechDir.resolve("utp"));
     }
+
+    @Test
+    void transmissionDownloadsFromJtorrentOverUtp() throws Exception {
+        Path leechDir = Files.createDirectories(tmp.resolve("tr-leech"));
+        try (Session s = Session.start(Swarm.loopback().utp(true).build())) {
+            TorrentHandle h = s.add(AddTorrentParams.builder(metainfo, seedDir).seedOnly(true).build()).get(30, TimeUnit.SECONDS);
+            try (ReferencePeer tr = ReferencePeer.transmission(torrentFile, leechDir, tmp.resolve("tr"), 0, true)) {
+                // Transmission ignores loopback peers it is told of: we dial it, over uTP first
+                h.addPeer(new InetSocketAddress("127.0.0.1", tr.peerPort())).get(5, TimeUnit.SECONDS);
+                boolean[] sawUtp = {false};
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                while (!TorrentVerifier.verify(metainfo, leechDir, 2, PieceHasher.Progress.NONE).complete()) {
+                    sawUtp[0] |= h.peers().get(5, TimeUnit.SECONDS).stream().anyMatch(PeerInfo::utp);
+                    if (System.nanoTime() > deadline) {
+                        throw new AssertionError("Transmission did not complete over uTP\n" + tr.logTail());
+                    }
+                    Thread.sleep(300);
+                }
+                org.assertj.core.api.Assertions.assertThat(sawUtp[0]).as("Transmission was reached over uTP").isTrue();
+            }
+        }
+        Swarm.assertSameTree(seedDir.resolve("utp"), leechDir.resolve("utp"));
+    }
 }
