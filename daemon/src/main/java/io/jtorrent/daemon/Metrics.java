@@ -26,6 +26,9 @@ final class Metrics {
             long down = 0;
             long up = 0;
             long peers = 0;
+            long utpPeers = 0;
+            long utpReceived = 0;
+            long utpSent = 0;
             long uploaded = 0;
             long downloaded = 0;
             long wasted = 0;
@@ -39,6 +42,9 @@ final class Metrics {
                 down += s.downloadRate();
                 up += s.uploadRate();
                 peers += s.peers();
+                utpPeers += s.utpPeers();
+                utpReceived += s.utpWireReceived();
+                utpSent += s.utpWireSent();
                 uploaded += s.uploaded();
                 downloaded += s.downloaded();
                 wasted += s.wasted();
@@ -53,6 +59,9 @@ final class Metrics {
             gauge(b, "download_bytes_per_second", "Payload download rate.", down);
             gauge(b, "upload_bytes_per_second", "Payload upload rate.", up);
             gauge(b, "peers", "Connected peers.", peers);
+            gauge(b, "utp_peers", "Connected peers over uTP.", utpPeers);
+            counter(b, "utp_received_bytes_total", "Bytes received over uTP by the torrents present.", utpReceived);
+            counter(b, "utp_sent_bytes_total", "Bytes sent over uTP by the torrents present.", utpSent);
             counter(b, "uploaded_bytes_total", "Payload uploaded by the torrents present.", uploaded);
             counter(b, "downloaded_bytes_total", "Payload downloaded by the torrents present.", downloaded);
             counter(b, "wasted_bytes_total", "Bytes received and thrown away.", wasted);

@@ -28,6 +28,9 @@ import java.util.Optional;
  * @param uploadedThisSession payload uploaded since the torrent was added to this session
  * @param downloadedThisSession payload downloaded since the torrent was added to this session
  * @param checkProgress while the data is checked, the fraction of pieces looked at, 0..1; else 0
+ * @param utpPeers connected peers over uTP
+ * @param utpWireReceived bytes received from peers over uTP this session (part of wireReceived)
+ * @param utpWireSent bytes sent to peers over uTP this session (part of wireSent)
  */
 public record TorrentStatus(InfoHash infoHash, String name, TorrentState state, double progress, long wantedBytes,
                             long doneBytes, long downloadRate, long uploadRate, int peers, int seeds, int piecesHave,
@@ -35,7 +38,7 @@ public record TorrentStatus(InfoHash infoHash, String name, TorrentState state, 
                             long wireReceived, long wireSent, int trackerSeeders, int trackerLeechers,
                             int trackerDownloaded, Optional<String> error, int peersSendingToUs, int peersGettingFromUs,
                             int webSeedsSendingToUs, long uploadedThisSession, long downloadedThisSession,
-                            double checkProgress) {
+                            double checkProgress, int utpPeers, long utpWireReceived, long utpWireSent) {
     /** Uploaded over downloaded (or over the torrent's size for a torrent we only seeded). */
     public double ratio(long torrentSize) {
         long base = downloaded > 0 ? downloaded : torrentSize;

@@ -32,12 +32,14 @@ class UtpTransferTest {
                     .peer(new InetSocketAddress("127.0.0.1", seed.listenPort())).build()).get(30, TimeUnit.SECONDS);
             Swarm.await(Duration.ofSeconds(20), "a uTP peer", () -> {
                 try {
-                    return l.peers().get(5, TimeUnit.SECONDS).stream().anyMatch(p -> p.utp() && p.encrypted());
+                    return l.peers().get(5, TimeUnit.SECONDS).stream().anyMatch(p -> p.utp() && p.encrypted())
+                            && Swarm.status(l).utpPeers() == 1;
                 } catch (Exception e) {
                     throw new AssertionError(e);
                 }
             });
             Swarm.await(Duration.ofSeconds(60), "the download over uTP", () -> Swarm.status(l).isFinished());
+            assertThat(Swarm.status(l).utpWireReceived()).as("the data came over uTP").isGreaterThan(3_200_000);
         }
         Swarm.assertSameTree(seedDir.resolve("over-utp"), tmp.resolve("leech/over-utp"));
 

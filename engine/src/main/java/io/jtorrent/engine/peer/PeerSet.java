@@ -82,6 +82,8 @@ public final class PeerSet {
     /** Wire bytes of the peers that left, so totals do not drop. */
     private long closedWireReceived;
     private long closedWireSent;
+    private long closedUtpReceived;
+    private long closedUtpSent;
 
     public PeerSet(Host torrent, Random random) {
         this.torrent = torrent;
@@ -249,6 +251,10 @@ public final class PeerSet {
         }
         closedWireReceived += p.transport.wireReceived();
         closedWireSent += p.transport.wireSent();
+        if (p.transport.utp()) {
+            closedUtpReceived += p.transport.wireReceived();
+            closedUtpSent += p.transport.wireSent();
+        }
         torrent.post(new SessionEvent.PeerDisconnected(torrent.infoHash(), p.address, reason));
         // a freed upload slot goes to someone waiting
         if (!p.amChoking) {
@@ -425,7 +431,8 @@ public final class PeerSet {
     }
 
     /** Counts for a torrent's status: seeds, peers sending to us, peers getting from us, wire bytes. */
-    public record Counts(int seeds, int sending, int getting, long wireReceived, long wireSent) {}
+    public record Counts(int seeds, int sending, int getting, long wireReceived, long wireSent, int utpPeers,
+                         long utpReceived, long utpSent) {}
 
     public Counts counts() {
         int seeds = 0;
@@ -433,7 +440,15 @@ public final class PeerSet {
         int getting = 0;
         long wireReceived = closedWireReceived;
         long wireSent = closedWireSent;
+        int utpPeers = 0;
+        long utpReceived = closedUtpReceived;
+        long utpSent = closedUtpSent;
         for (PeerConnection p : peers) {
+            if (p.transport.utp()) {
+                utpPeers++;
+                utpReceived += p.transport.wireReceived();
+                utpSent += p.transport.wireSent();
+            }
             if (p.isSeed()) {
                 seeds++;
             }
@@ -446,7 +461,7 @@ public final class PeerSet {
             wireReceived += p.transport.wireReceived();
             wireSent += p.transport.wireSent();
         }
-        return new Counts(seeds, sending, getting, wireReceived, wireSent);
+        return new Counts(seeds, sending, getting, wireReceived, wireSent, utpPeers, utpReceived, utpSent);
     }
 
     /** Each peer as programs showing a torrent see it; {@code pieceCount} 0 before the metadata. */

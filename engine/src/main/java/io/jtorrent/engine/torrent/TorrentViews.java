@@ -43,7 +43,8 @@ public final class TorrentViews {
                 t.resume.downloadedTotal(), t.transfers.wasted, t.transfers.hashFailures, c.wireReceived(), c.wireSent(),
                 t.trackerSeeders, t.trackerLeechers, t.trackerDownloaded, Optional.ofNullable(t.error), c.sending(),
                 c.getting(), (int) t.webSeeds.stream().filter(WebSeed::busy).count(), t.transfers.uploadMeter.total(),
-                t.transfers.downloadMeter.total(), t.state == io.jtorrent.engine.TorrentState.CHECKING ? t.checkProgress : 0);
+                t.transfers.downloadMeter.total(), t.state == io.jtorrent.engine.TorrentState.CHECKING ? t.checkProgress : 0,
+                c.utpPeers(), c.utpReceived(), c.utpSent());
     }
 
     /** The pieces we have (verified), a copy. */
