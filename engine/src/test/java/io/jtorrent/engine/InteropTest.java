@@ -3,8 +3,6 @@ package io.jtorrent.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jtorrent.metainfo.Metainfo;
-import io.jtorrent.metainfo.PieceHasher;
-import io.jtorrent.metainfo.TorrentVerifier;
 import io.jtorrent.testkit.ReferencePeer;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -46,29 +44,11 @@ class InteropTest {
     }
 
     private void awaitComplete(Path saveDir, ReferencePeer peer) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!TorrentVerifier.verify(metainfo, saveDir, 2, PieceHasher.Progress.NONE).complete()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the download into " + saveDir + " did not complete within " + WAIT + "\n"
-                        + peer.logTail());
-            }
-            Thread.sleep(300);
-        }
-        Swarm.assertSameTree(seedDir.resolve("interop"), saveDir.resolve("interop"));
+        Swarm.awaitVerified(metainfo, seedDir, saveDir, peer, WAIT);
     }
 
     private void jtorrentDownloadsFrom(ReferencePeer peer) throws Exception {
-        Path leechDir = tmp.resolve("jtorrent-leech");
-        try (Session s = Session.start(Swarm.loopback().build())) {
-            TorrentHandle h = s.add(AddTorrentParams.builder(metainfo, leechDir)
-                    .peer(new InetSocketAddress("127.0.0.1", peer.peerPort())).build()).get(30, TimeUnit.SECONDS);
-            try {
-                Swarm.await(WAIT, "jtorrent to finish downloading", () -> Swarm.status(h).isFinished());
-            } catch (AssertionError e) {
-                throw new AssertionError(e.getMessage() + " " + Swarm.status(h) + "\n" + peer.logTail(), e);
-            }
-        }
-        Swarm.assertSameTree(seedDir.resolve("interop"), leechDir.resolve("interop"));
+        Swarm.downloadFrom(Swarm.loopback().build(), metainfo, seedDir, tmp.resolve("jtorrent-leech"), peer, WAIT);
     }
 
     @Test

@@ -39,18 +39,9 @@ class UtpInteropTest {
 
     @Test
     void jtorrentDownloadsFromAUtpOnlyLibtorrent() throws Exception {
-        Path leechDir = tmp.resolve("jt");
-        try (ReferencePeer lt = ReferencePeer.libtorrentUtpOnly(true, torrentFile, seedDir, tmp.resolve("lt"), Duration.ofMinutes(3));
-             Session s = Session.start(Swarm.loopback().utp(true).build())) {
-            TorrentHandle h = s.add(AddTorrentParams.builder(metainfo, leechDir)
-                    .peer(new InetSocketAddress("127.0.0.1", lt.peerPort())).build()).get(30, TimeUnit.SECONDS);
-            try {
-                Swarm.await(WAIT, "jtorrent to finish over uTP", () -> Swarm.status(h).isFinished());
-            } catch (AssertionError e) {
-                throw new AssertionError(e.getMessage() + " " + Swarm.status(h) + "\n" + lt.logTail(), e);
-            }
+        try (ReferencePeer lt = ReferencePeer.libtorrentUtpOnly(true, torrentFile, seedDir, tmp.resolve("lt"), Duration.ofMinutes(3))) {
+            Swarm.downloadFrom(Swarm.loopback().utp(true).build(), metainfo, seedDir, tmp.resolve("jt"), lt, WAIT);
         }
-        Swarm.assertSameTree(seedDir.resolve("utp"), leechDir.resolve("utp"));
     }
 
     @Test
@@ -60,16 +51,9 @@ class UtpInteropTest {
             s.add(AddTorrentParams.builder(metainfo, seedDir).seedOnly(true).build()).get(30, TimeUnit.SECONDS);
             try (ReferencePeer lt = ReferencePeer.libtorrentUtpOnly(false, torrentFile, leechDir, tmp.resolve("lt"),
                     Duration.ofMinutes(3), "127.0.0.1:" + s.listenPort())) {
-                long deadline = System.nanoTime() + WAIT.toNanos();
-                while (!TorrentVerifier.verify(metainfo, leechDir, 2, PieceHasher.Progress.NONE).complete()) {
-                    if (System.nanoTime() > deadline) {
-                        throw new AssertionError("libtorrent did not complete over uTP\n" + lt.logTail());
-                    }
-                    Thread.sleep(300);
-                }
+                Swarm.awaitVerified(metainfo, seedDir, leechDir, lt, WAIT);
             }
         }
-        Swarm.assertSameTree(seedDir.resolve("utp"), leechDir.resolve("utp"));
     }
 
     @Test

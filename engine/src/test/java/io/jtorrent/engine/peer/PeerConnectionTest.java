@@ -6,6 +6,7 @@ import io.jtorrent.engine.Settings;
 import io.jtorrent.engine.picker.PiecePicker;
 import io.jtorrent.engine.pieces.BlockSource;
 import io.jtorrent.engine.time.Loop;
+import io.jtorrent.engine.time.ManualLoop;
 import io.jtorrent.metainfo.InfoHash;
 import io.jtorrent.wire.ExtendedHandshake;
 import io.jtorrent.wire.Handshake;
@@ -32,8 +33,8 @@ class PeerConnectionTest {
         final BitSet have;
         final BitSet want;
         final List<String> log = new ArrayList<>();
-        final List<Runnable> timers = new ArrayList<>();
-        long now;
+        /** Virtual time that never moves unless a test moves it; timers wait for that. */
+        final ManualLoop loop = new ManualLoop();
 
         Host(String have) {
             this.have = bits(have);
@@ -44,43 +45,12 @@ class PeerConnectionTest {
 
         @Override
         public Loop owner() {
-            return new Loop() {
-                @Override
-                public boolean inLoop() {
-                    return true;
-                }
-
-                @Override
-                public long nanoTime() {
-                    return now;
-                }
-
-                @Override
-                public long epochSeconds() {
-                    return now / 1_000_000_000L;
-                }
-
-                @Override
-                public Timer schedule(Runnable task, long delayNanos) {
-                    timers.add(task);
-                    return () -> timers.remove(task);
-                }
-
-                @Override
-                public Timer scheduleEvery(Runnable task, long periodNanos) {
-                    return schedule(task, periodNanos);
-                }
-
-                @Override
-                public void execute(Runnable task) {
-                    task.run();
-                }
-            };
+            return loop;
         }
 
         @Override
         public long now() {
-            return now;
+            return loop.nanoTime();
         }
 
         @Override
