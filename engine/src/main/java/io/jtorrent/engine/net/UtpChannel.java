@@ -41,6 +41,8 @@ public final class UtpChannel extends AbstractChannel {
     private ChannelPromise connectPromise;
     private ScheduledFuture<?> connectTimeout;
     private ScheduledFuture<?> timer;
+    /** When {@link #timer} fires, µs. */
+    private long timerAt;
     private long loggedAt;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(UtpChannel.class);
 
@@ -161,25 +163,31 @@ public final class UtpChannel extends AbstractChannel {
         }
     }
 
+    /**
+     * Keeps a timer for the connection's next timeout: one already set for no later than that is
+     * kept (it ticks, finds nothing due and sets the next), so packets do not reschedule it each time.
+     */
     private void scheduleTimer() {
         long next;
         synchronized (this) {
             next = connection == null ? Long.MAX_VALUE : connection.nextTimeoutMicros();
         }
+        if (next == Long.MAX_VALUE || !open || (timer != null && timerAt <= next)) {
+            return;
+        }
         if (timer != null) {
             timer.cancel(false);
+        }
+        timerAt = next;
+        timer = eventLoop().schedule(() -> {
             timer = null;
-        }
-        if (next != Long.MAX_VALUE && open) {
-            timer = eventLoop().schedule(() -> {
-                synchronized (this) {
-                    if (connection != null) {
-                        connection.tick(micros());
-                    }
+            synchronized (this) {
+                if (connection != null) {
+                    connection.tick(micros());
                 }
-                afterInput();
-            }, Math.max(1, next - micros()), TimeUnit.MICROSECONDS);
-        }
+            }
+            afterInput();
+        }, Math.max(1, next - micros()), TimeUnit.MICROSECONDS);
     }
 
     // ---- the channel ----
