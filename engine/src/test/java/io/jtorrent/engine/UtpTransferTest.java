@@ -85,4 +85,39 @@ class UtpTransferTest {
             }
         }
     }
+
+    @Test
+    void aSynFloodFillsTheTableToItsBoundAndNoFurther() throws Exception {
+        // half-open connections are closed by the handshake timeout: long enough here that none leaves meanwhile
+        try (Session s = Session.start(Swarm.loopback().utp(true).handshakeTimeout(Duration.ofSeconds(60)).build());
+             java.net.DatagramSocket udp = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            int bound = io.jtorrent.engine.net.UtpSocket.MAX_CONNECTIONS;
+            java.util.Set<Integer> answered = new java.util.HashSet<>();
+            udp.setReceiveBufferSize(1 << 20);
+            byte[] buf = new byte[1500];
+            // in batches, each answered before the next (UDP buffers would drop a burst of a thousand)
+            for (int batch = 0; batch < (bound + 50) / 50; batch++) {
+                for (int id = batch * 50; id < (batch + 1) * 50; id++) {
+                    byte[] syn = new io.jtorrent.wire.utp.UtpPacket(io.jtorrent.wire.utp.UtpPacket.Type.SYN, id, 0, 0, 65536, 1,
+                            0, null, null).encode();
+                    udp.send(new java.net.DatagramPacket(syn, syn.length, java.net.InetAddress.getLoopbackAddress(),
+                            s.listenPort()));
+                }
+                udp.setSoTimeout(300);
+                try {
+                    while (true) { // answers until 0.3 s of silence
+                        java.net.DatagramPacket d = new java.net.DatagramPacket(buf, buf.length);
+                        udp.receive(d);
+                        io.jtorrent.wire.utp.UtpPacket p = io.jtorrent.wire.utp.UtpPacket.decode(d.getData(), 0, d.getLength());
+                        if (p.type() == io.jtorrent.wire.utp.UtpPacket.Type.STATE) {
+                            answered.add(p.connectionId());
+                        }
+                    }
+                } catch (java.net.SocketTimeoutException quiet) {
+                    // this batch is answered
+                }
+            }
+            assertThat(answered).as("half-open uTP connections taken").hasSize(bound);
+        }
+    }
 }
