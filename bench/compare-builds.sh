@@ -4,7 +4,7 @@
 # bound and seed copies) and a 1 GiB jtorrent -> jtorrent transfer on 127.0.0.1 (seconds, CPU).
 # Prints the median of RUNS for each build and the ratio new/old. The builds take turns run by run
 # (old, new, old, new ...), so a slow minute of this shared machine hits both. Transfers run in
-# plaintext (--encryption tolerated, for builds that know the option). COMPARE="transfer" (or
+# plaintext TCP (--encryption tolerated, --no-utp, for builds that know the options). COMPARE="transfer" (or
 # "demo 8", "demo 32", separated by |) runs only those.
 #   bench/compare-builds.sh OLD.jar NEW.jar [RUNS=3] [SIZE_MIB=1024]
 set -euo pipefail
@@ -32,8 +32,13 @@ torrent="$work/compare.torrent"
 java "${java_opts[@]}" -jar "$new" create "$seed_dir/data.bin" -o "$torrent" --piece-size 1M --force --no-date > /dev/null
 cat "$file" > /dev/null
 
-# plaintext, for builds that have the option (earlier ones speak only plaintext)
-plain() { java -jar "$1" seed --help 2>&1 | grep -q -- '--encryption' && echo "--encryption tolerated" || true; }
+# plaintext TCP, for builds that have the options (earlier ones speak only plaintext, only TCP by default)
+plain() {
+  local help; help=$(java -jar "$1" seed --help 2>&1)
+  grep -q -- '--encryption' <<< "$help" && printf '%s ' --encryption tolerated
+  grep -q -- '--\[no-\]utp' <<< "$help" && printf '%s ' --no-utp
+  true
+}
 
 transfer() { # JAR -> "seconds cpu_both"
   local sp leech seed_pid start end scpu enc

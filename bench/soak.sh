@@ -41,7 +41,7 @@ run() {
   leech="$work/soak-leech"; rm -rf "$leech"; mkdir -p "$leech"
   if [[ "$who" == jtorrent ]]; then
     rm -rf "$work/soak-state" # every run checks its data afresh; the leecher starts once it is seeding
-    timeout 600 ./jtorrent seed "$torrent" -d "$seed_dir" --port "$sp" --bind 127.0.0.1 --no-dht --encryption tolerated --state-dir "$work/soak-state" \
+    timeout 600 ./jtorrent seed "$torrent" -d "$seed_dir" --port "$sp" --bind 127.0.0.1 --no-dht --encryption tolerated --no-utp --state-dir "$work/soak-state" \
         --json-progress > "$work/soak-seed.log" 2>&1 &
   else
     timeout 600 /usr/bin/python3 -u "$script" seed "$torrent" "$seed_dir" "$sp" 600 > "$work/soak-seed.log" 2>&1 &
@@ -59,7 +59,7 @@ run() {
     sleep 5 # the floods are under way before the honest peer arrives
   fi
   start=$(date +%s.%N)
-  timeout 300 ./jtorrent download "$torrent" -d "$leech" --port "$lp" --bind 127.0.0.2 --no-dht --encryption tolerated --peer "127.0.0.1:$sp" \
+  timeout 300 ./jtorrent download "$torrent" -d "$leech" --port "$lp" --bind 127.0.0.2 --no-dht --encryption tolerated --no-utp --peer "127.0.0.1:$sp" \
       > /dev/null 2>&1 || echo "leecher failed against $who (attack=$attack)" >&2
   end=$(date +%s.%N)
   peak=$(awk '/VmHWM/ {print $2}' "/proc/$(pgrep -P "$seed_pid" -n 2>/dev/null || echo "$seed_pid")/status" 2>/dev/null || echo 0)

@@ -2,7 +2,10 @@
 # One seeder and one leecher on 127.0.0.1, a single-file torrent, data in the page cache:
 # jtorrent -> jtorrent against libtorrent -> libtorrent (python3-libtorrent), in the same run.
 # Prints MB/s, CPU seconds per GiB on each side and the leecher's peak RSS, and the ratios.
-#   bench/transfer-vs-libtorrent.sh [SIZE_MIB=1024] [RUNS=3]
+#   [TRANSPORT=tcp|utp] [ENCRYPTION=plaintext|rc4] bench/transfer-vs-libtorrent.sh [SIZE_MIB=1024] [RUNS=3]
+# Both sides of both pairs speak only the named transport (uTP only: TCP off) and the named
+# encryption (plaintext: jtorrent tolerated, which dials in plaintext, libtorrent encryption
+# disabled; rc4: jtorrent required, libtorrent forced RC4), so that defaults never move a figure.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 size_mib="${1:-1024}"
@@ -19,25 +22,40 @@ torrent="$work/transfer.torrent"
 cat "$file" > /dev/null
 script="$root/testkit/src/main/resources/io/jtorrent/testkit/libtorrent_peer.py"
 clk=$(getconf CLK_TCK)
+transport="${TRANSPORT:-tcp}"
+encryption="${ENCRYPTION:-plaintext}"
+case "$transport" in
+  tcp) jt_transport=(--no-utp); lt_env=() ;;
+  utp) jt_transport=(--no-tcp); lt_env=(LT_UTP_ONLY=1) ;;
+  *) echo "TRANSPORT is tcp or utp" >&2; exit 2 ;;
+esac
+case "$encryption" in
+  plaintext) jt_transport+=(--encryption tolerated); lt_env+=(LT_ENCRYPTION=disabled) ;;
+  rc4) jt_transport+=(--encryption required); lt_env+=(LT_ENCRYPTION=forced) ;;
+  *) echo "ENCRYPTION is plaintext or rc4" >&2; exit 2 ;;
+esac
 
 cpu_of() { # user+system seconds of a live process
   awk -v t="$clk" '{print ($14 + $15) / t}' "/proc/$1/stat"
 }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_port() { for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
+wait_port() { # the listener of the transport in use, bound
+  local opt=-Hltn; [[ "$transport" == utp ]] && opt=-Hlun
+  for _ in $(seq 100); do ss "$opt" "sport = :$1" | grep -q . && return 0; sleep 0.1; done; return 1
+}
 
 # one run: prints "seconds leech_cpu seed_cpu leech_rss_kib"
 run_jtorrent() {
   local sp lp leech seed_pid start end
   sp=$(free_port); lp=$(free_port)
   leech="$work/transfer-leech-jt"; rm -rf "$leech"; mkdir -p "$leech"
-  "$root/jtorrent" seed "$torrent" -d "$seed_dir" --port "$sp" --bind 127.0.0.1 --no-dht --encryption tolerated --state-dir "$work/state-seed" > /dev/null 2>&1 &
+  "$root/jtorrent" seed "$torrent" -d "$seed_dir" --port "$sp" --bind 127.0.0.1 --no-dht "${jt_transport[@]}" --state-dir "$work/state-seed" > /dev/null 2>&1 &
   seed_pid=$!
   wait_port "$sp"
   sleep 1 # the seeder checks its data before it serves
   start=$(date +%s.%N)
   /usr/bin/time -f "%U %S %M" -o "$work/time.out" "$root/jtorrent" download "$torrent" -d "$leech" --port "$lp" \
-      --bind 127.0.0.1 --no-dht --encryption tolerated --peer "127.0.0.1:$sp" > /dev/null 2>&1
+      --bind 127.0.0.1 --no-dht "${jt_transport[@]}" --peer "127.0.0.1:$sp" > /dev/null 2>&1
   end=$(date +%s.%N)
   local seed_cpu; seed_cpu=$(cpu_of "$seed_pid")
   kill "$seed_pid"; wait "$seed_pid" 2>/dev/null || true
@@ -50,11 +68,11 @@ run_libtorrent() {
   local sp lp leech seed_pid start end
   sp=$(free_port); lp=$(free_port)
   leech="$work/transfer-leech-lt"; rm -rf "$leech"; mkdir -p "$leech"
-  /usr/bin/python3 -u "$script" seed "$torrent" "$seed_dir" "$sp" 600 > /dev/null 2>&1 &
+  env "${lt_env[@]}" /usr/bin/python3 -u "$script" seed "$torrent" "$seed_dir" "$sp" 600 > /dev/null 2>&1 &
   seed_pid=$!
   wait_port "$sp"
   start=$(date +%s.%N)
-  /usr/bin/time -f "%U %S %M" -o "$work/time.out" /usr/bin/python3 -u "$script" leech-exit "$torrent" "$leech" "$lp" 600 \
+  /usr/bin/time -f "%U %S %M" -o "$work/time.out" env "${lt_env[@]}" /usr/bin/python3 -u "$script" leech-exit "$torrent" "$leech" "$lp" 600 \
       "127.0.0.1:$sp" > /dev/null 2>&1
   end=$(date +%s.%N)
   local seed_cpu; seed_cpu=$(cpu_of "$seed_pid")
@@ -71,7 +89,7 @@ read -r jt_s jt_lcpu jt_scpu jt_rss < <(median_row < "$work/jt.runs")
 read -r lt_s lt_lcpu lt_scpu lt_rss < <(median_row < "$work/lt.runs")
 gib=$(echo "$size_mib / 1024" | bc -l)
 mbps() { echo "$size_mib * 1.048576 / $1" | bc -l; }
-printf '%d MiB, 1 MiB pieces, loopback, page cache; median of %d runs (by time)\n' "$size_mib" "$runs"
+printf '%d MiB, 1 MiB pieces, loopback, page cache, %s, %s; median of %d runs (by time)\n' "$size_mib" "$transport" "$encryption" "$runs"
 printf '%-26s %7s %9s %14s %14s %12s\n' "pair" "seconds" "MB/s" "leech CPU-s/GiB" "seed CPU-s/GiB" "leech RSS"
 printf '%-26s %7.2f %9.0f %14.2f %14.2f %9d MiB\n' "jtorrent -> jtorrent" "$jt_s" "$(mbps "$jt_s")" \
   "$(echo "$jt_lcpu / $gib" | bc -l)" "$(echo "$jt_scpu / $gib" | bc -l)" "$((jt_rss / 1024))"

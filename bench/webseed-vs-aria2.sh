@@ -34,7 +34,7 @@ time_of() { local s e; s=$(date +%s.%N); "$@" > "$work/run.log" 2>&1; e=$(date +
 jt=(); ar=()
 for i in $(seq "$runs"); do
   rm -rf "$work/jt" "$work/aria"; mkdir -p "$work/jt" "$work/aria"
-  jt+=("$(time_of "$root/jtorrent" download "$torrent" -d "$work/jt" --port 0 --bind 127.0.0.1 --no-dht --no-pex --encryption tolerated)")
+  jt+=("$(time_of "$root/jtorrent" download "$torrent" -d "$work/jt" --port 0 --bind 127.0.0.1 --no-dht --no-pex --encryption tolerated --no-utp)")
   cmp -s "$work/www/data.bin" "$work/jt/data.bin" || { echo "jtorrent: data differs" >&2; exit 1; }
   ar+=("$(time_of aria2c --no-conf --enable-dht=false --enable-dht6=false --bt-enable-lpd=false --enable-peer-exchange=false \
       --listen-port="$(free_port)" --seed-time=0 --file-allocation=none --console-log-level=warn --summary-interval=0 \

@@ -80,8 +80,12 @@ final class DaemonCommand implements Callable<Integer> {
             "session-set changes it and the daemon keeps that."})
     String encryption = "preferred";
 
-    @Option(names = "--utp", description = "uTP beside TCP, dialled first (new, so off by default).")
-    boolean utp;
+    @Option(names = "--utp", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "uTP beside TCP, dialled first (on by default; --no-utp: TCP only; session-set utp-enabled changes it).")
+    boolean utp = true;
+
+    @Option(names = "--no-tcp", description = "uTP only: no TCP port opened, none dialled (for tests).")
+    boolean noTcp;
 
     @Override
     public Integer call() throws Exception {
@@ -110,8 +114,11 @@ final class DaemonCommand implements Callable<Integer> {
         if (rpcPort < 0 || rpcPort > 65535 || port < 0 || port > 65535) {
             throw new BadInputException("ports are 0..65535");
         }
+        if (noTcp && !utp) {
+            throw new BadInputException("--no-tcp and --no-utp: peers need one transport");
+        }
         Settings.Builder s = Settings.builder().listenPort(port).pex(!noPex).lsd(lsd)
-                .encryption(SessionOptions.encryption(encryption)).utp(utp);
+                .encryption(SessionOptions.encryption(encryption)).utp(utp).tcp(!noTcp);
         SessionOptions.bindAddress(s, bind);
         if (!noDht) {
             SessionOptions.dht(s, port, dhtBootstrap);

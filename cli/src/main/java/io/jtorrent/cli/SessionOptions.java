@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 
 /** Options of every command that runs a session: ports, peers, limits, DHT. */
 final class SessionOptions {
-    @Option(names = {"-p", "--port"}, paramLabel = "N", description = "TCP port for incoming peers (default 6881; 0 picks a free one).")
+    @Option(names = {"-p", "--port"}, paramLabel = "N", description = "Port for incoming peers, TCP and uTP (default 6881; 0 picks a free one).")
     int port = 6881;
 
     @Option(names = "--bind", paramLabel = "ADDR", description = "Local address to listen on and connect from (default: all).")
@@ -55,9 +55,13 @@ final class SessionOptions {
             "(dial encrypted, fall back to plaintext; the default) or tolerated (dial in plaintext, accept both)."})
     String encryption = "preferred";
 
-    @Option(names = "--utp", description = {"uTP (BEP 29) beside TCP on the same port number over UDP (sharing the DHT's socket):",
-            "peers are dialled over uTP first. New, so off by default."})
-    boolean utp;
+    @Option(names = "--utp", negatable = true, defaultValue = "true", fallbackValue = "true", description = {
+            "uTP (BEP 29) beside TCP on the same port number over UDP (sharing the DHT's socket): peers are",
+            "dialled over uTP first, TCP after 3 s without an answer. On by default; --no-utp: TCP only."})
+    boolean utp = true;
+
+    @Option(names = "--no-tcp", description = "uTP only: no TCP port opened, none dialled (for tests).")
+    boolean noTcp;
 
     @Option(names = "--state-dir", paramLabel = "DIR", description = "Where resume data is kept (default: SAVE_DIR/.jtorrent).")
     Path stateDir;
@@ -72,7 +76,10 @@ final class SessionOptions {
         Settings.Builder b = Settings.builder().listenPort(port).uploadLimit(maxUp).downloadLimit(maxDown)
                 .resumeInterval(java.time.Duration.ofSeconds(resumeInterval))
                 .resumeDirectory(stateDir != null ? stateDir : saveDir.resolve(".jtorrent"))
-                .pex(!noPex).lsd(lsd).encryption(encryption(encryption)).utp(utp);
+                .pex(!noPex).lsd(lsd).encryption(encryption(encryption)).utp(utp).tcp(!noTcp);
+        if (noTcp && !utp) {
+            throw new BadInputException("--no-tcp and --no-utp: peers need one transport");
+        }
         bindAddress(b, bind);
         if (port < 0 || port > 65535) {
             throw new BadInputException("--port: " + port + " is not a port number");

@@ -157,6 +157,13 @@ public final class Daemon implements AutoCloseable {
             if (state.encryption != null) {
                 session.setEncryption(Settings.Encryption.parse(state.encryption));
             }
+            if (state.utpEnabled != null && settings.tcp) {
+                try {
+                    session.setUtp(state.utpEnabled);
+                } catch (java.io.IOException e) {
+                    LOG.warn("uTP stays off: {}", e.getMessage());
+                }
+            }
             // every torrent back as it was: from its saved .torrent (or the metadata fetched for a
             // magnet), else the magnet link again
             List<TorrentRecord> records = new ArrayList<>(state.torrents);

@@ -40,6 +40,8 @@ public final class DaemonState {
     public String downloadDir;
     /** The encryption policy set over RPC ("required", "preferred", "tolerated"); null: the start options' choice. */
     public String encryption;
+    /** uTP on or off as set over RPC; null: the start options' choice. */
+    public Boolean utpEnabled;
     public List<TorrentRecord> torrents = new ArrayList<>();
 
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);

@@ -298,7 +298,7 @@ final class RpcMethods {
             "alt-speed-enabled", "speed-limit-down", "speed-limit-down-enabled", "speed-limit-up", "speed-limit-up-enabled",
             "download-queue-enabled", "download-queue-size", "seed-queue-enabled", "seed-queue-size", "seedRatioLimit",
             "seedRatioLimited", "idle-seeding-limit", "idle-seeding-limit-enabled", "start-added-torrents", "download-dir",
-            "encryption");
+            "encryption", "utp-enabled");
 
     /**
      * Refuses, naming them, the arguments a method does not apply; {@code current}: values the
@@ -486,7 +486,7 @@ final class RpcMethods {
         units.put("size-bytes", 1000);
         units.putArray("memory-units").add("KiB").add("MiB").add("GiB").add("TiB");
         units.put("memory-bytes", 1024);
-        o.put("utp-enabled", d.settings.utp);
+        o.put("utp-enabled", d.session.utpEnabled());
         o.put("version", VERSION);
         JsonNode fields = a.get("fields");
         if (fields != null && fields.isArray() && fields.size() > 0) {
@@ -515,6 +515,7 @@ final class RpcMethods {
                 throw new RpcException(e.getMessage());
             }
         }
+        Boolean utp = a.has("utp-enabled") ? bool(a, "utp-enabled") : null;
         DaemonState s = d.state;
         if (a.has("alt-speed-down")) {
             s.altSpeedDownKBps = nonNegative(a, "alt-speed-down");
@@ -563,6 +564,14 @@ final class RpcMethods {
         }
         if (a.has("start-added-torrents")) {
             s.startAddedTorrents = bool(a, "start-added-torrents");
+        }
+        if (utp != null && utp != d.session.utpEnabled()) {
+            try {
+                d.session.setUtp(utp);
+            } catch (java.io.IOException | IllegalStateException e) {
+                throw new RpcException("utp-enabled: " + e.getMessage());
+            }
+            s.utpEnabled = utp;
         }
         if (downloadDir != null) {
             s.downloadDir = downloadDir.toString();

@@ -4,35 +4,17 @@ import io.jtorrent.engine.disk.DiskIo;
 import io.jtorrent.engine.net.DhtLauncher;
 import io.jtorrent.engine.net.HandshakeHandler;
 import io.jtorrent.engine.net.LocalDiscovery;
-import io.jtorrent.engine.net.MseHandler;
-import io.jtorrent.engine.net.UtpSocket;
+import io.jtorrent.engine.net.PeerPorts;
 import io.jtorrent.engine.net.NettyLoop;
-import io.jtorrent.engine.net.WireCounter;
 import io.jtorrent.engine.torrent.Torrent;
 import io.jtorrent.metainfo.Metainfo;
-import io.jtorrent.engine.peer.AddressSlots;
 import io.jtorrent.engine.rate.RateLimiter;
 import io.jtorrent.metainfo.InfoHash;
 import io.jtorrent.tracker.TrackerClient;
 import io.jtorrent.wire.mse.MseHandshake;
-import io.jtorrent.wire.PeerWireDecoder;
-import io.jtorrent.wire.PeerWireEncoder;
-import io.netty.bootstrap.Bootstrap;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -45,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
  * A BitTorrent client: one per process, many torrents. It listens for peers on one TCP port,
@@ -72,10 +55,7 @@ public final class Session implements AutoCloseable {
     final TrackerClient tracker;
     final RateLimiter uploadLimiter;
     final RateLimiter downloadLimiter;
-    private final EventLoopGroup acceptor;
-    private final AddressSlots handshakeSlots;
     private final EventLoopGroup loops;
-    private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     /** A torrent and how the handshake finds it. */
     /** A torrent, how the handshake finds it, and {@code HASH('req2', info-hash)}, how an encrypted one does. */
     private record Entry(Torrent torrent, HandshakeHandler.Target target, byte[] req2) {}
@@ -83,8 +63,8 @@ public final class Session implements AutoCloseable {
     private final Map<InfoHash, Entry> torrents = new ConcurrentHashMap<>();
     /** What torrents ask of the session, and what the handshake asks. */
     private final SessionServices services = new SessionServices(this);
-    private final Channel server;
-    private final int port;
+    /** The TCP listener and the uTP socket, and dialling. */
+    private final PeerPorts ports;
     /** The DHT node, or null when the settings run none. */
     final io.jtorrent.dht.DhtServer dht;
     /** Completes once the DHT's bootstrap lookup has ended (or {@link #DHT_BOOTSTRAP_WAIT} passed): torrents' first lookups wait for it. */
@@ -92,8 +72,6 @@ public final class Session implements AutoCloseable {
     static final java.time.Duration DHT_BOOTSTRAP_WAIT = java.time.Duration.ofSeconds(15);
     /** Local Service Discovery (BEP 14), or null when the settings leave it off. */
     final LocalDiscovery lsd;
-    /** The uTP socket, or null when the settings leave uTP off. */
-    private final UtpSocket utp;
     private volatile boolean closed;
     private volatile Settings.Encryption encryption;
 
@@ -105,48 +83,28 @@ public final class Session implements AutoCloseable {
         this.uploadLimiter = new RateLimiter(settings.uploadLimit, System::nanoTime);
         this.downloadLimiter = new RateLimiter(settings.downloadLimit, System::nanoTime);
         this.seeds = settings.randomSeed == null ? new java.util.Random() : new java.util.Random(settings.randomSeed);
-        this.handshakeSlots = new AddressSlots(settings.maxHandshakes, settings.maxHandshakesPerAddress);
-        this.acceptor = new NioEventLoopGroup(1, daemon("jtorrent-accept"));
         this.loops = new NioEventLoopGroup(settings.networkThreads, daemon("jtorrent-net"));
         // UDP trackers: BEP 15's 15 s first retransmission, at most 2 retransmissions per announce
         // (the announcer itself retries later with back-off)
         this.tracker = new TrackerClient(loops, settings.trackerTimeout, java.time.Duration.ofSeconds(15), 2, settings.userAgent);
-        ServerBootstrap sb = new ServerBootstrap().group(acceptor, loops).channel(NioServerSocketChannel.class)
-                .option(ChannelOption.SO_BACKLOG, 128)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 4 << 20))
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        // handshaking connections have slots of their own, a few per address: idle
-                        // sockets cannot take the places of peers, nor one address all the handshake slots
-                        java.net.InetAddress from = ch.remoteAddress().getAddress();
-                        if (closed || channels.size() - handshakeSlots.inUse() >= settings.maxConnections
-                                || !handshakeSlots.tryAcquire(from)) {
-                            ch.close();
-                            return;
-                        }
-                        java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
-                        Runnable release = () -> {
-                            if (released.compareAndSet(false, true)) {
-                                handshakeSlots.release(from);
-                            }
-                        };
-                        ch.closeFuture().addListener(f -> release.run());
-                        channels.add(ch);
-                        pipeline(ch, null, release, false);
-                    }
-                });
-        InetSocketAddress bind = settings.bindAddress == null ? new InetSocketAddress(settings.listenPort)
-                : new InetSocketAddress(settings.bindAddress, settings.listenPort);
-        ChannelFuture f = sb.bind(bind).awaitUninterruptibly();
-        if (!f.isSuccess()) {
+        io.jtorrent.dht.DhtServer d = null;
+        PeerPorts p;
+        try {
+            d = settings.dhtPort < 0 ? null : DhtLauncher.start(settings);
+            p = new PeerPorts(settings, loops, d, new PortsOwner());
+        } catch (IOException e) {
+            if (d != null) {
+                d.close();
+            }
             shutdownThreads();
-            throw new IOException("cannot listen on " + describe(bind) + ": " + f.cause().getMessage(), f.cause());
+            throw e;
         }
-        this.server = f.channel();
-        this.port = ((InetSocketAddress) server.localAddress()).getPort();
-        this.dht = settings.dhtPort < 0 ? null : startDht(settings);
-        this.utp = settings.utp ? startUtp(settings) : null;
+        this.ports = p;
+        this.dht = d;
+        if (d != null) {
+            this.dhtReady = DhtLauncher.bootstrap(d, settings, tracker.resolver(), DHT_BOOTSTRAP_WAIT);
+        }
+        int port = ports.port();
         LocalDiscovery local = null;
         if (settings.lsd) {
             try {
@@ -165,18 +123,6 @@ public final class Session implements AutoCloseable {
     }
 
 
-    private io.jtorrent.dht.DhtServer startDht(Settings s) throws IOException {
-        try {
-            io.jtorrent.dht.DhtServer d = DhtLauncher.start(s);
-            this.dhtReady = DhtLauncher.bootstrap(d, s, tracker.resolver(), DHT_BOOTSTRAP_WAIT);
-            return d;
-        } catch (IOException e) {
-            server.close();
-            shutdownThreads();
-            throw e;
-        }
-    }
-
     /** The DHT node's id, or null without DHT. */
     public io.jtorrent.dht.NodeId dhtNodeId() {
         return dht == null ? null : dht.id();
@@ -190,10 +136,6 @@ public final class Session implements AutoCloseable {
     /** Starts a session listening for peers as {@code settings} say. */
     public static Session start(Settings settings) throws IOException {
         return new Session(settings);
-    }
-
-    private static String describe(InetSocketAddress a) {
-        return (a.getAddress().isAnyLocalAddress() ? "port " : a.getAddress().getHostAddress() + ":") + a.getPort();
     }
 
     private static io.netty.util.concurrent.DefaultThreadFactory daemon(String name) {
@@ -226,9 +168,9 @@ public final class Session implements AutoCloseable {
         return n;
     }
 
-    /** The TCP port peers reach us on (the one chosen, when the settings said 0). */
+    /** The port peers reach us on (the one chosen, when the settings said 0): TCP's, and uTP's over UDP. */
     public int listenPort() {
-        return port;
+        return ports.port();
     }
 
     public byte[] peerId() {
@@ -311,26 +253,6 @@ public final class Session implements AutoCloseable {
         return settings.resumeDirectory == null ? null : settings.resumeDirectory.resolve(hash.hex() + ".resume");
     }
 
-    /**
-     * The layers of a peer connection: bytes counted, then encryption (for a connection we take,
-     * whatever it turns out to be; for one we dial, when {@code encrypt}), the peer wire, the handshake.
-     */
-    private void pipeline(Channel ch, HandshakeHandler.Target torrent, Runnable handshakeDone, boolean encrypt) {
-        ch.pipeline().addLast("wire", new WireCounter());
-        if (torrent == null) {
-            ch.pipeline().addLast("mse", MseHandler.accepting(this::skeyByReq2, encryption, settings.handshakeTimeout));
-        } else if (encrypt) {
-            ch.pipeline().addLast("mse", MseHandler.dialling(torrent.infoHash().truncated20(), encryption,
-                    settings.handshakeTimeout));
-        }
-        ch.pipeline()
-                // one write syscall per loop iteration instead of one per message
-                .addLast("flush", new io.netty.handler.flush.FlushConsolidationHandler(256, true))
-                .addLast("decoder", new PeerWireDecoder())
-                .addLast("encoder", PeerWireEncoder.INSTANCE)
-                .addLast("handshake", new HandshakeHandler(services, torrent, handshakeDone));
-    }
-
     /** The info-hash (20 bytes) of the torrent whose {@code HASH('req2', info-hash)} this is, or null. */
     private byte[] skeyByReq2(byte[] req2) {
         for (Entry e : torrents.values()) {
@@ -357,95 +279,56 @@ public final class Session implements AutoCloseable {
     }
 
     boolean mayDial() {
-        return !closed && channels.size() < settings.maxConnections;
+        return !closed && ports.roomForOneMore();
     }
 
     /**
-     * Dials a peer for a torrent: {@code connected} once the TCP connection is up; {@code failed} if
-     * it could not be made or closed before its peer joined. Both run on the torrent's loop.
+     * Dials a peer for a torrent, as {@code hints} ({@code PeerCandidates.UTP} ...) say (see
+     * {@link PeerPorts#dial}); {@code connected} and {@code failed} run on the torrent's loop.
      */
-    void dial(Torrent t, InetSocketAddress address, Runnable connected, Runnable failed) {
-        dial(t, address, connected, failed, encryption != Settings.Encryption.TOLERATED, utp != null);
-    }
-
-    /**
-     * uTP on the TCP port's number over UDP — sharing the DHT node's socket when it has that port —
-     * incoming connections given the peer pipeline and a loop.
-     */
-    private UtpSocket startUtp(Settings s) throws IOException {
-        java.util.function.Consumer<io.jtorrent.engine.net.UtpChannel> incoming = ch -> {
-            channels.add(ch);
-            pipeline(ch, null, () -> { }, false);
-            loops.next().register(ch);
-        };
-        if (dht != null && dht.address().getPort() == port) {
-            return new UtpSocket(dht, incoming);
-        }
-        InetSocketAddress bind = s.bindAddress == null ? new InetSocketAddress(port) : new InetSocketAddress(s.bindAddress, port);
-        try {
-            return new UtpSocket(loops, bind, incoming);
-        } catch (IOException e) {
-            server.close();
-            if (dht != null) {
-                dht.close();
-            }
-            shutdownThreads();
-            throw e;
-        }
-    }
-
-    private void dial(Torrent t, InetSocketAddress address, Runnable connected, Runnable failed, boolean encrypt,
-                      boolean overUtp) {
+    void dial(Torrent t, InetSocketAddress address, int hints, IntConsumer connected, Runnable failed) {
         Entry entry = torrents.get(t.infoHash());
         if (entry == null || entry.torrent() != t) {
             t.owner().execute(failed);
             return;
         }
-        HandshakeHandler.Target torrent = entry.target();
-        Bootstrap b = new Bootstrap().group(torrent.eventLoop());
-        if (overUtp) {
-            b.channelFactory(utp::newChannel);
-        } else {
-            b.channel(NioSocketChannel.class);
+        ports.dial(entry.target(), address, hints, connected, failed);
+    }
+
+    /**
+     * Turns uTP on (its socket opened on the peer port's number, or the DHT's shared) or off (its
+     * connections closed), at once. Refuses to turn off the only transport.
+     */
+    public void setUtp(boolean on) throws IOException {
+        ports.setUtp(on);
+    }
+
+    /** Whether uTP is on. */
+    public boolean utpEnabled() {
+        return ports.utpEnabled();
+    }
+
+    /** What the peer ports ask of the session. */
+    private final class PortsOwner implements PeerPorts.Owner {
+        @Override
+        public HandshakeHandler.Directory directory() {
+            return services;
         }
-        // a peer without uTP answers nothing: TCP is tried after a few seconds, not the whole timeout
-        long connectMillis = overUtp ? Math.min(3000, settings.connectTimeout.toMillis()) : settings.connectTimeout.toMillis();
-        b.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectMillis)
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 4 << 20))
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        channels.add(ch);
-                        pipeline(ch, torrent, () -> { }, encrypt);
-                    }
-                });
-        if (settings.bindAddress != null && !overUtp) {
-            b.localAddress(settings.bindAddress, 0);
+
+        @Override
+        public byte[] skeyByReq2(byte[] req2) {
+            return Session.this.skeyByReq2(req2);
         }
-        b.connect(address).addListener((ChannelFuture f) -> {
-            if (!f.isSuccess()) {
-                if (overUtp && !closed) {
-                    dial(t, address, connected, failed, encrypt, false); // no uTP there: TCP
-                } else {
-                    t.owner().execute(failed);
-                }
-                return;
-            }
-            t.owner().execute(connected);
-            // refused in the handshake (a paused torrent there, say): not connected
-            Channel ch = f.channel();
-            ch.closeFuture().addListener(c -> {
-                if (io.jtorrent.engine.net.ChannelTransport.joined(ch)) {
-                    return;
-                }
-                if (!closed && encrypt && encryption == Settings.Encryption.PREFERRED
-                        && Boolean.TRUE.equals(ch.attr(MseHandler.FAILED).get())) {
-                    dial(t, address, () -> { }, failed, false, overUtp); // preferred: once more, in plaintext
-                } else {
-                    t.owner().execute(failed);
-                }
-            });
-        });
+
+        @Override
+        public Settings.Encryption encryption() {
+            return encryption;
+        }
+
+        @Override
+        public boolean closing() {
+            return closed;
+        }
     }
 
     /**
@@ -458,7 +341,7 @@ public final class Session implements AutoCloseable {
             return;
         }
         closed = true;
-        server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        ports.closeListener();
         List<CompletableFuture<Void>> stops = new ArrayList<>();
         for (Entry entry : torrents.values()) {
             Torrent t = entry.torrent();
@@ -472,14 +355,12 @@ public final class Session implements AutoCloseable {
             // closing anyway: what could be saved was
         }
         torrents.clear();
-        channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        ports.closeConnections();
         tracker.close();
         if (lsd != null) {
             lsd.close();
         }
-        if (utp != null) {
-            utp.close();
-        }
+        ports.close();
         if (dht != null) {
             dht.close();
         }
@@ -488,7 +369,6 @@ public final class Session implements AutoCloseable {
 
     /** Ends the event loops, then the disk, hash and event threads. */
     private void shutdownThreads() {
-        acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         try {
             disk.close();

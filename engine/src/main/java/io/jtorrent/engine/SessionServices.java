@@ -161,8 +161,9 @@ final class SessionServices implements TorrentServices, HandshakeHandler.Directo
     }
 
     @Override
-    public void dial(Torrent torrent, InetSocketAddress address, Runnable connected, Runnable failed) {
-        session.dial(torrent, address, connected, failed);
+    public void dial(Torrent torrent, InetSocketAddress address, int hints, java.util.function.IntConsumer connected,
+                     Runnable failed) {
+        session.dial(torrent, address, hints, connected, failed);
     }
 
     @Override

@@ -45,6 +45,7 @@ public final class Settings {
     public final int webSeedConnections;
     public final Encryption encryption;
     public final boolean utp;
+    public final boolean tcp;
 
     /**
      * Message Stream Encryption ("protocol encryption") towards peers, with Transmission's names.
@@ -106,6 +107,10 @@ public final class Settings {
         this.webSeedConnections = b.webSeedConnections;
         this.encryption = b.encryption;
         this.utp = b.utp;
+        this.tcp = b.tcp;
+        if (!tcp && !utp) {
+            throw new IllegalArgumentException("with TCP off, uTP must be on: peers need one transport");
+        }
     }
 
     /** A DHT bootstrap node as given: host and port, resolved only when the DHT starts. */
@@ -171,7 +176,8 @@ public final class Settings {
         private boolean lsd;
         private int webSeedConnections = 4;
         private Encryption encryption = Encryption.PREFERRED;
-        private boolean utp;
+        private boolean utp = true;
+        private boolean tcp = true;
 
         private Builder() {}
 
@@ -393,11 +399,20 @@ public final class Settings {
 
         /**
          * uTP (BEP 29) beside TCP, on the same port number over UDP (the DHT node's socket when it
-         * has that port): dialled first, TCP the fallback; incoming uTP accepted. Off by default
-         * while it is new.
+         * has that port): dialled first, TCP the fallback; incoming uTP accepted. On by default,
+         * as in libtorrent and Transmission.
          */
         public Builder utp(boolean on) {
             this.utp = on;
+            return this;
+        }
+
+        /**
+         * TCP for peers, listening and dialling. On by default; off (with uTP on) makes a uTP-only
+         * peer, for tests: no TCP port is opened and none dialled.
+         */
+        public Builder tcp(boolean on) {
+            this.tcp = on;
             return this;
         }
 

@@ -40,14 +40,14 @@ class UtpInteropTest {
     @Test
     void jtorrentDownloadsFromAUtpOnlyLibtorrent() throws Exception {
         try (ReferencePeer lt = ReferencePeer.libtorrentUtpOnly(true, torrentFile, seedDir, tmp.resolve("lt"), Duration.ofMinutes(3))) {
-            Swarm.downloadFrom(Swarm.loopback().utp(true).build(), metainfo, seedDir, tmp.resolve("jt"), lt, WAIT);
+            Swarm.downloadFrom(Swarm.loopback().build(), metainfo, seedDir, tmp.resolve("jt"), lt, WAIT);
         }
     }
 
     @Test
     void aUtpOnlyLibtorrentDownloadsFromJtorrent() throws Exception {
         Path leechDir = tmp.resolve("lt-leech");
-        try (Session s = Session.start(Swarm.loopback().utp(true).build())) {
+        try (Session s = Session.start(Swarm.loopback().build())) {
             s.add(AddTorrentParams.builder(metainfo, seedDir).seedOnly(true).build()).get(30, TimeUnit.SECONDS);
             try (ReferencePeer lt = ReferencePeer.libtorrentUtpOnly(false, torrentFile, leechDir, tmp.resolve("lt"),
                     Duration.ofMinutes(3), "127.0.0.1:" + s.listenPort())) {
@@ -60,7 +60,7 @@ class UtpInteropTest {
     void jtorrentDownloadsFromTransmissionOverUtp() throws Exception {
         Path leechDir = tmp.resolve("jt-tr");
         try (ReferencePeer tr = ReferencePeer.transmission(torrentFile, seedDir, tmp.resolve("tr"), 0, true);
-             Session s = Session.start(Swarm.loopback().utp(true).build())) {
+             Session s = Session.start(Swarm.loopback().build())) {
             TorrentHandle h = s.add(AddTorrentParams.builder(metainfo, leechDir)
                     .peer(new InetSocketAddress("127.0.0.1", tr.peerPort())).build()).get(30, TimeUnit.SECONDS);
             boolean[] sawUtp = {false};
@@ -80,7 +80,7 @@ class UtpInteropTest {
     @Test
     void transmissionDownloadsFromJtorrentOverUtp() throws Exception {
         Path leechDir = Files.createDirectories(tmp.resolve("tr-leech"));
-        try (Session s = Session.start(Swarm.loopback().utp(true).build())) {
+        try (Session s = Session.start(Swarm.loopback().build())) {
             TorrentHandle h = s.add(AddTorrentParams.builder(metainfo, seedDir).seedOnly(true).build()).get(30, TimeUnit.SECONDS);
             try (ReferencePeer tr = ReferencePeer.transmission(torrentFile, leechDir, tmp.resolve("tr"), 0, true)) {
                 // Transmission ignores loopback peers it is told of: we dial it, over uTP first

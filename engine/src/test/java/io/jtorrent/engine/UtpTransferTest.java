@@ -1,6 +1,7 @@
 package io.jtorrent.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jtorrent.metainfo.Metainfo;
 import java.net.InetSocketAddress;
@@ -25,8 +26,8 @@ class UtpTransferTest {
     void aDownloadOverUtpEncryptedAndATcpFallback() throws Exception {
         Path seedDir = tmp.resolve("seed");
         Metainfo m = Swarm.makeData(seedDir, "over-utp", 7, 32768, 3_000_000, 200_001);
-        try (Session seed = Session.start(Swarm.loopback().utp(true).encryption(Settings.Encryption.REQUIRED).build());
-             Session leech = Session.start(Swarm.loopback().utp(true).encryption(Settings.Encryption.REQUIRED).build())) {
+        try (Session seed = Session.start(Swarm.loopback().encryption(Settings.Encryption.REQUIRED).build());
+             Session leech = Session.start(Swarm.loopback().encryption(Settings.Encryption.REQUIRED).build())) {
             seed.add(AddTorrentParams.builder(m, seedDir).seedOnly(true).build()).get(30, TimeUnit.SECONDS);
             TorrentHandle l = leech.add(AddTorrentParams.builder(m, tmp.resolve("leech"))
                     .peer(new InetSocketAddress("127.0.0.1", seed.listenPort())).build()).get(30, TimeUnit.SECONDS);
@@ -43,8 +44,9 @@ class UtpTransferTest {
         }
         Swarm.assertSameTree(seedDir.resolve("over-utp"), tmp.resolve("leech/over-utp"));
 
-        try (Session tcpOnly = Session.start(Swarm.loopback().build());
-             Session dialer = Session.start(Swarm.loopback().utp(true).build())) {
+        try (Session tcpOnly = Session.start(Swarm.loopback().utp(false).build());
+             Session dialer = Session.start(Swarm.loopback().build())) {
+            assertThat(dialer.utpEnabled()).as("uTP is on by default").isTrue();
             tcpOnly.add(AddTorrentParams.builder(m, seedDir).seedOnly(true).build()).get(30, TimeUnit.SECONDS);
             TorrentHandle l = dialer.add(AddTorrentParams.builder(m, tmp.resolve("leech2"))
                     .peer(new InetSocketAddress("127.0.0.1", tcpOnly.listenPort())).build()).get(30, TimeUnit.SECONDS);
@@ -54,12 +56,51 @@ class UtpTransferTest {
     }
 
     @Test
+    void uTpOnlyPeersOpenNoTcpPortAndStillTrade() throws Exception {
+        Path seedDir = tmp.resolve("seed");
+        Metainfo m = Swarm.makeData(seedDir, "utp-only", 9, 32768, 700_000);
+        assertThatThrownBy(() -> Swarm.loopback().utp(false).tcp(false).build()).hasMessageContaining("one transport");
+        try (Session seed = Session.start(Swarm.loopback().tcp(false).build());
+             Session leech = Session.start(Swarm.loopback().tcp(false).build())) {
+            assertThatThrownBy(() -> new java.net.Socket("127.0.0.1", seed.listenPort()).close())
+                    .as("no TCP listener on the peer port").isInstanceOf(java.net.ConnectException.class);
+            assertThatThrownBy(() -> seed.setUtp(false)).hasMessageContaining("only transport");
+            seed.add(AddTorrentParams.builder(m, seedDir).seedOnly(true).build()).get(30, TimeUnit.SECONDS);
+            TorrentHandle l = leech.add(AddTorrentParams.builder(m, tmp.resolve("leech"))
+                    .peer(new InetSocketAddress("127.0.0.1", seed.listenPort())).build()).get(30, TimeUnit.SECONDS);
+            Swarm.await(Duration.ofSeconds(30), "the download between uTP-only peers", () -> Swarm.status(l).isFinished());
+            assertThat(Swarm.status(l).utpWireReceived()).isGreaterThan(700_000);
+        }
+        Swarm.assertSameTree(seedDir.resolve("utp-only"), tmp.resolve("leech/utp-only"));
+    }
+
+    @Test
+    void uTpTurnedOffAndOnWhileRunning() throws Exception {
+        Path seedDir = tmp.resolve("seed");
+        Metainfo m = Swarm.makeData(seedDir, "toggled", 10, 32768, 300_000);
+        try (Session seed = Session.start(Swarm.loopback().build());
+             Session leech = Session.start(Swarm.loopback().tcp(false).build())) {
+            seed.setUtp(false);
+            assertThat(seed.utpEnabled()).isFalse();
+            java.net.InetAddress lo = java.net.InetAddress.getLoopbackAddress();
+            assertThat(io.jtorrent.testkit.UtpProbe.answers(lo, seed.listenPort(), Duration.ofMillis(500)))
+                    .as("no uTP answers on the port").isFalse();
+            seed.add(AddTorrentParams.builder(m, seedDir).seedOnly(true).build()).get(30, TimeUnit.SECONDS);
+            TorrentHandle l = leech.add(AddTorrentParams.builder(m, tmp.resolve("leech"))
+                    .peer(new InetSocketAddress("127.0.0.1", seed.listenPort())).build()).get(30, TimeUnit.SECONDS);
+            seed.setUtp(true);
+            assertThat(io.jtorrent.testkit.UtpProbe.answers(lo, seed.listenPort(), Duration.ofSeconds(5))).isTrue();
+            Swarm.await(Duration.ofSeconds(60), "the download once the seed has uTP again", () -> Swarm.status(l).isFinished());
+        }
+    }
+
+    @Test
     void uTpSharesTheDhtNodesPortAndTheNodeStillAnswers() throws Exception {
         Path seedDir = tmp.resolve("seed");
         Metainfo m = Swarm.makeData(seedDir, "shared", 8, 32768, 400_000);
         int port = io.jtorrent.testkit.ReferencePeer.freePort();
-        try (Session seed = Session.start(Swarm.loopback().listenPort(port).dhtPort(port).utp(true).build());
-             Session leech = Session.start(Swarm.loopback().utp(true).build())) {
+        try (Session seed = Session.start(Swarm.loopback().listenPort(port).dhtPort(port).build());
+             Session leech = Session.start(Swarm.loopback().build())) {
             seed.add(AddTorrentParams.builder(m, seedDir).seedOnly(true).build()).get(30, TimeUnit.SECONDS);
             TorrentHandle l = leech.add(AddTorrentParams.builder(m, tmp.resolve("leech"))
                     .peer(new InetSocketAddress("127.0.0.1", port)).build()).get(30, TimeUnit.SECONDS);
@@ -89,7 +130,7 @@ class UtpTransferTest {
     @Test
     void aSynFloodFillsTheTableToItsBoundAndNoFurther() throws Exception {
         // half-open connections are closed by the handshake timeout: long enough here that none leaves meanwhile
-        try (Session s = Session.start(Swarm.loopback().utp(true).handshakeTimeout(Duration.ofSeconds(60)).build());
+        try (Session s = Session.start(Swarm.loopback().handshakeTimeout(Duration.ofSeconds(60)).build());
              java.net.DatagramSocket udp = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
             int bound = io.jtorrent.engine.net.UtpSocket.MAX_CONNECTIONS;
             java.util.Set<Integer> answered = new java.util.HashSet<>();

@@ -302,8 +302,8 @@ public final class SwarmRunner {
     private Session newSession(long uploadLimit) throws IOException {
         Session s = Session.start(Settings.builder().listenPort(0).bindAddress(InetAddress.getLoopbackAddress())
                 .uploadLimit(uploadLimit).hashThreads(1).diskThreads(1).maxConnectionsPerTorrent(80)
-                // plaintext, pinned: the swarm figures measure distribution, comparable across versions
-                .encryption(Settings.Encryption.TOLERATED).build());
+                // plaintext TCP, pinned: the swarm figures measure distribution, comparable across versions
+                .encryption(Settings.Encryption.TOLERATED).utp(false).build());
         sessions.add(s);
         return s;
     }

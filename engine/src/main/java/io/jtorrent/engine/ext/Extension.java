@@ -35,7 +35,13 @@ public interface Extension {
         /** Whether peer exchange is allowed (on in the settings, and not a private torrent). */
         boolean pexAllowed();
 
-        void addCandidates(List<InetSocketAddress> addresses, boolean manual);
+        default void addCandidates(List<InetSocketAddress> addresses, boolean manual) {
+            addCandidates(addresses, manual, a -> 0);
+        }
+
+        /** Adds candidates with hints on how to dial each ({@code PeerCandidates.UTP} ...). */
+        void addCandidates(List<InetSocketAddress> addresses, boolean manual,
+                           java.util.function.ToIntFunction<InetSocketAddress> hints);
     }
 
     /** The extension's name in the handshake's {@code m} dictionary. */

@@ -1,5 +1,6 @@
 package io.jtorrent.engine.ext;
 
+import io.jtorrent.engine.peer.PeerCandidates;
 import io.jtorrent.engine.peer.PeerConnection;
 import io.jtorrent.wire.ExtendedHandshake;
 import io.jtorrent.wire.PeerProtocolException;
@@ -93,11 +94,18 @@ public final class PexExtension implements Extension {
             return;
         }
         List<InetSocketAddress> added = new ArrayList<>();
+        Map<InetSocketAddress, Integer> hints = new HashMap<>();
         for (PexMessage.Peer p : m.added()) {
             added.add(p.address());
+            // how to dial it: over uTP first, encrypted
+            int h = ((p.flags() & PexMessage.FLAG_UTP) != 0 ? PeerCandidates.UTP : 0)
+                    | ((p.flags() & PexMessage.FLAG_ENCRYPTION) != 0 ? PeerCandidates.ENCRYPTION : 0);
+            if (h != 0) {
+                hints.put(p.address(), h);
+            }
         }
         if (!added.isEmpty()) {
-            torrent.addCandidates(added, false);
+            torrent.addCandidates(added, false, a -> hints.getOrDefault(a, 0));
         }
     }
 

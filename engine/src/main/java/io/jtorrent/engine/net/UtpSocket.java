@@ -100,7 +100,8 @@ public final class UtpSocket implements AutoCloseable {
         dht.shareWith(this::received);
     }
 
-    InetSocketAddress localAddress() {
+    /** The UDP address uTP is on. */
+    public InetSocketAddress localAddress() {
         return datagrams.localAddress();
     }
 
@@ -168,8 +169,12 @@ public final class UtpSocket implements AutoCloseable {
         }
     }
 
+    /** Closes every connection on the socket, then the socket (or gives the DHT's back). */
     @Override
     public void close() {
+        for (UtpChannel ch : new java.util.ArrayList<>(connections.values())) {
+            ch.close();
+        }
         datagrams.close();
     }
 }

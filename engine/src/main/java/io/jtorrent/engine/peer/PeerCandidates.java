@@ -22,7 +22,18 @@ public final class PeerCandidates {
     public static final int MAX_CANDIDATES = 2000;
     private static final long SECOND = 1_000_000_000L;
 
+    /** Hints on how to dial an address: it speaks uTP (peer exchange's flag 0x04, or it answered over uTP). */
+    public static final int UTP = 1;
+    /** Its uTP did not answer and TCP did: dial TCP at once (forgotten when a dial fails). */
+    public static final int NO_UTP = 2;
+    /** It prefers encryption (peer exchange's flag 0x01): dial it encrypted whatever our policy. */
+    public static final int ENCRYPTION = 4;
+    /** Its encryption handshake failed and plaintext worked: dial plaintext (forgotten when a dial fails). */
+    public static final int NO_ENCRYPTION = 8;
+    private static final int LEARNED = NO_UTP | NO_ENCRYPTION;
+
     private static final class Candidate {
+        int hints;
         boolean manual;
         int failures;
         long nextAttempt;
@@ -53,6 +64,26 @@ public final class PeerCandidates {
             c.failures = Math.min(c.failures, 1);
             c.nextAttempt = 0;
         }
+    }
+
+    /** Adds to what is known of how {@code address} answers ({@link #UTP}, {@link #ENCRYPTION} ...), if it is a candidate. */
+    public void hint(InetSocketAddress address, int hints) {
+        Candidate c = candidates.get(address);
+        if (c != null) {
+            if ((hints & UTP) != 0) {
+                c.hints &= ~NO_UTP;
+            }
+            if ((hints & NO_UTP) != 0) {
+                c.hints &= ~UTP;
+            }
+            c.hints |= hints;
+        }
+    }
+
+    /** What is known of how {@code address} answers: {@link #UTP}, {@link #NO_UTP}, {@link #ENCRYPTION}, {@link #NO_ENCRYPTION}. */
+    public int hints(InetSocketAddress address) {
+        Candidate c = candidates.get(address);
+        return c == null ? 0 : c.hints;
     }
 
     /** Up to {@code max} addresses to dial now, skipping those {@code skip} names (already connected). */
@@ -94,6 +125,7 @@ public final class PeerCandidates {
         Candidate c = candidates.get(a);
         if (c != null) {
             c.connected = false;
+            c.hints &= ~LEARNED; // the next attempt tries every way again
             c.failures++;
             c.nextAttempt = now + Math.min(60 * SECOND, SECOND * (1L << Math.min(c.failures, 6)));
         }

@@ -64,10 +64,11 @@ public final class PeerSet {
         boolean mayDial();
 
         /**
-         * Dials {@code address}; on the owner's loop afterwards, {@code failed} if the connection
-         * could not be made or closed before its peer joined (refused in the handshake).
+         * Dials {@code address}, as {@code hints} ({@link PeerCandidates#UTP} ...) suggest; on the
+         * owner's loop afterwards, {@code failed} if the connection could not be made or closed
+         * before its peer joined (refused in the handshake).
          */
-        void dial(InetSocketAddress address, Runnable connected, Runnable failed);
+        void dial(InetSocketAddress address, int hints, java.util.function.IntConsumer connected, Runnable failed);
 
         /** A peer left: the extensions forget it. */
         void peerLeft(PeerConnection p);
@@ -109,7 +110,16 @@ public final class PeerSet {
     }
 
     public void addCandidates(List<InetSocketAddress> addresses, boolean manual) {
-        addresses.forEach(a -> candidates.add(a, manual));
+        addCandidates(addresses, manual, a -> 0);
+    }
+
+    /** Adds candidates with what is known of how each answers ({@link PeerCandidates#hint}). */
+    public void addCandidates(List<InetSocketAddress> addresses, boolean manual,
+                              java.util.function.ToIntFunction<InetSocketAddress> hints) {
+        for (InetSocketAddress a : addresses) {
+            candidates.add(a, manual);
+            candidates.hint(a, hints.applyAsInt(a));
+        }
         if (torrent.active()) {
             connect();
         }
@@ -135,7 +145,10 @@ public final class PeerSet {
                     connecting--;
                 }
             };
-            torrent.dial(address, done, () -> {
+            torrent.dial(address, candidates.hints(address), learned -> {
+                done.run();
+                candidates.hint(address, learned);
+            }, () -> {
                 done.run();
                 // refused in the handshake (a paused torrent there, say) or no connection: try again later
                 candidates.dialFailed(address, torrent.now());

@@ -130,6 +130,12 @@ final class RoomHost implements PeerHost, PeerSet.Host, Extension.Host, WebSeed.
     }
 
     @Override
+    public void addCandidates(List<InetSocketAddress> addresses, boolean manual,
+                              java.util.function.ToIntFunction<InetSocketAddress> hints) {
+        t.peerSet().addCandidates(addresses, manual, hints);
+    }
+
+    @Override
     public void peerClosed(PeerConnection p, String reason) {
         t.peerSet.closed(p, reason);
     }
@@ -183,8 +189,8 @@ final class RoomHost implements PeerHost, PeerSet.Host, Extension.Host, WebSeed.
     }
 
     @Override
-    public void dial(InetSocketAddress address, Runnable connected, Runnable failed) {
-        t.services.dial(t, address, connected, failed);
+    public void dial(InetSocketAddress address, int hints, java.util.function.IntConsumer connected, Runnable failed) {
+        t.services.dial(t, address, hints, connected, failed);
     }
 
     // ---- what the rooms ask: layout, time, identity ----

@@ -61,9 +61,10 @@ public interface TorrentServices {
     boolean mayDial();
 
     /**
-     * Dials {@code address} for {@code torrent}; then, on the torrent's loop, {@code connected} once
-     * the connection is up and {@code failed} if it could not be made or closed before its peer
-     * joined (refused in the handshake).
+     * Dials {@code address} for {@code torrent}, as {@code hints} suggest ({@code PeerCandidates.UTP}
+     * ...); then, on the torrent's loop, {@code connected} once the connection is up, with what the
+     * dial learned of the address in the same bits (again if a retry learns more), and
+     * {@code failed} if it could not be made or closed before its peer joined (refused in the handshake).
      */
-    void dial(Torrent torrent, InetSocketAddress address, Runnable connected, Runnable failed);
+    void dial(Torrent torrent, InetSocketAddress address, int hints, java.util.function.IntConsumer connected, Runnable failed);
 }

@@ -60,8 +60,11 @@ class ExtensionsTest {
         }
 
         @Override
-        public void addCandidates(List<InetSocketAddress> addresses, boolean manual) {
-            log.add("candidates " + addresses);
+        public void addCandidates(List<InetSocketAddress> addresses, boolean manual,
+                                  java.util.function.ToIntFunction<InetSocketAddress> hints) {
+            StringBuilder h = new StringBuilder();
+            addresses.forEach(a -> h.append(hints.applyAsInt(a) == 0 ? "" : " " + a + "=" + hints.applyAsInt(a)));
+            log.add("candidates " + addresses + h);
         }
     };
 
@@ -78,6 +81,19 @@ class ExtensionsTest {
                 java.nio.charset.StandardCharsets.ISO_8859_1));
         x.message(null, 99, new byte[0]); // an id we never offered
         assertThat(log).isEmpty();
+    }
+
+    @Test
+    void peerExchangeFlagsBecomeDialHints() throws Exception {
+        Extensions x = Extensions.standard(host, new byte[10]);
+        // three peers: 127.0.0.1:6657 with flags 0x05 (encryption, uTP), :6658 with 0x02 (a seed), :6659 with 0x04 (uTP)
+        byte[] added = {127, 0, 0, 1, 0x1a, 0x01, 127, 0, 0, 1, 0x1a, 0x02, 127, 0, 0, 1, 0x1a, 0x03};
+        String body = "d5:added18:" + new String(added, java.nio.charset.StandardCharsets.ISO_8859_1)
+                + "7:added.f3:\u0005\u0002\u0004e";
+        x.message(null, PexExtension.ID, body.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertThat(log).containsExactly("candidates [/127.0.0.1:6657, /127.0.0.1:6658, /127.0.0.1:6659] /127.0.0.1:6657="
+                + (io.jtorrent.engine.peer.PeerCandidates.UTP | io.jtorrent.engine.peer.PeerCandidates.ENCRYPTION)
+                + " /127.0.0.1:6659=" + io.jtorrent.engine.peer.PeerCandidates.UTP);
     }
 
     @Test

@@ -71,4 +71,28 @@ class PeerCandidatesTest {
         assertThat(c.due(29 * S, 10, x -> false)).isEmpty();
         assertThat(c.due(31 * S, 10, x -> false)).containsExactly(a);
     }
+
+    @Test
+    void hintsSayHowToDialAndWhatWasLearnedIsForgottenWhenADialFails() {
+        PeerCandidates c = new PeerCandidates();
+        c.hint(a, PeerCandidates.UTP); // not a candidate: nothing kept
+        assertThat(c.hints(a)).isZero();
+        c.add(a, false);
+        c.hint(a, PeerCandidates.UTP | PeerCandidates.ENCRYPTION); // what peer exchange said
+        assertThat(c.hints(a)).isEqualTo(PeerCandidates.UTP | PeerCandidates.ENCRYPTION);
+        c.hint(a, PeerCandidates.NO_UTP); // its uTP did not answer after all, TCP did
+        assertThat(c.hints(a)).isEqualTo(PeerCandidates.NO_UTP | PeerCandidates.ENCRYPTION);
+        c.hint(a, PeerCandidates.NO_ENCRYPTION);
+        c.dialing(a);
+        c.left(a, 0);
+        assertThat(c.hints(a)).as("kept while it answers").isEqualTo(PeerCandidates.NO_UTP | PeerCandidates.ENCRYPTION
+                | PeerCandidates.NO_ENCRYPTION);
+        c.dialing(a);
+        c.dialFailed(a, 0);
+        assertThat(c.hints(a)).as("a failed dial: every way is tried again").isEqualTo(PeerCandidates.ENCRYPTION);
+        c.hint(a, PeerCandidates.UTP);
+        c.hint(a, PeerCandidates.NO_UTP);
+        c.hint(a, PeerCandidates.UTP); // it answered over uTP again
+        assertThat(c.hints(a) & (PeerCandidates.UTP | PeerCandidates.NO_UTP)).isEqualTo(PeerCandidates.UTP);
+    }
 }
