@@ -36,6 +36,15 @@ public final class DhtNode {
     public static final int MAX_PEERS_PER_TORRENT = 200;
     static final long SECOND = 1_000_000_000L;
     static final long QUERY_TIMEOUT = 5 * SECOND;
+    /** How often {@link #tick} is to run: query timeouts and slow lookup queries are noticed this soon. */
+    public static final long TICK = SECOND / 8;
+    /**
+     * A lookup query unanswered this long no longer holds one of the α places, nor one of the K
+     * closest the lookup waits for: the lookup asks the next node meanwhile (a late answer still
+     * counts while it runs), so that a batch of dead nodes costs it half a second instead of the
+     * whole timeout, and its announce is not held up by them.
+     */
+    static final long SLOW_QUERY = SECOND / 2;
     static final long TOKEN_ROTATION = 300 * SECOND;
     static final long PEER_TTL = 1800 * SECOND;
 
@@ -80,6 +89,9 @@ public final class DhtNode {
     private final LinkedHashMap<Object, long[]> budgets = new LinkedHashMap<>(16, 0.75f, true);
     /** Announce budgets by source address: how fast one address can fill the peer store. */
     private final LinkedHashMap<Object, long[]> announceBudgets = new LinkedHashMap<>(16, 0.75f, true);
+    /** Lookups under way (each ends by itself: every query it sends ends in an answer or a timeout). */
+    private final java.util.Set<LookupTask> lookups = new java.util.LinkedHashSet<>();
+    private long maintainedAt = Long.MIN_VALUE;
 
     private final class Pending {
         final InetSocketAddress to;
@@ -392,7 +404,10 @@ public final class DhtNode {
         query(KrpcMessage.Query.ping(nextTid(), id), n.address(), n.id(), r -> { }, () -> table.failed(n));
     }
 
-    /** Once a second: query timeouts, token rotation, pings of questionable nodes, bucket refresh. */
+    /**
+     * Every {@link #TICK}: query timeouts and slow lookup queries; once a second of those, token
+     * rotation, pings of questionable nodes and a bucket refresh.
+     */
     public void tick() {
         long now = clock.getAsLong();
         List<Pending> expired = new ArrayList<>();
@@ -404,6 +419,13 @@ public final class DhtNode {
             }
         }
         expired.forEach(p -> p.timeout.run());
+        for (LookupTask l : new ArrayList<>(lookups)) {
+            l.passOverSlow(now);
+        }
+        if (maintainedAt != Long.MIN_VALUE && now - maintainedAt < SECOND - TICK / 2) {
+            return;
+        }
+        maintainedAt = now;
         if (now - rotatedAt > TOKEN_ROTATION) {
             previousSecret = secret;
             secret = newSecret();
@@ -420,14 +442,25 @@ public final class DhtNode {
 
     /** Joins the DHT through nodes whose ids we do not know yet, then looks ourselves up. */
     public void bootstrap(List<InetSocketAddress> nodes, Consumer<Lookup> done) {
+        bootstrap(nodes, () -> { }, done);
+    }
+
+    /**
+     * Joins the DHT through nodes whose ids we do not know yet, then looks ourselves up;
+     * {@code seeded} runs when those nodes answered (or timed out), before that lookup: the table
+     * holds what they told us, enough for a torrent's lookup to start.
+     */
+    public void bootstrap(List<InetSocketAddress> nodes, Runnable seeded, Consumer<Lookup> done) {
         int[] waiting = {nodes.size()};
         if (nodes.isEmpty()) {
+            seeded.run();
             lookup(id, false, done);
             return;
         }
         for (InetSocketAddress a : nodes) {
             Runnable next = () -> {
                 if (--waiting[0] == 0) {
+                    seeded.run();
                     lookup(id, false, done);
                 }
             };
@@ -455,9 +488,15 @@ public final class DhtNode {
 
     /** Announces that we have {@code infoHash} on TCP {@code port} to the K closest nodes that gave tokens. */
     public void announce(NodeId infoHash, int port, Consumer<Lookup> done) {
-        new LookupTask(infoHash, true, l -> {
-            done.accept(l);
-        }, port).start(table.closest(infoHash, RoutingTable.K * 2));
+        announce(infoHash, port, peers -> { }, done);
+    }
+
+    /**
+     * As {@link #announce(NodeId, int, Consumer)}, and {@code early} gets the peers of each answer
+     * as it arrives (those not given before), so that they can be dialled before the lookup ends.
+     */
+    public void announce(NodeId infoHash, int port, Consumer<List<InetSocketAddress>> early, Consumer<Lookup> done) {
+        new LookupTask(infoHash, true, done, port, early).start(table.closest(infoHash, RoutingTable.K * 2));
     }
 
     /** Looks up the nodes closest to {@code target}. */
@@ -466,15 +505,19 @@ public final class DhtNode {
     }
 
     private void lookup(NodeId target, boolean getPeers, Consumer<Lookup> done) {
-        new LookupTask(target, getPeers, done, 0).start(table.closest(target, RoutingTable.K * 2));
+        new LookupTask(target, getPeers, done, 0, peers -> { }).start(table.closest(target, RoutingTable.K * 2));
     }
 
-    /** An iterative lookup (BEP 5): α queries in flight, ends when the K closest have all answered. */
+    /**
+     * An iterative lookup (BEP 5): α queries in flight, ends when the K closest have all answered
+     * (those silent for {@link #SLOW_QUERY} left out, and replaced by the next closest).
+     */
     private final class LookupTask {
         private final NodeId target;
         private final boolean getPeers;
         private final Consumer<Lookup> done;
         private final int announcePort;
+        private final Consumer<List<InetSocketAddress>> early;
         private final java.util.TreeMap<NodeId, Candidate> candidates;
         private final java.util.LinkedHashSet<InetSocketAddress> found = new java.util.LinkedHashSet<>();
         private final java.util.Set<InetSocketAddress> seenAddresses = new java.util.HashSet<>();
@@ -487,6 +530,9 @@ public final class DhtNode {
             final int round;
             int state; // 0 new, 1 queried, 2 answered, 3 failed
             byte[] token;
+            long sentAt;
+            /** Queried, unanswered past {@link #SLOW_QUERY}: no longer counted in flight. */
+            boolean slow;
 
             Candidate(NodeInfo node, int round) {
                 this.node = node;
@@ -494,11 +540,13 @@ public final class DhtNode {
             }
         }
 
-        LookupTask(NodeId target, boolean getPeers, Consumer<Lookup> done, int announcePort) {
+        LookupTask(NodeId target, boolean getPeers, Consumer<Lookup> done, int announcePort,
+                   Consumer<List<InetSocketAddress>> early) {
             this.target = target;
             this.getPeers = getPeers;
             this.done = done;
             this.announcePort = announcePort;
+            this.early = early;
             this.candidates = new java.util.TreeMap<>((a, b) -> {
                 int c = target.compareDistance(a, b);
                 return c != 0 ? c : a.compareTo(b);
@@ -506,8 +554,24 @@ public final class DhtNode {
         }
 
         void start(List<NodeInfo> initial) {
+            lookups.add(this);
             initial.forEach(n -> add(n, 1));
             step();
+        }
+
+        /** Queries unanswered past {@link #SLOW_QUERY} give up their places in flight: the next nodes are asked. */
+        void passOverSlow(long now) {
+            boolean freed = false;
+            for (Candidate c : candidates.values()) {
+                if (c.state == 1 && !c.slow && now - c.sentAt > SLOW_QUERY) {
+                    c.slow = true;
+                    inFlight--;
+                    freed = true;
+                }
+            }
+            if (freed) {
+                step();
+            }
         }
 
         private void add(NodeInfo n, int round) {
@@ -525,7 +589,7 @@ public final class DhtNode {
             int considered = 0;
             boolean allAnswered = true;
             for (Candidate c : candidates.values()) {
-                if (c.state == 3) {
+                if (c.state == 3 || c.slow) {
                     continue;
                 }
                 if (considered++ >= RoutingTable.K) {
@@ -546,7 +610,7 @@ public final class DhtNode {
         private boolean noneNew() {
             int considered = 0;
             for (Candidate c : candidates.values()) {
-                if (c.state == 3) {
+                if (c.state == 3 || c.slow) {
                     continue;
                 }
                 if (considered++ >= RoutingTable.K) {
@@ -563,21 +627,35 @@ public final class DhtNode {
             KrpcMessage.Query q = getPeers ? KrpcMessage.Query.getPeers(nextTid(), id, target)
                     : KrpcMessage.Query.findNode(nextTid(), id, target);
             c.state = 1;
+            c.sentAt = clock.getAsLong();
             inFlight++;
             messages++;
             boolean sent = query(q, c.node.address(), c.node.id(), m -> {
-                inFlight--;
+                if (!c.slow) {
+                    inFlight--;
+                }
+                c.slow = false; // late, but here: it counts among the closest again
                 if (m instanceof KrpcMessage.Response r) {
                     c.state = 2;
                     c.token = r.token();
-                    found.addAll(r.values());
+                    List<InetSocketAddress> fresh = new ArrayList<>();
+                    for (InetSocketAddress v : r.values()) {
+                        if (found.add(v)) {
+                            fresh.add(v);
+                        }
+                    }
+                    if (!fresh.isEmpty() && !finished) {
+                        early.accept(fresh);
+                    }
                     r.nodes().forEach(n -> add(n, c.round + 1));
                 } else {
                     c.state = 3;
                 }
                 step();
             }, () -> {
-                inFlight--;
+                if (!c.slow) {
+                    inFlight--;
+                }
                 c.state = 3;
                 table.failed(c.node);
                 step();
@@ -590,6 +668,7 @@ public final class DhtNode {
 
         private void finish() {
             finished = true;
+            lookups.remove(this);
             List<NodeInfo> closest = new ArrayList<>();
             int rounds = 0;
             List<Candidate> answered = new ArrayList<>();

@@ -57,7 +57,7 @@ public final class DhtServer implements AutoCloseable {
             close();
             throw e;
         }
-        loop.scheduleAtFixedRate(() -> nodes.forEach(DhtNode::tick), 1, 1, TimeUnit.SECONDS);
+        loop.scheduleAtFixedRate(() -> nodes.forEach(DhtNode::tick), DhtNode.TICK, DhtNode.TICK, TimeUnit.NANOSECONDS);
     }
 
     private void open(InetSocketAddress bind, NodeId id, boolean ipv6) throws IOException {
@@ -133,6 +133,20 @@ public final class DhtServer implements AutoCloseable {
 
     /** Joins through these nodes, each by its family (nodes of a family we have no socket for are skipped). */
     public CompletableFuture<DhtNode.Lookup> bootstrap(List<InetSocketAddress> through) {
+        return bootstrap(through, new CompletableFuture<>());
+    }
+
+    /**
+     * As {@link #bootstrap(List)}; {@code seeded} completes once every node's bootstrap nodes
+     * answered or timed out (their tables hold what those told), before the lookups of ourselves end.
+     */
+    public CompletableFuture<DhtNode.Lookup> bootstrap(List<InetSocketAddress> through, CompletableFuture<Void> seeded) {
+        int[] waiting = {nodes.size()};
+        Runnable oneSeeded = () -> {
+            if (--waiting[0] == 0) {
+                seeded.complete(null);
+            }
+        };
         return across((node, done) -> {
             List<InetSocketAddress> mine = new ArrayList<>();
             for (InetSocketAddress a : through) {
@@ -140,7 +154,7 @@ public final class DhtServer implements AutoCloseable {
                     mine.add(a);
                 }
             }
-            node.bootstrap(mine, done);
+            node.bootstrap(mine, oneSeeded, done);
         });
     }
 
@@ -150,6 +164,15 @@ public final class DhtServer implements AutoCloseable {
 
     public CompletableFuture<DhtNode.Lookup> announce(NodeId infoHash, int port) {
         return across((node, done) -> node.announce(infoHash, port, done));
+    }
+
+    /**
+     * As {@link #announce(NodeId, int)}; {@code early} gets each answer's new peers as they
+     * arrive, on the DHT's thread, before the lookup ends.
+     */
+    public CompletableFuture<DhtNode.Lookup> announce(NodeId infoHash, int port,
+                                                      java.util.function.Consumer<List<InetSocketAddress>> early) {
+        return across((node, done) -> node.announce(infoHash, port, early, done));
     }
 
     /** Runs a lookup on every node and merges the results. */

@@ -67,7 +67,7 @@ public final class SimulatedNetwork {
     /** Runs the network for {@code nanos} of virtual time, ticking every node once a virtual second. */
     public void run(long nanos) {
         long end = now + nanos;
-        long nextTick = (now / DhtNode.SECOND + 1) * DhtNode.SECOND;
+        long nextTick = (now / DhtNode.TICK + 1) * DhtNode.TICK;
         while (true) {
             Delivery d = queue.peek();
             long next = Math.min(d == null ? Long.MAX_VALUE : d.at, nextTick);
@@ -86,7 +86,7 @@ public final class SimulatedNetwork {
                 for (DhtNode n : nodes.values().toArray(new DhtNode[0])) {
                     n.tick();
                 }
-                nextTick += DhtNode.SECOND;
+                nextTick += DhtNode.TICK;
             }
         }
     }

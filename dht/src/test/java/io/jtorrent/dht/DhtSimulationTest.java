@@ -95,4 +95,47 @@ class DhtSimulationTest {
         }
         System.out.printf("DHT simulation: %d nodes, median rounds %.0f, %d datagrams%n", N, median, net.datagrams());
     }
+
+    /**
+     * Dead nodes left in the tables (the six closest the seeker knows just died) do not hold a lookup up: a
+     * query unanswered for a second gives its place to the next node, and the peers of each answer
+     * are handed over at once, long before the lookup's end (which waits out the dead ones' timeouts).
+     */
+    @Test
+    void deadNodesDoNotHoldUpALookupAndPeersComeEarly() {
+        SimulatedNetwork net = new SimulatedNetwork(11);
+        List<DhtNode> nodes = new ArrayList<>();
+        Random r = new Random(5);
+        for (int i = 0; i < 120; i++) {
+            nodes.add(net.add(21000 + i));
+            if (i > 0) {
+                nodes.get(i).bootstrap(List.of(net.addressOf(nodes.get(r.nextInt(i)))), l -> { });
+            }
+            net.run(S / 5);
+        }
+        net.run(60 * S);
+        NodeId hash = NodeId.random(r);
+        DhtNode announcer = nodes.get(0);
+        announcer.announce(hash, 30000, l -> { });
+        net.run(10 * S);
+        DhtNode seeker = nodes.get(1);
+        // the six nodes the seeker would ask first die, still in its table (and others' tables)
+        for (NodeInfo n : seeker.table().closest(hash, 6)) {
+            if (!n.address().equals(net.addressOf(announcer))) {
+                net.kill(n.address());
+            }
+        }
+        long start = net.now();
+        AtomicReference<Long> firstPeerAt = new AtomicReference<>();
+        AtomicReference<DhtNode.Lookup> result = new AtomicReference<>();
+        seeker.announce(hash, 30001, peers -> firstPeerAt.compareAndSet(null, net.now()), result::set);
+        assertThat(net.runUntil(60 * S, () -> result.get() != null)).as("the lookup ends").isTrue();
+        InetSocketAddress expected = new InetSocketAddress(net.addressOf(announcer).getAddress(), 30000);
+        assertThat(result.get().peers()).contains(expected);
+        assertThat(firstPeerAt.get()).as("peers handed over early").isNotNull();
+        double first = (firstPeerAt.get() - start) / (double) S;
+        double end = (net.now() - start) / (double) S;
+        System.out.printf("DHT with dead nodes: first peer after %.2f s, lookup ended after %.2f s%n", first, end);
+        assertThat(first).as("seconds to the first peer").isLessThan(3.0);
+    }
 }

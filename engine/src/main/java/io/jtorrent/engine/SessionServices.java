@@ -56,8 +56,9 @@ final class SessionServices implements TorrentServices, HandshakeHandler.Directo
         }
 
         @Override
-        public CompletableFuture<List<InetSocketAddress>> announce(InfoHash infoHash, int port) {
-            return session.dht.announce(io.jtorrent.dht.NodeId.of(infoHash.truncated20()), port)
+        public CompletableFuture<List<InetSocketAddress>> announce(InfoHash infoHash, int port,
+                                                                  java.util.function.Consumer<List<InetSocketAddress>> early) {
+            return session.dht.announce(io.jtorrent.dht.NodeId.of(infoHash.truncated20()), port, early)
                     .thenApply(lookup -> lookup == null ? List.<InetSocketAddress>of() : lookup.peers());
         }
 

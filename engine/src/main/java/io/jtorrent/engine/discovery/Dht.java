@@ -17,8 +17,13 @@ public interface Dht {
      */
     CompletableFuture<Void> ready(List<Metainfo.Node> torrentNodes);
 
-    /** Looks up peers of {@code infoHash} and announces us on {@code port} to the closest nodes. */
-    CompletableFuture<List<InetSocketAddress>> announce(InfoHash infoHash, int port);
+    /**
+     * Looks up peers of {@code infoHash} and announces us on {@code port} to the closest nodes;
+     * {@code early} gets the peers of each answer as they arrive (on any thread), the future all of
+     * them at the end.
+     */
+    CompletableFuture<List<InetSocketAddress>> announce(InfoHash infoHash, int port,
+                                                       java.util.function.Consumer<List<InetSocketAddress>> early);
 
     /** A node a peer told us of. */
     void addNode(InetSocketAddress node);

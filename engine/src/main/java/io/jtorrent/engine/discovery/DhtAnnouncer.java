@@ -8,7 +8,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The DHT as a torrent's source of peers (BEP 5): a lookup, which also announces us, once the
- * node is ready; then again when the last one says. A lookup that finds nobody is tried again
+ * node is ready (its bootstrap nodes answered); peers dialled as the answers bring them; then
+ * again when the last one says. A lookup that finds nobody is tried again
  * soon, backing off (5, 10, 20, 40 s, then every minute); one that finds peers, every minute while
  * downloading and every 15 minutes seeding. Owned by the torrent's loop.
  */
@@ -62,10 +63,13 @@ public final class DhtAnnouncer {
             return;
         }
         nextLookup = Long.MAX_VALUE;
-        dht.announce(infoHash, torrent.listenPort()).whenComplete((peers, e) -> torrent.owner().execute(() -> {
+        // peers are dialled as answers bring them, not when the lookup ends (its slowest nodes may take seconds)
+        java.util.function.Consumer<List<InetSocketAddress>> early =
+                peers -> torrent.owner().execute(() -> torrent.addCandidates(peers, false));
+        dht.announce(infoHash, torrent.listenPort(), early).whenComplete((peers, e) -> torrent.owner().execute(() -> {
             boolean found = peers != null && !peers.isEmpty();
             if (found) {
-                torrent.addCandidates(peers, false);
+                torrent.addCandidates(peers, false); // known already, unless the DHT gave none early
             }
             emptyLookups = found ? 0 : emptyLookups + 1;
             long delay = found ? (torrent.seeding() ? 900 : 60) : Math.min(60, 5L << Math.min(4, emptyLookups - 1));

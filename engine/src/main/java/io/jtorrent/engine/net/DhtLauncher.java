@@ -44,12 +44,18 @@ public final class DhtLauncher {
 
     /**
      * Joins through the settings' bootstrap nodes, their names looked up by {@code resolver} (one
-     * that does not resolve is skipped). Completes, never failing, when the bootstrap lookup ended
-     * or {@code wait} passed: torrents' first lookups wait for it, but not for long.
+     * that does not resolve is skipped). Completes, never failing, once those nodes answered (the
+     * routing table holds what they told; the lookup of ourselves goes on meanwhile) or {@code wait}
+     * passed: torrents' first lookups wait for it — started on an empty table they would find
+     * nothing — but not for the whole bootstrap.
      */
     public static CompletableFuture<Void> bootstrap(DhtServer d, Settings s, Resolver resolver, Duration wait) {
+        CompletableFuture<Void> seeded = new CompletableFuture<>();
         return resolver.resolveEach(s.dhtBootstrap, Settings.InetSocketAddressSpec::host, Settings.InetSocketAddressSpec::port)
-                .thenCompose(d::bootstrap)
+                .thenCompose(nodes -> {
+                    CompletableFuture<io.jtorrent.dht.DhtNode.Lookup> done = d.bootstrap(nodes, seeded);
+                    return CompletableFuture.anyOf(seeded, done);
+                })
                 .orTimeout(wait.toMillis(), TimeUnit.MILLISECONDS)
                 .handle((lookup, e) -> null);
     }

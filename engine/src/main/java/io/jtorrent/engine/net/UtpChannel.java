@@ -108,6 +108,11 @@ public final class UtpChannel extends AbstractChannel {
         afterInput();
     }
 
+    /** The id our packets carry, or -1 before the connection exists. */
+    synchronized int sendId() {
+        return connection == null ? -1 : connection.sendId();
+    }
+
     /** A datagram for this connection, from the socket's thread. */
     void packet(UtpPacket p) {
         if (!isRegistered()) {

@@ -161,12 +161,31 @@ public final class UtpSocket implements AutoCloseable {
             return;
         }
         UtpChannel ch = connections.get(new Key(from, p.connectionId()));
+        if (ch == null && p.type() == UtpPacket.Type.RESET) {
+            ch = resetBySendId(from, p.connectionId());
+        }
         if (ch != null) {
             ch.packet(p);
         } else if (p.type() != UtpPacket.Type.RESET) {
             send(from, new UtpPacket(UtpPacket.Type.RESET, p.connectionId(), System.nanoTime() / 1000, 0, 0, 0, p.seq(),
                     null, null));
         }
+    }
+
+    /**
+     * The connection a RESET is for when it carries our send id instead of our receive id: a peer
+     * that no longer knows the connection (it restarted on the same port, say) cannot know our
+     * receive id, only the id our packets carry, and answers with that (as we do, below). The send
+     * id is the receive id plus one for a connection we dialled, minus one for one we accepted.
+     */
+    private UtpChannel resetBySendId(InetSocketAddress from, int id) {
+        for (int recv : new int[] {(id - 1) & 0xffff, (id + 1) & 0xffff}) {
+            UtpChannel ch = connections.get(new Key(from, recv));
+            if (ch != null && ch.sendId() == id) {
+                return ch;
+            }
+        }
+        return null;
     }
 
     /** Closes every connection on the socket, then the socket (or gives the DHT's back). */

@@ -27,6 +27,9 @@ class DhtAnnouncerTest {
     private List<InetSocketAddress> answer = List.of();
     private boolean active = true;
     private boolean seeding;
+    /** Set: lookups do not end by themselves; the test gives answers early and ends them. */
+    private CompletableFuture<List<InetSocketAddress>> unfinished;
+    private java.util.function.Consumer<List<InetSocketAddress>> early;
 
     private final Dht dht = new Dht() {
         @Override
@@ -40,8 +43,13 @@ class DhtAnnouncerTest {
         }
 
         @Override
-        public CompletableFuture<List<InetSocketAddress>> announce(InfoHash infoHash, int port) {
+        public CompletableFuture<List<InetSocketAddress>> announce(InfoHash infoHash, int port,
+                                                                  java.util.function.Consumer<List<InetSocketAddress>> early) {
             lookups.add(loop.nanoTime() / SECOND);
+            if (unfinished != null) {
+                DhtAnnouncerTest.this.early = early;
+                return unfinished;
+            }
             return CompletableFuture.completedFuture(answer);
         }
 
@@ -108,6 +116,27 @@ class DhtAnnouncerTest {
         seeding = true;
         seconds(1000);
         assertThat(lookups).containsExactly(0L, 60L, 120L, 180L, 1080L);
+    }
+
+    @Test
+    void peersAreHandedOverAsAnswersBringThemBeforeTheLookupEnds() {
+        unfinished = new CompletableFuture<>();
+        announcer.startWhen(CompletableFuture.completedFuture(null));
+        loop.runReady();
+        InetSocketAddress a = new InetSocketAddress("127.0.0.1", 7000);
+        InetSocketAddress b = new InetSocketAddress("127.0.0.1", 7001);
+        early.accept(List.of(a)); // the first node's answer, from the DHT's thread
+        loop.runReady();
+        assertThat(candidates).containsExactly(a);
+        seconds(30); // the lookup still waits for slow nodes: no second one meanwhile
+        assertThat(lookups).containsExactly(0L);
+        early.accept(List.of(b));
+        unfinished.complete(List.of(a, b));
+        loop.runReady();
+        assertThat(candidates).startsWith(a, b);
+        unfinished = null;
+        seconds(100);
+        assertThat(lookups).as("a minute after the end of the one that found peers").startsWith(0L, 90L);
     }
 
     @Test

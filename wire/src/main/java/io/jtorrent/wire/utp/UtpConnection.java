@@ -153,6 +153,11 @@ public final class UtpConnection {
         return recvId;
     }
 
+    /** The connection id packets from us carry (the peer's receive id). */
+    public int sendId() {
+        return sendId;
+    }
+
     public State state() {
         return state;
     }

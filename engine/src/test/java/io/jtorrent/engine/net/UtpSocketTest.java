@@ -1,0 +1,110 @@
+package io.jtorrent.engine.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jtorrent.wire.utp.UtpPacket;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.nio.NioEventLoopGroup;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The socket's side of uTP against a hand-driven peer (a plain UDP socket speaking the header):
+ * a peer that restarted on the same port no longer knows our receive id, only the id our packets
+ * carry, and its RESET with that id ends our stale connection at once (instead of leaving it to
+ * time out while the peer's new self waits to be dialled again).
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class UtpSocketTest {
+    @Test
+    void aResetCarryingOurSendIdEndsTheStaleConnection() throws Exception {
+        InetAddress lo = InetAddress.getLoopbackAddress();
+        NioEventLoopGroup group = new NioEventLoopGroup(1);
+        try (DatagramSocket peer = new DatagramSocket(0, lo)) {
+            UtpSocket socket = new UtpSocket(group, new InetSocketAddress(lo, 0), ch -> { });
+            try {
+                peer.setSoTimeout(5000);
+                Channel ch = new Bootstrap().group(group).channelFactory(socket::newChannel)
+                        .handler(new ChannelInitializer<Channel>() {
+                            @Override
+                            protected void initChannel(Channel c) {
+                            }
+                        }).connect(new InetSocketAddress(lo, peer.getLocalPort())).channel();
+                // the SYN: its connection id is our receive id; we send with that plus one
+                UtpPacket syn = receive(peer);
+                assertThat(syn.type()).isEqualTo(UtpPacket.Type.SYN);
+                int ourReceiveId = syn.connectionId();
+                send(peer, socket, new UtpPacket(UtpPacket.Type.STATE, ourReceiveId, System.nanoTime() / 1000, 0, 1 << 20,
+                        1000, syn.seq(), null, null));
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (!ch.isActive() && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                assertThat(ch.isActive()).as("connected").isTrue();
+
+                // the peer restarts: it answers our next packet with a RESET carrying that packet's id
+                int ourSendId = (ourReceiveId + 1) & 0xffff;
+                send(peer, socket, new UtpPacket(UtpPacket.Type.RESET, ourSendId, System.nanoTime() / 1000, 0, 0,
+                        7, 0, null, null));
+                assertThat(ch.closeFuture().await(5, TimeUnit.SECONDS)).as("the stale connection ended").isTrue();
+            } finally {
+                socket.close();
+            }
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aResetWithAnUnrelatedIdEndsNothing() throws Exception {
+        InetAddress lo = InetAddress.getLoopbackAddress();
+        NioEventLoopGroup group = new NioEventLoopGroup(1);
+        try (DatagramSocket peer = new DatagramSocket(0, lo)) {
+            UtpSocket socket = new UtpSocket(group, new InetSocketAddress(lo, 0), ch -> { });
+            try {
+                peer.setSoTimeout(5000);
+                Channel ch = new Bootstrap().group(group).channelFactory(socket::newChannel)
+                        .handler(new ChannelInitializer<Channel>() {
+                            @Override
+                            protected void initChannel(Channel c) {
+                            }
+                        }).connect(new InetSocketAddress(lo, peer.getLocalPort())).channel();
+                UtpPacket syn = receive(peer);
+                int ourReceiveId = syn.connectionId();
+                send(peer, socket, new UtpPacket(UtpPacket.Type.STATE, ourReceiveId, System.nanoTime() / 1000, 0, 1 << 20,
+                        1000, syn.seq(), null, null));
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (!ch.isActive() && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                assertThat(ch.isActive()).isTrue();
+                // neither our receive id nor our send id (the id a responder's send id would be, -1)
+                send(peer, socket, new UtpPacket(UtpPacket.Type.RESET, (ourReceiveId - 1) & 0xffff, System.nanoTime() / 1000,
+                        0, 0, 7, 0, null, null));
+                assertThat(ch.closeFuture().await(500, TimeUnit.MILLISECONDS)).as("still open").isFalse();
+            } finally {
+                socket.close();
+            }
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private static UtpPacket receive(DatagramSocket s) throws Exception {
+        DatagramPacket d = new DatagramPacket(new byte[2000], 2000);
+        s.receive(d);
+        return UtpPacket.decode(d.getData(), 0, d.getLength());
+    }
+
+    private static void send(DatagramSocket s, UtpSocket to, UtpPacket p) throws Exception {
+        byte[] b = p.encode();
+        s.send(new DatagramPacket(b, b.length, to.localAddress()));
+    }
+}
