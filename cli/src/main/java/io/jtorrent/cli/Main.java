@@ -12,10 +12,29 @@ import picocli.CommandLine;
 @Command(name = "jtorrent",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        description = "A complete BitTorrent client: create, inspect, verify, download and seed torrents.",
-        subcommands = {CreateCommand.class, InfoCommand.class, VerifyCommand.class, DownloadCommand.class, DemoCommand.class, TrackerCommand.class, DhtCommand.class,
-                SeedCommand.class, DaemonCommand.class, CommandLine.HelpCommand.class})
+        description = "A complete BitTorrent client: create, inspect, verify, download and seed torrents.")
 public final class Main implements Runnable {
+    /**
+     * The commands, in the order help lists them. Only the one asked for is built (picocli reads
+     * each command's annotations when it is added, about 30 ms a command on a cold JVM: most of
+     * `info`'s start-up time); all of them for help, usage errors and no command at all.
+     */
+    private static final java.util.Map<String, java.util.function.Supplier<Object>> COMMANDS = commands();
+
+    private static java.util.Map<String, java.util.function.Supplier<Object>> commands() {
+        java.util.Map<String, java.util.function.Supplier<Object>> m = new java.util.LinkedHashMap<>();
+        m.put("create", CreateCommand::new);
+        m.put("info", InfoCommand::new);
+        m.put("verify", VerifyCommand::new);
+        m.put("download", DownloadCommand::new);
+        m.put("demo", DemoCommand::new);
+        m.put("tracker", TrackerCommand::new);
+        m.put("dht", DhtCommand::new);
+        m.put("seed", SeedCommand::new);
+        m.put("daemon", DaemonCommand::new);
+        m.put("help", CommandLine.HelpCommand::new);
+        return m;
+    }
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -30,8 +49,21 @@ public final class Main implements Runnable {
     /** Runs a command line as {@code ./jtorrent} would, printing to the given writers; returns the exit status. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         boolean debug = Arrays.asList(args).contains("--debug");
-        CommandLine cli = new CommandLine(new Main())
-                .setOut(out)
+        CommandLine cli = new CommandLine(new Main());
+        String wanted = null;
+        for (String a : args) {
+            if (!a.startsWith("-")) {
+                wanted = a;
+                break;
+            }
+        }
+        if (wanted != null && COMMANDS.containsKey(wanted) && !wanted.equals("help")) {
+            cli.addSubcommand(wanted, COMMANDS.get(wanted).get());
+        } else {
+            COMMANDS.forEach((name, command) -> cli.addSubcommand(name, command.get()));
+        }
+        // set after the commands are added: picocli applies these to the subcommands present
+        cli.setOut(out)
                 .setErr(err)
                 .setExecutionExceptionHandler(new ErrorHandler(debug))
                 .setParameterExceptionHandler(new UsageErrorHandler(debug));

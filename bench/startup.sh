@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Start-up: `./jtorrent info FILE.torrent` through the launcher, as users run it (its staleness
+# check included), median of RUNS, against transmission-show and `aria2c -S` on the same file in
+# the same run; and the launcher's choices side by side: without its class-data archive, on JDK 25
+# (JTORRENT_JAVA), and the launcher as it was (java -jar with the parallel collector and C2).
+#   bench/startup.sh [RUNS=10]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+runs="${1:-10}"
+work="${BENCH_DIR:-$root/bench/work}/startup"
+mkdir -p "$work"
+head -c $((64 * 1024 * 1024)) /dev/zero > "$work/data.bin"
+torrent="$work/t.torrent"
+"$root/jtorrent" create "$work/data.bin" -o "$torrent" --force --no-date > /dev/null # builds and caches, untimed
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+time_runs() { # the median wall time of RUNS runs of the command
+  for _ in $(seq "$runs"); do
+    local start end
+    start=$(date +%s.%N)
+    "$@" > /dev/null 2>&1 || { echo "failed: $*" >&2; return 1; }
+    end=$(date +%s.%N)
+    echo "$end - $start" | bc -l
+  done | median
+}
+
+jar="$root/cli/target/jtorrent.jar"
+jdk25="$(ls -d /usr/lib/jvm/temurin-25*/bin/java 2> /dev/null | head -1 || true)"
+staleness() { find "$root" \( -name target -o -name .git -o -name bench \) -prune -o \
+    \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -type f -newer "$jar" -print -quit; }
+before() { staleness > /dev/null; java -XX:+UseParallelGC -Xmx512m -jar "$jar" "$@"; } # the launcher until now
+
+launcher=$(time_runs "$root/jtorrent" info "$torrent")
+old=$(time_runs before info "$torrent")
+nocache=$(time_runs env JTORRENT_NO_CACHE=1 "$root/jtorrent" info "$torrent")
+check=$(time_runs staleness)
+ts=$(time_runs transmission-show "$torrent")
+ar=$(time_runs aria2c -S "$torrent")
+if [[ -n "$jdk25" ]]; then
+  j25=$(time_runs env JTORRENT_JAVA="$jdk25" JTORRENT_NO_CACHE=1 "$root/jtorrent" info "$torrent")
+fi
+
+printf '`info` of a 64 MiB torrent, median of %d runs, wall seconds\n' "$runs"
+printf '%-58s %6.3f\n' "./jtorrent info (JDK 17, class-data archive, C1 only)" "$launcher"
+printf '%-58s %6.3f\n' "  the same without the archive (JTORRENT_NO_CACHE=1)" "$nocache"
+[[ -n "${j25:-}" ]] && printf '%-58s %6.3f\n' "  JDK 25 without a cache (JTORRENT_JAVA)" "$j25"
+printf '%-58s %6.3f\n' "  the launcher before (java -jar, parallel GC, C2)" "$old"
+printf '%-58s %6.3f\n' "  of which the launcher's staleness check" "$check"
+printf '%-58s %6.3f\n' "transmission-show" "$ts"
+printf '%-58s %6.3f\n' "aria2c -S" "$ar"
+printf 'now/before: %.2f   jtorrent/transmission-show: %.1f\n' "$(echo "$launcher / $old" | bc -l)" "$(echo "$launcher / $ts" | bc -l)"
