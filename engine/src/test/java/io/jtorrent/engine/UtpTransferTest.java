@@ -75,6 +75,31 @@ class UtpTransferTest {
     }
 
     @Test
+    void uTpOverIpv6() throws Exception {
+        java.net.InetAddress v6 = java.net.InetAddress.getByName("::1");
+        org.junit.jupiter.api.Assumptions.assumeTrue(ipv6Loopback(v6), "no IPv6 loopback on this machine");
+        Path seedDir = tmp.resolve("seed");
+        Metainfo m = Swarm.makeData(seedDir, "over-ipv6", 11, 32768, 500_000);
+        try (Session seed = Session.start(Settings.builder().listenPort(0).bindAddress(v6).tcp(false).build());
+             Session leech = Session.start(Settings.builder().listenPort(0).bindAddress(v6).tcp(false).build())) {
+            seed.add(AddTorrentParams.builder(m, seedDir).seedOnly(true).build()).get(30, TimeUnit.SECONDS);
+            TorrentHandle l = leech.add(AddTorrentParams.builder(m, tmp.resolve("leech"))
+                    .peer(new InetSocketAddress(v6, seed.listenPort())).build()).get(30, TimeUnit.SECONDS);
+            Swarm.await(Duration.ofSeconds(30), "the download over uTP on ::1", () -> Swarm.status(l).isFinished());
+            assertThat(Swarm.status(l).utpWireReceived()).isGreaterThan(500_000);
+        }
+        Swarm.assertSameTree(seedDir.resolve("over-ipv6"), tmp.resolve("leech/over-ipv6"));
+    }
+
+    private static boolean ipv6Loopback(java.net.InetAddress v6) {
+        try (java.net.DatagramSocket s = new java.net.DatagramSocket(new InetSocketAddress(v6, 0))) {
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    @Test
     void uTpTurnedOffAndOnWhileRunning() throws Exception {
         Path seedDir = tmp.resolve("seed");
         Metainfo m = Swarm.makeData(seedDir, "toggled", 10, 32768, 300_000);

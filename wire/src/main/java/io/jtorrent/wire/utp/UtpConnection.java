@@ -72,6 +72,7 @@ public final class UtpConnection {
     }
 
     private final Peer peer;
+    private long forgedAcks;
     private final int recvId;
     private final int sendId;
     private State state;
@@ -149,6 +150,11 @@ public final class UtpConnection {
     }
 
     /** The connection id packets to us carry (what a socket demultiplexes by, with the address). */
+    /** Packets ignored because they acknowledged data never sent. */
+    public long forgedAcks() {
+        return forgedAcks;
+    }
+
     public int receiveId() {
         return recvId;
     }
@@ -227,6 +233,12 @@ public final class UtpConnection {
         }
         if (p.type() == UtpPacket.Type.RESET) {
             end("reset by the peer");
+            return;
+        }
+        if (p.type() != UtpPacket.Type.SYN && after(p.ack(), (seqNr - 1) & 0xffff)) {
+            // it acknowledges what we never sent: a forgery (or a broken peer); believed, it would
+            // drop what is really in flight. Ignored, as libtorrent does.
+            forgedAcks++;
             return;
         }
         replyDiff = (now - p.timestampMicros()) & 0xffffffffL;

@@ -40,6 +40,9 @@ class UtpConnectionTest {
         final List<String> events = new ArrayList<>();
         /** Whether B's application takes what is delivered (false: its reading is paused). */
         boolean bReads = true;
+        /** An attacker on the path: now and then A gets a STATE acknowledging far more than it sent. */
+        boolean forgeAcksToA;
+        int lastSeqFromA = -1;
 
         UtpConnection.Peer end(boolean isA) {
             return new UtpConnection.Peer() {
@@ -66,6 +69,9 @@ class UtpConnectionTest {
         }
 
         void put(boolean toB, UtpPacket p) {
+            if (toB && p.type() == UtpPacket.Type.DATA) {
+                lastSeqFromA = p.seq();
+            }
             if (loss > 0 && random.nextDouble() < loss) {
                 return;
             }
@@ -118,6 +124,10 @@ class UtpConnectionTest {
                 }
                 if (b != null && bReads) {
                     b.consumed(Integer.MAX_VALUE, now);
+                }
+                if (forgeAcksToA && lastSeqFromA >= 0 && order % 20 == 0) {
+                    a.receive(new UtpPacket(UtpPacket.Type.STATE, a.receiveId(), now, 0, 1 << 20, 0,
+                            (lastSeqFromA + 300) & 0xffff, null, null), now);
                 }
                 each.run();
             }
@@ -242,6 +252,19 @@ class UtpConnectionTest {
         link.b.consumed(Integer.MAX_VALUE, link.now); // the window opens: the peer is told
         link.run(link.now + 120_000 * MS, () -> link.atB.size() == ab.length, wa);
         assertThat(link.atB.toByteArray()).isEqualTo(ab);
+    }
+
+    @Test
+    void acksForDataNeverSentAreIgnored() throws Exception {
+        Link link = new Link();
+        link.forgeAcksToA = true;
+        link.a = UtpConnection.connect(link.end(true), new Random(8), 0);
+        byte[] ab = data(2_000_000, 8);
+        Writer wa = new Writer(link, new UtpConnection[] {link.a}, ab);
+        link.run(120_000 * MS, () -> link.atB.size() == ab.length, wa);
+        assertThat(link.a.forgedAcks()).as("forged acks seen").isPositive();
+        assertThat(link.atB.toByteArray()).as("every byte arrived: nothing in flight was taken as acknowledged")
+                .isEqualTo(ab);
     }
 
     @Test
