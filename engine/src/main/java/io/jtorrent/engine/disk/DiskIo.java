@@ -45,10 +45,11 @@ public interface DiskIo extends AutoCloseable {
 
     /**
      * Hashes a whole piece held in memory and, only if it matches {@code expected}, writes it. The
-     * buffer is released either way.
+     * buffer is released either way. CRC-32s per block of {@code blockSize} (for the smart ban) are
+     * computed when the piece fails, or when {@code crcsIfGood} (an earlier copy failed); else null.
      */
-    void verifyAndWrite(Storage storage, int piece, PieceBuffer data, byte[] expected, int blockSize, Executor loop,
-                        Consumer<PieceHash> done);
+    void verifyAndWrite(Storage storage, int piece, PieceBuffer data, byte[] expected, int blockSize, boolean crcsIfGood,
+                        Executor loop, Consumer<PieceHash> done);
 
     /** Runs any disk task (flush, resume save, open) off the loop. */
     <T> void run(Callable<T> task, Executor loop, BiConsumer<T, IOException> done);

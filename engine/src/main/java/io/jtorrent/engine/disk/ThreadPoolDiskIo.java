@@ -147,8 +147,8 @@ public final class ThreadPoolDiskIo implements DiskIo {
      * one positional write per file it spans. The buffer is released either way.
      */
     @Override
-    public void verifyAndWrite(Storage storage, int piece, PieceBuffer buffer, byte[] expected, int blockSize, Executor loop,
-                        Consumer<PieceHash> done) {
+    public void verifyAndWrite(Storage storage, int piece, PieceBuffer buffer, byte[] expected, int blockSize,
+                               boolean crcsIfGood, Executor loop, Consumer<PieceHash> done) {
         ByteBuf data = ((DirectPieceBuffer) buffer).buf;
         submit(hash, loop, () -> {
             try {
@@ -157,16 +157,20 @@ public final class ThreadPoolDiskIo implements DiskIo {
                 MessageDigest sha1 = sha1();
                 sha1.update(whole.duplicate());
                 byte[] digest = sha1.digest();
-                int blocks = (size + blockSize - 1) / blockSize;
-                int[] crcs = new int[blocks];
-                CRC32 crc = new CRC32();
-                for (int b = 0; b < blocks; b++) {
-                    int from = b * blockSize;
-                    crc.reset();
-                    crc.update(whole.duplicate().position(from).limit(Math.min(size, from + blockSize)));
-                    crcs[b] = (int) crc.getValue();
+                boolean good = java.util.Arrays.equals(digest, expected);
+                int[] crcs = null;
+                if (!good || crcsIfGood) { // the smart ban's evidence, needed only around a failure
+                    int blocks = (size + blockSize - 1) / blockSize;
+                    crcs = new int[blocks];
+                    CRC32 crc = new CRC32();
+                    for (int b = 0; b < blocks; b++) {
+                        int from = b * blockSize;
+                        crc.reset();
+                        crc.update(whole.duplicate().position(from).limit(Math.min(size, from + blockSize)));
+                        crcs[b] = (int) crc.getValue();
+                    }
                 }
-                if (java.util.Arrays.equals(digest, expected)) {
+                if (good) {
                     storage.write(piece, 0, whole);
                 }
                 return new PieceHash(digest, crcs, null);

@@ -34,6 +34,9 @@ public final class PieceAssembly<S> {
 
         /** A block could not be written. */
         void storageError(String message);
+
+        /** Whether a good copy of {@code piece} needs its block CRCs (an earlier copy failed: the smart ban compares). */
+        boolean blockCrcsWanted(int piece);
     }
 
     private final DiskIo disk;
@@ -90,7 +93,8 @@ public final class PieceAssembly<S> {
                 long size = info.pieceSize(piece);
                 bufferedBytes -= size;
                 pendingWriteBytes += size;
-                disk.verifyAndWrite(storage, piece, buffer, info.pieceHash(piece), PiecePicker.BLOCK, loop, h -> {
+                disk.verifyAndWrite(storage, piece, buffer, info.pieceHash(piece), PiecePicker.BLOCK,
+                        owner.blockCrcsWanted(piece), loop, h -> {
                     pendingWriteBytes -= size;
                     updateBackPressure();
                     if (gen == generation) {

@@ -36,7 +36,7 @@ public final class SmartBan<S> {
      */
     public List<S> pieceVerified(int piece, int[] goodCrcs) {
         List<Copy<S>> copies = failed.remove(piece);
-        if (copies == null) {
+        if (copies == null || goodCrcs == null) {
             return List.of();
         }
         Set<S> culprits = new LinkedHashSet<>();
@@ -48,6 +48,11 @@ public final class SmartBan<S> {
             }
         }
         return new ArrayList<>(culprits);
+    }
+
+    /** Whether a failed copy of {@code piece} is remembered (its good copy's CRCs will be compared). */
+    public boolean remembers(int piece) {
+        return failed.containsKey(piece);
     }
 
     /** Pieces with a failed copy remembered. */

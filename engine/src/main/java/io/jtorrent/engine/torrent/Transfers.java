@@ -110,6 +110,11 @@ final class Transfers implements PieceAssembly.Owner<BlockSource> {
         }
     }
 
+    @Override
+    public boolean blockCrcsWanted(int piece) {
+        return smartBan.remembers(piece);
+    }
+
     private void pieceVerified(int piece, int[] crcs) {
         t.picker.pieceVerified(piece);
         t.resume.dirty();

@@ -72,7 +72,8 @@ class PieceAssemblyTest {
         }
 
         @Override
-        public void verifyAndWrite(Storage storage, int piece, PieceBuffer data, byte[] expected, int blockSize, Executor loop,
+        public void verifyAndWrite(Storage storage, int piece, PieceBuffer data, byte[] expected, int blockSize,
+                                   boolean crcsIfGood, Executor loop,
                                    Consumer<PieceHash> done) {
             calls.add("verifyAndWrite " + piece);
             data.release();
@@ -105,6 +106,11 @@ class PieceAssemblyTest {
         @Override
         public void storageError(String message) {
             events.add("error " + message);
+        }
+
+        @Override
+        public boolean blockCrcsWanted(int piece) {
+            return false;
         }
     });
 

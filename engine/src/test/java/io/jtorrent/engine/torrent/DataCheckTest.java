@@ -58,7 +58,8 @@ class DataCheckTest {
         }
 
         @Override
-        public void verifyAndWrite(Storage storage, int piece, PieceBuffer data, byte[] expected, int blockSize, Executor loop,
+        public void verifyAndWrite(Storage storage, int piece, PieceBuffer data, byte[] expected, int blockSize,
+                                   boolean crcsIfGood, Executor loop,
                                    Consumer<PieceHash> done) {
             throw new UnsupportedOperationException();
         }
