@@ -13,6 +13,15 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="${BENCH_DIR:-$root/bench/work}"
 mkdir -p "$work"
 java_opts=(-XX:+UseParallelGC -Xmx512m)
+# OLD_JAVA/NEW_JAVA and OLD_OPTS/NEW_OPTS (JVM options, replacing the launcher's defaults above)
+# compare JVM choices too: the same jar twice with different settings
+# shellcheck disable=SC2206
+old_cmd=("${OLD_JAVA:-java}" ${OLD_OPTS:-${java_opts[*]}})
+# shellcheck disable=SC2206
+new_cmd=("${NEW_JAVA:-java}" ${NEW_OPTS:-${java_opts[*]}})
+jvm_for() { # JAR -> sets cmd to the JVM and options of that build's side
+  if [[ "${build:-new}" == old ]]; then cmd=("${old_cmd[@]}"); else cmd=("${new_cmd[@]}"); fi
+}
 clk=$(getconf CLK_TCK)
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -20,7 +29,8 @@ wait_port() { for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/n
 
 demo() { # JAR N -> "ratio seed_copies"
   local out
-  out=$(timeout 600 java "${java_opts[@]}" -jar "$1" demo --peers "$2" 2>/dev/null)
+  jvm_for "$1"
+  out=$(timeout 600 "${cmd[@]}" -jar "$1" demo --peers "$2" 2>/dev/null)
   echo "$(grep '^swarm complete:' <<< "$out" | sed -E 's/.*ratio=([0-9.]+).*/\1/') \
 $(grep 'the seed uploaded:' <<< "$out" | sed -E 's/.*: *([0-9.]+) copies.*/\1/')"
 }
@@ -44,13 +54,14 @@ transfer() { # JAR -> "seconds cpu_both"
   local sp leech seed_pid start end scpu enc
   enc=$(plain "$1")
   sp=$(free_port); leech="$work/compare-leech"; rm -rf "$leech" "$work/compare-state"; mkdir -p "$leech"
-  timeout 600 java "${java_opts[@]}" -jar "$1" seed "$torrent" -d "$seed_dir" --port "$sp" --bind 127.0.0.1 --no-dht $enc \
+  jvm_for "$1"
+  timeout 600 "${cmd[@]}" -jar "$1" seed "$torrent" -d "$seed_dir" --port "$sp" --bind 127.0.0.1 --no-dht $enc \
       --state-dir "$work/compare-state" --json-progress > "$work/compare-seed.log" 2>&1 &
   seed_pid=$!
   wait_port "$sp"
   for _ in $(seq 600); do grep -q '"state":"seeding"' "$work/compare-seed.log" && break; sleep 0.1; done
   start=$(date +%s.%N)
-  /usr/bin/time -f "%U %S" -o "$work/compare.time" timeout 600 java "${java_opts[@]}" -jar "$1" download "$torrent" -d "$leech" \
+  /usr/bin/time -f "%U %S" -o "$work/compare.time" timeout 600 "${cmd[@]}" -jar "$1" download "$torrent" -d "$leech" \
       --port 0 --bind 127.0.0.1 --no-dht $enc --peer "127.0.0.1:$sp" > /dev/null 2>&1
   end=$(date +%s.%N)
   scpu=$(awk -v t="$clk" '{print ($14 + $15) / t}' "/proc/$(pgrep -P "$seed_pid" -n || echo "$seed_pid")/stat")

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Start-up: `./jtorrent info FILE.torrent` through the launcher, as users run it (its staleness
 # check included), median of RUNS, against transmission-show and `aria2c -S` on the same file in
-# the same run; and the launcher's choices side by side: without its class-data archive, on JDK 25
-# (JTORRENT_JAVA), and the launcher as it was (java -jar with the parallel collector and C2).
+# the same run; and the launcher's choices side by side: without its class-data archive, on the
+# newest JDK installed (JTORRENT_JAVA), and the launcher as it was (JDK 17's java -jar, parallel collector, C2).
 #   bench/startup.sh [RUNS=10]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -25,7 +25,6 @@ time_runs() { # the median wall time of RUNS runs of the command
 }
 
 jar="$root/cli/target/jtorrent.jar"
-jdk25="$(ls -d /usr/lib/jvm/temurin-25*/bin/java 2> /dev/null | head -1 || true)"
 staleness() { find "$root" \( -name target -o -name .git -o -name bench \) -prune -o \
     \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -type f -newer "$jar" -print -quit; }
 before() { staleness > /dev/null; java -XX:+UseParallelGC -Xmx512m -jar "$jar" "$@"; } # the launcher until now
@@ -36,14 +35,18 @@ nocache=$(time_runs env JTORRENT_NO_CACHE=1 "$root/jtorrent" info "$torrent")
 check=$(time_runs staleness)
 ts=$(time_runs transmission-show "$torrent")
 ar=$(time_runs aria2c -S "$torrent")
-if [[ -n "$jdk25" ]]; then
-  j25=$(time_runs env JTORRENT_JAVA="$jdk25" JTORRENT_NO_CACHE=1 "$root/jtorrent" info "$torrent")
-fi
+newest="$(ls -d /usr/lib/jvm/*/bin/java | tail -1)"
+for j in /usr/lib/jvm/*/bin/java; do # the newest by its release file
+  v="$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$(dirname "$(readlink -f "$j")")/../release" 2> /dev/null || true)"
+  [[ "${v:-0}" -gt "${newest_v:-0}" ]] && { newest="$j"; newest_v="$v"; }
+done
+env JTORRENT_JAVA="$newest" "$root/jtorrent" --version > /dev/null 2>&1 # its archive made, untimed
+j17=$(time_runs env JTORRENT_JAVA="$newest" "$root/jtorrent" info "$torrent")
 
 printf '`info` of a 64 MiB torrent, median of %d runs, wall seconds\n' "$runs"
-printf '%-58s %6.3f\n' "./jtorrent info (JDK 17, class-data archive, C1 only)" "$launcher"
+printf '%-58s %6.3f\n' "./jtorrent info (JDK on the PATH, class-data archive, C1 only)" "$launcher"
 printf '%-58s %6.3f\n' "  the same without the archive (JTORRENT_NO_CACHE=1)" "$nocache"
-[[ -n "${j25:-}" ]] && printf '%-58s %6.3f\n' "  JDK 25 without a cache (JTORRENT_JAVA)" "$j25"
+printf '%-58s %6.3f\n' "  the same on JDK ${newest_v:-?} (JTORRENT_JAVA)" "$j17"
 printf '%-58s %6.3f\n' "  the launcher before (java -jar, parallel GC, C2)" "$old"
 printf '%-58s %6.3f\n' "  of which the launcher's staleness check" "$check"
 printf '%-58s %6.3f\n' "transmission-show" "$ts"
