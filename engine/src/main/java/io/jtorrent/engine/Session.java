@@ -30,8 +30,8 @@ import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
 /**
- * A BitTorrent client: one per process, many torrents. It listens for peers on one TCP port,
- * owns the event loops, disk and hash threads, the global rate limits and the event stream.
+ * A BitTorrent client: one per process, many torrents. It listens for peers on one port number,
+ * TCP and uTP over UDP ({@link io.jtorrent.engine.net.PeerPorts}), owns the event loops, disk and hash threads, the global rate limits and the event stream.
  *
  * <pre>{@code
  * try (Session session = Session.start(Settings.builder().listenPort(6881).build())) {
@@ -56,7 +56,6 @@ public final class Session implements AutoCloseable {
     final RateLimiter uploadLimiter;
     final RateLimiter downloadLimiter;
     private final EventLoopGroup loops;
-    /** A torrent and how the handshake finds it. */
     /** A torrent, how the handshake finds it, and {@code HASH('req2', info-hash)}, how an encrypted one does. */
     private record Entry(Torrent torrent, HandshakeHandler.Target target, byte[] req2) {}
 
@@ -67,7 +66,7 @@ public final class Session implements AutoCloseable {
     private final PeerPorts ports;
     /** The DHT node, or null when the settings run none. */
     final io.jtorrent.dht.DhtServer dht;
-    /** Completes once the DHT's bootstrap lookup has ended (or {@link #DHT_BOOTSTRAP_WAIT} passed): torrents' first lookups wait for it. */
+    /** Completes once the DHT's bootstrap nodes answered (or {@link #DHT_BOOTSTRAP_WAIT} passed): torrents' first lookups wait for it. */
     volatile java.util.concurrent.CompletableFuture<Void> dhtReady = java.util.concurrent.CompletableFuture.completedFuture(null);
     static final java.time.Duration DHT_BOOTSTRAP_WAIT = java.time.Duration.ofSeconds(15);
     /** Local Service Discovery (BEP 14), or null when the settings leave it off. */
