@@ -71,13 +71,23 @@ final class Transfer {
             throw new BadInputException(e.getMessage() + (options.port != 0 ? " (is another client using it? try --port 0)" : ""));
         }
         CountDownLatch stopped = new CountDownLatch(1);
+        // the report loop wakes once a second, and at once when something it acts on happens (the
+        // download finished, the metadata came, an error, a stop): a finished download exits then
+        java.util.concurrent.Semaphore wake = new java.util.concurrent.Semaphore(0);
         Thread hook = new Thread(() -> {
             session.close();
             stopped.countDown();
+            wake.release();
         }, "jtorrent-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            session.subscribe(e -> onEvent(e));
+            session.subscribe(e -> {
+                onEvent(e);
+                if (e instanceof SessionEvent.TorrentFinished || e instanceof SessionEvent.MetadataReceived
+                        || e instanceof SessionEvent.StateChanged || e instanceof SessionEvent.StorageError) {
+                    wake.release();
+                }
+            });
             TorrentHandle handle;
             try {
                 handle = session.add(params).get();
@@ -125,7 +135,10 @@ final class Transfer {
                     }
                     return ExitCode.OK;
                 }
-                if (stopped.await(1, TimeUnit.SECONDS)) {
+                if (wake.tryAcquire(1, TimeUnit.SECONDS)) {
+                    wake.drainPermits();
+                }
+                if (stopped.getCount() == 0) {
                     return ExitCode.OK;
                 }
             }
