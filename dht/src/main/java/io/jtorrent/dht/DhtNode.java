@@ -569,8 +569,8 @@ public final class DhtNode {
                     freed = true;
                 }
             }
-            if (freed) {
-                step();
+            if (freed || inFlight == 0) {
+                step(); // inFlight 0: a query refused while too many were out is sent now
             }
         }
 
