@@ -23,37 +23,43 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class UtpSocketTest {
-    @Test
-    void aResetCarryingOurSendIdEndsTheStaleConnection() throws Exception {
+    /** A channel of {@code socket} dialled to the hand-driven {@code peer}, which accepts it. */
+    private record Dialled(Channel channel, int receiveId) {}
+
+    private static Dialled dial(NioEventLoopGroup group, UtpSocket socket, DatagramSocket peer) throws Exception {
+        InetAddress lo = InetAddress.getLoopbackAddress();
+        peer.setSoTimeout(5000);
+        Channel ch = new Bootstrap().group(group).channelFactory(socket::newChannel)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel c) {
+                    }
+                }).connect(new InetSocketAddress(lo, peer.getLocalPort())).channel();
+        // the SYN: its connection id is our receive id; we send with that plus one
+        UtpPacket syn = receive(peer);
+        assertThat(syn.type()).isEqualTo(UtpPacket.Type.SYN);
+        send(peer, socket, new UtpPacket(UtpPacket.Type.STATE, syn.connectionId(), System.nanoTime() / 1000, 0, 1 << 20,
+                1000, syn.seq(), null, null));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!ch.isActive() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(ch.isActive()).as("connected").isTrue();
+        return new Dialled(ch, syn.connectionId());
+    }
+
+    /** Runs {@code test} with a socket on 127.0.0.1 and a peer beside it; closes both after. */
+    private interface WithPeer {
+        void run(NioEventLoopGroup group, UtpSocket socket, DatagramSocket peer) throws Exception;
+    }
+
+    private static void withPeer(WithPeer test) throws Exception {
         InetAddress lo = InetAddress.getLoopbackAddress();
         NioEventLoopGroup group = new NioEventLoopGroup(1);
         try (DatagramSocket peer = new DatagramSocket(0, lo)) {
             UtpSocket socket = new UtpSocket(group, new InetSocketAddress(lo, 0), ch -> { });
             try {
-                peer.setSoTimeout(5000);
-                Channel ch = new Bootstrap().group(group).channelFactory(socket::newChannel)
-                        .handler(new ChannelInitializer<Channel>() {
-                            @Override
-                            protected void initChannel(Channel c) {
-                            }
-                        }).connect(new InetSocketAddress(lo, peer.getLocalPort())).channel();
-                // the SYN: its connection id is our receive id; we send with that plus one
-                UtpPacket syn = receive(peer);
-                assertThat(syn.type()).isEqualTo(UtpPacket.Type.SYN);
-                int ourReceiveId = syn.connectionId();
-                send(peer, socket, new UtpPacket(UtpPacket.Type.STATE, ourReceiveId, System.nanoTime() / 1000, 0, 1 << 20,
-                        1000, syn.seq(), null, null));
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-                while (!ch.isActive() && System.nanoTime() < deadline) {
-                    Thread.sleep(10);
-                }
-                assertThat(ch.isActive()).as("connected").isTrue();
-
-                // the peer restarts: it answers our next packet with a RESET carrying that packet's id
-                int ourSendId = (ourReceiveId + 1) & 0xffff;
-                send(peer, socket, new UtpPacket(UtpPacket.Type.RESET, ourSendId, System.nanoTime() / 1000, 0, 0,
-                        7, 0, null, null));
-                assertThat(ch.closeFuture().await(5, TimeUnit.SECONDS)).as("the stale connection ended").isTrue();
+                test.run(group, socket, peer);
             } finally {
                 socket.close();
             }
@@ -63,38 +69,26 @@ class UtpSocketTest {
     }
 
     @Test
+    void aResetCarryingOurSendIdEndsTheStaleConnection() throws Exception {
+        withPeer((group, socket, peer) -> {
+            Dialled d = dial(group, socket, peer);
+            // the peer restarts: it answers our next packet with a RESET carrying that packet's id
+            int ourSendId = (d.receiveId() + 1) & 0xffff;
+            send(peer, socket, new UtpPacket(UtpPacket.Type.RESET, ourSendId, System.nanoTime() / 1000, 0, 0,
+                    7, 0, null, null));
+            assertThat(d.channel().closeFuture().await(5, TimeUnit.SECONDS)).as("the stale connection ended").isTrue();
+        });
+    }
+
+    @Test
     void aResetWithAnUnrelatedIdEndsNothing() throws Exception {
-        InetAddress lo = InetAddress.getLoopbackAddress();
-        NioEventLoopGroup group = new NioEventLoopGroup(1);
-        try (DatagramSocket peer = new DatagramSocket(0, lo)) {
-            UtpSocket socket = new UtpSocket(group, new InetSocketAddress(lo, 0), ch -> { });
-            try {
-                peer.setSoTimeout(5000);
-                Channel ch = new Bootstrap().group(group).channelFactory(socket::newChannel)
-                        .handler(new ChannelInitializer<Channel>() {
-                            @Override
-                            protected void initChannel(Channel c) {
-                            }
-                        }).connect(new InetSocketAddress(lo, peer.getLocalPort())).channel();
-                UtpPacket syn = receive(peer);
-                int ourReceiveId = syn.connectionId();
-                send(peer, socket, new UtpPacket(UtpPacket.Type.STATE, ourReceiveId, System.nanoTime() / 1000, 0, 1 << 20,
-                        1000, syn.seq(), null, null));
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-                while (!ch.isActive() && System.nanoTime() < deadline) {
-                    Thread.sleep(10);
-                }
-                assertThat(ch.isActive()).isTrue();
-                // neither our receive id nor our send id (the id a responder's send id would be, -1)
-                send(peer, socket, new UtpPacket(UtpPacket.Type.RESET, (ourReceiveId - 1) & 0xffff, System.nanoTime() / 1000,
-                        0, 0, 7, 0, null, null));
-                assertThat(ch.closeFuture().await(500, TimeUnit.MILLISECONDS)).as("still open").isFalse();
-            } finally {
-                socket.close();
-            }
-        } finally {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-        }
+        withPeer((group, socket, peer) -> {
+            Dialled d = dial(group, socket, peer);
+            // neither our receive id nor our send id (the id a responder's send id would be, -1)
+            send(peer, socket, new UtpPacket(UtpPacket.Type.RESET, (d.receiveId() - 1) & 0xffff, System.nanoTime() / 1000,
+                    0, 0, 7, 0, null, null));
+            assertThat(d.channel().closeFuture().await(500, TimeUnit.MILLISECONDS)).as("still open").isFalse();
+        });
     }
 
     private static UtpPacket receive(DatagramSocket s) throws Exception {
