@@ -36,9 +36,7 @@ class EncryptionInteropTest {
     void makeData() throws Exception {
         seedDir = tmp.resolve("seed");
         metainfo = Swarm.makeData(seedDir, "crypt", 11, 65536, 1_200_000, 700_001);
-        torrentFile = tmp.resolve("crypt.torrent");
-        Files.write(torrentFile, io.jtorrent.metainfo.TorrentBuilder.from(seedDir.resolve("crypt"))
-                .pieceLength(65536).creationDate(null).build().bytes());
+        torrentFile = Swarm.torrentFile(metainfo, tmp.resolve("crypt.torrent"));
     }
 
     private Session session(Settings.Encryption policy) throws Exception {

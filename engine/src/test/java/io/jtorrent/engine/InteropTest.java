@@ -33,9 +33,7 @@ class InteropTest {
     void makeData() throws Exception {
         seedDir = tmp.resolve("seed");
         metainfo = Swarm.makeData(seedDir, "interop", 7, 65536, 1_500_000, 3_000_001, 17, 2_000_000);
-        torrentFile = tmp.resolve("interop.torrent");
-        Files.write(torrentFile, io.jtorrent.metainfo.TorrentBuilder.from(seedDir.resolve("interop"))
-                .pieceLength(65536).creationDate(null).build().bytes());
+        torrentFile = Swarm.torrentFile(metainfo, tmp.resolve("interop.torrent"));
         assertThat(Metainfo.read(torrentFile).infoHash()).isEqualTo(metainfo.infoHash());
     }
 

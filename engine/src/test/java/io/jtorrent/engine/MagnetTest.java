@@ -41,9 +41,7 @@ class MagnetTest {
             sizes[i] = 1000 + (i * 37) % 3000;
         }
         metainfo = Swarm.makeData(seedDir, "magnet", 11, 16384, sizes);
-        torrentFile = tmp.resolve("magnet.torrent");
-        Files.write(torrentFile, io.jtorrent.metainfo.TorrentBuilder.from(seedDir.resolve("magnet"))
-                .pieceLength(16384).creationDate(null).build().bytes());
+        torrentFile = Swarm.torrentFile(metainfo, tmp.resolve("magnet.torrent"));
         assertThat(metainfo.infoBytes().length).as("metadata spans several pieces").isGreaterThan(3 * 16384);
     }
 

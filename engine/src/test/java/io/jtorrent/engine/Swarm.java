@@ -24,6 +24,12 @@ final class Swarm {
         return TorrentBuilder.from(root).pieceLength(pieceLength).build().metainfo();
     }
 
+    /** {@code m} as a .torrent file (its info dictionary's exact bytes) for the reference programs. */
+    static Path torrentFile(Metainfo m, Path file) throws java.io.IOException {
+        java.nio.file.Files.write(file, m.toTorrentFile());
+        return file;
+    }
+
     /** Waits for a condition, polling; fails with {@code what} after {@code timeout}. */
     static void await(Duration timeout, String what, BooleanSupplier condition) throws InterruptedException {
         io.jtorrent.testkit.Await.until(timeout, what, condition::getAsBoolean);

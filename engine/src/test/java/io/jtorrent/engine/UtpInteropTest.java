@@ -32,9 +32,7 @@ class UtpInteropTest {
     void makeData() throws Exception {
         seedDir = tmp.resolve("seed");
         metainfo = Swarm.makeData(seedDir, "utp", 13, 65536, 1_500_000, 300_001);
-        torrentFile = tmp.resolve("utp.torrent");
-        Files.write(torrentFile, io.jtorrent.metainfo.TorrentBuilder.from(seedDir.resolve("utp"))
-                .pieceLength(65536).creationDate(null).build().bytes());
+        torrentFile = Swarm.torrentFile(metainfo, tmp.resolve("utp.torrent"));
     }
 
     @Test
