@@ -40,8 +40,12 @@ public interface DiskIo extends AutoCloseable {
     /** Reads a block into a new buffer; {@code done} gets it (to release) or the error. */
     void read(Storage storage, int piece, int begin, int length, Executor loop, BiConsumer<ByteBuf, IOException> done);
 
-    /** Reads a whole piece back and hashes it (SHA-1, and CRC-32 per block of {@code blockSize}). */
-    void hash(Storage storage, int piece, long pieceSize, int blockSize, Executor loop, Consumer<PieceHash> done);
+    /**
+     * Reads a whole piece back and hashes it: SHA-1, and with {@code blockCrcs} a CRC-32 per block
+     * of {@code blockSize} (for the smart ban; a data check needs none, and gets null).
+     */
+    void hash(Storage storage, int piece, long pieceSize, int blockSize, boolean blockCrcs, Executor loop,
+              Consumer<PieceHash> done);
 
     /**
      * Hashes a whole piece held in memory and, only if it matches {@code expected}, writes it. The

@@ -103,17 +103,16 @@ public final class ThreadPoolDiskIo implements DiskIo {
         }, done, () -> { });
     }
 
-    /** Reads a whole piece back and hashes it (SHA-1, and CRC-32 per block of {@code blockSize}). */
     @Override
-    public void hash(Storage storage, int piece, long pieceSize, int blockSize, Executor loop, Consumer<PieceHash> done) {
-        submit(hash, loop, () -> hashNow(storage, piece, pieceSize, blockSize),
+    public void hash(Storage storage, int piece, long pieceSize, int blockSize, boolean blockCrcs, Executor loop,
+                     Consumer<PieceHash> done) {
+        submit(hash, loop, () -> hashNow(storage, piece, pieceSize, blockSize, blockCrcs),
                 (r, e) -> done.accept(e != null ? new PieceHash(null, null, e) : r), () -> { });
     }
 
-    private PieceHash hashNow(Storage storage, int piece, long pieceSize, int blockSize) throws IOException {
+    private PieceHash hashNow(Storage storage, int piece, long pieceSize, int blockSize, boolean blockCrcs) throws IOException {
         MessageDigest sha1 = sha1();
-        int blocks = (int) ((pieceSize + blockSize - 1) / blockSize);
-        int[] crcs = new int[blocks];
+        int[] crcs = blockCrcs ? new int[(int) ((pieceSize + blockSize - 1) / blockSize)] : null;
         CRC32 crc = new CRC32();
         ByteBuffer buf = hashBuffers.get();
         long done = 0;
@@ -125,7 +124,7 @@ public final class ThreadPoolDiskIo implements DiskIo {
             storage.read(piece, (int) done, buf);
             buf.flip();
             sha1.update(buf.duplicate());
-            while (buf.hasRemaining()) { // CRC per block: blocks and chunks need not align
+            while (crcs != null && buf.hasRemaining()) { // CRC per block: blocks and chunks need not align
                 int take = (int) Math.min(buf.remaining(), blockSize - blockFilled);
                 ByteBuffer part = buf.slice().limit(take);
                 crc.update(part);

@@ -121,7 +121,7 @@ public final class PieceAssembly<S> {
             if (blocksWritten.merge(piece, 1, Integer::sum) == blocksInPiece) {
                 blocksWritten.remove(piece);
                 direct.remove(piece);
-                disk.hash(storage, piece, info.pieceSize(piece), PiecePicker.BLOCK, loop, h -> {
+                disk.hash(storage, piece, info.pieceSize(piece), PiecePicker.BLOCK, true, loop, h -> {
                     if (gen == generation) {
                         owner.hashed(piece, h, senders.remove(piece));
                     }

@@ -79,7 +79,7 @@ final class DataCheck {
                 return;
             }
             int piece = pieces[k];
-            disk.hash(storage, piece, info.pieceSize(piece), PiecePicker.BLOCK, loop, r -> {
+            disk.hash(storage, piece, info.pieceSize(piece), PiecePicker.BLOCK, false, loop, r -> {
                 if (r.error() == null && info.pieceHashEquals(piece, r.sha1())) {
                     have.set(piece);
                 }

@@ -66,7 +66,8 @@ class PieceAssemblyTest {
         }
 
         @Override
-        public void hash(Storage storage, int piece, long pieceSize, int blockSize, Executor loop, Consumer<PieceHash> done) {
+        public void hash(Storage storage, int piece, long pieceSize, int blockSize, boolean blockCrcs, Executor loop,
+                         Consumer<PieceHash> done) {
             calls.add("hash " + piece);
             held.add(() -> done.accept(new PieceHash(new byte[20], new int[4], null)));
         }

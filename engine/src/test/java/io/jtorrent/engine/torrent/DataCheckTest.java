@@ -49,7 +49,8 @@ class DataCheckTest {
         }
 
         @Override
-        public void hash(Storage storage, int piece, long pieceSize, int blockSize, Executor loop, Consumer<PieceHash> done) {
+        public void hash(Storage storage, int piece, long pieceSize, int blockSize, boolean blockCrcs, Executor loop,
+                         Consumer<PieceHash> done) {
             byte[] sha1 = new byte[20]; // the torrent's hashes are all zeros: every piece matches but piece 2
             if (piece == 2) {
                 sha1[0] = 1;
