@@ -21,8 +21,9 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "create", mixinStandardHelpOptions = true,
         description = {"Create a .torrent file from a file or a directory.",
-                "A directory's files are sorted byte-wise by path (as mktorrent does); hidden files are"
-                        + " included and symbolic links followed."})
+                "A directory's files are sorted byte-wise by path (as mktorrent does; by path component"
+                        + " for --v2 and --hybrid, as libtorrent does); hidden files are included and symbolic"
+                        + " links followed."})
 final class CreateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -66,6 +67,13 @@ final class CreateCommand implements Callable<Integer> {
     @Option(names = {"-f", "--force"}, description = "Overwrite OUT.torrent if it exists.")
     boolean force;
 
+    @Option(names = "--v2", description = "Make a BitTorrent v2 torrent (BEP 52: SHA-256 Merkle trees); v1 clients cannot read it.")
+    boolean v2;
+
+    @Option(names = "--hybrid", description = "Make a hybrid v1 + v2 torrent, readable by every client"
+            + " (files sorted by path component and padded to piece boundaries, as libtorrent makes them).")
+    boolean hybrid;
+
     @Override
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
@@ -81,10 +89,14 @@ final class CreateCommand implements Callable<Integer> {
         if (Files.exists(target) && !force) {
             throw new BadInputException(target + " already exists (use --force to overwrite)");
         }
+        if (v2 && hybrid) {
+            throw new BadInputException("--v2 and --hybrid exclude each other (a hybrid torrent is v2 too)");
+        }
         TorrentBuilder builder;
         try {
             builder = TorrentBuilder.from(path).pieceLength(pieceSize).privateFlag(isPrivate).threads(threads)
-                    .comment(comment).source(source).createdBy(version());
+                    .comment(comment).source(source).createdBy(version())
+                    .version(v2 ? TorrentBuilder.Version.V2 : hybrid ? TorrentBuilder.Version.HYBRID : TorrentBuilder.Version.V1);
         } catch (IllegalArgumentException e) {
             throw new BadInputException("--piece-size: " + e.getMessage());
         }
@@ -110,7 +122,8 @@ final class CreateCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  files:      %d%n", info.files().size());
         out.printf(Locale.ROOT, "  size:       %s (%d bytes)%n", Sizes.format(info.totalLength()), info.totalLength());
         out.printf(Locale.ROOT, "  pieces:     %d x %s%n", info.pieceCount(), Sizes.format(info.pieceLength()));
-        out.printf(Locale.ROOT, "  info-hash:  %s%n", created.metainfo().infoHash().hex());
+        created.metainfo().infoHashV1().ifPresent(h -> out.printf(Locale.ROOT, "  info-hash:  %s%n", h.hex()));
+        created.metainfo().infoHashV2().ifPresent(h -> out.printf(Locale.ROOT, "  v2 hash:    %s%n", h.hex()));
         out.printf(Locale.ROOT, "  magnet:     %s%n", MagnetUri.of(created.metainfo()));
         out.printf(Locale.ROOT, "  hashed in:  %.2f s (%s/s, %d threads)%n", seconds,
                 Sizes.format((long) (info.totalLength() / Math.max(seconds, 1e-9))), threads);

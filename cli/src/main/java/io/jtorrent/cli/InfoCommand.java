@@ -107,7 +107,9 @@ final class InfoCommand implements Callable<Integer> {
         Info info = m.info();
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("name", info.name());
+        f.put("version", info.hasV1() && info.hasV2() ? "hybrid" : info.hasV2() ? "v2" : "v1");
         f.put("infoHash", m.infoHash().hex());
+        m.infoHashV2().ifPresent(h -> f.put("infoHashV2", h.hex()));
         f.put("totalSize", info.totalLength());
         f.put("pieceLength", info.pieceLength());
         f.put("pieceCount", info.pieceCount());
@@ -119,7 +121,15 @@ final class InfoCommand implements Callable<Integer> {
         m.comment().ifPresent(c -> f.put("comment", c));
         m.createdBy().ifPresent(c -> f.put("createdBy", c));
         m.creationDate().ifPresent(d -> f.put("creationDate", d.toString()));
-        f.put("magnet", MagnetUri.of(m).toString());
+        MagnetUri magnet = MagnetUri.of(m);
+        f.put("magnet", magnet.toString());
+        if (info.hasV1() && info.hasV2()) {
+            // the two single-version forms, for clients that know only one of them
+            f.put("magnetV1", new MagnetUri(m.infoHash(), java.util.Optional.empty(), magnet.displayName(),
+                    magnet.trackers(), List.of(), magnet.webSeeds(), List.of()).toString());
+            f.put("magnetV2", new MagnetUri(m.infoHashV2().orElseThrow(), m.infoHashV2(), magnet.displayName(),
+                    magnet.trackers(), List.of(), magnet.webSeeds(), List.of()).toString());
+        }
         if (!m.warnings().isEmpty()) {
             f.put("warnings", m.warnings());
         }
@@ -139,6 +149,8 @@ final class InfoCommand implements Callable<Integer> {
     static Map<String, Object> describe(MagnetUri m) {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("name", m.displayName().orElse(null));
+        f.put("version", m.infoHash().version() == io.jtorrent.metainfo.InfoHash.Version.V2 ? "v2"
+                : m.v2InfoHash().isPresent() ? "hybrid" : "v1");
         f.put("infoHash", m.infoHash().hex());
         m.v2InfoHash().ifPresent(h -> f.put("infoHashV2", h.hex()));
         f.put("trackers", m.trackers());
@@ -154,7 +166,12 @@ final class InfoCommand implements Callable<Integer> {
     @SuppressWarnings("unchecked")
     private static void printText(PrintWriter out, Map<String, Object> f) {
         out.println("name:         " + (f.get("name") != null ? f.get("name") : "(unknown until the metadata is fetched)"));
-        out.println("info-hash:    " + f.get("infoHash"));
+        if (f.containsKey("version")) {
+            out.println("version:      " + f.get("version"));
+        }
+        if (!"v2".equals(f.get("version"))) {
+            out.println("info-hash:    " + f.get("infoHash"));
+        }
         if (f.containsKey("infoHashV2")) {
             out.println("info-hash v2: " + f.get("infoHashV2"));
         }
@@ -208,5 +225,9 @@ final class InfoCommand implements Callable<Integer> {
             ((List<String>) f.get("warnings")).forEach(w -> out.println("  " + w));
         }
         out.println("magnet:       " + f.get("magnet"));
+        if (f.containsKey("magnetV1")) {
+            out.println("magnet v1:    " + f.get("magnetV1"));
+            out.println("magnet v2:    " + f.get("magnetV2"));
+        }
     }
 }

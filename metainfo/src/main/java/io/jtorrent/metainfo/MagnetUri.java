@@ -11,8 +11,8 @@ import java.util.Set;
 /**
  * A magnet link (BEP 9): {@code magnet:?xt=urn:btih:HASH&dn=NAME&tr=TRACKER&x.pe=HOST:PORT&ws=URL&so=0,2-4}.
  *
- * <p>The info-hash may be 40 hex digits or 32 base32 characters ({@code urn:btih:}); a v2 hash
- * ({@code urn:btmh:1220...}, BEP 52) is kept when both are given. Parameters may carry an index
+ * <p>The info-hash may be 40 hex digits or 32 base32 characters ({@code urn:btih:}), a v2 hash
+ * ({@code urn:btmh:1220...}, BEP 52), or both (a hybrid torrent). Parameters may carry an index
  * suffix ({@code tr.1=}), as some generators write. Unknown parameters are ignored.
  *
  * <pre>{@code
@@ -21,8 +21,8 @@ import java.util.Set;
  * m.toString();         // the canonical form
  * }</pre>
  *
- * @param infoHash the v1 info-hash
- * @param v2InfoHash the v2 info-hash, for hybrid swarms, if the link has one
+ * @param infoHash the hash that names the torrent: the v1 info-hash, or the v2 one for a v2-only link
+ * @param v2InfoHash the v2 info-hash, if the link has one (hybrid and v2-only links)
  * @param displayName {@code dn}, if present
  * @param trackers {@code tr}, in order, without duplicates
  * @param peers {@code x.pe}: {@code host:port} or {@code [v6]:port}
@@ -39,8 +39,11 @@ public record MagnetUri(InfoHash infoHash, Optional<InfoHash> v2InfoHash, Option
     public static final int MAX_SELECTED_FILES = 100_000;
 
     public MagnetUri {
-        if (infoHash.version() != InfoHash.Version.V1) {
-            throw new IllegalArgumentException("infoHash must be v1");
+        if (v2InfoHash.isPresent() && v2InfoHash.get().version() != InfoHash.Version.V2) {
+            throw new IllegalArgumentException("v2InfoHash must be a v2 hash");
+        }
+        if (infoHash.version() == InfoHash.Version.V2 && !v2InfoHash.equals(Optional.of(infoHash))) {
+            throw new IllegalArgumentException("a v2-only link's v2InfoHash is its infoHash");
         }
         trackers = List.copyOf(trackers);
         peers = List.copyOf(peers);
@@ -50,13 +53,13 @@ public record MagnetUri(InfoHash infoHash, Optional<InfoHash> v2InfoHash, Option
 
     /** A link with just a hash, name and trackers. */
     public static MagnetUri of(InfoHash infoHash, String displayName, List<String> trackers) {
-        return new MagnetUri(infoHash, Optional.empty(), Optional.ofNullable(displayName), trackers, List.of(),
+        return new MagnetUri(infoHash, infoHash.version() == InfoHash.Version.V2 ? Optional.of(infoHash) : Optional.empty(), Optional.ofNullable(displayName), trackers, List.of(),
                 List.of(), List.of());
     }
 
     /** The link for a torrent: its hash, name, trackers and web seeds. */
     public static MagnetUri of(Metainfo m) {
-        return new MagnetUri(m.infoHash(), Optional.empty(), Optional.of(m.info().name()), m.trackers(),
+        return new MagnetUri(m.infoHash(), m.infoHashV2(), Optional.of(m.info().name()), m.trackers(),
                 List.of(), m.webSeeds(), List.of());
     }
 
@@ -109,6 +112,9 @@ public record MagnetUri(InfoHash infoHash, Optional<InfoHash> v2InfoHash, Option
                             throw new MetainfoException("magnet link: xt: urn:btih takes a 40-digit hex or 32-character base32 hash");
                         }
                     } else if (lower.startsWith("urn:btmh:")) {
+                        if (v2 != null) {
+                            throw new MetainfoException("magnet link: more than one urn:btmh info-hash");
+                        }
                         v2 = parseMultihash(value.substring(9));
                     }
                 }
@@ -120,20 +126,23 @@ public record MagnetUri(InfoHash infoHash, Optional<InfoHash> v2InfoHash, Option
                 default -> { /* unknown parameters are allowed (BEP 9) */ }
             }
         }
-        if (v1 == null) {
-            throw new MetainfoException(v2 != null
-                    ? "magnet link: v2-only links (urn:btmh without urn:btih) are not supported yet"
-                    : "magnet link: no info-hash (xt=urn:btih:...)");
+        if (v1 == null && v2 == null) {
+            throw new MetainfoException("magnet link: no info-hash (xt=urn:btih:... or xt=urn:btmh:1220...)");
         }
-        return new MagnetUri(v1, Optional.ofNullable(v2), Optional.ofNullable(dn), List.copyOf(trackers),
+        return new MagnetUri(v1 != null ? v1 : v2, Optional.ofNullable(v2), Optional.ofNullable(dn), List.copyOf(trackers),
                 List.copyOf(peers), List.copyOf(webSeeds), so);
     }
 
     /** The canonical text of the link: hash in hex, then dn, tr, ws, x.pe and so, each encoded. */
     @Override
     public String toString() {
-        StringBuilder b = new StringBuilder("magnet:?xt=urn:btih:").append(infoHash.hex());
-        v2InfoHash.ifPresent(h -> b.append("&xt=urn:btmh:1220").append(h.hex()));
+        StringBuilder b = new StringBuilder("magnet:?");
+        if (infoHash.version() == InfoHash.Version.V1) {
+            b.append("xt=urn:btih:").append(infoHash.hex());
+            v2InfoHash.ifPresent(h -> b.append("&xt=urn:btmh:1220").append(h.hex()));
+        } else {
+            b.append("xt=urn:btmh:1220").append(infoHash.hex());
+        }
         displayName.ifPresent(n -> b.append("&dn=").append(encode(n)));
         trackers.forEach(t -> b.append("&tr=").append(encode(t)));
         webSeeds.forEach(w -> b.append("&ws=").append(encode(w)));

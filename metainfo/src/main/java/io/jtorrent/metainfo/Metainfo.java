@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -24,6 +25,8 @@ public final class Metainfo {
     public record Node(String host, int port) {}
 
     private final InfoHash infoHash;
+    private final InfoHash infoHashV2;
+    private final Map<String, byte[]> pieceLayers;
     private final Info info;
     private final byte[] infoBytes;
     private final List<List<String>> trackerTiers;
@@ -35,10 +38,12 @@ public final class Metainfo {
     private final String createdBy;
     private final List<String> warnings;
 
-    Metainfo(InfoHash infoHash, Info info, byte[] infoBytes, List<List<String>> trackerTiers,
-             List<String> webSeeds, List<String> httpSeeds, List<Node> nodes, Instant creationDate,
-             String comment, String createdBy, List<String> warnings) {
+    Metainfo(InfoHash infoHash, InfoHash infoHashV2, Map<String, byte[]> pieceLayers, Info info, byte[] infoBytes,
+             List<List<String>> trackerTiers, List<String> webSeeds, List<String> httpSeeds, List<Node> nodes,
+             Instant creationDate, String comment, String createdBy, List<String> warnings) {
         this.infoHash = infoHash;
+        this.infoHashV2 = infoHashV2;
+        this.pieceLayers = Map.copyOf(pieceLayers);
         this.info = info;
         this.infoBytes = infoBytes;
         this.trackerTiers = trackerTiers.stream().map(List::copyOf).toList();
@@ -75,8 +80,24 @@ public final class Metainfo {
         return parse(torrentFile(infoBytes, trackers, webSeeds));
     }
 
+    /** This torrent with v2 piece layers added (each checked against its file's root), e.g. fetched from peers. */
+    public Metainfo withPieceLayers(Map<String, byte[]> layers) throws MetainfoException {
+        Map<String, byte[]> all = new java.util.HashMap<>(pieceLayers);
+        all.putAll(layers);
+        return parse(torrentFile(infoBytes, trackers(), webSeeds, all));
+    }
+
     /** The bytes of a {@code .torrent} file holding {@code infoBytes} exactly, with trackers and web seeds. */
     public static byte[] torrentFile(byte[] infoBytes, List<String> trackers, List<String> webSeeds) {
+        return torrentFile(infoBytes, trackers, webSeeds, Map.of());
+    }
+
+    /**
+     * The bytes of a {@code .torrent} file holding {@code infoBytes} exactly, with trackers, web
+     * seeds and v2 piece layers (by 64-hex pieces root).
+     */
+    public static byte[] torrentFile(byte[] infoBytes, List<String> trackers, List<String> webSeeds,
+                                     Map<String, byte[]> pieceLayers) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(infoBytes.length + 256);
         out.write('d');
         // keys in sorted order: announce, announce-list, info, url-list
@@ -89,6 +110,13 @@ public final class Metainfo {
         }
         io.jtorrent.bencode.BencodeEncoder.write(io.jtorrent.bencode.BBytes.of("info"), out);
         out.writeBytes(infoBytes);
+        if (!pieceLayers.isEmpty()) {
+            io.jtorrent.bencode.BencodeEncoder.write(io.jtorrent.bencode.BBytes.of("piece layers"), out);
+            java.util.Map<io.jtorrent.bencode.BBytes, io.jtorrent.bencode.BValue> layers = new java.util.HashMap<>();
+            pieceLayers.forEach((root, layer) -> layers.put(io.jtorrent.bencode.BBytes.of(
+                    java.util.HexFormat.of().parseHex(root)), io.jtorrent.bencode.BBytes.of(layer)));
+            io.jtorrent.bencode.BencodeEncoder.write(io.jtorrent.bencode.BDictionary.of(layers), out);
+        }
         if (!webSeeds.isEmpty()) {
             io.jtorrent.bencode.BencodeEncoder.write(io.jtorrent.bencode.BBytes.of("url-list"), out);
             io.jtorrent.bencode.BencodeEncoder.write(io.jtorrent.bencode.BList.of(
@@ -100,12 +128,57 @@ public final class Metainfo {
 
     /** The bytes of a {@code .torrent} file for this torrent (its info dictionary exactly as received). */
     public byte[] toTorrentFile() {
-        return torrentFile(infoBytes, trackers(), webSeeds);
+        return torrentFile(infoBytes, trackers(), webSeeds, pieceLayers);
     }
 
-    /** SHA-1 of the info dictionary's exact bytes. */
+    /**
+     * The hash that names the torrent: the v1 info-hash (SHA-1 of the info dictionary's exact
+     * bytes) for v1 and hybrid torrents, the v2 one (SHA-256) for a v2-only torrent.
+     */
     public InfoHash infoHash() {
         return infoHash;
+    }
+
+    /** The v1 info-hash, unless the torrent is v2-only. */
+    public Optional<InfoHash> infoHashV1() {
+        return info.hasV1() ? Optional.of(infoHash) : Optional.empty();
+    }
+
+    /** The v2 info-hash (SHA-256 of the info dictionary), for v2 and hybrid torrents. */
+    public Optional<InfoHash> infoHashV2() {
+        return Optional.ofNullable(infoHashV2);
+    }
+
+    /**
+     * The piece layer of a v2 file that spans several pieces (one 32-byte hash per piece), if
+     * the torrent carries it; validated against the file's root.
+     */
+    public Optional<byte[]> pieceLayer(Info.V2File file) {
+        byte[] layer = pieceLayers.get(java.util.HexFormat.of().formatHex(file.piecesRoot()));
+        return layer == null ? Optional.empty() : Optional.of(layer.clone());
+    }
+
+    /** Whether every v2 file that spans several pieces has its piece layer here. */
+    public boolean hasAllPieceLayers() {
+        return info.v2Files().stream().filter(Info.V2File::hasPieceLayer)
+                .allMatch(f -> pieceLayers.containsKey(java.util.HexFormat.of().formatHex(f.piecesRoot())));
+    }
+
+    /**
+     * The v2 hash of piece {@code index}: its entry in its file's piece layer, or the file's root
+     * when the file fits in one piece. Empty when the piece layer is not known.
+     */
+    public Optional<byte[]> v2PieceHash(int index) {
+        Info.V2File f = info.v2FileOfPiece(index);
+        if (!f.hasPieceLayer()) {
+            return Optional.of(f.piecesRoot());
+        }
+        byte[] layer = pieceLayers.get(java.util.HexFormat.of().formatHex(f.piecesRoot()));
+        if (layer == null) {
+            return Optional.empty();
+        }
+        int at = (index - f.firstPiece()) * MerkleTree.HASH;
+        return Optional.of(java.util.Arrays.copyOfRange(layer, at, at + MerkleTree.HASH));
     }
 
     public Info info() {

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -60,26 +61,43 @@ final class MetainfoParser {
             throw new MetainfoException("info: expected a dictionary, found " + infoValue.typeName());
         }
         byte[] infoBytes = info.span().orElseThrow().copyFrom(torrent);
-        InfoHash infoHash = InfoHash.v1Of(infoBytes);
+        boolean v2 = metaVersion(info) == 2;
+        InfoHash v1Hash = InfoHash.v1Of(infoBytes);
+        InfoHash v2Hash = v2 ? InfoHash.v2Of(infoBytes) : null;
+        InfoHash primary = v2 && !info.containsKey("pieces") ? v2Hash : v1Hash;
 
-        Info parsedInfo = info(info, infoHash);
-        return new Metainfo(infoHash, parsedInfo, infoBytes, trackerTiers(top), urlList(top),
+        Info parsedInfo = info(info, primary, v2);
+        Map<String, byte[]> layers = v2
+                ? FileTreeParser.pieceLayers(top, declaredV2, parsedInfo.pieceLength(), warnings) : Map.of();
+        return new Metainfo(primary, v2Hash, layers, parsedInfo, infoBytes, trackerTiers(top), urlList(top),
                 stringList(top, "httpseeds"), nodes(top), creationDate(top),
                 text(top, "comment").orElse(null), text(top, "created by").orElse(null), warnings);
     }
 
-    private Info info(BDictionary info, InfoHash infoHash) throws MetainfoException {
+    /** 1 or 2: {@code meta version} 2 with a {@code file tree} makes a v2 (or hybrid) torrent. */
+    private int metaVersion(BDictionary info) throws MetainfoException {
         Optional<BValue> metaVersion = info.get("meta version");
-        if (metaVersion.isPresent()) {
-            long v = metaVersion.get() instanceof BInteger i ? i.value() : -1;
-            if (v == 2 && !info.containsKey("pieces")) {
-                throw new MetainfoException("BitTorrent v2-only torrents are not supported yet (info has 'meta version' 2 and no v1 'pieces')");
-            }
-            if (v != 1 && v != 2) {
-                throw new MetainfoException("info.meta version: unsupported value " + metaVersion.get());
-            }
+        if (metaVersion.isEmpty()) {
+            return 1;
         }
+        long v = metaVersion.get() instanceof BInteger i ? i.value() : -1;
+        if (v != 1 && v != 2) {
+            throw new MetainfoException("info.meta version: unsupported value " + metaVersion.get());
+        }
+        if (v == 2 && !info.containsKey("file tree")) {
+            if (!info.containsKey("pieces")) {
+                throw new MetainfoException("info.file tree: missing (info has 'meta version' 2)");
+            }
+            warnings.add("info: 'meta version' 2 without a file tree; read as v1");
+            return 1;
+        }
+        return (int) v;
+    }
 
+    private List<FileTreeParser.Declared> declaredV2 = List.of();
+    private List<List<String>> declaredV1Paths = List.of();
+
+    private Info info(BDictionary info, InfoHash infoHash, boolean v2) throws MetainfoException {
         String declaredName = text(info, "name")
                 .orElseThrow(() -> new MetainfoException(info.containsKey("name")
                         ? "info.name: expected a string, found " + info.get("name").get().typeName()
@@ -97,12 +115,23 @@ final class MetainfoParser {
             throw new MetainfoException("info.piece length: " + pieceLength + " is outside 1.." + MAX_PIECE_LENGTH);
         }
         if (Long.bitCount(pieceLength) != 1 || pieceLength < 16 << 10) {
+            if (v2) {
+                throw new MetainfoException("info.piece length: " + pieceLength
+                        + " must be a power of two of at least 16 KiB in a v2 torrent");
+            }
             warnings.add("info.piece length: " + pieceLength + " is not a power of two of at least 16 KiB");
         }
-
+        if (v2) {
+            declaredV2 = FileTreeParser.files(info);
+        }
+        boolean hasV1 = info.containsKey("pieces") || !v2;
         boolean singleFile;
         List<FileEntry> files;
-        if (info.containsKey("files")) {
+        int[] v2Indexes = new int[declaredV2.size()];
+        if (!hasV1) {
+            singleFile = declaredV2.size() == 1 && declaredV2.get(0).path().size() == 1;
+            files = FileTreeParser.layout(declaredV2, name, singleFile, pieceLength, v2Indexes, warnings);
+        } else if (info.containsKey("files")) {
             singleFile = false;
             files = multiFile(info, name);
         } else if (info.containsKey("length")) {
@@ -112,6 +141,7 @@ final class MetainfoParser {
                 throw new MetainfoException("info.length: negative length " + length);
             }
             String attr = text(info, "attr").orElse("");
+            declaredV1Paths = List.of(List.of(declaredName));
             files = List.of(new FileEntry(List.of(name), length, 0, false, attr.indexOf('x') >= 0,
                     attr.indexOf('h') >= 0, List.of(), !name.equals(declaredName)));
         } else {
@@ -127,6 +157,28 @@ final class MetainfoParser {
             throw new MetainfoException("info: too many pieces: " + expectedPieces + " pieces of " + pieceLength
                     + " bytes, the limit is " + MAX_PIECES);
         }
+        byte[] pieces = null;
+        if (hasV1) {
+            pieces = v1Pieces(info, total, pieceLength, expectedPieces);
+        }
+        List<Info.V2File> v2Files = List.of();
+        if (v2) {
+            if (hasV1) {
+                v2Indexes = FileTreeParser.matchHybrid(declaredV2, files, declaredV1Paths);
+            }
+            v2Files = FileTreeParser.place(declaredV2, files, v2Indexes, pieceLength);
+            long v2Pieces = v2Files.stream().mapToLong(Info.V2File::pieceCount).sum();
+            if (v2Pieces != expectedPieces) {
+                throw new MetainfoException("hybrid torrent: the v1 data makes " + expectedPieces
+                        + " pieces, the v2 file tree " + v2Pieces);
+            }
+        }
+        boolean isPrivate = info.get("private").orElse(null) instanceof BInteger p && p.value() == 1;
+        return new Info(name, pieceLength, pieces, singleFile, isPrivate, files, total, v2Files);
+    }
+
+    private static byte[] v1Pieces(BDictionary info, long total, long pieceLength, long expectedPieces)
+            throws MetainfoException {
         BValue piecesValue = info.get("pieces").orElseThrow(() -> new MetainfoException("info.pieces: missing"));
         if (!(piecesValue instanceof BBytes piecesBytes)) {
             throw new MetainfoException("info.pieces: expected a string, found " + piecesValue.typeName());
@@ -138,8 +190,7 @@ final class MetainfoParser {
             throw new MetainfoException("info.pieces: " + piecesBytes.length() / 20 + " piece hashes, but "
                     + total + " bytes in pieces of " + pieceLength + " make " + expectedPieces);
         }
-        boolean isPrivate = info.get("private").orElse(null) instanceof BInteger p && p.value() == 1;
-        return new Info(name, pieceLength, piecesBytes.bytes(), singleFile, isPrivate, files, total);
+        return piecesBytes.bytes();
     }
 
     private List<FileEntry> multiFile(BDictionary info, String name) throws MetainfoException {
@@ -186,6 +237,7 @@ final class MetainfoParser {
             declared.add(new Declared(path, length, pad, attr, symlink));
         }
 
+        declaredV1Paths = declared.stream().map(Declared::path).toList();
         List<List<String>> safe = new ArrayList<>(declared.size());
         for (Declared d : declared) {
             List<String> p = new ArrayList<>();

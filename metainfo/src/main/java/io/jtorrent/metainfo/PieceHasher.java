@@ -49,13 +49,20 @@ public final class PieceHasher {
     }
 
     /**
-     * @param hashes the 20-byte hash of each piece, concatenated (zeros for unreadable pieces)
+     * @param hashes the 20-byte SHA-1 of each piece, concatenated (zeros for unreadable pieces);
+     *     empty when v1 hashes were not asked for
+     * @param v2Hashes the 32-byte v2 hash of each piece (BEP 52: the root of its 16 KiB leaves'
+     *     subtree, see {@link MerkleTree#pieceHash}), concatenated; empty when not asked for
      * @param readable the pieces whose data could be read in full
      * @param fileProblems by file index, what went wrong reading it
      */
-    public record Result(byte[] hashes, BitSet readable, Map<Integer, String> fileProblems) {
+    public record Result(byte[] hashes, byte[] v2Hashes, BitSet readable, Map<Integer, String> fileProblems) {
         public byte[] hash(int piece) {
             return Arrays.copyOfRange(hashes, piece * 20, piece * 20 + 20);
+        }
+
+        public byte[] v2Hash(int piece) {
+            return Arrays.copyOfRange(v2Hashes, piece * MerkleTree.HASH, (piece + 1) * MerkleTree.HASH);
         }
     }
 
@@ -66,7 +73,12 @@ public final class PieceHasher {
     private final int pieceCount;
     private final Map<Integer, String> problems = new ConcurrentHashMap<>();
 
-    private PieceHasher(List<DataFile> files, long pieceLength) {
+    private final boolean v1;
+    private final boolean v2;
+
+    private PieceHasher(List<DataFile> files, long pieceLength, boolean v1, boolean v2) {
+        this.v1 = v1;
+        this.v2 = v2;
         this.files = List.copyOf(files);
         this.pieceLength = pieceLength;
         this.offsets = new long[files.size()];
@@ -79,17 +91,31 @@ public final class PieceHasher {
         this.pieceCount = (int) ((o + pieceLength - 1) / pieceLength);
     }
 
-    /** Hashes every piece of {@code files} laid end to end, on {@code threads} threads. */
+    /** SHA-1 of every piece of {@code files} laid end to end, on {@code threads} threads. */
     public static Result hash(List<DataFile> files, long pieceLength, int threads, Progress progress)
             throws InterruptedException {
+        return hash(files, pieceLength, threads, progress, true, false);
+    }
+
+    /**
+     * The v1 (SHA-1) and/or v2 (Merkle) hash of every piece, reading the data once. For v2 the
+     * layout must be v2's: every file that holds data starts a piece (pad files between), and
+     * the piece length is a power of two of at least 16 KiB.
+     */
+    public static Result hash(List<DataFile> files, long pieceLength, int threads, Progress progress,
+                              boolean v1, boolean v2) throws InterruptedException {
         if (pieceLength <= 0) {
             throw new IllegalArgumentException("piece length must be positive");
         }
-        return new PieceHasher(files, pieceLength).run(Math.max(1, threads), progress);
+        if (v2 && (Long.bitCount(pieceLength) != 1 || pieceLength < MerkleTree.BLOCK)) {
+            throw new IllegalArgumentException("a v2 piece length must be a power of two of at least 16 KiB");
+        }
+        return new PieceHasher(files, pieceLength, v1, v2).run(Math.max(1, threads), progress);
     }
 
     private Result run(int threads, Progress progress) throws InterruptedException {
-        byte[] hashes = new byte[pieceCount * 20];
+        byte[] hashes = new byte[v1 ? pieceCount * 20 : 0];
+        byte[] v2Hashes = new byte[v2 ? pieceCount * MerkleTree.HASH : 0];
         BitSet readable = new BitSet(pieceCount);
         AtomicInteger next = new AtomicInteger();
         AtomicLong done = new AtomicLong();
@@ -102,7 +128,7 @@ public final class PieceHasher {
         try {
             List<Callable<BitSet>> tasks = new ArrayList<>();
             for (int w = 0; w < workers; w++) {
-                tasks.add(() -> new Worker().run(next, hashes, done, progress));
+                tasks.add(() -> new Worker().run(next, hashes, v2Hashes, done, progress));
             }
             for (Future<BitSet> f : pool.invokeAll(tasks)) {
                 try {
@@ -114,17 +140,24 @@ public final class PieceHasher {
         } finally {
             pool.shutdownNow();
         }
-        return new Result(hashes, readable, new TreeMap<>(problems));
+        return new Result(hashes, v2Hashes, readable, new TreeMap<>(problems));
     }
 
     /** One hashing thread: its own digest, buffer and open file. */
     private final class Worker {
         private final MessageDigest sha1 = newSha1();
+        private final MessageDigest sha256 = v2 ? MerkleTree.sha256() : null;
+        /** The v2 leaf hashes of the piece being hashed, and how many. */
+        private final byte[] leaves = v2 ? new byte[(int) (pieceLength / MerkleTree.BLOCK) * MerkleTree.HASH] : null;
+        private int leafCount;
+        /** The length of the file whose data the piece holds (v2 pieces hold one file's data). */
+        private long leafFileLength;
         private final ByteBuffer buffer = ByteBuffer.allocateDirect((int) Math.min(CHUNK, Math.max(pieceLength, 1)));
         private FileChannel channel;
         private int channelFile = -1;
 
-        BitSet run(AtomicInteger next, byte[] hashes, AtomicLong done, Progress progress) throws InterruptedException {
+        BitSet run(AtomicInteger next, byte[] hashes, byte[] v2Hashes, AtomicLong done, Progress progress)
+                throws InterruptedException {
             BitSet ok = new BitSet(pieceCount);
             try {
                 int piece;
@@ -134,8 +167,16 @@ public final class PieceHasher {
                     }
                     long start = piece * pieceLength;
                     long end = Math.min(total, start + pieceLength);
+                    leafCount = 0;
+                    leafFileLength = 0;
                     if (hashRange(start, end)) {
-                        System.arraycopy(sha1.digest(), 0, hashes, piece * 20, 20);
+                        if (v1) {
+                            System.arraycopy(sha1.digest(), 0, hashes, piece * 20, 20);
+                        }
+                        if (v2) {
+                            byte[] h = MerkleTree.pieceHash(leaves, 0, leafCount, pieceLength, leafFileLength);
+                            System.arraycopy(h, 0, v2Hashes, piece * MerkleTree.HASH, MerkleTree.HASH);
+                        }
                         ok.set(piece);
                     } else {
                         sha1.reset();
@@ -158,7 +199,9 @@ public final class PieceHasher {
                 long n = Math.min(end - pos, f.length() - inFile);
                 if (n > 0) {
                     if (f.pad()) {
-                        zeros(n);
+                        if (v1) {
+                            zeros(n); // v2 pads with zero hashes, not hashes of zeros
+                        }
                     } else if (!read(i, inFile, n)) {
                         return false;
                     }
@@ -188,7 +231,13 @@ public final class PieceHasher {
                     buffer.flip();
                     at += buffer.remaining();
                     remaining -= buffer.remaining();
-                    sha1.update(buffer);
+                    if (v2) {
+                        leafFileLength = files.get(file).length();
+                        leaves(buffer);
+                    }
+                    if (v1) {
+                        sha1.update(buffer);
+                    }
                 }
                 return true;
             } catch (NoSuchFileException e) {
@@ -199,6 +248,22 @@ public final class PieceHasher {
                 problems.putIfAbsent(file, "unreadable: " + e);
             }
             return false;
+        }
+
+        /** Hashes the buffer's 16 KiB blocks into leaves, leaving its position where it was. */
+        private void leaves(ByteBuffer data) {
+            int start = data.position();
+            int limit = data.limit();
+            for (int p = start; p < limit; p += MerkleTree.BLOCK) {
+                data.limit(Math.min(limit, p + MerkleTree.BLOCK)).position(p);
+                sha256.update(data);
+                try {
+                    sha256.digest(leaves, leafCount++ * MerkleTree.HASH, MerkleTree.HASH);
+                } catch (java.security.DigestException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            data.limit(limit).position(start);
         }
 
         private FileChannel open(int file) throws IOException {

@@ -25,13 +25,19 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Creates a v1 torrent from a file or a directory.
+ * Creates a v1, v2 (BEP 52) or hybrid torrent from a file or a directory.
  *
- * <p>Layout: a directory's regular files, found recursively, in byte-wise order of their
+ * <p>v1 layout: a directory's regular files, found recursively, in byte-wise order of their
  * {@code /}-separated relative paths (UTF-8), as mktorrent orders them, so both tools give the
  * same info-hash for the same data and piece size. Hidden files are included (as mktorrent does).
  * Symbolic links are followed and stored as the files they point to; a link cycle is an error.
  * Files that are neither regular files nor directories (sockets, devices) are skipped.
+ *
+ * <p>v2 and hybrid layout, as libtorrent's {@code create_torrent} makes it so that both give the
+ * same info-hashes: files ordered by path component (the file tree's order), each starting a
+ * piece; a hybrid's v1 list has a pad file ({@code attr p}, path {@code .pad/N}) after every
+ * file that does not end on a piece boundary, the last one included; executable files get
+ * {@code attr x}.
  *
  * <p>Piece size: explicit (a power of two from 16 KiB to 512 MiB) or automatic: the power of two
  * that makes 1,000 to 2,000 pieces, clamped to 16 KiB..16 MiB.
@@ -51,6 +57,9 @@ public final class TorrentBuilder {
     /** A created torrent: the file's bytes and their parsed form. */
     public record Created(byte[] bytes, Metainfo metainfo) {}
 
+    /** Which BitTorrent versions the torrent speaks. */
+    public enum Version { V1, V2, HYBRID }
+
     private final Path root;
     private final List<List<String>> trackerTiers = new ArrayList<>();
     private final List<String> webSeeds = new ArrayList<>();
@@ -62,6 +71,7 @@ public final class TorrentBuilder {
     private String source;
     private int threads = Runtime.getRuntime().availableProcessors();
     private PieceHasher.Progress progress = PieceHasher.Progress.NONE;
+    private Version version = Version.V1;
 
     private TorrentBuilder(Path root) {
         this.root = root;
@@ -130,6 +140,12 @@ public final class TorrentBuilder {
         return this;
     }
 
+    /** v1 (the default), v2 only, or hybrid (both, for the same data). */
+    public TorrentBuilder version(Version v) {
+        this.version = Objects.requireNonNull(v);
+        return this;
+    }
+
     /** Hashing threads; default every core. */
     public TorrentBuilder threads(int n) {
         if (n < 1) {
@@ -171,6 +187,9 @@ public final class TorrentBuilder {
             throw new IOException(root + (entries.isEmpty() ? ": no files to share" : ": all files are empty"));
         }
         long piece = pieceLength != 0 ? pieceLength : autoPieceLength(total);
+        if (version != Version.V1) {
+            return finish(v2Info(name, single, entries, piece));
+        }
         List<PieceHasher.DataFile> data = entries.stream()
                 .map(e -> new PieceHasher.DataFile(e.file(), e.length(), false)).toList();
         PieceHasher.Result hashed = PieceHasher.hash(data, piece, threads, progress);
@@ -196,6 +215,14 @@ public final class TorrentBuilder {
             }
             info.put("files", BList.of(files));
         }
+        return finish(new Built(info, Map.of()));
+    }
+
+    /** An info dictionary being built, and the v2 piece layers that go beside it. */
+    private record Built(BDictionary.Builder info, Map<BBytes, BValue> pieceLayers) {}
+
+    private Created finish(Built built) throws IOException {
+        BDictionary.Builder info = built.info();
         if (isPrivate) {
             info.put("private", 1);
         }
@@ -204,6 +231,9 @@ public final class TorrentBuilder {
         }
 
         BDictionary.Builder top = BDictionary.builder().put("info", info.build());
+        if (!built.pieceLayers().isEmpty()) {
+            top.put("piece layers", BDictionary.of(built.pieceLayers()));
+        }
         if (!trackerTiers.isEmpty()) {
             top.put("announce", trackerTiers.get(0).get(0));
             if (trackerTiers.size() > 1 || trackerTiers.get(0).size() > 1) {
@@ -233,6 +263,117 @@ public final class TorrentBuilder {
     }
 
     private record Entry(List<String> path, Path file, long length) {}
+
+    /** The v2 or hybrid info dictionary and piece layers: one read of the data makes both hashes. */
+    private Built v2Info(String name, boolean single, List<Entry> entries, long piece)
+            throws IOException, InterruptedException {
+        boolean hybrid = version == Version.HYBRID;
+        List<Entry> ordered = new ArrayList<>(entries);
+        ordered.sort((a, b) -> {
+            for (int i = 0; i < Math.min(a.path().size(), b.path().size()); i++) {
+                int c = Arrays.compareUnsigned(a.path().get(i).getBytes(StandardCharsets.UTF_8),
+                        b.path().get(i).getBytes(StandardCharsets.UTF_8));
+                if (c != 0) {
+                    return c;
+                }
+            }
+            return Integer.compare(a.path().size(), b.path().size());
+        });
+        List<PieceHasher.DataFile> data = new ArrayList<>();
+        List<Integer> dataIndex = new ArrayList<>();
+        List<BValue> v1Files = new ArrayList<>();
+        for (Entry e : ordered) {
+            dataIndex.add(data.size());
+            data.add(new PieceHasher.DataFile(e.file(), e.length(), false));
+            BDictionary.Builder f = BDictionary.builder();
+            if (executable(e)) {
+                f.put("attr", "x");
+            }
+            v1Files.add(f.put("length", e.length())
+                    .put("path", BList.of(e.path().stream().map(BBytes::of).toList())).build());
+            long tail = e.length() % piece;
+            if (tail != 0 && !single) {
+                long pad = piece - tail;
+                data.add(new PieceHasher.DataFile(Path.of(".pad"), pad, true));
+                v1Files.add(BDictionary.builder().put("attr", "p").put("length", pad)
+                        .put("path", BList.of(BBytes.of(".pad"), BBytes.of(Long.toString(pad)))).build());
+            }
+        }
+        PieceHasher.Result hashed = PieceHasher.hash(data, piece, threads, progress, hybrid, true);
+        if (!hashed.fileProblems().isEmpty()) {
+            Map.Entry<Integer, String> first = hashed.fileProblems().entrySet().iterator().next();
+            throw new IOException(data.get(first.getKey()).path() + ": " + first.getValue()
+                    + " (did it change while the torrent was being made?)");
+        }
+
+        Map<BBytes, BValue> layers = new java.util.TreeMap<>();
+        Map<List<String>, BValue> leaves = new java.util.LinkedHashMap<>();
+        long[] offsets = new long[data.size() + 1];
+        for (int j = 0; j < data.size(); j++) {
+            offsets[j + 1] = offsets[j] + data.get(j).length();
+        }
+        for (int i = 0; i < ordered.size(); i++) {
+            Entry e = ordered.get(i);
+            long offset = offsets[dataIndex.get(i)];
+            BDictionary.Builder leaf = BDictionary.builder();
+            if (executable(e)) {
+                leaf.put("attr", "x");
+            }
+            leaf.put("length", e.length());
+            if (e.length() > 0) {
+                int first = (int) (offset / piece);
+                int pieces = (int) MerkleTree.pieces(e.length(), piece);
+                byte[] root;
+                if (pieces == 1) {
+                    root = hashed.v2Hash(first);
+                } else {
+                    byte[] layer = Arrays.copyOfRange(hashed.v2Hashes(), first * MerkleTree.HASH,
+                            (first + pieces) * MerkleTree.HASH);
+                    root = MerkleTree.rootFromLayer(layer, pieces, piece);
+                    layers.put(BBytes.of(root), BBytes.of(layer));
+                }
+                leaf.put("pieces root", root);
+            }
+            leaves.put(single ? List.of(name) : e.path(), leaf.build());
+        }
+        BDictionary.Builder info = BDictionary.builder()
+                .put("name", name)
+                .put("piece length", piece)
+                .put("meta version", 2)
+                .put("file tree", tree(leaves, 0));
+        if (hybrid) {
+            info.put("pieces", hashed.hashes());
+            if (single) {
+                info.put("length", ordered.get(0).length());
+                if (executable(ordered.get(0))) {
+                    info.put("attr", "x");
+                }
+            } else {
+                info.put("files", BList.of(v1Files));
+            }
+        }
+        return new Built(info, layers);
+    }
+
+    /** The nested {@code file tree} dictionary of the files whose paths share the first {@code depth} components. */
+    private static BDictionary tree(Map<List<String>, BValue> leaves, int depth) {
+        Map<BBytes, Map<List<String>, BValue>> children = new java.util.TreeMap<>();
+        Map<BBytes, BValue> node = new java.util.TreeMap<>();
+        for (Map.Entry<List<String>, BValue> e : leaves.entrySet()) {
+            BBytes key = BBytes.of(e.getKey().get(depth));
+            if (e.getKey().size() == depth + 1) {
+                node.put(key, BDictionary.of(Map.of(BBytes.of(""), e.getValue())));
+            } else {
+                children.computeIfAbsent(key, k -> new java.util.LinkedHashMap<>()).put(e.getKey(), e.getValue());
+            }
+        }
+        children.forEach((k, sub) -> node.put(k, tree(sub, depth + 1)));
+        return BDictionary.of(node);
+    }
+
+    private static boolean executable(Entry e) {
+        return Files.isExecutable(e.file()) && Files.isRegularFile(e.file());
+    }
 
     private static List<Entry> scan(Path dir) throws IOException {
         List<Entry> entries = new ArrayList<>();

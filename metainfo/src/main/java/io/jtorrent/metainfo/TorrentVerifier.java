@@ -57,12 +57,15 @@ public final class TorrentVerifier {
         List<PieceHasher.DataFile> data = files.stream()
                 .map(f -> new PieceHasher.DataFile(f.resolveIn(saveDirectory), f.length(), f.pad()))
                 .toList();
-        PieceHasher.Result r = PieceHasher.hash(data, info.pieceLength(), threads, progress);
+        PieceHasher.Result r = PieceHasher.hash(data, info.pieceLength(), threads, progress, info.hasV1(), info.hasV2());
         BitSet good = new BitSet(info.pieceCount());
         for (int i = 0; i < info.pieceCount(); i++) {
-            if (r.readable().get(i) && info.pieceHashEquals(i, r.hash(i))) {
+            if (r.readable().get(i) && (!info.hasV1() || info.pieceHashEquals(i, r.hash(i)))) {
                 good.set(i);
             }
+        }
+        if (info.hasV2()) {
+            good.and(v2Good(metainfo, r));
         }
         Map<Integer, String> problems = r.fileProblems();
         List<FileReport> reports = new ArrayList<>();
@@ -84,6 +87,44 @@ public final class TorrentVerifier {
             reports.add(report(f, data.get(i).path(), bad, problems.get(i)));
         }
         return new Report(info.pieceCount(), good, reports);
+    }
+
+    /**
+     * The pieces whose v2 hashes match: by the piece layer where the torrent has it, otherwise by
+     * the file's root (then a file's pieces are all good or all bad).
+     */
+    private static BitSet v2Good(Metainfo metainfo, PieceHasher.Result r) {
+        Info info = metainfo.info();
+        BitSet good = new BitSet(info.pieceCount());
+        for (Info.V2File f : info.v2Files()) {
+            int first = f.firstPiece();
+            int end = first + f.pieceCount();
+            if (f.pieceCount() == 0) {
+                continue;
+            }
+            java.util.Optional<byte[]> layer = metainfo.pieceLayer(f);
+            if (f.pieceCount() == 1) {
+                if (r.readable().get(first) && java.util.Arrays.equals(r.v2Hash(first), f.piecesRoot())) {
+                    good.set(first);
+                }
+            } else if (layer.isPresent()) {
+                for (int p = first; p < end; p++) {
+                    if (r.readable().get(p) && java.util.Arrays.equals(r.v2Hashes(), p * MerkleTree.HASH,
+                            (p + 1) * MerkleTree.HASH, layer.get(), (p - first) * MerkleTree.HASH,
+                            (p - first + 1) * MerkleTree.HASH)) {
+                        good.set(p);
+                    }
+                }
+            } else {
+                byte[] computed = java.util.Arrays.copyOfRange(r.v2Hashes(), first * MerkleTree.HASH, end * MerkleTree.HASH);
+                boolean readable = r.readable().nextClearBit(first) >= end;
+                if (readable && java.util.Arrays.equals(MerkleTree.rootFromLayer(computed, f.pieceCount(),
+                        info.pieceLength()), f.piecesRoot())) {
+                    good.set(first, end);
+                }
+            }
+        }
+        return good;
     }
 
     private static FileReport report(FileEntry f, Path path, int badPieces, String problem) {

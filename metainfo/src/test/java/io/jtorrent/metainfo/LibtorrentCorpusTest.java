@@ -2,7 +2,6 @@ package io.jtorrent.metainfo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.jtorrent.bencode.BDictionary;
 import io.jtorrent.bencode.BencodeDecoder;
@@ -114,23 +113,59 @@ class LibtorrentCorpusTest {
                 .satisfies(t -> assertThat(t.getMessage()).isNotBlank().hasSizeLessThan(400));
     }
 
+    static Stream<Expectation> v2Valid() throws IOException {
+        return v2().filter(Expectation::valid);
+    }
+
+    static Stream<Expectation> v2Invalid() throws IOException {
+        return v2().filter(e -> !e.valid());
+    }
+
     @ParameterizedTest(name = "{0}")
-    @MethodSource("v2")
-    void v2TorrentsAreRejectedAsV2OnlyOrLoadedAsHybrids(Expectation e) throws Exception {
+    @MethodSource("v2Valid")
+    void validV2AndHybridTorrentsLoad(Expectation e) throws Exception {
         byte[] torrent = bytes(e);
-        Throwable t = catchThrowable(() -> Metainfo.parse(torrent));
-        boolean hybrid = new String(torrent, java.nio.charset.StandardCharsets.ISO_8859_1).contains("6:pieces");
-        if (t == null) {
-            assertThat(hybrid).as("only hybrids load as v1").isTrue();
-        } else {
-            assertThat(t).isInstanceOf(MetainfoException.class);
-            if (e.valid() && !hybrid) {
-                assertThat(t).hasMessageContaining("v2");
+        Metainfo m;
+        try {
+            m = Metainfo.parse(torrent);
+        } catch (MetainfoException ex) {
+            throw new AssertionError(e.file() + " should load but was rejected: " + ex.getMessage(), ex);
+        }
+        BDictionary top = (BDictionary) new BencodeDecoder(BencodeDecoder.Limits.DEFAULT.withLenientKeyOrder(true))
+                .decodePrefix(torrent, 0, torrent.length).value();
+        byte[] rawInfo = top.get("info").orElseThrow().span().orElseThrow().copyFrom(torrent);
+        Info info = m.info();
+        assertThat(info.hasV2()).isTrue();
+        assertThat(m.infoHashV2()).contains(InfoHash.v2Of(rawInfo));
+        assertThat(m.infoHash()).isEqualTo(info.hasV1() ? InfoHash.v1Of(rawInfo) : InfoHash.v2Of(rawInfo));
+        // every v2 file starts a piece, and the pieces add up
+        long pieces = 0;
+        for (Info.V2File f : info.v2Files()) {
+            FileEntry entry = info.files().get(f.file());
+            assertThat(entry.length()).isEqualTo(f.length());
+            if (f.length() > 0) {
+                assertThat(entry.offset()).isEqualTo(f.firstPiece() * info.pieceLength());
+            }
+            assertSafe(entry.path());
+            pieces += f.pieceCount();
+        }
+        assertThat(pieces).isEqualTo(info.pieceCount());
+        // where the torrent carries them, piece layers give every piece's v2 hash
+        if (m.hasAllPieceLayers()) {
+            for (int p = 0; p < info.pieceCount(); p++) {
+                assertThat(m.v2PieceHash(p)).get().satisfies(h -> assertThat(h).hasSize(32));
             }
         }
-        if (e.valid() && hybrid) {
-            assertThat(t).as("a valid hybrid loads as v1").isNull();
-        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("v2Invalid")
+    void invalidV2TorrentsAreRejectedWithAClearError(Expectation e) throws Exception {
+        byte[] torrent = bytes(e);
+        assertThatThrownBy(() -> Metainfo.parse(torrent))
+                .as("%s should be rejected: %s", e.file(), e.why())
+                .isInstanceOf(MetainfoException.class)
+                .satisfies(t -> assertThat(t.getMessage()).isNotBlank().hasSizeLessThan(400));
     }
 
     @Test

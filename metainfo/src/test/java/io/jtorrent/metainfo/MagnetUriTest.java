@@ -55,6 +55,17 @@ class MagnetUriTest {
         assertThat(MagnetUri.parse(m.toString())).isEqualTo(m);
     }
 
+    @Test
+    void aV2OnlyLinkIsNamedByItsV2Hash() throws Exception {
+        String v2 = "b".repeat(64);
+        MagnetUri m = MagnetUri.parse("magnet:?xt=urn:btmh:1220" + v2 + "&dn=x");
+        assertThat(m.infoHash().version()).isEqualTo(InfoHash.Version.V2);
+        assertThat(m.infoHash().hex()).isEqualTo(v2);
+        assertThat(m.v2InfoHash()).contains(m.infoHash());
+        assertThat(m.toString()).isEqualTo("magnet:?xt=urn:btmh:1220" + v2 + "&dn=x");
+        assertThat(MagnetUri.parse(m.toString())).isEqualTo(m);
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "http://example.com                                 | must start with 'magnet:?'",
@@ -62,7 +73,9 @@ class MagnetUriTest {
         "magnet:?xt=urn:btih:1234                           | 40 hex digits",
         "magnet:?xt=urn:btih:zz2fe1c06bba254a9dc9f519b335aa7c1367a88a | not valid hex",
         "magnet:?xt=urn:btih:0123456789012345678901234567890! | not base32",
-        "magnet:?xt=urn:btmh:1220aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa | v2-only",
+        "magnet:?xt=urn:btmh:1320aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa | 1220 followed by 64 hex",
+        "magnet:?xt=urn:btmh:1220aaaa | 1220 followed by 64 hex",
+        "magnet:?xt=urn:btmh:1220aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa&xt=urn:btmh:1220aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa | more than one urn:btmh",
         "magnet:?xt=urn:btih:c12fe1c06bba254a9dc9f519b335aa7c1367a88a&dn=%zz | bad percent-escape",
         "magnet:?xt=urn:btih:c12fe1c06bba254a9dc9f519b335aa7c1367a88a&x.pe=nohost | x.pe",
         "magnet:?xt=urn:btih:c12fe1c06bba254a9dc9f519b335aa7c1367a88a&x.pe=h:99999 | x.pe",

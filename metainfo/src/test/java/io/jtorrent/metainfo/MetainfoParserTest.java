@@ -124,7 +124,7 @@ class MetainfoParserTest {
         "all empty          | the torrent holds no data",
         "overflow           | overflows 64 bits",
         "too many pieces    | too many pieces",
-        "v2 only            | v2-only torrents are not supported",
+        "empty file tree    | info.file tree: no files",
     })
     void malformedInfoIsRejectedNamingTheField(String what, String message) {
         BDictionary info = switch (what) {
@@ -150,7 +150,7 @@ class MetainfoParserTest {
             case "all empty" -> infoWith(b -> b.put("files", BList.of(file(0, "a"), file(0, "b"))));
             case "overflow" -> infoWith(b -> b.put("files", BList.of(file(Long.MAX_VALUE, "a"), file(Long.MAX_VALUE, "b"))));
             case "too many pieces" -> infoWith(b -> b.put("files", BList.of(file(1L << 50, "a"))));
-            case "v2 only" -> infoWith(b -> b.put("meta version", 2).put("file tree", BDictionary.builder().build()))
+            case "empty file tree" -> infoWith(b -> b.put("meta version", 2).put("file tree", BDictionary.builder().build()))
                     .entries().entrySet().stream().filter(e -> !e.getKey().asString().equals("pieces"))
                     .collect(java.util.stream.Collectors.collectingAndThen(
                             java.util.stream.Collectors.toMap(java.util.Map.Entry::getKey, java.util.Map.Entry::getValue),
