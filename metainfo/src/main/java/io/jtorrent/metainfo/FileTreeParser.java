@@ -23,7 +23,7 @@ import java.util.Optional;
  * rest.
  */
 final class FileTreeParser {
-    static final int MAX_DEPTH = 100;
+    static final int MAX_DEPTH = 64;
     static final long MAX_FILE_LENGTH = (1L << 48) - 1;
 
     /** A file as the tree declares it, its path relative to the torrent's directory. */
@@ -163,7 +163,8 @@ final class FileTreeParser {
 
     /**
      * The v2-only layout: the declared files in tree order, each starting a piece, with a pad
-     * entry (never written) after every file that does not end on a piece boundary.
+     * entry (never written) after every file that does not end on a piece boundary, the last one
+     * included (as libtorrent lays it out, so total sizes agree).
      */
     static List<FileEntry> layout(List<Declared> declared, String name, boolean single, long pieceLength,
                                   int[] indexes, List<String> warnings) throws MetainfoException {
@@ -181,7 +182,7 @@ final class FileTreeParser {
             lengths.add(d.length());
             source.add(i);
             long tail = d.length() % pieceLength;
-            if (tail != 0 && i < declared.size() - 1) {
+            if (tail != 0 && !single) {
                 long pad = pieceLength - tail;
                 paths.add(List.of(name, ".pad", Long.toString(pad)));
                 lengths.add(pad);

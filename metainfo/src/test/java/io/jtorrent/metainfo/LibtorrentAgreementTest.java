@@ -13,8 +13,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Interop: for every valid v1 torrent of the corpus, libtorrent itself (python3-libtorrent) and
- * jtorrent agree on the info-hash, the piece layout and every file's size.
+ * Interop: for every valid v1, v2 and hybrid torrent of the corpus, libtorrent itself
+ * (python3-libtorrent) and jtorrent agree on the info-hashes (v1 and v2), the piece layout and
+ * every file's size, pad files included.
  */
 class LibtorrentAgreementTest {
 
@@ -25,7 +26,8 @@ class LibtorrentAgreementTest {
         try (var in = getClass().getResourceAsStream("libtorrent_inspect.py")) {
             Files.write(script, in.readAllBytes());
         }
-        List<String> files = LibtorrentCorpusTest.v1Valid().map(LibtorrentCorpusTest.Expectation::file).toList();
+        List<String> files = java.util.stream.Stream.concat(LibtorrentCorpusTest.v1Valid(), LibtorrentCorpusTest.v2Valid())
+                .map(LibtorrentCorpusTest.Expectation::file).toList();
         List<String> command = new ArrayList<>(List.of(python.toString(), script.toString()));
         files.forEach(f -> command.add(ProjectPaths.torrentCorpus().resolve(f).toString()));
         String out = ExternalProgram.run(Duration.ofSeconds(60), null, command).assertSuccess().stdout();
@@ -42,7 +44,8 @@ class LibtorrentAgreementTest {
             }
             Metainfo m = Metainfo.parse(Files.readAllBytes(ProjectPaths.torrentCorpus().resolve(f[0])));
             Info info = m.info();
-            assertThat(m.infoHash().hex()).as(f[0] + " info-hash").isEqualTo(f[1]);
+            assertThat(m.infoHashV1().map(InfoHash::hex).orElse("-")).as(f[0] + " info-hash").isEqualTo(f[1]);
+            assertThat(m.infoHashV2().map(InfoHash::hex).orElse("-")).as(f[0] + " v2 info-hash").isEqualTo(f[7]);
             assertThat(info.pieceCount()).as(f[0] + " pieces").isEqualTo(Integer.parseInt(f[2]));
             assertThat(info.pieceLength()).as(f[0] + " piece length").isEqualTo(Long.parseLong(f[3]));
             assertThat(info.totalLength()).as(f[0] + " total size").isEqualTo(Long.parseLong(f[4]));
@@ -65,6 +68,6 @@ class LibtorrentAgreementTest {
             assertThat(info.files().stream().filter(FileEntry::isSymlink).count()).as(f[0] + " symlinks").isEqualTo(symlinks);
             compared++;
         }
-        assertThat(compared).isGreaterThan(50);
+        assertThat(compared).isGreaterThan(60);
     }
 }

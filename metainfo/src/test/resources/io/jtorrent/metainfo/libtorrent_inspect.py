@@ -1,5 +1,6 @@
 # Prints what libtorrent makes of each torrent file named on the command line, one line each:
-# file, info-hash, piece count, piece length, total size, file sizes, file flags (tab-separated),
+# file, info-hash, piece count, piece length, total size, file sizes, file flags, v2 info-hash
+# (tab-separated; a hash the torrent lacks is '-'),
 # or file, ERROR, message.
 import os
 import sys
@@ -16,4 +17,7 @@ for path in sys.argv[1:]:
     fs = ti.files()
     sizes = ",".join(str(fs.file_size(i)) for i in range(fs.num_files()))
     flags = ",".join(str(int(fs.file_flags(i))) for i in range(fs.num_files()))
-    print(name, str(ti.info_hashes().v1), ti.num_pieces(), ti.piece_length(), ti.total_size(), sizes, flags, sep="\t")
+    h = ti.info_hashes()
+    v1 = str(h.v1) if h.has_v1() else "-"
+    v2 = str(h.v2) if h.has_v2() else "-"
+    print(name, v1, ti.num_pieces(), ti.piece_length(), ti.total_size(), sizes, flags, v2, sep="\t")
