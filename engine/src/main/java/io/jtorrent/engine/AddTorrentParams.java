@@ -89,6 +89,34 @@ public final class AddTorrentParams {
         return metainfo != null ? metainfo.infoHash() : magnet.infoHash();
     }
 
+    /**
+     * The hashes peers may name this torrent by in a handshake, 20 bytes each as on the wire: the
+     * v1 hash, and the v2 hash truncated (BEP 52) for v2 and hybrid torrents.
+     */
+    public java.util.List<InfoHash> swarmHashes() {
+        java.util.Optional<InfoHash> v2 = metainfo != null ? metainfo.infoHashV2() : magnet.v2InfoHash();
+        java.util.List<InfoHash> out = new java.util.ArrayList<>();
+        InfoHash primary = infoHash();
+        if (primary.version() == InfoHash.Version.V1) {
+            out.add(primary);
+        }
+        v2.ifPresent(h -> out.add(InfoHash.v1(h.truncated20())));
+        return out;
+    }
+
+    /** Why this torrent cannot be downloaded, or null when it can. */
+    String unsupported() {
+        if (metainfo == null && magnet.infoHash().version() == InfoHash.Version.V2) {
+            return "v2-only magnet links cannot be fetched yet: their piece layers come from peers' hash requests"
+                    + " (BEP 52), which jtorrent does not make yet; add the .torrent file instead";
+        }
+        if (metainfo != null && !metainfo.info().hasV1() && !metainfo.hasAllPieceLayers()) {
+            return "this v2 torrent lacks piece layers, and fetching them from peers (BEP 52 hash requests) is"
+                    + " not supported yet";
+        }
+        return null;
+    }
+
     public Path saveDirectory() {
         return saveDirectory;
     }

@@ -60,6 +60,8 @@ public final class Session implements AutoCloseable {
     private record Entry(Torrent torrent, HandshakeHandler.Target target, byte[] req2) {}
 
     private final Map<InfoHash, Entry> torrents = new ConcurrentHashMap<>();
+    /** Each torrent by the 20-byte hashes a handshake may carry (v1, truncated v2), by {@link AddTorrentParams#swarmHashes}. */
+    private final Map<InfoHash, Entry> bySwarmHash = new ConcurrentHashMap<>();
     /** What torrents ask of the session, and what the handshake asks. */
     private final SessionServices services = new SessionServices(this);
     /** The TCP listener and the uTP socket, and dialling. */
@@ -191,17 +193,36 @@ public final class Session implements AutoCloseable {
         if (closed) {
             return CompletableFuture.failedFuture(new IllegalStateException("session closed"));
         }
+        if (params.unsupported() != null) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(params.unsupported()));
+        }
         Entry entry = newTorrent(params);
         Torrent t = entry.torrent();
-        if (torrents.putIfAbsent(hash, entry) != null) {
+        if (!register(params, entry)) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("torrent " + hash + " is already added"));
         }
         t.owner().execute(t::start);
         return t.checked().thenApply(checked -> new TorrentHandle(this, t)).whenComplete((h, e) -> {
             if (e != null) {
-                torrents.remove(hash, entry);
+                unregister(t, entry);
             }
         });
+    }
+
+    /** Files the torrent under its name and its swarm hashes; false if one of them is taken. */
+    private synchronized boolean register(AddTorrentParams params, Entry entry) {
+        if (torrents.containsKey(params.infoHash())
+                || params.swarmHashes().stream().anyMatch(bySwarmHash::containsKey)) {
+            return false;
+        }
+        torrents.put(params.infoHash(), entry);
+        params.swarmHashes().forEach(h -> bySwarmHash.put(h, entry));
+        return true;
+    }
+
+    private synchronized void unregister(Torrent t, Entry entry) {
+        torrents.remove(t.infoHash(), entry);
+        bySwarmHash.values().removeIf(e -> e == entry);
     }
 
     /**
@@ -214,8 +235,11 @@ public final class Session implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("session closed");
         }
+        if (params.unsupported() != null) {
+            throw new IllegalArgumentException(params.unsupported());
+        }
         Entry entry = newTorrent(params);
-        if (torrents.putIfAbsent(hash, entry) != null) {
+        if (!register(params, entry)) {
             throw new IllegalArgumentException("torrent " + hash + " is already added");
         }
         Torrent t = entry.torrent();
@@ -241,7 +265,10 @@ public final class Session implements AutoCloseable {
     CompletableFuture<Void> remove(Torrent t) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         t.owner().execute(() -> t.stop().whenComplete((v, e) -> {
-            torrents.computeIfPresent(t.infoHash(), (h, entry) -> entry.torrent() == t ? null : entry);
+            Entry entry = torrents.get(t.infoHash());
+            if (entry != null && entry.torrent() == t) {
+                unregister(t, entry);
+            }
             events.post(new SessionEvent.TorrentRemoved(t.infoHash()));
             done.complete(null);
         }));
@@ -271,9 +298,9 @@ public final class Session implements AutoCloseable {
         return encryption;
     }
 
-    /** The handshake's view of the torrent with this info-hash, or null. */
+    /** The handshake's view of the torrent a handshake names by this (20-byte) hash, or null. */
     HandshakeHandler.Target handshakeTarget(InfoHash infoHash) {
-        Entry e = torrents.get(infoHash);
+        Entry e = bySwarmHash.get(InfoHash.v1(infoHash.truncated20()));
         return e == null ? null : e.target();
     }
 
@@ -354,6 +381,7 @@ public final class Session implements AutoCloseable {
             // closing anyway: what could be saved was
         }
         torrents.clear();
+        bySwarmHash.clear();
         ports.closeConnections();
         tracker.close();
         if (lsd != null) {

@@ -6,7 +6,6 @@ import io.jtorrent.testkit.ExternalProgram;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,15 +50,9 @@ class V2CreateInteropTest {
     }
 
     private void compare(Path data, TorrentBuilder.Version version, long piece) throws Exception {
-        Path python = ExternalProgram.requireLibtorrentPython();
-        Path script = dir.resolve("libtorrent_create.py");
-        try (var in = getClass().getResourceAsStream("libtorrent_create.py")) {
-            Files.write(script, in.readAllBytes());
-        }
         Path theirs = dir.resolve("theirs.torrent");
         String kind = version == TorrentBuilder.Version.V2 ? "v2" : "hybrid";
-        String[] hashes = ExternalProgram.run(Duration.ofSeconds(60), null, python.toString(), script.toString(),
-                data.toString(), kind, Long.toString(piece), theirs.toString()).assertSuccess().stdout().trim().split(" ");
+        String[] hashes = ExternalProgram.libtorrentCreate(data, kind, piece, theirs);
 
         Metainfo ours = TorrentBuilder.from(data).version(version).pieceLength(piece).creationDate(null).build().metainfo();
         String what = data.getFileName() + " " + kind + " " + piece;

@@ -60,6 +60,24 @@ public final class ExternalProgram {
         return DEBIAN_PYTHON;
     }
 
+    /**
+     * Makes a torrent of {@code data} with libtorrent's own {@code create_torrent} into {@code out}:
+     * {@code kind} "v2" or "hybrid"; returns its v1 and v2 info-hashes in hex ("-" for none).
+     */
+    public static String[] libtorrentCreate(Path data, String kind, long pieceLength, Path out) throws IOException {
+        Path python = requireLibtorrentPython();
+        Path script = Files.createTempFile("libtorrent_create", ".py");
+        try (var in = ExternalProgram.class.getResourceAsStream("libtorrent_create.py")) {
+            Files.write(script, in.readAllBytes());
+        }
+        try {
+            return run(Duration.ofSeconds(120), null, python.toString(), script.toString(), data.toString(), kind,
+                    Long.toString(pieceLength), out.toString()).assertSuccess().stdout().trim().split(" ");
+        } finally {
+            Files.deleteIfExists(script);
+        }
+    }
+
     private static void missing(String what) {
         String message = what + " is not installed";
         if (System.getenv("CI") != null) {

@@ -16,8 +16,11 @@ import java.util.function.Consumer;
  */
 public interface DiskIo extends AutoCloseable {
 
-    /** A piece's SHA-1 and the CRC-32 of each of its blocks (to tell later who sent bad data), or the error. */
-    record PieceHash(byte[] sha1, int[] blockCrcs, IOException error) {}
+    /**
+     * A piece's hash (SHA-1, or the v2 Merkle hash, as its {@link PieceCheck} says) and the CRC-32
+     * of each of its blocks (to tell later who sent bad data), or the error.
+     */
+    record PieceHash(byte[] digest, int[] blockCrcs, IOException error) {}
 
     /**
      * A whole piece assembled in memory before it is hashed and written, in the disk's own buffer
@@ -41,18 +44,18 @@ public interface DiskIo extends AutoCloseable {
     void read(Storage storage, int piece, int begin, int length, Executor loop, BiConsumer<ByteBuf, IOException> done);
 
     /**
-     * Reads a whole piece back and hashes it: SHA-1, and with {@code blockCrcs} a CRC-32 per block
-     * of {@code blockSize} (for the smart ban; a data check needs none, and gets null).
+     * Reads a whole piece back and hashes it as {@code check} says, and with {@code blockCrcs} a
+     * CRC-32 per block of {@code blockSize} (for the smart ban; a data check needs none, and gets null).
      */
-    void hash(Storage storage, int piece, long pieceSize, int blockSize, boolean blockCrcs, Executor loop,
-              Consumer<PieceHash> done);
+    void hash(Storage storage, int piece, long pieceSize, PieceCheck check, int blockSize, boolean blockCrcs,
+              Executor loop, Consumer<PieceHash> done);
 
     /**
-     * Hashes a whole piece held in memory and, only if it matches {@code expected}, writes it. The
+     * Hashes a whole piece held in memory and, only if it passes {@code check}, writes it. The
      * buffer is released either way. CRC-32s per block of {@code blockSize} (for the smart ban) are
      * computed when the piece fails, or when {@code crcsIfGood} (an earlier copy failed); else null.
      */
-    void verifyAndWrite(Storage storage, int piece, PieceBuffer data, byte[] expected, int blockSize, boolean crcsIfGood,
+    void verifyAndWrite(Storage storage, int piece, PieceBuffer data, PieceCheck check, int blockSize, boolean crcsIfGood,
                         Executor loop, Consumer<PieceHash> done);
 
     /** Runs any disk task (flush, resume save, open) off the loop. */

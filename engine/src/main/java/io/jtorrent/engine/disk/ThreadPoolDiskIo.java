@@ -104,14 +104,15 @@ public final class ThreadPoolDiskIo implements DiskIo {
     }
 
     @Override
-    public void hash(Storage storage, int piece, long pieceSize, int blockSize, boolean blockCrcs, Executor loop,
-                     Consumer<PieceHash> done) {
-        submit(hash, loop, () -> hashNow(storage, piece, pieceSize, blockSize, blockCrcs),
+    public void hash(Storage storage, int piece, long pieceSize, PieceCheck check, int blockSize, boolean blockCrcs,
+                     Executor loop, Consumer<PieceHash> done) {
+        submit(hash, loop, () -> hashNow(storage, piece, pieceSize, check, blockSize, blockCrcs),
                 (r, e) -> done.accept(e != null ? new PieceHash(null, null, e) : r), () -> { });
     }
 
-    private PieceHash hashNow(Storage storage, int piece, long pieceSize, int blockSize, boolean blockCrcs) throws IOException {
-        MessageDigest sha1 = sha1();
+    private PieceHash hashNow(Storage storage, int piece, long pieceSize, PieceCheck check, int blockSize,
+                              boolean blockCrcs) throws IOException {
+        PieceCheck.Digest digest = check.digest();
         int[] crcs = blockCrcs ? new int[(int) ((pieceSize + blockSize - 1) / blockSize)] : null;
         CRC32 crc = new CRC32();
         ByteBuffer buf = hashBuffers.get();
@@ -123,7 +124,7 @@ public final class ThreadPoolDiskIo implements DiskIo {
             buf.clear().limit(n);
             storage.read(piece, (int) done, buf);
             buf.flip();
-            sha1.update(buf.duplicate());
+            digest.update(buf.duplicate());
             while (crcs != null && buf.hasRemaining()) { // CRC per block: blocks and chunks need not align
                 int take = (int) Math.min(buf.remaining(), blockSize - blockFilled);
                 ByteBuffer part = buf.slice().limit(take);
@@ -138,25 +139,25 @@ public final class ThreadPoolDiskIo implements DiskIo {
             }
             done += n;
         }
-        return new PieceHash(sha1.digest(), crcs, null);
+        return new PieceHash(digest.finish(), crcs, null);
     }
 
     /**
-     * Hashes a whole piece held in memory and, only if it matches {@code expected}, writes it with
+     * Hashes a whole piece held in memory and, only if it passes {@code check}, writes it with
      * one positional write per file it spans. The buffer is released either way.
      */
     @Override
-    public void verifyAndWrite(Storage storage, int piece, PieceBuffer buffer, byte[] expected, int blockSize,
+    public void verifyAndWrite(Storage storage, int piece, PieceBuffer buffer, PieceCheck check, int blockSize,
                                boolean crcsIfGood, Executor loop, Consumer<PieceHash> done) {
         ByteBuf data = ((DirectPieceBuffer) buffer).buf;
         submit(hash, loop, () -> {
             try {
                 int size = data.readableBytes();
                 ByteBuffer whole = data.nioBuffer(data.readerIndex(), size);
-                MessageDigest sha1 = sha1();
-                sha1.update(whole.duplicate());
-                byte[] digest = sha1.digest();
-                boolean good = java.util.Arrays.equals(digest, expected);
+                PieceCheck.Digest d = check.digest();
+                d.update(whole.duplicate());
+                byte[] digest = d.finish();
+                boolean good = check.matches(digest);
                 int[] crcs = null;
                 if (!good || crcsIfGood) { // the smart ban's evidence, needed only around a failure
                     int blocks = (size + blockSize - 1) / blockSize;

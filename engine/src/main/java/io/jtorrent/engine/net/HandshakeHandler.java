@@ -87,7 +87,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         received = h;
         Channel ch = ctx.channel();
         if (outgoing) {
-            if (!h.infoHash().equals(torrent.infoHash())) {
+            if (!java.util.Arrays.equals(h.infoHash().truncated20(), torrent.infoHash().truncated20())) {
                 reject(ctx, "handshake for another torrent " + h.infoHash());
                 return;
             }
@@ -129,7 +129,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (!outgoing) {
-            ctx.writeAndFlush(directory.ourHandshake(torrent.infoHash()));
+            ctx.writeAndFlush(directory.ourHandshake(h.infoHash())); // the hash they named: v1, or a hybrid's v2
         }
         if (timeout != null) {
             timeout.cancel(false);

@@ -29,6 +29,9 @@ public final class PieceAssembly<S> {
         /** Stop (true) or resume (false) reading from peers. */
         void backPressure(boolean backedUp);
 
+        /** How piece {@code index} is checked. */
+        io.jtorrent.engine.disk.PieceCheck pieceCheck(int index);
+
         /** A piece was hashed (the error set if it could not be written or read); {@code senders} per block, or null. */
         void hashed(int piece, DiskIo.PieceHash hash, List<S> senders);
 
@@ -93,7 +96,7 @@ public final class PieceAssembly<S> {
                 long size = info.pieceSize(piece);
                 bufferedBytes -= size;
                 pendingWriteBytes += size;
-                disk.verifyAndWrite(storage, piece, buffer, info.pieceHash(piece), PiecePicker.BLOCK,
+                disk.verifyAndWrite(storage, piece, buffer, owner.pieceCheck(piece), PiecePicker.BLOCK,
                         owner.blockCrcsWanted(piece), loop, h -> {
                     pendingWriteBytes -= size;
                     updateBackPressure();
@@ -121,7 +124,7 @@ public final class PieceAssembly<S> {
             if (blocksWritten.merge(piece, 1, Integer::sum) == blocksInPiece) {
                 blocksWritten.remove(piece);
                 direct.remove(piece);
-                disk.hash(storage, piece, info.pieceSize(piece), PiecePicker.BLOCK, true, loop, h -> {
+                disk.hash(storage, piece, info.pieceSize(piece), owner.pieceCheck(piece), PiecePicker.BLOCK, true, loop, h -> {
                     if (gen == generation) {
                         owner.hashed(piece, h, senders.remove(piece));
                     }

@@ -62,7 +62,8 @@ final class DataCheck {
      * plus the pieces that matched, on {@code loop}. A piece that cannot be read counts as missing.
      * {@code progress} hears, on {@code loop}, the fraction of {@code toHash} looked at so far.
      */
-    static void hash(DiskIo disk, Executor loop, Info info, Storage storage, BitSet start, BitSet toHash, int parallel,
+    static void hash(DiskIo disk, Executor loop, io.jtorrent.metainfo.Metainfo metainfo, Storage storage, BitSet start,
+                     BitSet toHash, int parallel,
                      java.util.function.DoubleConsumer progress, Consumer<BitSet> done) {
         BitSet have = (BitSet) start.clone();
         int[] pieces = toHash.stream().toArray();
@@ -79,8 +80,9 @@ final class DataCheck {
                 return;
             }
             int piece = pieces[k];
-            disk.hash(storage, piece, info.pieceSize(piece), PiecePicker.BLOCK, false, loop, r -> {
-                if (r.error() == null && info.pieceHashEquals(piece, r.sha1())) {
+            io.jtorrent.engine.disk.PieceCheck check = io.jtorrent.engine.disk.PieceCheck.of(metainfo, piece);
+            disk.hash(storage, piece, metainfo.info().pieceSize(piece), check, PiecePicker.BLOCK, false, loop, r -> {
+                if (r.error() == null && check.matches(r.digest())) {
                     have.set(piece);
                 }
                 progress.accept(1.0 - (double) (remaining[0] - 1) / pieces.length);

@@ -256,7 +256,7 @@ public final class Torrent {
                     }
                     resume.loadTotals(opened.resume());
                     storage = opened.storage();
-                    DataCheck.hash(services.disk(), owner, info, storage, opened.trusted(), opened.toHash(),
+                    DataCheck.hash(services.disk(), owner, metainfo, storage, opened.trusted(), opened.toHash(),
                             settings().hashThreads * 2, p -> checkProgress = p, this::checkDone);
                 });
     }

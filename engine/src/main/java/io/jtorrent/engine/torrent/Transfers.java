@@ -103,11 +103,16 @@ final class Transfers implements PieceAssembly.Owner<BlockSource> {
         }
         if (r.error() != null) {
             t.storageError("piece " + piece + ": " + r.error().getMessage());
-        } else if (t.info.pieceHashEquals(piece, r.sha1())) {
+        } else if (pieceCheck(piece).matches(r.digest())) {
             pieceVerified(piece, r.blockCrcs());
         } else {
             pieceFailed(piece, r.blockCrcs(), senders);
         }
+    }
+
+    @Override
+    public io.jtorrent.engine.disk.PieceCheck pieceCheck(int piece) {
+        return io.jtorrent.engine.disk.PieceCheck.of(t.metainfo, piece);
     }
 
     @Override

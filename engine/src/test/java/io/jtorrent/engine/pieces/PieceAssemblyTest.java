@@ -66,14 +66,14 @@ class PieceAssemblyTest {
         }
 
         @Override
-        public void hash(Storage storage, int piece, long pieceSize, int blockSize, boolean blockCrcs, Executor loop,
-                         Consumer<PieceHash> done) {
+        public void hash(Storage storage, int piece, long pieceSize, io.jtorrent.engine.disk.PieceCheck check,
+                         int blockSize, boolean blockCrcs, Executor loop, Consumer<PieceHash> done) {
             calls.add("hash " + piece);
             held.add(() -> done.accept(new PieceHash(new byte[20], new int[4], null)));
         }
 
         @Override
-        public void verifyAndWrite(Storage storage, int piece, PieceBuffer data, byte[] expected, int blockSize,
+        public void verifyAndWrite(Storage storage, int piece, PieceBuffer data, io.jtorrent.engine.disk.PieceCheck check, int blockSize,
                                    boolean crcsIfGood, Executor loop,
                                    Consumer<PieceHash> done) {
             calls.add("verifyAndWrite " + piece);
@@ -97,6 +97,11 @@ class PieceAssemblyTest {
         @Override
         public void backPressure(boolean backedUp) {
             events.add(backedUp ? "stop reading" : "read again");
+        }
+
+        @Override
+        public io.jtorrent.engine.disk.PieceCheck pieceCheck(int index) {
+            return io.jtorrent.engine.disk.PieceCheck.sha1(new byte[20]);
         }
 
         @Override

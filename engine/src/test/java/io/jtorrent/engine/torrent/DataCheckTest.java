@@ -49,8 +49,8 @@ class DataCheckTest {
         }
 
         @Override
-        public void hash(Storage storage, int piece, long pieceSize, int blockSize, boolean blockCrcs, Executor loop,
-                         Consumer<PieceHash> done) {
+        public void hash(Storage storage, int piece, long pieceSize, io.jtorrent.engine.disk.PieceCheck check,
+                         int blockSize, boolean blockCrcs, Executor loop, Consumer<PieceHash> done) {
             byte[] sha1 = new byte[20]; // the torrent's hashes are all zeros: every piece matches but piece 2
             if (piece == 2) {
                 sha1[0] = 1;
@@ -59,7 +59,7 @@ class DataCheckTest {
         }
 
         @Override
-        public void verifyAndWrite(Storage storage, int piece, PieceBuffer data, byte[] expected, int blockSize,
+        public void verifyAndWrite(Storage storage, int piece, PieceBuffer data, io.jtorrent.engine.disk.PieceCheck check, int blockSize,
                                    boolean crcsIfGood, Executor loop,
                                    Consumer<PieceHash> done) {
             throw new UnsupportedOperationException();
@@ -77,9 +77,8 @@ class DataCheckTest {
 
     @Test
     void piecesAreHashedAFewAtATimeWithTheProgressToldAfterEach() throws Exception {
-        Info info = Metainfo.parse(BDictionary.builder().put("info", BDictionary.builder().put("name", "t")
-                .put("length", 4L * PIECE).put("piece length", PIECE).put("pieces", new byte[4 * 20]).build()).build().encode())
-                .info();
+        Metainfo info = Metainfo.parse(BDictionary.builder().put("info", BDictionary.builder().put("name", "t")
+                .put("length", 4L * PIECE).put("piece length", PIECE).put("pieces", new byte[4 * 20]).build()).build().encode());
         HeldDisk disk = new HeldDisk();
         BitSet toHash = new BitSet();
         toHash.set(0, 4);
