@@ -48,7 +48,7 @@ final class FileStreamer {
         String range = req.headers().get(HttpHeaderNames.RANGE);
         boolean head = req.method() == HttpMethod.HEAD;
         daemon.onDaemonThread(() -> java.util.concurrent.CompletableFuture.completedFuture(
-                hash.matches("[0-9a-fA-F]{40}") ? daemon.byHash(hash) : null)).whenComplete((t, e) -> ctx.executor().execute(() -> {
+                hash.matches("[0-9a-fA-F]{40}|[0-9a-fA-F]{64}") ? daemon.byHash(hash) : null)).whenComplete((t, e) -> ctx.executor().execute(() -> {
             Metainfo m = t == null ? null : t.handle.metainfo();
             if (m == null) {
                 HttpFrontend.send(ctx, HttpFrontend.text(HttpResponseStatus.NOT_FOUND, "no such torrent (or its metadata is not here yet)\n"), keepAlive);

@@ -114,7 +114,7 @@ final class RpcMethods {
         ManagedTorrent t;
         if (id.isIntegralNumber()) {
             t = d.byId(id.asInt());
-        } else if (id.isTextual() && id.asText().matches("[0-9a-fA-F]{40}")) {
+        } else if (id.isTextual() && id.asText().matches("[0-9a-fA-F]{40}|[0-9a-fA-F]{64}")) {
             t = d.byHash(id.asText());
         } else if (id.isTextual() && id.asText().matches("[0-9]{1,9}")) {
             t = d.byId(Integer.parseInt(id.asText()));

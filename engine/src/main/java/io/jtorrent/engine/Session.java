@@ -110,7 +110,7 @@ public final class Session implements AutoCloseable {
         if (settings.lsd) {
             try {
                 local = new LocalDiscovery(loops, settings.bindAddress, port, (hash, peer) -> {
-                    Entry e = torrents.get(hash);
+                    Entry e = bySwarmHash.get(InfoHash.v1(hash.truncated20()));
                     if (e != null) {
                         e.torrent().owner().execute(() -> e.torrent().localPeer(peer));
                     }

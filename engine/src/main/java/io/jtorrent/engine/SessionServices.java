@@ -152,7 +152,7 @@ final class SessionServices implements TorrentServices, HandshakeHandler.Directo
     @Override
     public void announceLocally(InfoHash infoHash) {
         if (session.lsd != null) {
-            session.lsd.announce(List.of(infoHash));
+            session.lsd.announce(List.of(InfoHash.v1(infoHash.truncated20()))); // BEP 14 carries 40 hex digits
         }
     }
 

@@ -43,6 +43,24 @@ class DhtDiscoveryTest {
     }
 
     @Test
+    void aHybridTorrentIsAnnouncedInBothItsSwarms() throws Exception {
+        Path seedDir = tmp.resolve("seed");
+        Path root = io.jtorrent.testkit.Trees.randomFiles(seedDir.resolve("hybrid"), "file", 6, 100_000, 50_000);
+        Metainfo m = io.jtorrent.metainfo.TorrentBuilder.from(root).version(io.jtorrent.metainfo.TorrentBuilder.Version.HYBRID)
+                .pieceLength(32768).build().metainfo();
+        try (DhtServer bootstrap = new DhtServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                NodeId.random(new java.util.Random(3)))) {
+            int bootPort = bootstrap.address().getPort();
+            try (Session seed = Session.start(Swarm.loopback().dhtPort(0).dhtBootstrap("127.0.0.1", bootPort).build())) {
+                seed.add(AddTorrentParams.builder(m, seedDir).seedOnly(true).build()).get(30, TimeUnit.SECONDS);
+                // the v1 swarm and the v2 one (its hash truncated to 20 bytes, BEP 52): one peer stored under each
+                Swarm.await(Duration.ofSeconds(20), "the seed's announces in both swarms",
+                        () -> bootstrap.status().join().storedPeers() >= 2);
+            }
+        }
+    }
+
+    @Test
     void aTorrentAddedAsItsSessionStartsFindsTheSeedWithoutWaitingAMinute() throws Exception {
         Path seedDir = tmp.resolve("seed");
         Metainfo m = Swarm.makeData(seedDir, "quick", 5, 32768, 300_000);

@@ -65,7 +65,8 @@ public final class Torrent {
     final Extensions extensions;
     /** One announcer for all tiers (BEP 12), or one per tier when announcing to every tier at once. */
     final List<TrackerAnnouncer> announcers = new ArrayList<>();
-    private final DhtAnnouncer dhtAnnouncer;
+    /** One per swarm the torrent is in: v1, v2 (truncated), or both for a hybrid. */
+    private final List<DhtAnnouncer> dhtAnnouncers = new ArrayList<>();
     int trackerSeeders = -1;
     int trackerLeechers = -1;
     int trackerDownloaded = -1;
@@ -110,7 +111,9 @@ public final class Torrent {
         } else {
             announcers.add(new TrackerAnnouncer(host, params.trackerTiers()));
         }
-        this.dhtAnnouncer = services.dht() == null ? null : new DhtAnnouncer(host, services.dht(), infoHash);
+        if (services.dht() != null) {
+            params.swarmHashes().forEach(h -> dhtAnnouncers.add(new DhtAnnouncer(host, services.dht(), h)));
+        }
         params.peers().forEach(a -> peerSet.candidates().add(a, true));
     }
 
@@ -287,9 +290,10 @@ public final class Torrent {
         if (hasMetadata()) {
             peerSet.announceHave(picker.haveSet()); // peers that joined while the metadata was fetched or checked
         }
-        if (dhtAnnouncer != null && !isPrivate()) {
+        if (!dhtAnnouncers.isEmpty() && !isPrivate()) {
             List<Metainfo.Node> own = metainfo == null ? List.of() : metainfo.nodes();
-            dhtAnnouncer.startWhen(services.dht().ready(own));
+            CompletableFuture<Void> ready = services.dht().ready(own);
+            dhtAnnouncers.forEach(a -> a.startWhen(ready));
         }
         if (ticker == null) {
             ticker = owner.scheduleEvery(this::tick, TimeUnit.SECONDS.toNanos(1));
@@ -430,8 +434,8 @@ public final class Torrent {
         extensions.tick(now);
         webSeeds.forEach(w -> w.tick(now));
         announcers.forEach(a -> a.tick(now));
-        if (dhtAnnouncer != null && !isPrivate()) {
-            dhtAnnouncer.tick(now);
+        if (!isPrivate()) {
+            dhtAnnouncers.forEach(a -> a.tick(now));
         }
         // Local Service Discovery (BEP 14): every 5 minutes, never for private torrents
         if (ticks % 300 == 0 && !isPrivate()) {
@@ -445,8 +449,8 @@ public final class Torrent {
     /** Asks trackers and the DHT for peers now. */
     public void reannounce() {
         announcers.forEach(TrackerAnnouncer::reannounce);
-        if (dhtAnnouncer != null && !isPrivate()) {
-            dhtAnnouncer.lookup();
+        if (!isPrivate()) {
+            dhtAnnouncers.forEach(DhtAnnouncer::lookup);
         }
     }
 
