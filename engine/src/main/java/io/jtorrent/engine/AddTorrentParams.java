@@ -106,13 +106,8 @@ public final class AddTorrentParams {
 
     /** Why this torrent cannot be downloaded, or null when it can. */
     String unsupported() {
-        if (metainfo == null && magnet.infoHash().version() == InfoHash.Version.V2) {
-            return "v2-only magnet links cannot be fetched yet: their piece layers come from peers' hash requests"
-                    + " (BEP 52), which jtorrent does not make yet; add the .torrent file instead";
-        }
         if (metainfo != null && !metainfo.info().hasV1() && !metainfo.hasAllPieceLayers()) {
-            return "this v2 torrent lacks piece layers, and fetching them from peers (BEP 52 hash requests) is"
-                    + " not supported yet";
+            return "this v2 torrent lacks piece layers; add it by its magnet link, and they are fetched from peers";
         }
         return null;
     }

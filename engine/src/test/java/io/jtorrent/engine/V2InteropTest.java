@@ -1,7 +1,6 @@
 package io.jtorrent.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jtorrent.metainfo.MagnetUri;
 import io.jtorrent.metainfo.Metainfo;
@@ -11,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Random;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -88,12 +86,38 @@ class V2InteropTest {
     }
 
     @Test
-    void aV2OnlyMagnetIsRefusedClearlyForNow() throws Exception {
+    void jtorrentFetchesAV2MagnetFromLibtorrentPieceLayersIncluded() throws Exception {
         Metainfo m = libtorrentTorrent("v2");
+        String magnet = "magnet:?xt=urn:btmh:1220" + m.infoHash().hex() + "&dn=v2data";
+        Path leechDir = tmp.resolve("leech");
+        try (ReferencePeer lt = ReferencePeer.libtorrent(true, tmp.resolve("v2.torrent"), seedDir, tmp.resolve("lt"),
+                Duration.ofMinutes(3));
+             Session s = Session.start(Swarm.loopback().build())) {
+            TorrentHandle h = s.add(AddTorrentParams.builder(MagnetUri.parse(magnet), leechDir)
+                    .peer(new java.net.InetSocketAddress("127.0.0.1", lt.peerPort())).build()).get(30, TimeUnit.SECONDS);
+            Metainfo fetched = h.metadata().get(60, TimeUnit.SECONDS);
+            assertThat(fetched.infoHash()).isEqualTo(m.infoHash());
+            assertThat(fetched.hasAllPieceLayers()).as("piece layers asked of libtorrent and proved").isTrue();
+            try {
+                Swarm.await(WAIT, "the v2 magnet download", () -> Swarm.status(h).isFinished());
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + " " + Swarm.status(h) + "\n" + lt.logTail(), e);
+            }
+        }
+        Swarm.assertSameTree(seedDir.resolve("v2data"), leechDir.resolve("v2data"));
+    }
+
+    @Test
+    void libtorrentFetchesAV2MagnetFromJtorrent() throws Exception {
+        Metainfo m = libtorrentTorrent("v2");
+        String magnet = "magnet:?xt=urn:btmh:1220" + m.infoHash().hex() + "&dn=v2data";
+        Path leechDir = tmp.resolve("lt-leech");
         try (Session s = Session.start(Swarm.loopback().build())) {
-            assertThatThrownBy(() -> s.add(AddTorrentParams.builder(MagnetUri.parse(MagnetUri.of(m).toString()),
-                    tmp.resolve("leech")).build()).get(30, TimeUnit.SECONDS))
-                    .isInstanceOf(ExecutionException.class).hasMessageContaining("v2-only magnet links");
+            s.add(AddTorrentParams.builder(m, seedDir).seedOnly(true).build()).get(30, TimeUnit.SECONDS);
+            try (ReferencePeer lt = ReferencePeer.libtorrentMagnet(magnet, leechDir, tmp.resolve("lt"), Duration.ofMinutes(3),
+                    "127.0.0.1:" + s.listenPort())) {
+                Swarm.awaitVerified(m, seedDir, leechDir, lt, WAIT);
+            }
         }
     }
 

@@ -110,6 +110,84 @@ public final class MerkleTree {
         return root(layer, 0, pieces, leafCount(pieces), pieceHeight);
     }
 
+    /** The height of a file's tree: log2 of its leaf count. */
+    public static int treeHeight(long fileLength) {
+        return Long.numberOfTrailingZeros(leafCount(blocks(fileLength)));
+    }
+
+    /** The height of the piece layer: log2 of the blocks in a piece. */
+    public static int pieceHeight(long pieceLength) {
+        return Long.numberOfTrailingZeros(pieceLength / BLOCK);
+    }
+
+    /**
+     * The answer to a BEP 52 hash request from a layer we hold in full ({@code layerCount} hashes
+     * at height {@code layerHeight} of a tree of height {@code treeHeight}, padding beyond): the
+     * {@code count} hashes from {@code index}, then one uncle hash for each of the layers above
+     * their subtree that {@code proofLayers} asks for, lowest first. Null when the request does not
+     * fit the tree (then it is rejected): {@code count} a power of two, {@code index} a multiple
+     * of it, the range inside the layer, the proof below the root.
+     */
+    public static byte[] hashesWithProof(byte[] layer, int layerCount, int layerHeight, int treeHeight,
+                                         int index, int count, int proofLayers) {
+        long layerSize = 1L << (treeHeight - layerHeight);
+        if (Integer.bitCount(count) != 1 || index % count != 0 || index + (long) count > layerSize
+                || proofLayers >= treeHeight - layerHeight) {
+            return null;
+        }
+        int b = Integer.numberOfTrailingZeros(count);
+        int uncles = Math.max(0, proofLayers - b + 1);
+        byte[] out = new byte[(count + uncles) * HASH];
+        for (int i = 0; i < count; i++) {
+            int at = index + i;
+            System.arraycopy(at < layerCount ? layer : PADS[layerHeight], at < layerCount ? at * HASH : 0, out, i * HASH, HASH);
+        }
+        long node = index >> b;
+        for (int u = 0; u < uncles; u++) {
+            int level = b + u; // the sibling's height above the layer
+            long sibling = node ^ 1;
+            long first = sibling << level;
+            int real = (int) Math.max(0, Math.min(1L << level, layerCount - first));
+            byte[] h = real == 0 ? PADS[layerHeight + level] : root(layer, (int) first * HASH, real, 1L << level, layerHeight);
+            System.arraycopy(h, 0, out, (count + u) * HASH, HASH);
+            node >>= 1;
+        }
+        return out;
+    }
+
+    /**
+     * Whether a BEP 52 hashes message proves its base hashes against {@code root}: the subtree of
+     * the {@code count} hashes at height {@code baseHeight} from {@code index}, combined with the
+     * uncle hashes that follow them, must reach the root of a tree of height {@code treeHeight}.
+     */
+    public static boolean verifyProof(byte[] root, int treeHeight, int baseHeight, int index, int count,
+                                      int proofLayers, byte[] hashes) {
+        if (Integer.bitCount(count) != 1 || index % count != 0 || hashes.length % HASH != 0) {
+            return false;
+        }
+        int b = Integer.numberOfTrailingZeros(count);
+        int uncles = Math.max(0, proofLayers - b + 1);
+        if (hashes.length / HASH != count + uncles || baseHeight + b + uncles != treeHeight) {
+            return false;
+        }
+        byte[] node = root(hashes, 0, count, count, baseHeight);
+        long idx = index >> b;
+        MessageDigest d = sha256();
+        for (int u = 0; u < uncles; u++) {
+            int at = (count + u) * HASH;
+            if ((idx & 1) == 0) {
+                d.update(node);
+                d.update(hashes, at, HASH);
+            } else {
+                d.update(hashes, at, HASH);
+                d.update(node);
+            }
+            node = d.digest();
+            idx >>= 1;
+        }
+        return MessageDigest.isEqual(node, root);
+    }
+
     /** Pieces a file of {@code length} bytes takes in a v2 torrent (each file starts a piece). */
     public static long pieces(long length, long pieceLength) {
         return (length + pieceLength - 1) / pieceLength;

@@ -73,6 +73,32 @@ class MerkleTreeTest {
         assertThat(root).isEqualTo(expected);
     }
 
+    @Property(tries = 80)
+    void aHashRequestsAnswerProvesItselfAgainstTheRoot(@ForAll @IntRange(min = 2, max = 3000) int pieces,
+                                                       @ForAll @IntRange(min = 0, max = 9) int countShift,
+                                                       @ForAll @IntRange(min = 0, max = 5000) int at) {
+        long pieceLength = 64 << 10;
+        int pieceHeight = MerkleTree.pieceHeight(pieceLength);
+        byte[] layer = new byte[pieces * 32];
+        new Random(pieces).nextBytes(layer);
+        byte[] root = MerkleTree.rootFromLayer(layer, pieces, pieceLength);
+        int treeHeight = pieceHeight + Long.numberOfTrailingZeros(MerkleTree.leafCount(pieces));
+        int count = (int) Math.min(1 << countShift, MerkleTree.leafCount(pieces));
+        int index = (at % (int) MerkleTree.leafCount(pieces)) / count * count;
+        int proofLayers = treeHeight - pieceHeight - 1; // up to the root, as a magnet's fetch asks
+        byte[] answer = MerkleTree.hashesWithProof(layer, pieces, pieceHeight, treeHeight, index, count, proofLayers);
+        assertThat(answer).isNotNull();
+        assertThat(MerkleTree.verifyProof(root, treeHeight, pieceHeight, index, count, proofLayers, answer)).isTrue();
+        byte[] forged = answer.clone();
+        forged[new Random(at).nextInt(forged.length)] ^= 1;
+        assertThat(MerkleTree.verifyProof(root, treeHeight, pieceHeight, index, count, proofLayers, forged)).isFalse();
+        // a request that does not fit the tree is refused, not answered
+        assertThat(MerkleTree.hashesWithProof(layer, pieces, pieceHeight, treeHeight, 1, 2, proofLayers)).isNull();
+        assertThat(MerkleTree.hashesWithProof(layer, pieces, pieceHeight, treeHeight, 0, 3, proofLayers)).isNull();
+        assertThat(MerkleTree.hashesWithProof(layer, pieces, pieceHeight, treeHeight, index, count,
+                treeHeight - pieceHeight)).isNull();
+    }
+
     @Test
     void paddingIsZeroHashesNotHashesOfZeros() throws Exception {
         assertThat(MerkleTree.padHash(0)).isEqualTo(new byte[32]);

@@ -33,6 +33,14 @@ public sealed interface PeerMessage {
     byte ALLOWED_FAST = 17;
     /** Extension protocol (BEP 10). */
     byte EXTENDED = 20;
+    /** BitTorrent v2 (BEP 52): hashes of a file's Merkle tree. */
+    byte HASH_REQUEST = 21;
+    byte HASHES = 22;
+    byte HASH_REJECT = 23;
+    /** The most hashes a hash request may ask for at its base layer (libtorrent's limit). */
+    int MAX_HASH_COUNT = 8192;
+    /** The most hashes a hashes message may carry: the base layer's and a proof up a tree of 2^64 leaves. */
+    int MAX_HASHES = MAX_HASH_COUNT + 64;
 
     /** A zero-length message that keeps an idle connection open. */
     record KeepAlive() implements PeerMessage {
@@ -227,6 +235,102 @@ public sealed interface PeerMessage {
     record RejectRequest(int piece, int begin, int length) implements PeerMessage {
         public RejectRequest {
             checkBlock(piece, begin, length);
+        }
+    }
+
+    /**
+     * BEP 52: which hashes of a file's Merkle tree (named by its {@code piecesRoot}) are asked for,
+     * answered by {@link Hashes} or refused by a {@link HashRequest} of kind reject: {@code count}
+     * hashes of layer {@code baseLayer} (0: the 16 KiB blocks' leaves) from {@code index}, with the
+     * uncle hashes of {@code proofLayers} layers above them.
+     *
+     * @param reject a hash reject message (id 23) rather than a request (id 21)
+     */
+    record HashRequest(byte[] piecesRoot, int baseLayer, int index, int count, int proofLayers, boolean reject)
+            implements PeerMessage {
+        public HashRequest {
+            checkHashRange(piecesRoot, baseLayer, index, count, proofLayers);
+            piecesRoot = piecesRoot.clone();
+        }
+
+        @Override
+        public byte[] piecesRoot() {
+            return piecesRoot.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof HashRequest h && Arrays.equals(h.piecesRoot, piecesRoot) && h.baseLayer == baseLayer
+                    && h.index == index && h.count == count && h.proofLayers == proofLayers && h.reject == reject;
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(piecesRoot) * 31 + index;
+        }
+
+        @Override
+        public String toString() {
+            return (reject ? "HashReject[" : "HashRequest[") + "base " + baseLayer + ", " + index + "+" + count
+                    + ", proof " + proofLayers + "]";
+        }
+    }
+
+    /**
+     * BEP 52: the answer to a {@link HashRequest}: its fields, then {@code count} base-layer
+     * hashes followed by the uncle hashes that prove them, 32 bytes each.
+     */
+    record Hashes(byte[] piecesRoot, int baseLayer, int index, int count, int proofLayers, byte[] hashes)
+            implements PeerMessage {
+        public Hashes {
+            checkHashRange(piecesRoot, baseLayer, index, count, proofLayers);
+            if (hashes.length % 32 != 0 || hashes.length / 32 < count || hashes.length / 32 > MAX_HASHES) {
+                throw new IllegalArgumentException("hashes: " + hashes.length + " bytes for " + count + " hashes");
+            }
+            piecesRoot = piecesRoot.clone();
+            hashes = hashes.clone();
+        }
+
+        @Override
+        public byte[] piecesRoot() {
+            return piecesRoot.clone();
+        }
+
+        @Override
+        public byte[] hashes() {
+            return hashes.clone();
+        }
+
+        /** The request this answers. */
+        public HashRequest request() {
+            return new HashRequest(piecesRoot, baseLayer, index, count, proofLayers, false);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Hashes h && request().equals(h.request()) && Arrays.equals(h.hashes, hashes);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(hashes);
+        }
+
+        @Override
+        public String toString() {
+            return "Hashes[base " + baseLayer + ", " + index + "+" + count + ", proof " + proofLayers + ", "
+                    + hashes.length / 32 + " hashes]";
+        }
+    }
+
+    private static void checkHashRange(byte[] piecesRoot, int baseLayer, int index, int count, int proofLayers) {
+        if (piecesRoot.length != 32) {
+            throw new IllegalArgumentException("pieces root of " + piecesRoot.length + " bytes, not 32");
+        }
+        if (baseLayer < 0 || baseLayer > 63 || index < 0 || count < 1 || count > MAX_HASH_COUNT
+                || proofLayers < 0 || proofLayers > 63) {
+            throw new IllegalArgumentException("hash range out of bounds: base " + baseLayer + ", index " + index
+                    + ", count " + count + ", proof layers " + proofLayers);
         }
     }
 

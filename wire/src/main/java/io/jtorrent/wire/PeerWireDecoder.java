@@ -28,6 +28,7 @@ import java.util.List;
  *   <tr><td>suggest piece, allowed fast (BEP 6)</td><td>length 5</td></tr>
  *   <tr><td>reject request (BEP 6)</td><td>length 13, block of 1..16 KiB</td></tr>
  *   <tr><td>extended (BEP 10)</td><td>payload of at most {@link #MAX_EXTENDED_BYTES} (1 MiB)</td></tr>
+ *   <tr><td>hashes (BEP 52)</td><td>at most {@link PeerMessage#MAX_HASHES} hashes (about 258 KiB)</td></tr>
  *   <tr><td>any other id</td><td>refused</td></tr>
  * </table>
  * Whether the fast and extension messages were negotiated in the handshake is the connection's
@@ -150,6 +151,24 @@ public final class PeerWireDecoder extends ByteToMessageDecoder {
                 in.readBytes(payload);
                 yield new PeerMessage.Extended(extId, payload);
             }
+            case PeerMessage.HASH_REQUEST, PeerMessage.HASH_REJECT, PeerMessage.HASHES -> {
+                byte[] root = new byte[32];
+                in.readBytes(root);
+                int base = in.readInt();
+                int index = in.readInt();
+                int count = in.readInt();
+                int proof = in.readInt();
+                try {
+                    if (id != PeerMessage.HASHES) {
+                        yield new PeerMessage.HashRequest(root, base, index, count, proof, id == PeerMessage.HASH_REJECT);
+                    }
+                    byte[] hashes = new byte[body - 48];
+                    in.readBytes(hashes);
+                    yield new PeerMessage.Hashes(root, base, index, count, proof, hashes);
+                } catch (IllegalArgumentException e) {
+                    throw new PeerProtocolException(e.getMessage());
+                }
+            }
             default -> throw new PeerProtocolException("unknown message id " + id);
         };
     }
@@ -166,6 +185,8 @@ public final class PeerWireDecoder extends ByteToMessageDecoder {
             case PeerMessage.SUGGEST_PIECE, PeerMessage.ALLOWED_FAST -> length == 5;
             case PeerMessage.REJECT_REQUEST -> length == 13;
             case PeerMessage.EXTENDED -> length >= 2 && length - 2 <= MAX_EXTENDED_BYTES;
+            case PeerMessage.HASH_REQUEST, PeerMessage.HASH_REJECT -> length == 49;
+            case PeerMessage.HASHES -> length >= 49 + 32 && length <= 49 + 32L * PeerMessage.MAX_HASHES && (length - 49) % 32 == 0;
             default -> throw new PeerProtocolException("unknown message id " + id + " (length " + length + ")");
         };
         if (!ok) {

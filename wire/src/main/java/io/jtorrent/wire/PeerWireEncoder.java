@@ -91,6 +91,17 @@ public final class PeerWireEncoder extends MessageToMessageEncoder<Object> {
             return ctx.alloc().buffer(6 + payload.length).writeInt(2 + payload.length).writeByte(PeerMessage.EXTENDED)
                     .writeByte(e.id()).writeBytes(payload);
         }
+        if (m instanceof PeerMessage.HashRequest h) {
+            ByteBuf b = ctx.alloc().buffer(53).writeInt(49).writeByte(h.reject() ? PeerMessage.HASH_REJECT : PeerMessage.HASH_REQUEST);
+            return b.writeBytes(h.piecesRoot()).writeInt(h.baseLayer()).writeInt(h.index()).writeInt(h.count())
+                    .writeInt(h.proofLayers());
+        }
+        if (m instanceof PeerMessage.Hashes h) {
+            byte[] hashes = h.hashes();
+            return ctx.alloc().buffer(53 + hashes.length).writeInt(49 + hashes.length).writeByte(PeerMessage.HASHES)
+                    .writeBytes(h.piecesRoot()).writeInt(h.baseLayer()).writeInt(h.index()).writeInt(h.count())
+                    .writeInt(h.proofLayers()).writeBytes(hashes);
+        }
         PeerMessage.Port p = (PeerMessage.Port) m;
         return ctx.alloc().buffer(7).writeInt(3).writeByte(PeerMessage.PORT).writeShort(p.port());
     }

@@ -48,7 +48,40 @@ class PeerWireCodecTest {
                 new PeerMessage.Piece(3, 0, Unpooled.wrappedBuffer(block)), new PeerMessage.Cancel(1, 16384, 16384),
                 new PeerMessage.Port(6881), PeerMessage.HaveAll.INSTANCE, PeerMessage.HaveNone.INSTANCE,
                 new PeerMessage.SuggestPiece(5), new PeerMessage.RejectRequest(2, 32768, 100), new PeerMessage.AllowedFast(8),
-                new PeerMessage.Extended(0, "d1:md11:ut_metadatai3eee".getBytes()), new PeerMessage.Extended(3, new byte[0]));
+                new PeerMessage.Extended(0, "d1:md11:ut_metadatai3eee".getBytes()), new PeerMessage.Extended(3, new byte[0]),
+                new PeerMessage.HashRequest(ROOT, 2, 512, 512, 5, false), new PeerMessage.HashRequest(ROOT, 0, 4, 2, 0, true),
+                new PeerMessage.Hashes(ROOT, 2, 0, 2, 3, new byte[32 * 4]));
+    }
+
+    private static final byte[] ROOT = new byte[32];
+
+    static {
+        new Random(2).nextBytes(ROOT);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "hash request too short       | 00000030 15",
+        "hashes without a hash        | 00000031 16",
+        "hashes with half a hash      | 00000041 16",
+        "hashes beyond the limit      | 00041031 16",
+    })
+    void malformedHashMessagesCostTheConnection(String what, String hex) {
+        EmbeddedChannel ch = new EmbeddedChannel(new PeerWireDecoder());
+        ch.writeInbound(Unpooled.wrappedBuffer(encode(HANDSHAKE)));
+        assertThatThrownBy(() -> ch.writeInbound(Unpooled.wrappedBuffer(java.util.HexFormat.of().parseHex(hex.replace(" ", "")))))
+                .as(what).isInstanceOf(DecoderException.class);
+    }
+
+    @Test
+    void aHashRequestForNothingIsRefusedAtDecoding() {
+        byte[] bad = encode(new PeerMessage.HashRequest(ROOT, 2, 0, 2, 3, false));
+        bad[bad.length - 9] = 0; // count 0
+        bad[bad.length - 5] = 0;
+        EmbeddedChannel ch = new EmbeddedChannel(new PeerWireDecoder());
+        ch.writeInbound(Unpooled.wrappedBuffer(encode(HANDSHAKE)));
+        assertThatThrownBy(() -> ch.writeInbound(Unpooled.wrappedBuffer(bad))).isInstanceOf(DecoderException.class)
+                .hasMessageContaining("count 0");
     }
 
     @Test

@@ -31,7 +31,10 @@ public final class MetadataExtension implements Extension {
         this.torrent = torrent;
         this.metadata = metadata;
         if (metadata == null) {
-            fetch = new MetadataFetch<>(torrent.infoHash().truncated20());
+            io.jtorrent.metainfo.InfoHash h = torrent.infoHash();
+            // a v2-only magnet: the info dictionary is checked by its SHA-256 (BEP 52)
+            fetch = h.version() == io.jtorrent.metainfo.InfoHash.Version.V2 ? new MetadataFetch<>(h.bytes(), "SHA-256")
+                    : new MetadataFetch<>(h.truncated20());
         }
     }
 

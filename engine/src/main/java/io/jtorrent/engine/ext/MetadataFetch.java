@@ -54,8 +54,17 @@ public final class MetadataFetch<P> {
     private final Map<P, Integer> announced = new HashMap<>();
     private long lastProgressAt = Long.MIN_VALUE;
 
+    private final String algorithm;
+
+    /** Assembly of the info dictionary whose SHA-1 is this 20-byte hash (v1). */
     public MetadataFetch(byte[] infoHash20) {
-        this.infoHash = infoHash20.clone();
+        this(infoHash20, "SHA-1");
+    }
+
+    /** Assembly of the info dictionary whose {@code algorithm} digest (SHA-1 for v1, SHA-256 for v2) is {@code infoHash}. */
+    public MetadataFetch(byte[] infoHash, String algorithm) {
+        this.infoHash = infoHash.clone();
+        this.algorithm = algorithm;
     }
 
     /**
@@ -183,7 +192,7 @@ public final class MetadataFetch<P> {
         if (++received < pieceCount()) {
             return Outcome.PROGRESS;
         }
-        if (Arrays.equals(sha1(buffer), infoHash)) {
+        if (Arrays.equals(digest(buffer), infoHash)) {
             return Outcome.COMPLETE;
         }
         @SuppressWarnings("unchecked") // senders holds only what toRequest and received were given: P
@@ -240,9 +249,9 @@ public final class MetadataFetch<P> {
         outstanding.remove(peer);
     }
 
-    private static byte[] sha1(byte[] data) {
+    private byte[] digest(byte[] data) {
         try {
-            return MessageDigest.getInstance("SHA-1").digest(data);
+            return MessageDigest.getInstance(algorithm).digest(data);
         } catch (NoSuchAlgorithmException e) {
             throw new AssertionError(e);
         }

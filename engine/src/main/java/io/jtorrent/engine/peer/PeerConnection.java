@@ -157,6 +157,10 @@ public final class PeerConnection implements BlockSource {
             onExtended(e);
             return;
         }
+        if (m instanceof PeerMessage.HashRequest || m instanceof PeerMessage.Hashes) {
+            host.hashMessage(this, m); // BEP 52: needed before the metadata is complete, for a v2 magnet's piece layers
+            return;
+        }
         if (!host.hasMetadata()) {
             onMessageBeforeMetadata(m);
             return;

@@ -85,5 +85,13 @@ public interface PeerHost {
 
     void extendedHandshake(PeerConnection p, ExtendedHandshake h);
 
+    /** A BEP 52 hash request, reject or hashes message; an exception closes the connection. */
+    default void hashMessage(PeerConnection p, io.jtorrent.wire.PeerMessage m) throws PeerProtocolException {
+        if (m instanceof io.jtorrent.wire.PeerMessage.HashRequest r && !r.reject()) {
+            p.send(new io.jtorrent.wire.PeerMessage.HashRequest(r.piecesRoot(), r.baseLayer(), r.index(), r.count(),
+                    r.proofLayers(), true)); // a host with no v2 hashes refuses
+        }
+    }
+
     void dhtNode(InetSocketAddress node);
 }

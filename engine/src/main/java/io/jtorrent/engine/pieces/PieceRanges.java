@@ -94,4 +94,15 @@ public final class PieceRanges {
         }
         return out;
     }
+
+    /** The files to open: those with a priority above 0, or all when no priorities are set. */
+    public static java.util.BitSet wantedFiles(Info info, byte[] priorities) {
+        java.util.BitSet wanted = new java.util.BitSet();
+        for (int i = 0; i < info.files().size(); i++) {
+            if (priorities == null || priorities[i] > 0) {
+                wanted.set(i);
+            }
+        }
+        return wanted;
+    }
 }

@@ -36,7 +36,7 @@ import java.util.function.BiConsumer;
  * torrent's loop.
  */
 final class RoomHost implements PeerHost, PeerSet.Host, Extension.Host, WebSeed.Host, TrackerAnnouncer.Host,
-        DhtAnnouncer.Host {
+        DhtAnnouncer.Host, io.jtorrent.engine.peer.MerkleHashes.Owner {
     private final Torrent t;
 
     RoomHost(Torrent t) {
@@ -174,6 +174,21 @@ final class RoomHost implements PeerHost, PeerSet.Host, Extension.Host, WebSeed.
             return;
         }
         t.extensions.peerHandshake(p, h);
+    }
+
+    @Override
+    public io.jtorrent.metainfo.Metainfo metainfo() {
+        return t.metainfo;
+    }
+
+    @Override
+    public void layersComplete(io.jtorrent.metainfo.Metainfo complete) {
+        t.metadataComplete(complete);
+    }
+
+    @Override
+    public void hashMessage(PeerConnection p, io.jtorrent.wire.PeerMessage m) throws PeerProtocolException {
+        t.merkleHashes.handle(p, m);
     }
 
     @Override

@@ -63,13 +63,13 @@ public final class Torrent {
     /** What the rooms ask of the torrent. */
     final RoomHost host = new RoomHost(this);
     final Extensions extensions;
+    /** BEP 52 hash messages: serving our piece layers, fetching a v2 magnet's. */
+    final io.jtorrent.engine.peer.MerkleHashes merkleHashes = new io.jtorrent.engine.peer.MerkleHashes(host);
     /** One announcer for all tiers (BEP 12), or one per tier when announcing to every tier at once. */
     final List<TrackerAnnouncer> announcers = new ArrayList<>();
     /** One per swarm the torrent is in: v1, v2 (truncated), or both for a hybrid. */
     private final List<DhtAnnouncer> dhtAnnouncers = new ArrayList<>();
-    int trackerSeeders = -1;
-    int trackerLeechers = -1;
-    int trackerDownloaded = -1;
+    int trackerSeeders = -1, trackerLeechers = -1, trackerDownloaded = -1;
 
     Storage storage;
     TorrentState state = TorrentState.CHECKING;
@@ -228,9 +228,18 @@ public final class Torrent {
             metadata.completeExceptionally(e);
             return;
         }
+        if (!m.info().hasV1() && !m.hasAllPieceLayers()) {
+            merkleHashes.fetch(m); // a v2 magnet: its piece layers come from peers, then metadataComplete
+        } else {
+            metadataComplete(m);
+        }
+    }
+
+    /** The metadata and, for v2, every piece layer are in: the download can start. */
+    void metadataComplete(Metainfo m) {
         useMetadata(m);
-        LOG.info("{}: metadata received ({} bytes, {} pieces)", name(), infoBytes.length, info.pieceCount());
-        post(new SessionEvent.MetadataReceived(infoHash, name(), infoBytes.length));
+        LOG.info("{}: metadata received ({} bytes, {} pieces)", name(), m.infoBytes().length, info.pieceCount());
+        post(new SessionEvent.MetadataReceived(infoHash, name(), m.infoBytes().length));
         resume.saveTorrentFile(m);
         metadata.complete(m);
         peerSet.metadataArrived();
@@ -244,12 +253,7 @@ public final class Torrent {
     void openAndCheck(boolean ignoreResume) {
         setState(TorrentState.CHECKING);
         checkProgress = 0;
-        BitSet wanted = new BitSet();
-        for (int i = 0; i < info.files().size(); i++) {
-            if (filePriorities == null || filePriorities[i] > 0) {
-                wanted.set(i);
-            }
-        }
+        BitSet wanted = PieceRanges.wantedFiles(info, filePriorities);
         DataCheck.open(services.disk(), services.storage(), owner, info, infoHash, saveDir, wanted, services.resumeFile(infoHash), ignoreResume,
                 (opened, e) -> {
                     if (e != null) {
@@ -432,6 +436,7 @@ public final class Torrent {
         }
         peerSet.connect();
         extensions.tick(now);
+        merkleHashes.tick(peerSet.snapshot());
         webSeeds.forEach(w -> w.tick(now));
         announcers.forEach(a -> a.tick(now));
         if (!isPrivate()) {
