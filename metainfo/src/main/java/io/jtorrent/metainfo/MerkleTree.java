@@ -156,19 +156,75 @@ public final class MerkleTree {
     }
 
     /**
+     * The answer to a BEP 52 hash request for block hashes (base layer 0) inside one piece, from
+     * that piece's leaves ({@code pieceLeaves}, its blocks' hashes, the piece starting at block
+     * {@code pieceFirstBlock} of a file of {@code fileBlocks} blocks) and, for the proof above the
+     * piece, the file's piece layer ({@code layer}, {@code layerCount} hashes; null for a file of
+     * one piece). Null when the request does not fit (outside the piece, or as
+     * {@link #hashesWithProof} refuses).
+     */
+    public static byte[] blockHashesWithProof(byte[] pieceLeaves, long pieceFirstBlock, long fileBlocks, long pieceLength,
+                                              byte[] layer, int layerCount, int treeHeight,
+                                              int index, int count, int proofLayers) {
+        int pieceHeight = pieceHeight(pieceLength);
+        int pieceBlocks = pieceLeaves.length / HASH;
+        long width = layer == null ? leafCount(fileBlocks) : 1L << pieceHeight; // leaves under the piece's node
+        if (Integer.bitCount(count) != 1 || index % count != 0 || index < pieceFirstBlock
+                || index + (long) count > pieceFirstBlock + width || proofLayers >= treeHeight
+                || (layer == null) != (treeHeight <= pieceHeight)) {
+            return null;
+        }
+        int b = Integer.numberOfTrailingZeros(count);
+        int uncles = Math.max(0, proofLayers - b + 1);
+        byte[] out = new byte[(count + uncles) * HASH];
+        for (int i = 0; i < count; i++) {
+            long at = index + i - pieceFirstBlock;
+            System.arraycopy(at < pieceBlocks ? pieceLeaves : PADS[0], at < pieceBlocks ? (int) at * HASH : 0, out, i * HASH, HASH);
+        }
+        long node = index >> b;
+        for (int u = 0; u < uncles; u++) {
+            int height = b + u;
+            long sibling = node ^ 1;
+            byte[] h;
+            if (height < Math.min(pieceHeight, treeHeight)) { // inside the piece: from its leaves
+                long first = (sibling << height) - pieceFirstBlock;
+                int real = (int) Math.max(0, Math.min(1L << height, pieceBlocks - first));
+                h = real == 0 ? PADS[height] : root(pieceLeaves, (int) first * HASH, real, 1L << height, 0);
+            } else { // above it: from the piece layer
+                int level = height - pieceHeight;
+                long first = sibling << level;
+                int real = (int) Math.max(0, Math.min(1L << level, layerCount - first));
+                h = real == 0 ? PADS[height] : root(layer, (int) first * HASH, real, 1L << level, pieceHeight);
+            }
+            System.arraycopy(h, 0, out, (count + u) * HASH, HASH);
+            node >>= 1;
+        }
+        return out;
+    }
+
+    /**
      * Whether a BEP 52 hashes message proves its base hashes against {@code root}: the subtree of
      * the {@code count} hashes at height {@code baseHeight} from {@code index}, combined with the
      * uncle hashes that follow them, must reach the root of a tree of height {@code treeHeight}.
      */
     public static boolean verifyProof(byte[] root, int treeHeight, int baseHeight, int index, int count,
                                       int proofLayers, byte[] hashes) {
+        byte[] reached = proofRoot(baseHeight, index, count, proofLayers, hashes, treeHeight);
+        return reached != null && MessageDigest.isEqual(reached, root);
+    }
+
+    /**
+     * The node a hashes message's base hashes and uncles hash up to, if it reaches height
+     * {@code reach} exactly (the tree's root, or a piece's node for block hashes); else null.
+     */
+    public static byte[] proofRoot(int baseHeight, int index, int count, int proofLayers, byte[] hashes, int reach) {
         if (Integer.bitCount(count) != 1 || index % count != 0 || hashes.length % HASH != 0) {
-            return false;
+            return null;
         }
         int b = Integer.numberOfTrailingZeros(count);
         int uncles = Math.max(0, proofLayers - b + 1);
-        if (hashes.length / HASH != count + uncles || baseHeight + b + uncles != treeHeight) {
-            return false;
+        if (hashes.length / HASH != count + uncles || baseHeight + b + uncles != reach) {
+            return null;
         }
         byte[] node = root(hashes, 0, count, count, baseHeight);
         long idx = index >> b;
@@ -185,7 +241,7 @@ public final class MerkleTree {
             node = d.digest();
             idx >>= 1;
         }
-        return MessageDigest.isEqual(node, root);
+        return node;
     }
 
     /** Pieces a file of {@code length} bytes takes in a v2 torrent (each file starts a piece). */

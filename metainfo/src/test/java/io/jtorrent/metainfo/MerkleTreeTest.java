@@ -99,6 +99,48 @@ class MerkleTreeTest {
                 treeHeight - pieceHeight)).isNull();
     }
 
+    @Property(tries = 60)
+    void blockHashesOfAPieceProveAgainstThePieceAndTheRoot(@ForAll @IntRange(min = 1, max = 300) int blocks,
+                                                          @ForAll @IntRange(min = 1, max = 3) int pieceShift,
+                                                          @ForAll @IntRange(min = 0, max = 1000) int pick) throws Exception {
+        long pieceLength = 16384L << pieceShift;
+        int pieceBlocks = 1 << pieceShift;
+        long fileLength = blocks * 16384L - (blocks > 1 ? 100 : 0);
+        byte[] file = new byte[(int) fileLength];
+        new Random(blocks).nextBytes(file);
+        byte[] leaves = leaves(file);
+        int pieces = (int) MerkleTree.pieces(fileLength, pieceLength);
+        byte[] layer = new byte[pieces * 32];
+        for (int p = 0; p < pieces; p++) {
+            int count = Math.min(pieceBlocks, blocks - p * pieceBlocks);
+            System.arraycopy(MerkleTree.pieceHash(leaves, p * pieceBlocks * 32, count, pieceLength, fileLength), 0, layer, p * 32, 32);
+        }
+        byte[] root = naiveRoot(file);
+        int treeHeight = MerkleTree.treeHeight(fileLength);
+        int pieceHeight = MerkleTree.pieceHeight(pieceLength);
+        if (treeHeight == 0) {
+            return; // one block: its root is all there is, nothing to ask
+        }
+        int p = pick % pieces;
+        int first = p * pieceBlocks;
+        byte[] pieceLeaves = Arrays.copyOfRange(leaves, first * 32, Math.min(blocks, first + pieceBlocks) * 32);
+        boolean onePiece = pieces == 1;
+        int count = onePiece ? (int) MerkleTree.leafCount(blocks) : pieceBlocks;
+        int b = Integer.numberOfTrailingZeros(count);
+        // proved up to the root, as libtorrent asks
+        byte[] toRoot = MerkleTree.blockHashesWithProof(pieceLeaves, first, blocks, pieceLength, onePiece ? null : layer,
+                pieces, treeHeight, first, count, treeHeight - 1);
+        assertThat(toRoot).isNotNull();
+        assertThat(MerkleTree.verifyProof(root, treeHeight, 0, first, count, treeHeight - 1, toRoot)).isTrue();
+        // no proof: the blocks' subtree is the piece's hash, as the pinning of a bad block asks
+        if (count > 1 && !onePiece) {
+            byte[] bare = MerkleTree.blockHashesWithProof(pieceLeaves, first, blocks, pieceLength, layer, pieces, treeHeight,
+                    first, count, b - 1);
+            assertThat(MerkleTree.proofRoot(0, first, count, b - 1, bare, pieceHeight))
+                    .isEqualTo(Arrays.copyOfRange(layer, p * 32, p * 32 + 32));
+        }
+    }
+
     @Test
     void paddingIsZeroHashesNotHashesOfZeros() throws Exception {
         assertThat(MerkleTree.padHash(0)).isEqualTo(new byte[32]);

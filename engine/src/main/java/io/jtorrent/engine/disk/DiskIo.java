@@ -20,7 +20,11 @@ public interface DiskIo extends AutoCloseable {
      * A piece's hash (SHA-1, or the v2 Merkle hash, as its {@link PieceCheck} says) and the CRC-32
      * of each of its blocks (to tell later who sent bad data), or the error.
      */
-    record PieceHash(byte[] digest, int[] blockCrcs, IOException error) {}
+    record PieceHash(byte[] digest, int[] blockCrcs, IOException error, byte[] leaves) {
+        public PieceHash(byte[] digest, int[] blockCrcs, IOException error) {
+            this(digest, blockCrcs, error, null);
+        }
+    }
 
     /**
      * A whole piece assembled in memory before it is hashed and written, in the disk's own buffer

@@ -50,6 +50,11 @@ public final class PieceCheck {
         return expected != null && digest != null && MessageDigest.isEqual(expected, digest);
     }
 
+    /** The expected hash, or null while unknown. */
+    public byte[] expected() {
+        return expected == null ? null : expected.clone();
+    }
+
     /** Whether this is a v2 (Merkle) check. */
     public boolean merkle() {
         return merkleBytes >= 0;
@@ -65,6 +70,11 @@ public final class PieceCheck {
         void update(ByteBuffer data);
 
         byte[] finish();
+
+        /** After {@link #finish}: the leaf hashes of a v2 piece's blocks, or null for SHA-1. */
+        default byte[] leaves() {
+            return null;
+        }
     }
 
     private static final class Sha1 implements Digest {
@@ -114,6 +124,11 @@ public final class PieceCheck {
                 throw new IllegalStateException(e);
             }
             inLeaf = 0;
+        }
+
+        @Override
+        public byte[] leaves() {
+            return Arrays.copyOf(leaves, leafCount * MerkleTree.HASH);
         }
 
         @Override

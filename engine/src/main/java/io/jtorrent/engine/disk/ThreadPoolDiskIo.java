@@ -139,7 +139,7 @@ public final class ThreadPoolDiskIo implements DiskIo {
             }
             done += n;
         }
-        return new PieceHash(digest.finish(), crcs, null);
+        return new PieceHash(digest.finish(), crcs, null, digest.leaves());
     }
 
     /**
@@ -173,7 +173,7 @@ public final class ThreadPoolDiskIo implements DiskIo {
                 if (good) {
                     storage.write(piece, 0, whole);
                 }
-                return new PieceHash(digest, crcs, null);
+                return new PieceHash(digest, crcs, null, good ? null : d.leaves());
             } finally {
                 data.release();
             }

@@ -23,7 +23,9 @@ import java.util.Map;
  * chunks of 512 piece hashes, each answer checked against its file's root before it is kept; a
  * peer whose answer does not prove out is closed (it costs only that peer), a rejected or
  * unanswered chunk goes to another peer. When every layer is in, the owner gets the complete
- * torrent.
+ * torrent. Pinning: when a v2 piece fails, the true hashes of its blocks are asked of a peer
+ * (proved against the piece's hash), and only the senders of the blocks that differ are banned,
+ * after the first failure; honest co-senders are not struck.
  */
 public final class MerkleHashes {
     /** Hashes asked per request: libtorrent's chunk, and the most it answers. */
@@ -40,7 +42,33 @@ public final class MerkleHashes {
 
         /** Every piece layer arrived and proved out: the torrent, complete. */
         void layersComplete(Metainfo complete);
+
+        /** The SHA-256 of each block of a piece we have and verified, or null when we have it not; on the loop. */
+        void readLeaves(int piece, java.util.function.Consumer<byte[]> leaves);
     }
+
+    /** A failed v2 piece whose bad blocks are being pinned: what we received, from whom, who was asked. */
+    private static final class Pin {
+        final int piece;
+        final byte[] received;
+        final List<? extends io.jtorrent.engine.pieces.BlockSource> senders;
+        final PeerMessage.HashRequest request;
+        final java.util.Set<PeerConnection> tried = new java.util.HashSet<>();
+        PeerConnection askedOf;
+        long askedAt;
+
+        Pin(int piece, byte[] received, List<? extends io.jtorrent.engine.pieces.BlockSource> senders,
+            PeerMessage.HashRequest request) {
+            this.piece = piece;
+            this.received = received;
+            this.senders = senders;
+            this.request = request;
+        }
+    }
+
+    /** At most this many failed pieces are pinned at once; more wait for the smart ban. */
+    static final int MAX_PINS = 16;
+    private final List<Pin> pins = new ArrayList<>();
 
     /** One chunk of one file's piece layer still wanted, and who was asked when. */
     private static final class Chunk {
@@ -109,6 +137,7 @@ public final class MerkleHashes {
 
     /** Asks idle peers for wanted chunks (one at a time each) and takes back the ones unanswered too long. */
     public void tick(Iterable<PeerConnection> peers) {
+        tickPins(peers);
         if (fetching == null) {
             return;
         }
@@ -140,6 +169,9 @@ public final class MerkleHashes {
     public void handle(PeerConnection p, PeerMessage m) throws PeerProtocolException {
         if (m instanceof PeerMessage.HashRequest r && !r.reject()) {
             serve(p, r);
+        } else if (m instanceof PeerMessage.HashRequest r && r.baseLayer() == 0) {
+            pins.stream().filter(pin -> pin.askedOf == p && pin.request.equals(asRequest(r))).findFirst()
+                    .ifPresent(pin -> pin.askedOf = null); // another peer, at the next tick
         } else if (m instanceof PeerMessage.HashRequest r) {
             Chunk c = askedOf(p, r);
             if (c != null) {
@@ -147,13 +179,23 @@ public final class MerkleHashes {
                 c.askedOf = null;
                 wanted.addLast(c); // someone else may have it
             }
+        } else if (m instanceof PeerMessage.Hashes h && h.baseLayer() == 0) {
+            blockHashes(p, h);
         } else if (m instanceof PeerMessage.Hashes h) {
             received(p, h);
         }
     }
 
+    private static PeerMessage.HashRequest asRequest(PeerMessage.HashRequest r) {
+        return new PeerMessage.HashRequest(r.piecesRoot(), r.baseLayer(), r.index(), r.count(), r.proofLayers(), false);
+    }
+
     private void serve(PeerConnection p, PeerMessage.HashRequest r) {
         Metainfo m = owner.metainfo();
+        if (r.baseLayer() == 0 && m != null && m.info().hasV2()) {
+            serveBlocks(p, r, m);
+            return;
+        }
         byte[] answer = null;
         if (m != null && m.info().hasV2()) {
             Info info = m.info();
@@ -170,6 +212,13 @@ public final class MerkleHashes {
                 }
             }
         }
+        answer(p, r, answer);
+    }
+
+    private void answer(PeerConnection p, PeerMessage.HashRequest r, byte[] answer) {
+        if (p.isClosed()) {
+            return;
+        }
         if (answer == null) {
             rejected++;
             p.send(new PeerMessage.HashRequest(r.piecesRoot(), r.baseLayer(), r.index(), r.count(), r.proofLayers(), true));
@@ -179,10 +228,105 @@ public final class MerkleHashes {
         }
     }
 
+    /** Block hashes inside one piece we have: its blocks are read and hashed, the proof taken from the piece layer. */
+    private void serveBlocks(PeerConnection p, PeerMessage.HashRequest r, Metainfo m) {
+        Info info = m.info();
+        int pieceBlocks = (int) (info.pieceLength() / MerkleTree.BLOCK);
+        for (Info.V2File f : info.v2Files()) {
+            if (f.pieceCount() == 0 || !Arrays.equals(f.piecesRoot(), r.piecesRoot())) {
+                continue;
+            }
+            long fileBlocks = MerkleTree.blocks(f.length());
+            int pieceInFile = r.index() / pieceBlocks;
+            byte[] layer = f.hasPieceLayer() ? m.pieceLayer(f).orElse(null) : null;
+            if (pieceInFile >= f.pieceCount() || (f.hasPieceLayer() && layer == null)) {
+                break;
+            }
+            owner.readLeaves(f.firstPiece() + pieceInFile, leaves -> answer(p, r, leaves == null ? null
+                    : MerkleTree.blockHashesWithProof(leaves, (long) pieceInFile * pieceBlocks, fileBlocks, info.pieceLength(),
+                    layer, f.pieceCount(), MerkleTree.treeHeight(f.length()), r.index(), r.count(), r.proofLayers())));
+            return;
+        }
+        answer(p, r, null);
+    }
+
+    // ---- pinning a failed v2 piece's bad blocks on their senders ----
+
+    /**
+     * A v2 piece failed: {@code received} holds the hashes of the blocks we got, {@code senders}
+     * who sent each. The blocks' true hashes are asked of a peer; the senders of those that
+     * differ are then told ({@link io.jtorrent.engine.pieces.BlockSource#sentCorruptBlock}).
+     */
+    public void pin(int piece, byte[] received, List<? extends io.jtorrent.engine.pieces.BlockSource> senders) {
+        Metainfo m = owner.metainfo();
+        if (m == null || m.info().hasV1() || received == null || pins.size() >= MAX_PINS
+                || pins.stream().anyMatch(pin -> pin.piece == piece)) {
+            return;
+        }
+        Info info = m.info();
+        Info.V2File f = info.v2FileOfPiece(piece);
+        int pieceBlocks = (int) (info.pieceLength() / MerkleTree.BLOCK);
+        int count = f.hasPieceLayer() ? pieceBlocks : (int) MerkleTree.leafCount(MerkleTree.blocks(f.length()));
+        if (count < 2) {
+            return; // a piece of one block has one sender, known guilty already
+        }
+        int index = (piece - f.firstPiece()) * pieceBlocks;
+        int proof = Integer.numberOfTrailingZeros(count) - 1; // no uncles: the blocks' subtree is the piece's hash
+        pins.add(new Pin(piece, received, senders, new PeerMessage.HashRequest(f.piecesRoot(), 0, index, count, proof, false)));
+    }
+
+    private void tickPins(Iterable<PeerConnection> peers) {
+        long now = owner.now();
+        for (Pin pin : pins) {
+            if (pin.askedOf != null && (now - pin.askedAt > TIMEOUT_NANOS || pin.askedOf.isClosed())) {
+                pin.askedOf = null;
+            }
+            if (pin.askedOf != null) {
+                continue;
+            }
+            for (PeerConnection p : peers) {
+                if (!p.isClosed() && !pin.tried.contains(p) && !pin.senders.contains(p) && p.has.get(pin.piece)) {
+                    pin.tried.add(p);
+                    pin.askedOf = p;
+                    pin.askedAt = now;
+                    p.send(pin.request);
+                    break;
+                }
+            }
+        }
+        pins.removeIf(pin -> pin.askedOf == null); // nobody left to ask: the smart ban decides
+    }
+
+    private void blockHashes(PeerConnection p, PeerMessage.Hashes h) throws PeerProtocolException {
+        Pin pin = pins.stream().filter(x -> x.askedOf == p && x.request.equals(h.request())).findFirst().orElse(null);
+        if (pin == null) {
+            return;
+        }
+        pin.askedOf = null; // on a forged answer, another peer is asked at the next tick
+        Metainfo m = owner.metainfo();
+        byte[] expected = m.v2PieceHash(pin.piece).orElse(null);
+        Info.V2File f = m.info().v2FileOfPiece(pin.piece);
+        int reach = f.hasPieceLayer() ? MerkleTree.pieceHeight(m.info().pieceLength()) : MerkleTree.treeHeight(f.length());
+        byte[] reached = MerkleTree.proofRoot(0, h.index(), h.count(), h.proofLayers(), h.hashes(), reach);
+        if (expected == null || reached == null || !Arrays.equals(reached, expected)) {
+            throw new PeerProtocolException("block hashes for piece " + pin.piece + " that do not prove out against it");
+        }
+        pins.remove(pin);
+        byte[] truth = h.hashes();
+        for (int block = 0; block < pin.senders.size() && (block + 1) * MerkleTree.HASH <= pin.received.length; block++) {
+            int at = block * MerkleTree.HASH;
+            if (!Arrays.equals(truth, at, at + MerkleTree.HASH, pin.received, at, at + MerkleTree.HASH)) {
+                io.jtorrent.engine.pieces.BlockSource guilty = pin.senders.get(block);
+                if (guilty != null) {
+                    guilty.sentBadBlock(pin.piece, block);
+                }
+            }
+        }
+    }
+
     private Chunk askedOf(PeerConnection p, PeerMessage.HashRequest r) {
         for (Chunk c : asked) {
-            if (c.askedOf == p && c.request.equals(new PeerMessage.HashRequest(r.piecesRoot(), r.baseLayer(), r.index(),
-                    r.count(), r.proofLayers(), false))) {
+            if (c.askedOf == p && c.request.equals(asRequest(r))) {
                 return c;
             }
         }

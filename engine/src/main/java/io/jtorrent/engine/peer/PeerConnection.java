@@ -420,6 +420,11 @@ public final class PeerConnection implements BlockSource {
     }
 
     @Override
+    public void sentBadBlock(int piece, int block) {
+        host.ban(this, "sent block " + block + " of piece " + piece + ", which does not match its v2 hash");
+    }
+
+    @Override
     public InetSocketAddress peerAddress() {
         return address;
     }

@@ -20,6 +20,11 @@ public interface BlockSource {
     /** The smart ban found a block this source sent differs from the piece's verified copy. */
     void sentCorruptBlock(int piece);
 
+    /** Block {@code block} of {@code piece} this source sent does not match its v2 (BEP 52) leaf hash. */
+    default void sentBadBlock(int piece, int block) {
+        sentCorruptBlock(piece);
+    }
+
     /** For events: the peer's address, or null for a source that is no peer (a web seed). */
     java.net.InetSocketAddress peerAddress();
 }

@@ -182,6 +182,17 @@ final class RoomHost implements PeerHost, PeerSet.Host, Extension.Host, WebSeed.
     }
 
     @Override
+    public void readLeaves(int piece, java.util.function.Consumer<byte[]> leaves) {
+        if (t.picker == null || t.storage == null || !t.picker.have(piece)) {
+            leaves.accept(null);
+            return;
+        }
+        io.jtorrent.engine.disk.PieceCheck check = io.jtorrent.engine.disk.PieceCheck.of(t.metainfo, piece);
+        t.services.disk().hash(t.storage, piece, t.info.pieceSize(piece), check, PiecePicker.BLOCK, false, t.owner,
+                r -> leaves.accept(r.error() == null && check.matches(r.digest()) ? r.leaves() : null));
+    }
+
+    @Override
     public void layersComplete(io.jtorrent.metainfo.Metainfo complete) {
         t.metadataComplete(complete);
     }

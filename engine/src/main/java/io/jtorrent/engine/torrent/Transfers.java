@@ -107,6 +107,9 @@ final class Transfers implements PieceAssembly.Owner<BlockSource> {
             pieceVerified(piece, r.blockCrcs());
         } else {
             pieceFailed(piece, r.blockCrcs(), senders);
+            if (r.leaves() != null && senders != null) {
+                t.merkleHashes.pin(piece, r.leaves(), senders); // v2: the bad blocks' senders found at once
+            }
         }
     }
 

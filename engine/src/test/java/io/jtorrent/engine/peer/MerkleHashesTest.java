@@ -1,0 +1,153 @@
+package io.jtorrent.engine.peer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jtorrent.engine.pieces.BlockSource;
+import io.jtorrent.metainfo.MerkleTree;
+import io.jtorrent.metainfo.Metainfo;
+import io.jtorrent.metainfo.TorrentBuilder;
+import io.jtorrent.wire.PeerMessage;
+import io.jtorrent.wire.PeerProtocolException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * BEP 52 hash messages without a socket: block hashes served from a piece's data with their
+ * proof, and a failed v2 piece's bad block pinned on its sender alone, after the first failure.
+ */
+class MerkleHashesTest {
+    private static final long PIECE = 64 << 10; // four blocks
+
+    @TempDir
+    Path dir;
+    byte[] data;
+    Metainfo m;
+
+    @BeforeEach
+    void torrent() throws Exception {
+        data = new byte[200_000]; // four pieces, the last one short
+        new Random(4).nextBytes(data);
+        Files.write(dir.resolve("f"), data);
+        m = TorrentBuilder.from(dir.resolve("f")).version(TorrentBuilder.Version.V2).pieceLength(PIECE).build().metainfo();
+    }
+
+    /** The hashes of the blocks of {@code piece}, from the data itself. */
+    private byte[] leaves(int piece) {
+        try {
+            int from = (int) (piece * PIECE);
+            int to = (int) Math.min(data.length, from + PIECE);
+            byte[] out = new byte[(int) MerkleTree.blocks(to - from) * 32];
+            for (int b = 0; b * 16384 < to - from; b++) {
+                byte[] h = MessageDigest.getInstance("SHA-256").digest(
+                        Arrays.copyOfRange(data, from + b * 16384, Math.min(to, from + (b + 1) * 16384)));
+                System.arraycopy(h, 0, out, b * 32, 32);
+            }
+            return out;
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private MerkleHashes exchange(Metainfo known) {
+        return new MerkleHashes(new MerkleHashes.Owner() {
+            @Override
+            public Metainfo metainfo() {
+                return known;
+            }
+
+            @Override
+            public long now() {
+                return 0;
+            }
+
+            @Override
+            public void layersComplete(Metainfo complete) {
+            }
+
+            @Override
+            public void readLeaves(int piece, Consumer<byte[]> leaves) {
+                leaves.accept(leaves(piece));
+            }
+        });
+    }
+
+    private static PeerConnection peer(PeerConnectionTest.Host host, PeerConnectionTest.Transport wire) {
+        return new PeerConnection(host, wire, PeerConnectionTest.handshake(true), false, 0);
+    }
+
+    @Test
+    void aBadBlockIsPinnedOnItsSenderAloneAndTheAnswerMustProveOut() throws Exception {
+        PeerConnectionTest.Host honestHost = new PeerConnectionTest.Host("0000");
+        PeerConnectionTest.Host liarHost = new PeerConnectionTest.Host("0000");
+        PeerConnectionTest.Host askedHost = new PeerConnectionTest.Host("0000");
+        PeerConnectionTest.Transport askedWire = new PeerConnectionTest.Transport();
+        PeerConnection honest = peer(honestHost, new PeerConnectionTest.Transport());
+        PeerConnection liar = peer(liarHost, new PeerConnectionTest.Transport());
+        PeerConnection asked = peer(askedHost, askedWire);
+        asked.has.set(1);
+
+        // piece 1 came as blocks from honest, honest, liar, honest; the liar's block is bad
+        byte[] received = leaves(1);
+        received[2 * 32] ^= 1;
+        List<BlockSource> senders = List.of(honest, honest, liar, honest);
+        MerkleHashes leecher = exchange(m);
+        leecher.pin(1, received, senders);
+        leecher.tick(List.of(honest, liar, asked));
+        PeerMessage.HashRequest request = (PeerMessage.HashRequest) askedWire.sent.get(askedWire.sent.size() - 1);
+        assertThat(request.baseLayer()).isZero();
+        assertThat(request.index()).isEqualTo(4);
+        assertThat(request.count()).isEqualTo(4);
+
+        // a seeder answers from the piece's data
+        PeerConnectionTest.Transport seederWire = new PeerConnectionTest.Transport();
+        exchange(m).handle(peer(new PeerConnectionTest.Host("1111"), seederWire), request);
+        PeerMessage.Hashes answer = (PeerMessage.Hashes) seederWire.sent.get(seederWire.sent.size() - 1);
+
+        // a forged answer costs the one who sent it, and strikes nobody
+        byte[] forged = answer.hashes();
+        forged[0] ^= 1;
+        assertThatThrownBy(() -> leecher.handle(asked, new PeerMessage.Hashes(answer.piecesRoot(), 0, 4, 4,
+                answer.proofLayers(), forged))).isInstanceOf(PeerProtocolException.class);
+        assertThat(liarHost.log).noneMatch(l -> l.startsWith("ban"));
+
+        // the forger is not asked again; another peer that has the piece is
+        PeerConnectionTest.Transport otherWire = new PeerConnectionTest.Transport();
+        PeerConnection other = peer(new PeerConnectionTest.Host("0000"), otherWire);
+        other.has.set(1);
+        leecher.tick(List.of(asked, other));
+        assertThat(otherWire.sent).contains(request);
+        leecher.handle(other, answer);
+        assertThat(liarHost.log).anyMatch(l -> l.contains("block 2 of piece 1") && l.contains("v2 hash"));
+        assertThat(honestHost.log).noneMatch(l -> l.startsWith("ban"));
+    }
+
+    @Test
+    void blockHashesAreServedWithAProofToTheRootAndPieceLayersToo() throws Exception {
+        PeerConnectionTest.Transport wire = new PeerConnectionTest.Transport();
+        MerkleHashes seeder = exchange(m);
+        PeerConnection p = peer(new PeerConnectionTest.Host("0000"), wire);
+        var f = m.info().v2Files().get(0);
+        int treeHeight = MerkleTree.treeHeight(f.length());
+        seeder.handle(p, new PeerMessage.HashRequest(f.piecesRoot(), 0, 8, 4, treeHeight - 1, false));
+        PeerMessage.Hashes blocks = (PeerMessage.Hashes) wire.sent.get(wire.sent.size() - 1);
+        assertThat(MerkleTree.verifyProof(f.piecesRoot(), treeHeight, 0, 8, 4, treeHeight - 1, blocks.hashes())).isTrue();
+        int pieceHeight = MerkleTree.pieceHeight(PIECE);
+        seeder.handle(p, new PeerMessage.HashRequest(f.piecesRoot(), pieceHeight, 0, 4, treeHeight - pieceHeight - 1, false));
+        PeerMessage.Hashes layer = (PeerMessage.Hashes) wire.sent.get(wire.sent.size() - 1);
+        assertThat(Arrays.copyOf(layer.hashes(), 4 * 32)).isEqualTo(m.pieceLayer(f).orElseThrow());
+        // a request that does not fit the tree is rejected, not answered
+        seeder.handle(p, new PeerMessage.HashRequest(f.piecesRoot(), 0, 6, 4, 1, false));
+        assertThat(((PeerMessage.HashRequest) wire.sent.get(wire.sent.size() - 1)).reject()).isTrue();
+        assertThat(seeder.served()).isEqualTo(2);
+        assertThat(seeder.rejected()).isEqualTo(1);
+    }
+}
