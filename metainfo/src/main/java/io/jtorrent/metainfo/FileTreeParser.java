@@ -174,8 +174,12 @@ final class FileTreeParser {
         for (int i = 0; i < declared.size(); i++) {
             Declared d = declared.get(i);
             List<String> p = new ArrayList<>();
-            p.add(name);
-            if (!single) {
+            if (single) {
+                // the file is named by its key in the tree, as libtorrent reads it (usually the name)
+                String key = PathSanitizer.element(d.path().get(0));
+                p.add(key.isEmpty() ? name : key);
+            } else {
+                p.add(name);
                 p.addAll(PathSanitizer.path(d.path()));
             }
             paths.add(p);
@@ -200,7 +204,7 @@ final class FileTreeParser {
             } else {
                 Declared d = declared.get(i);
                 List<String> path = safe.get(j);
-                boolean changed = !single && !path.subList(1, path.size()).equals(d.path());
+                boolean changed = single ? !path.equals(d.path()) : !path.subList(1, path.size()).equals(d.path());
                 renamed += changed ? 1 : 0;
                 List<String> target = List.of();
                 if (!d.symlink().isEmpty()) {

@@ -54,8 +54,8 @@ public final class MerkleHashes {
         final List<? extends io.jtorrent.engine.pieces.BlockSource> senders;
         final PeerMessage.HashRequest request;
         final java.util.Set<PeerConnection> tried = new java.util.HashSet<>();
-        PeerConnection askedOf;
-        long askedAt;
+        /** Who is asked now, since when: a few at once, so a sender that stalls delays nothing. */
+        final Map<PeerConnection, Long> asking = new HashMap<>();
 
         Pin(int piece, byte[] received, List<? extends io.jtorrent.engine.pieces.BlockSource> senders,
             PeerMessage.HashRequest request) {
@@ -68,6 +68,8 @@ public final class MerkleHashes {
 
     /** At most this many failed pieces are pinned at once; more wait for the smart ban. */
     static final int MAX_PINS = 16;
+    /** Peers asked at once for one failed piece's block hashes. */
+    static final int PIN_ASKS = 3;
     private final List<Pin> pins = new ArrayList<>();
 
     /** One chunk of one file's piece layer still wanted, and who was asked when. */
@@ -169,21 +171,28 @@ public final class MerkleHashes {
     public void handle(PeerConnection p, PeerMessage m) throws PeerProtocolException {
         if (m instanceof PeerMessage.HashRequest r && !r.reject()) {
             serve(p, r);
-        } else if (m instanceof PeerMessage.HashRequest r && r.baseLayer() == 0) {
-            pins.stream().filter(pin -> pin.askedOf == p && pin.request.equals(asRequest(r))).findFirst()
-                    .ifPresent(pin -> pin.askedOf = null); // another peer, at the next tick
         } else if (m instanceof PeerMessage.HashRequest r) {
+            Pin pin = pinAskedOf(p, asRequest(r));
             Chunk c = askedOf(p, r);
-            if (c != null) {
+            if (pin != null) {
+                pin.asking.remove(p); // another peer, at the next tick
+            } else if (c != null) {
                 asked.remove(c);
                 c.askedOf = null;
                 wanted.addLast(c); // someone else may have it
             }
-        } else if (m instanceof PeerMessage.Hashes h && h.baseLayer() == 0) {
-            blockHashes(p, h);
         } else if (m instanceof PeerMessage.Hashes h) {
-            received(p, h);
+            Pin pin = pinAskedOf(p, h.request());
+            if (pin != null) {
+                blockHashes(p, pin, h);
+            } else {
+                received(p, h);
+            }
         }
+    }
+
+    private Pin pinAskedOf(PeerConnection p, PeerMessage.HashRequest r) {
+        return pins.stream().filter(x -> x.asking.containsKey(p) && x.request.equals(r)).findFirst().orElse(null);
     }
 
     private static PeerMessage.HashRequest asRequest(PeerMessage.HashRequest r) {
@@ -192,10 +201,6 @@ public final class MerkleHashes {
 
     private void serve(PeerConnection p, PeerMessage.HashRequest r) {
         Metainfo m = owner.metainfo();
-        if (r.baseLayer() == 0 && m != null && m.info().hasV2()) {
-            serveBlocks(p, r, m);
-            return;
-        }
         byte[] answer = null;
         if (m != null && m.info().hasV2()) {
             Info info = m.info();
@@ -210,6 +215,10 @@ public final class MerkleHashes {
                     }
                     break;
                 }
+            }
+            if (answer == null && r.baseLayer() == 0) {
+                serveBlocks(p, r, m); // block hashes, from the piece's data
+                return;
             }
         }
         answer(p, r, answer);
@@ -257,7 +266,8 @@ public final class MerkleHashes {
      * who sent each. The blocks' true hashes are asked of a peer; the senders of those that
      * differ are then told ({@link io.jtorrent.engine.pieces.BlockSource#sentCorruptBlock}).
      */
-    public void pin(int piece, byte[] received, List<? extends io.jtorrent.engine.pieces.BlockSource> senders) {
+    public void pin(int piece, byte[] received, List<? extends io.jtorrent.engine.pieces.BlockSource> senders,
+                    Iterable<PeerConnection> peers) {
         Metainfo m = owner.metainfo();
         if (m == null || m.info().hasV1() || received == null || pins.size() >= MAX_PINS
                 || pins.stream().anyMatch(pin -> pin.piece == piece)) {
@@ -273,36 +283,31 @@ public final class MerkleHashes {
         int index = (piece - f.firstPiece()) * pieceBlocks;
         int proof = Integer.numberOfTrailingZeros(count) - 1; // no uncles: the blocks' subtree is the piece's hash
         pins.add(new Pin(piece, received, senders, new PeerMessage.HashRequest(f.piecesRoot(), 0, index, count, proof, false)));
+        tickPins(peers); // asked at once: the answer should come before the piece is fetched again
     }
 
     private void tickPins(Iterable<PeerConnection> peers) {
         long now = owner.now();
         for (Pin pin : pins) {
-            if (pin.askedOf != null && (now - pin.askedAt > TIMEOUT_NANOS || pin.askedOf.isClosed())) {
-                pin.askedOf = null;
-            }
-            if (pin.askedOf != null) {
-                continue;
-            }
-            for (PeerConnection p : peers) {
-                if (!p.isClosed() && !pin.tried.contains(p) && !pin.senders.contains(p) && p.has.get(pin.piece)) {
-                    pin.tried.add(p);
-                    pin.askedOf = p;
-                    pin.askedAt = now;
-                    p.send(pin.request);
-                    break;
+            pin.asking.entrySet().removeIf(e -> now - e.getValue() > TIMEOUT_NANOS || e.getKey().isClosed());
+            // anyone who has the piece can answer: the answer must prove out against the piece's
+            // hash, so even a sender cannot lie; those who sent none of its blocks are asked first
+            for (boolean senders : new boolean[] {false, true}) {
+                for (PeerConnection p : peers) {
+                    if (pin.asking.size() < PIN_ASKS && !p.isClosed() && !pin.tried.contains(p) && p.has.get(pin.piece)
+                            && pin.senders.contains(p) == senders) {
+                        pin.tried.add(p);
+                        pin.asking.put(p, now);
+                        p.send(pin.request);
+                    }
                 }
             }
         }
-        pins.removeIf(pin -> pin.askedOf == null); // nobody left to ask: the smart ban decides
+        pins.removeIf(pin -> pin.asking.isEmpty()); // nobody left to ask: the smart ban decides
     }
 
-    private void blockHashes(PeerConnection p, PeerMessage.Hashes h) throws PeerProtocolException {
-        Pin pin = pins.stream().filter(x -> x.askedOf == p && x.request.equals(h.request())).findFirst().orElse(null);
-        if (pin == null) {
-            return;
-        }
-        pin.askedOf = null; // on a forged answer, another peer is asked at the next tick
+    private void blockHashes(PeerConnection p, Pin pin, PeerMessage.Hashes h) throws PeerProtocolException {
+        pin.asking.remove(p); // on a forged answer, the others asked may still prove it
         Metainfo m = owner.metainfo();
         byte[] expected = m.v2PieceHash(pin.piece).orElse(null);
         Info.V2File f = m.info().v2FileOfPiece(pin.piece);

@@ -108,7 +108,7 @@ final class Transfers implements PieceAssembly.Owner<BlockSource> {
         } else {
             pieceFailed(piece, r.blockCrcs(), senders);
             if (r.leaves() != null && senders != null) {
-                t.merkleHashes.pin(piece, r.leaves(), senders); // v2: the bad blocks' senders found at once
+                t.merkleHashes.pin(piece, r.leaves(), senders, t.peerSet.snapshot()); // v2: the bad blocks' senders found at once
             }
         }
     }

@@ -100,8 +100,7 @@ class MerkleHashesTest {
         received[2 * 32] ^= 1;
         List<BlockSource> senders = List.of(honest, honest, liar, honest);
         MerkleHashes leecher = exchange(m);
-        leecher.pin(1, received, senders);
-        leecher.tick(List.of(honest, liar, asked));
+        leecher.pin(1, received, senders, List.of(asked));
         PeerMessage.HashRequest request = (PeerMessage.HashRequest) askedWire.sent.get(askedWire.sent.size() - 1);
         assertThat(request.baseLayer()).isZero();
         assertThat(request.index()).isEqualTo(4);
