@@ -121,6 +121,32 @@ class V2InteropTest {
         }
     }
 
+    @Test
+    void aHybridsV2SwarmWorksBothWaysFromItsBtmhLinkAlone() throws Exception {
+        Metainfo m = libtorrentTorrent("hybrid");
+        String v2Only = "magnet:?xt=urn:btmh:1220" + m.infoHashV2().orElseThrow().hex() + "&dn=v2data";
+        // libtorrent joins by the v2 hash: jtorrent answers the truncated v2 hash of its hybrid
+        Path ltLeech = tmp.resolve("lt-leech");
+        try (Session s = Session.start(Swarm.loopback().build())) {
+            s.add(AddTorrentParams.builder(m, seedDir).seedOnly(true).build()).get(30, TimeUnit.SECONDS);
+            try (ReferencePeer lt = ReferencePeer.libtorrentMagnet(v2Only, ltLeech, tmp.resolve("lt1"), Duration.ofMinutes(3),
+                    "127.0.0.1:" + s.listenPort())) {
+                Swarm.awaitVerified(m, seedDir, ltLeech, lt, WAIT);
+            }
+        }
+        // and jtorrent fetches the hybrid's info dictionary checked by its SHA-256, from libtorrent
+        Path leechDir = tmp.resolve("leech");
+        try (ReferencePeer lt = ReferencePeer.libtorrent(true, tmp.resolve("hybrid.torrent"), seedDir, tmp.resolve("lt2"),
+                Duration.ofMinutes(3));
+             Session s = Session.start(Swarm.loopback().build())) {
+            TorrentHandle h = s.add(AddTorrentParams.builder(MagnetUri.parse(v2Only), leechDir)
+                    .peer(new java.net.InetSocketAddress("127.0.0.1", lt.peerPort())).build()).get(30, TimeUnit.SECONDS);
+            assertThat(h.metadata().get(60, TimeUnit.SECONDS).infoHashV1()).contains(m.infoHash());
+            Swarm.await(WAIT, "the hybrid download by its v2 link", () -> Swarm.status(h).isFinished());
+        }
+        Swarm.assertSameTree(seedDir.resolve("v2data"), leechDir.resolve("v2data"));
+    }
+
     private void libtorrentDownloadsFromJtorrent(Metainfo m, Path torrentFile) throws Exception {
         Path leechDir = tmp.resolve("lt-leech");
         try (Session s = Session.start(Swarm.loopback().build())) {
