@@ -56,12 +56,14 @@ public final class Session implements AutoCloseable {
     final RateLimiter uploadLimiter;
     final RateLimiter downloadLimiter;
     private final EventLoopGroup loops;
-    /** A torrent, how the handshake finds it, and {@code HASH('req2', info-hash)}, how an encrypted one does. */
-    private record Entry(Torrent torrent, HandshakeHandler.Target target, byte[] req2) {}
+    /** A torrent and how the handshake finds it. */
+    private record Entry(Torrent torrent, HandshakeHandler.Target target) {}
 
     private final Map<InfoHash, Entry> torrents = new ConcurrentHashMap<>();
     /** Each torrent by the 20-byte hashes a handshake may carry (v1, truncated v2), by {@link AddTorrentParams#swarmHashes}. */
     private final Map<InfoHash, Entry> bySwarmHash = new ConcurrentHashMap<>();
+    /** {@code HASH('req2', hash)} of each of those: how an encrypted handshake names one (MSE). */
+    private final Map<InfoHash, byte[]> req2BySwarmHash = new ConcurrentHashMap<>();
     /** What torrents ask of the session, and what the handshake asks. */
     private final SessionServices services = new SessionServices(this);
     /** The TCP listener and the uTP socket, and dialling. */
@@ -216,13 +218,22 @@ public final class Session implements AutoCloseable {
             return false;
         }
         torrents.put(params.infoHash(), entry);
-        params.swarmHashes().forEach(h -> bySwarmHash.put(h, entry));
+        params.swarmHashes().forEach(h -> {
+            bySwarmHash.put(h, entry);
+            req2BySwarmHash.put(h, MseHandshake.req2(h.truncated20()));
+        });
         return true;
     }
 
     private synchronized void unregister(Torrent t, Entry entry) {
         torrents.remove(t.infoHash(), entry);
-        bySwarmHash.values().removeIf(e -> e == entry);
+        bySwarmHash.entrySet().removeIf(e -> {
+            if (e.getValue() == entry) {
+                req2BySwarmHash.remove(e.getKey());
+                return true;
+            }
+            return false;
+        });
     }
 
     /**
@@ -252,8 +263,7 @@ public final class Session implements AutoCloseable {
         EventLoop loop = loops.next();
         NettyLoop owner = new NettyLoop(loop);
         Torrent t = new Torrent(services, owner, loop, params);
-        return new Entry(t, new HandshakeHandler.Target(t.infoHash(), loop, owner, t.peerSet(), t.peerHost()),
-                MseHandshake.req2(t.infoHash().truncated20()));
+        return new Entry(t, new HandshakeHandler.Target(t.infoHash(), loop, owner, t.peerSet(), t.peerHost()));
     }
 
     public List<TorrentHandle> torrents() {
@@ -279,11 +289,11 @@ public final class Session implements AutoCloseable {
         return settings.resumeDirectory == null ? null : settings.resumeDirectory.resolve(hash.hex() + ".resume");
     }
 
-    /** The info-hash (20 bytes) of the torrent whose {@code HASH('req2', info-hash)} this is, or null. */
+    /** The swarm hash (20 bytes) whose {@code HASH('req2', hash)} this is, or null. */
     private byte[] skeyByReq2(byte[] req2) {
-        for (Entry e : torrents.values()) {
-            if (java.security.MessageDigest.isEqual(e.req2(), req2)) {
-                return e.torrent().infoHash().truncated20();
+        for (Map.Entry<InfoHash, byte[]> e : req2BySwarmHash.entrySet()) {
+            if (java.security.MessageDigest.isEqual(e.getValue(), req2)) {
+                return e.getKey().truncated20();
             }
         }
         return null;
@@ -382,6 +392,7 @@ public final class Session implements AutoCloseable {
         }
         torrents.clear();
         bySwarmHash.clear();
+        req2BySwarmHash.clear();
         ports.closeConnections();
         tracker.close();
         if (lsd != null) {

@@ -88,4 +88,36 @@ class TrackerDiscoveryTest {
             }
         }
     }
+
+    @Test
+    void aHybridIsAnnouncedInItsV2SwarmTooSoABtmhLinkFindsIt() throws Exception {
+        Path seedDir = Files.createDirectories(tmp.resolve("seed-hybrid"));
+        byte[] data = new byte[1_000_000];
+        new Random(12).nextBytes(data);
+        Files.write(seedDir.resolve("h.bin"), data);
+        Metainfo probe = TorrentBuilder.from(seedDir.resolve("h.bin")).pieceLength(32768)
+                .version(TorrentBuilder.Version.HYBRID).build().metainfo();
+        String v2Swarm = probe.infoHashV2().orElseThrow().hex().substring(0, 40); // BEP 52: truncated to 20 bytes
+        try (Opentracker tracker = Opentracker.start(tmp.resolve("tracker-h"), List.of(probe.infoHash().hex(), v2Swarm))) {
+            Metainfo m = TorrentBuilder.from(seedDir.resolve("h.bin")).pieceLength(32768)
+                    .version(TorrentBuilder.Version.HYBRID).tracker(tracker.announceUrl()).build().metainfo();
+            assertThat(m.infoHash()).isEqualTo(probe.infoHash());
+            // the leecher knows only the v2 hash and the tracker: it announces and asks in the v2 swarm
+            String link = "magnet:?xt=urn:btmh:1220" + m.infoHashV2().orElseThrow().hex() + "&tr="
+                    + java.net.URLEncoder.encode(tracker.announceUrl(), java.nio.charset.StandardCharsets.UTF_8);
+            try (Session seed = Session.start(Swarm.loopback().build());
+                 Session leech = Session.start(Swarm.loopback().build())) {
+                List<SessionEvent> seedEvents = new CopyOnWriteArrayList<>();
+                seed.subscribe(seedEvents::add);
+                seed.add(AddTorrentParams.builder(m, seedDir).seedOnly(true).build()).get(30, TimeUnit.SECONDS);
+                // one reply for each swarm the seed announced to (its v1 and its v2 one)
+                Swarm.await(Duration.ofSeconds(30), "the seed's announces in both swarms",
+                        () -> seedEvents.stream().filter(e -> e instanceof SessionEvent.TrackerReply).count() >= 2);
+                TorrentHandle h = leech.add(AddTorrentParams.builder(io.jtorrent.metainfo.MagnetUri.parse(link),
+                        tmp.resolve("leech-h")).build()).get(30, TimeUnit.SECONDS);
+                Swarm.await(Duration.ofSeconds(60), "the download found through the v2 swarm", () -> Swarm.status(h).isFinished());
+            }
+        }
+        assertThat(Files.mismatch(seedDir.resolve("h.bin"), tmp.resolve("leech-h/h.bin"))).isEqualTo(-1L);
+    }
 }

@@ -59,4 +59,22 @@ class V2AttackTest {
         }
         Swarm.assertSameTree(root, tmp.resolve("leech/v2"));
     }
+
+    @Test
+    void aHybridsV2SwarmWorksOverEncryptedConnectionsOnly() throws Exception {
+        Path seedDir = tmp.resolve("seed");
+        Path root = io.jtorrent.testkit.Trees.randomFiles(seedDir.resolve("hybrid"), "part", 13, 400_000, 90_000);
+        Metainfo m = TorrentBuilder.from(root).version(TorrentBuilder.Version.HYBRID).pieceLength(32 << 10).build().metainfo();
+        String v2Only = "magnet:?xt=urn:btmh:1220" + m.infoHashV2().orElseThrow().hex();
+        // MSE names the torrent by HASH('req2', hash): the seed must know it for the v2 hash as well
+        try (Session seeder = Session.start(Swarm.loopback().encryption(Settings.Encryption.REQUIRED).utp(false).build());
+             Session leecher = Session.start(Swarm.loopback().encryption(Settings.Encryption.REQUIRED).utp(false).build())) {
+            seeder.add(AddTorrentParams.builder(m, seedDir).seedOnly(true).build()).get(30, TimeUnit.SECONDS);
+            TorrentHandle h = leecher.add(AddTorrentParams.builder(MagnetUri.parse(v2Only), tmp.resolve("leech"))
+                    .peer(new InetSocketAddress("127.0.0.1", seeder.listenPort())).build()).get(30, TimeUnit.SECONDS);
+            Swarm.await(Duration.ofSeconds(60), "the encrypted download by the v2 link", () -> Swarm.status(h).isFinished());
+            assertThat(h.peers().get(5, TimeUnit.SECONDS)).allMatch(PeerInfo::encrypted);
+        }
+        Swarm.assertSameTree(root, tmp.resolve("leech/hybrid"));
+    }
 }

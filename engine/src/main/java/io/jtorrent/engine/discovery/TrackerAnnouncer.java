@@ -56,6 +56,14 @@ public final class TrackerAnnouncer {
         void trackerCounts(int seeders, int leechers, int downloaded);
 
         void addCandidates(List<java.net.InetSocketAddress> addresses, boolean manual);
+
+        /**
+         * The other swarms the torrent is in, announced beside its own to each tracker that
+         * answers (a hybrid's v2 swarm, under its hash truncated to 20 bytes); none by default.
+         */
+        default List<InfoHash> otherSwarms() {
+            return List.of();
+        }
     }
 
     private final Host torrent;
@@ -160,6 +168,9 @@ public final class TrackerAnnouncer {
         started = false;
         CompletableFuture<Void> done = new CompletableFuture<>();
         String url = tiers.get(0).get(0);
+        for (InfoHash other : torrent.otherSwarms()) {
+            torrent.trackers().announce(url, request(AnnounceRequest.Event.STOPPED, other)); // best effort
+        }
         torrent.trackers().announce(url, request(AnnounceRequest.Event.STOPPED))
                 .orTimeout(torrent.settings().trackerTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((r, e) -> done.complete(null));
@@ -167,7 +178,11 @@ public final class TrackerAnnouncer {
     }
 
     private AnnounceRequest request(AnnounceRequest.Event event) {
-        return new AnnounceRequest(torrent.infoHash(), torrent.ourPeerId(), torrent.listenPort(),
+        return request(event, torrent.infoHash());
+    }
+
+    private AnnounceRequest request(AnnounceRequest.Event event, InfoHash swarm) {
+        return new AnnounceRequest(swarm, torrent.ourPeerId(), torrent.listenPort(),
                 torrent.uploadedTotal(), torrent.downloadedTotal(), torrent.bytesLeft(), event,
                 event == AnnounceRequest.Event.STOPPED ? 0 : 80, key, trackerId);
     }
@@ -208,7 +223,7 @@ public final class TrackerAnnouncer {
                 return;
             }
             if (error == null) {
-                onResponse(url, tier, u, response);
+                onResponse(url, tier, u, response, event);
                 return;
             }
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
@@ -223,7 +238,7 @@ public final class TrackerAnnouncer {
         }));
     }
 
-    private void onResponse(String url, List<String> tier, int index, AnnounceResponse r) {
+    private void onResponse(String url, List<String> tier, int index, AnnounceResponse r, AnnounceRequest.Event event) {
         inFlight = false;
         failures = 0;
         Stats st = stats.get(url);
@@ -255,6 +270,17 @@ public final class TrackerAnnouncer {
         nextAnnounce = torrent.now() + Math.max(interval, 10 * SECOND);
         torrent.post(new SessionEvent.TrackerReply(torrent.infoHash(), url, r.peers().size()));
         torrent.addCandidates(r.peers(), false);
+        // the torrent's other swarms, to the tracker that answered: their peers are candidates too
+        for (InfoHash other : torrent.otherSwarms()) {
+            torrent.trackers().announce(url, request(event, other)).whenComplete((o, e) -> {
+                if (o != null) {
+                    torrent.owner().execute(() -> {
+                        torrent.post(new SessionEvent.TrackerReply(torrent.infoHash(), url, o.peers().size()));
+                        torrent.addCandidates(o.peers(), false);
+                    });
+                }
+            });
+        }
         if (pending != null) {
             nextAnnounce = Math.min(nextAnnounce, torrent.now() + Math.max(minInterval, SECOND));
         }

@@ -182,6 +182,12 @@ final class RoomHost implements PeerHost, PeerSet.Host, Extension.Host, WebSeed.
     }
 
     @Override
+    public List<io.jtorrent.metainfo.InfoHash> otherSwarms() {
+        io.jtorrent.metainfo.InfoHash own = io.jtorrent.metainfo.InfoHash.v1(t.infoHash.truncated20());
+        return t.params.swarmHashes().stream().filter(h -> !h.equals(own)).toList();
+    }
+
+    @Override
     public void readLeaves(int piece, java.util.function.Consumer<byte[]> leaves) {
         if (t.picker == null || t.storage == null || !t.picker.have(piece)) {
             leaves.accept(null);
