@@ -225,13 +225,13 @@ public final class Daemon implements AutoCloseable {
         }
         AddTorrentParams.Builder p;
         if (m != null) {
-            p = AddTorrentParams.builder(m, Path.of(r.downloadDir));
+            p = AddTorrentParams.builder(m, Path.of(r.dataDir()));
             byte[] priorities = enginePriorities(r, m.info().files().size());
             if (priorities != null) {
                 p.filePriorities(priorities);
             }
         } else if (r.magnet != null) {
-            p = AddTorrentParams.builder(MagnetUri.parse(r.magnet), Path.of(r.downloadDir));
+            p = AddTorrentParams.builder(MagnetUri.parse(r.magnet), Path.of(r.dataDir()));
         } else {
             throw new IOException("neither its .torrent nor a magnet link is kept");
         }
@@ -243,6 +243,39 @@ public final class Daemon implements AutoCloseable {
     /** What {@code torrent-add} asked for. */
     record AddRequest(Metainfo metainfo, MagnetUri magnet, Path downloadDir, Boolean paused, List<Integer> wanted,
                       List<Integer> unwanted, List<Integer> high, List<Integer> low, List<String> labels) {}
+
+    /**
+     * Where a new torrent downloads: the incomplete dir when that is on (Transmission's
+     * incomplete-dir), unless some of its files are in the download dir already (data to check and
+     * seed stays where it is); null for the download dir itself.
+     */
+    private String incompleteDirFor(Metainfo m, Path downloadDir) {
+        if (!state.incompleteDirEnabled || state.incompleteDir == null
+                || Path.of(state.incompleteDir).equals(downloadDir.toAbsolutePath())) {
+            return null;
+        }
+        if (m != null && m.info().files().stream().anyMatch(f -> !f.pad() && Files.exists(f.resolveIn(downloadDir)))) {
+            return null;
+        }
+        return state.incompleteDir;
+    }
+
+    /** A finished torrent's data leaves the incomplete dir for its download dir (once; an error is logged and retried). */
+    private void leaveIncompleteDir(ManagedTorrent t) {
+        if (t.record.incompleteDir == null || t.movingToDownloadDir) {
+            return;
+        }
+        t.movingToDownloadDir = true;
+        t.handle.moveStorage(Path.of(t.record.downloadDir), true).whenCompleteAsync((v, e) -> {
+            t.movingToDownloadDir = false;
+            if (e != null) {
+                LOG.warn("{}: moving the finished data to {} failed: {}", t.hash(), t.record.downloadDir, e.getMessage());
+                return;
+            }
+            t.record.incompleteDir = null;
+            markDirty();
+        }, executor);
+    }
 
     /** The outcome of an add: the torrent, and whether it was there already. */
     record Added(ManagedTorrent torrent, boolean duplicate) {}
@@ -265,6 +298,7 @@ public final class Daemon implements AutoCloseable {
         if (a.magnet() != null) {
             r.magnet = a.magnet().toString();
         }
+        r.incompleteDir = incompleteDirFor(a.metainfo(), Path.of(r.downloadDir));
         AddTorrentParams.Builder p;
         if (a.metainfo() != null) {
             int files = a.metainfo().info().files().size();
@@ -273,13 +307,13 @@ public final class Daemon implements AutoCloseable {
                 r.wanted.add(true);
             }
             applyFileChoices(r, a.wanted(), a.unwanted(), a.high(), a.low());
-            p = AddTorrentParams.builder(a.metainfo(), Path.of(r.downloadDir));
+            p = AddTorrentParams.builder(a.metainfo(), Path.of(r.dataDir()));
             byte[] priorities = enginePriorities(r, files);
             if (priorities != null) {
                 p.filePriorities(priorities);
             }
         } else {
-            p = AddTorrentParams.builder(a.magnet(), Path.of(r.downloadDir));
+            p = AddTorrentParams.builder(a.magnet(), Path.of(r.dataDir()));
         }
         p.paused(r.paused);
         Metainfo m = a.metainfo();
@@ -405,7 +439,7 @@ public final class Daemon implements AutoCloseable {
             removedDownloaded += s.downloadedThisSession();
         }
         Metainfo m = t.handle.metainfo();
-        Path dir = Path.of(t.record.downloadDir);
+        Path dir = Path.of(t.record.dataDir());
         // which files are the torrent's own is asked before it goes: never a same-named file of the user's
         CompletableFuture<java.util.BitSet> owned = deleteData && m != null ? t.handle.ownedFiles()
                 : CompletableFuture.completedFuture(new java.util.BitSet());
@@ -534,6 +568,9 @@ public final class Daemon implements AutoCloseable {
         if (s.isFinished() && t.record.doneDate == 0 && (before == null || !before.isFinished() || s.downloaded() > 0)) {
             t.record.doneDate = now;
             markDirty();
+        }
+        if (s.isFinished()) {
+            leaveIncompleteDir(t);
         }
         if (s.state() == TorrentState.SEEDING && !t.record.paused) {
             double limit = t.record.seedRatioMode == 1 ? t.record.seedRatioLimit

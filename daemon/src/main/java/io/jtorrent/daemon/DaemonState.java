@@ -38,6 +38,9 @@ public final class DaemonState {
     public boolean idleSeedingLimitEnabled;
     public boolean startAddedTorrents = true;
     public String downloadDir;
+    /** Where torrents download until complete when {@link #incompleteDirEnabled} (null: the download dir). */
+    public String incompleteDir;
+    public boolean incompleteDirEnabled;
     /** The encryption policy set over RPC ("required", "preferred", "tolerated"); null: the start options' choice. */
     public String encryption;
     /** uTP on or off as set over RPC; null: the start options' choice. */

@@ -17,6 +17,8 @@ final class ManagedTorrent {
     long observedAt = System.nanoTime();
     /** Where the torrent's .torrent is kept (a magnet's once its metadata came), for the torrentFile field. */
     volatile java.nio.file.Path torrentFile;
+    /** Its data is being moved out of the incomplete dir. */
+    boolean movingToDownloadDir;
 
     ManagedTorrent(TorrentRecord record, TorrentHandle handle) {
         this.record = record;

@@ -298,7 +298,7 @@ final class RpcMethods {
             "alt-speed-enabled", "speed-limit-down", "speed-limit-down-enabled", "speed-limit-up", "speed-limit-up-enabled",
             "download-queue-enabled", "download-queue-size", "seed-queue-enabled", "seed-queue-size", "seedRatioLimit",
             "seedRatioLimited", "idle-seeding-limit", "idle-seeding-limit-enabled", "start-added-torrents", "download-dir",
-            "encryption", "utp-enabled");
+            "encryption", "utp-enabled", "incomplete-dir", "incomplete-dir-enabled");
 
     /**
      * Refuses, naming them, the arguments a method does not apply; {@code current}: values the
@@ -422,6 +422,7 @@ final class RpcMethods {
     private CompletableFuture<Void> setLocation(ManagedTorrent t, Path to, boolean move) {
         return t.handle.moveStorage(to, move).thenRunAsync(() -> {
             t.record.downloadDir = to.toString();
+            t.record.incompleteDir = null; // the data is where it was told to be now
             d.markDirty();
         }, d.executor);
     }
@@ -451,8 +452,8 @@ final class RpcMethods {
         o.put("encryption", d.session.encryption().label());
         o.put("idle-seeding-limit", s.idleSeedingLimit);
         o.put("idle-seeding-limit-enabled", s.idleSeedingLimitEnabled);
-        o.put("incomplete-dir", s.downloadDir);
-        o.put("incomplete-dir-enabled", false);
+        o.put("incomplete-dir", s.incompleteDir != null ? s.incompleteDir : s.downloadDir);
+        o.put("incomplete-dir-enabled", s.incompleteDirEnabled);
         o.put("lpd-enabled", d.settings.lsd());
         o.put("peer-limit-global", 200);
         o.put("peer-limit-per-torrent", 50);
@@ -516,7 +517,22 @@ final class RpcMethods {
             }
         }
         Boolean utp = a.has("utp-enabled") ? bool(a, "utp-enabled") : null;
+        Path incompleteDir = a.has("incomplete-dir") ? d.roots.confine("incomplete-dir", text(a, "incomplete-dir")) : null;
+        Boolean incompleteOn = a.has("incomplete-dir-enabled") ? bool(a, "incomplete-dir-enabled") : null;
+        if (incompleteDir != null) {
+            try {
+                java.nio.file.Files.createDirectories(incompleteDir);
+            } catch (java.io.IOException e) {
+                throw new RpcException("incomplete-dir: cannot create " + incompleteDir + ": " + e.getMessage());
+            }
+        }
         DaemonState s = d.state;
+        if (incompleteDir != null) {
+            s.incompleteDir = incompleteDir.toString();
+        }
+        if (incompleteOn != null) {
+            s.incompleteDirEnabled = incompleteOn;
+        }
         if (a.has("alt-speed-down")) {
             s.altSpeedDownKBps = nonNegative(a, "alt-speed-down");
         }

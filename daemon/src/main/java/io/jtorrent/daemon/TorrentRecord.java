@@ -14,6 +14,8 @@ public final class TorrentRecord {
     /** The magnet link it was added from, if it was (the metadata may be missing until peers send it). */
     public String magnet;
     public String downloadDir;
+    /** Where the data is while incomplete (Transmission's incomplete-dir), moved to downloadDir when done; null: there. */
+    public String incompleteDir;
     /** The user stopped it (or it was added paused); queued torrents are not paused. */
     public boolean paused;
     public long addedDate;
@@ -39,4 +41,9 @@ public final class TorrentRecord {
     /** Time spent downloading and seeding (Transmission's secondsDownloading / secondsSeeding), in milliseconds. */
     public long downloadingMillis;
     public long seedingMillis;
+
+    /** Where the data is now. */
+    String dataDir() {
+        return incompleteDir != null ? incompleteDir : downloadDir;
+    }
 }

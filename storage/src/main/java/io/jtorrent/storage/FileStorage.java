@@ -120,6 +120,17 @@ public final class FileStorage implements Storage {
                 Files.createDirectories(to);
                 Files.move(parts, partFile(info, to), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
+            // the directories the move emptied go too (never one that still holds anything, never `from`)
+            for (FileEntry f : info.files()) {
+                for (Path dir = f.resolveIn(from).getParent(); dir != null && dir.startsWith(from) && !dir.equals(from);
+                     dir = dir.getParent()) {
+                    try {
+                        Files.deleteIfExists(dir);
+                    } catch (java.nio.file.DirectoryNotEmptyException stillUsed) {
+                        break;
+                    }
+                }
+            }
         }
 
         @Override

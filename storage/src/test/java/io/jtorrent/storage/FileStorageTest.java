@@ -138,8 +138,11 @@ class FileStorageTest {
         BitSet present = factory.filesWithData(info, dir);
         assertThat(present.cardinality()).as("with a part file, any file's data may be in it").isEqualTo(4);
 
+        Files.createDirectories(dir.resolve("t/sub"));
+        Files.writeString(dir.resolve("t/sub/notes.txt"), "the user's own"); // not the torrent's: stays, with its directory
         Path to = dir.resolve("moved");
         factory.move(info, dir, to);
+        assertThat(dir.resolve("t/sub/notes.txt")).exists();
         assertThat(dir.resolve("t/a")).doesNotExist();
         assertThat(FileStorage.partFile(info, dir)).doesNotExist();
         assertThat(Files.readAllBytes(to.resolve("t/a"))).isEqualTo(Arrays.copyOfRange(all, 0, 10_000));
@@ -149,6 +152,11 @@ class FileStorageTest {
             assertThat(back.array()).as("the part file moved too").isEqualTo(Arrays.copyOfRange(all, 0, 16384));
         }
 
+        Path again = dir.resolve("again");
+        factory.move(info, to, again);
+        assertThat(to.resolve("t")).as("the directories a move empties are removed").doesNotExist();
+        assertThat(to).as("but never the directory moved from").exists();
+        to = again;
         factory.deleteBookkeeping(info, to);
         assertThat(FileStorage.partFile(info, to)).doesNotExist();
         assertThat(to.resolve("t/a")).as("the torrent's own files are not bookkeeping").exists();
