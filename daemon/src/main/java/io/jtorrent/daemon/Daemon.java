@@ -236,6 +236,9 @@ public final class Daemon implements AutoCloseable {
             throw new IOException("neither its .torrent nor a magnet link is kept");
         }
         p.paused(r.paused || r.limitReached);
+        if (r.trackers != null) {
+            p.trackerTiers(r.trackers);
+        }
         applyLimits(p, r);
         register(r, session.addNow(p.build())); // checked in the background: a restart with many torrents is quick
     }

@@ -289,7 +289,7 @@ final class RpcMethods {
     private static final java.util.Set<String> TORRENT_SET_APPLIED = java.util.Set.of("ids", "uploadLimit", "uploadLimited",
             "downloadLimit", "downloadLimited", "seedRatioLimit", "seedRatioMode", "seedIdleLimit", "seedIdleMode",
             "queuePosition", "labels", "files-wanted", "files-unwanted", "priority-high", "priority-low", "priority-normal",
-            "location");
+            "location", "trackerAdd", "trackerRemove", "trackerReplace", "trackerList");
     /** torrent-set arguments accepted only at the value that asks for nothing: Transmission's normal bandwidth priority. */
     private static final Map<String, JsonNode> TORRENT_SET_ONLY_DEFAULT = Map.of("bandwidthPriority",
             Rpc.JSON.getNodeFactory().numberNode(0));
@@ -337,9 +337,16 @@ final class RpcMethods {
             number(a, "seedRatioLimit");
         }
         Path location = a.has("location") ? d.roots.confine("location", text(a, "location")) : null;
+        if (TrackerLists.touches(a)) {
+            TrackerLists.edit(List.of(), tryTrackerTypesOnly(a)); // wrong types and bad URLs refused before any change
+        }
         List<CompletableFuture<Void>> work = new ArrayList<>();
         for (ManagedTorrent t : select(a)) {
             TorrentRecord r = t.record;
+            if (TrackerLists.touches(a)) {
+                r.trackers = TrackerLists.edit(TrackerLists.current(r, t.handle.metainfo()), a);
+                work.add(t.handle.setTrackers(r.trackers));
+            }
             boolean limits = false;
             if (a.has("uploadLimit")) {
                 r.uploadLimitKBps = nonNegative(a, "uploadLimit");
@@ -407,6 +414,17 @@ final class RpcMethods {
         }
         d.markDirty();
         return CompletableFuture.allOf(work.toArray(new CompletableFuture[0])).thenApply(v -> Rpc.JSON.createObjectNode());
+    }
+
+    /** The tracker arguments whose meaning needs no torrent (URLs to add, a whole list), to check them up front. */
+    private static ObjectNode tryTrackerTypesOnly(ObjectNode a) {
+        ObjectNode check = Rpc.JSON.createObjectNode();
+        for (String k : List.of("trackerAdd", "trackerList")) {
+            if (a.has(k)) {
+                check.set(k, a.get(k));
+            }
+        }
+        return check;
     }
 
     private CompletableFuture<ObjectNode> torrentSetLocation(ObjectNode a) {

@@ -158,12 +158,14 @@ final class TorrentFields {
                     m.webSeeds().forEach(a::add);
                 }
             }
+            case "trackerList" -> o.put(f, TrackerLists.format(TrackerLists.current(r, m)));
             case "trackers" -> {
                 ArrayNode a = o.putArray(f);
-                if (m != null) {
+                List<List<String>> tiers = TrackerLists.current(r, m);
+                if (!tiers.isEmpty()) {
                     int id = 0;
-                    for (int tier = 0; tier < m.trackerTiers().size(); tier++) {
-                        for (String url : m.trackerTiers().get(tier)) {
+                    for (int tier = 0; tier < tiers.size(); tier++) {
+                        for (String url : tiers.get(tier)) {
                             ObjectNode x = a.addObject();
                             x.put("announce", url);
                             x.put("id", id++);

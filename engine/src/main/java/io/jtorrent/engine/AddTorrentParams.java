@@ -34,6 +34,7 @@ public final class AddTorrentParams {
     final long uploadLimit;
     final long downloadLimit;
     final boolean seedOnly;
+    private final List<List<String>> trackerTiers;
     final List<String> webSeeds;
 
     private AddTorrentParams(Builder b) {
@@ -48,6 +49,7 @@ public final class AddTorrentParams {
         this.uploadLimit = b.uploadLimit;
         this.downloadLimit = b.downloadLimit;
         this.seedOnly = b.seedOnly;
+        this.trackerTiers = b.trackerTiers;
         List<String> ws = new ArrayList<>(metainfo != null ? metainfo.webSeeds() : magnet.webSeeds());
         b.webSeeds.stream().filter(u -> !ws.contains(u)).forEach(ws::add);
         this.webSeeds = List.copyOf(ws);
@@ -153,8 +155,11 @@ public final class AddTorrentParams {
         return metainfo != null ? metainfo.info().name() : magnet.displayName().orElse(magnet.infoHash().hex());
     }
 
-    /** Tracker tiers: the torrent's, or one tier per {@code tr} of a magnet link. */
+    /** Tracker tiers: as set on the builder, else the torrent's, or one tier per {@code tr} of a magnet link. */
     public List<List<String>> trackerTiers() {
+        if (trackerTiers != null) {
+            return trackerTiers;
+        }
         return metainfo != null ? metainfo.trackerTiers() : magnet.trackers().stream().map(List::of).toList();
     }
 
@@ -195,6 +200,7 @@ public final class AddTorrentParams {
         private long uploadLimit;
         private long downloadLimit;
         private boolean seedOnly;
+        private List<List<String>> trackerTiers;
 
         private Builder(Metainfo metainfo, MagnetUri magnet, Path saveDirectory) {
             this.metainfo = metainfo;
@@ -282,6 +288,12 @@ public final class AddTorrentParams {
          */
         public Builder seedOnly(boolean on) {
             this.seedOnly = on;
+            return this;
+        }
+
+        /** The trackers, in tiers (BEP 12), instead of the torrent's own (a user's edited list, say). */
+        public Builder trackerTiers(List<List<String>> tiers) {
+            this.trackerTiers = tiers.stream().map(List::copyOf).filter(t -> !t.isEmpty()).toList();
             return this;
         }
 

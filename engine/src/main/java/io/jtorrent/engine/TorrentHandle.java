@@ -76,6 +76,17 @@ public final class TorrentHandle {
         return onLoop(() -> torrent.views().peers());
     }
 
+    /**
+     * Replaces the trackers (tiers of URLs, BEP 12): the old ones are told {@code stopped}, the
+     * new ones asked at once while the torrent runs. Empty tiers and blank URLs are dropped.
+     */
+    public CompletableFuture<Void> setTrackers(java.util.List<java.util.List<String>> tiers) {
+        return onLoop(() -> {
+            torrent.replaceTrackers(tiers);
+            return null;
+        });
+    }
+
     /** Each tracker's last answer. */
     public CompletableFuture<java.util.List<TrackerInfo>> trackers() {
         return onLoop(() -> torrent.views().trackers());

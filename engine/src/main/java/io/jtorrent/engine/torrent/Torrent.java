@@ -104,13 +104,7 @@ public final class Torrent {
             useMetadata(params.metainfo());
         }
         this.extensions = Extensions.standard(host, params.metainfo() == null ? null : params.metainfo().infoBytes());
-        if (settings().announceToAllTiers) {
-            for (List<String> tier : params.trackerTiers()) {
-                announcers.add(new TrackerAnnouncer(host, List.of(tier), announcers.size()));
-            }
-        } else {
-            announcers.add(new TrackerAnnouncer(host, params.trackerTiers()));
-        }
+        announcers.addAll(TrackerEdits.announcers(host, settings(), params.trackerTiers()));
         if (services.dht() != null) {
             params.swarmHashes().forEach(h -> dhtAnnouncers.add(new DhtAnnouncer(host, services.dht(), h)));
         }
@@ -165,6 +159,11 @@ public final class Torrent {
 
     public TorrentState state() {
         return state;
+    }
+
+    /** Replaces the trackers: see {@link io.jtorrent.engine.TorrentHandle#setTrackers}. */
+    public void replaceTrackers(List<List<String>> tiers) {
+        TrackerEdits.replace(this, tiers);
     }
 
     /** Views for programs that show the torrent (status, peers, trackers, files, pieces). */
