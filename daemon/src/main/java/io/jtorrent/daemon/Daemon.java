@@ -349,6 +349,9 @@ public final class Daemon implements AutoCloseable {
         state.torrents.add(r);
         state.nextId = Math.max(state.nextId, r.id + 1);
         h.status().thenAccept(s -> t.last = s);
+        if (r.peerLimit > 0) {
+            h.setPeerLimit(r.peerLimit);
+        }
         return t;
     }
 

@@ -289,7 +289,9 @@ final class RpcMethods {
     private static final java.util.Set<String> TORRENT_SET_APPLIED = java.util.Set.of("ids", "uploadLimit", "uploadLimited",
             "downloadLimit", "downloadLimited", "seedRatioLimit", "seedRatioMode", "seedIdleLimit", "seedIdleMode",
             "queuePosition", "labels", "files-wanted", "files-unwanted", "priority-high", "priority-low", "priority-normal",
-            "location", "trackerAdd", "trackerRemove", "trackerReplace", "trackerList");
+            "location", "trackerAdd", "trackerRemove", "trackerReplace", "trackerList", "peer-limit");
+    /** The engine's per-torrent connection limit (Settings.maxConnectionsPerTorrent's default), what session-get reports. */
+    static final int PEER_LIMIT_PER_TORRENT = 50;
     /** torrent-set arguments accepted only at the value that asks for nothing: Transmission's normal bandwidth priority. */
     private static final Map<String, JsonNode> TORRENT_SET_ONLY_DEFAULT = Map.of("bandwidthPriority",
             Rpc.JSON.getNodeFactory().numberNode(0));
@@ -336,6 +338,7 @@ final class RpcMethods {
         if (a.has("seedRatioLimit")) {
             number(a, "seedRatioLimit");
         }
+        int peerLimit = a.has("peer-limit") ? (int) range(a, "peer-limit", 1, 10_000) : 0;
         Path location = a.has("location") ? d.roots.confine("location", text(a, "location")) : null;
         if (TrackerLists.touches(a)) {
             TrackerLists.edit(List.of(), tryTrackerTypesOnly(a)); // wrong types and bad URLs refused before any change
@@ -346,6 +349,10 @@ final class RpcMethods {
             if (TrackerLists.touches(a)) {
                 r.trackers = TrackerLists.edit(TrackerLists.current(r, t.handle.metainfo()), a);
                 work.add(t.handle.setTrackers(r.trackers));
+            }
+            if (peerLimit > 0) {
+                r.peerLimit = peerLimit;
+                work.add(t.handle.setPeerLimit(peerLimit));
             }
             boolean limits = false;
             if (a.has("uploadLimit")) {
@@ -474,7 +481,7 @@ final class RpcMethods {
         o.put("incomplete-dir-enabled", s.incompleteDirEnabled);
         o.put("lpd-enabled", d.settings.lsd());
         o.put("peer-limit-global", 200);
-        o.put("peer-limit-per-torrent", 50);
+        o.put("peer-limit-per-torrent", PEER_LIMIT_PER_TORRENT);
         o.put("peer-port", d.session.listenPort());
         o.put("peer-port-random-on-start", false);
         o.put("pex-enabled", d.settings.pex());

@@ -149,7 +149,7 @@ final class TorrentFields {
             case "downloadLimited" -> o.put(f, r.downloadLimited);
             case "honorsSessionLimits" -> o.put(f, true);
             case "bandwidthPriority" -> o.put(f, r.bandwidthPriority);
-            case "peer-limit" -> o.put(f, 50);
+            case "peer-limit" -> o.put(f, r.peerLimit > 0 ? r.peerLimit : RpcMethods.PEER_LIMIT_PER_TORRENT);
             case "torrentFile" -> o.put(f, m == null || t.torrentFile == null ? "" : t.torrentFile.toString());
             case "primary-mime-type" -> o.put(f, "application/octet-stream");
             case "webseeds" -> {

@@ -87,6 +87,14 @@ public final class TorrentHandle {
         });
     }
 
+    /** At most {@code n} peers for this torrent (0: the session's limit); peers over it are closed. */
+    public CompletableFuture<Void> setPeerLimit(int n) {
+        return onLoop(() -> {
+            io.jtorrent.engine.torrent.PeerLimit.apply(torrent, n);
+            return null;
+        });
+    }
+
     /** Each tracker's last answer. */
     public CompletableFuture<java.util.List<TrackerInfo>> trackers() {
         return onLoop(() -> torrent.views().trackers());

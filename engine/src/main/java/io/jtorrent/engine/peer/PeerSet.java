@@ -33,6 +33,11 @@ public final class PeerSet {
     public interface Host {
         Loop owner();
 
+        /** The most peers this torrent connects to: its own limit, else the session's. */
+        default int maxPeers() {
+            return settings().maxConnectionsPerTorrent;
+        }
+
         long now();
 
         Settings settings();
@@ -132,7 +137,7 @@ public final class PeerSet {
             return;
         }
         // seeds dial only up to half their slots and wait for leechers to come to them
-        int max = torrent.settings().maxConnectionsPerTorrent;
+        int max = torrent.maxPeers();
         int limit = torrent.seeding() ? max / 2 : max;
         int room = limit - peers.size() - connecting;
         for (InetSocketAddress address : candidates.due(torrent.now(), Math.max(0, room), this::isConnectedTo)) {
@@ -194,7 +199,7 @@ public final class PeerSet {
                 p.close("replaced by a simultaneous connection");
             }
         }
-        if (peers.size() >= torrent.settings().maxConnectionsPerTorrent) {
+        if (peers.size() >= torrent.maxPeers()) {
             return "too many connections";
         }
         return null;

@@ -182,6 +182,11 @@ final class RoomHost implements PeerHost, PeerSet.Host, Extension.Host, WebSeed.
     }
 
     @Override
+    public int maxPeers() {
+        return t.maxPeers > 0 ? t.maxPeers : settings().maxConnectionsPerTorrent;
+    }
+
+    @Override
     public List<io.jtorrent.metainfo.InfoHash> otherSwarms() {
         io.jtorrent.metainfo.InfoHash own = io.jtorrent.metainfo.InfoHash.v1(t.infoHash.truncated20());
         return t.params.swarmHashes().stream().filter(h -> !h.equals(own)).toList();

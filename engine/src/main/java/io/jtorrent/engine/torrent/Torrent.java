@@ -70,6 +70,8 @@ public final class Torrent {
     /** One per swarm the torrent is in: v1, v2 (truncated), or both for a hybrid. */
     private final List<DhtAnnouncer> dhtAnnouncers = new ArrayList<>();
     int trackerSeeders = -1, trackerLeechers = -1, trackerDownloaded = -1;
+    /** This torrent's peer limit (Transmission's per-torrent peer-limit); 0: the session's. */
+    int maxPeers;
 
     Storage storage;
     TorrentState state = TorrentState.CHECKING;
