@@ -534,9 +534,37 @@ public final class Daemon implements AutoCloseable {
 
     // ---- the once-a-second tick: status, queue, limits, saving ----
 
+    /** Whether the alt-speed schedule's window held at the last tick; null: not looked yet (or changed since). */
+    private Boolean scheduleWasActive;
+
+    /** The schedule or its switch changed: its state applies at the next tick, as when a window opens. */
+    void scheduleChanged() {
+        scheduleWasActive = null;
+    }
+
+    /** Alt speeds on when the schedule's window opens, off when it closes (Transmission's turtle schedule). */
+    private void applySchedule() {
+        if (!state.altSpeedTimeEnabled) {
+            scheduleWasActive = null;
+            return;
+        }
+        java.time.LocalDateTime now = java.time.LocalDateTime.now();
+        boolean active = AltSpeedSchedule.active(now.getHour() * 60 + now.getMinute(), now.getDayOfWeek(),
+                state.altSpeedTimeBegin, state.altSpeedTimeEnd, state.altSpeedTimeDay);
+        if (scheduleWasActive == null || scheduleWasActive != active) {
+            scheduleWasActive = active;
+            if (state.altSpeedEnabled != active) {
+                state.altSpeedEnabled = active;
+                applySpeedLimits();
+                markDirty();
+            }
+        }
+    }
+
     private void tick() {
         try {
             ticks++;
+            applySchedule();
             List<CompletableFuture<?>> pending = new ArrayList<>();
             for (ManagedTorrent t : byId.values()) {
                 pending.add(t.handle.status().thenAcceptAsync(s -> observe(t, s), executor));

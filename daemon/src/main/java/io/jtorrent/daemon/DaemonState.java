@@ -38,6 +38,11 @@ public final class DaemonState {
     public boolean idleSeedingLimitEnabled;
     public boolean startAddedTorrents = true;
     public String downloadDir;
+    /** The alt-speed schedule (Transmission's alt-speed-time-*): minutes after midnight, a day mask. */
+    public boolean altSpeedTimeEnabled;
+    public int altSpeedTimeBegin = 540;
+    public int altSpeedTimeEnd = 1020;
+    public int altSpeedTimeDay = 127;
     /** Where torrents download until complete when {@link #incompleteDirEnabled} (null: the download dir). */
     public String incompleteDir;
     public boolean incompleteDirEnabled;

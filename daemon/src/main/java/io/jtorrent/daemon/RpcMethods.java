@@ -300,7 +300,8 @@ final class RpcMethods {
             "alt-speed-enabled", "speed-limit-down", "speed-limit-down-enabled", "speed-limit-up", "speed-limit-up-enabled",
             "download-queue-enabled", "download-queue-size", "seed-queue-enabled", "seed-queue-size", "seedRatioLimit",
             "seedRatioLimited", "idle-seeding-limit", "idle-seeding-limit-enabled", "start-added-torrents", "download-dir",
-            "encryption", "utp-enabled", "incomplete-dir", "incomplete-dir-enabled");
+            "encryption", "utp-enabled", "incomplete-dir", "incomplete-dir-enabled", "alt-speed-time-enabled",
+            "alt-speed-time-begin", "alt-speed-time-end", "alt-speed-time-day");
 
     /**
      * Refuses, naming them, the arguments a method does not apply; {@code current}: values the
@@ -459,10 +460,10 @@ final class RpcMethods {
         ObjectNode o = Rpc.JSON.createObjectNode();
         o.put("alt-speed-down", s.altSpeedDownKBps);
         o.put("alt-speed-enabled", s.altSpeedEnabled);
-        o.put("alt-speed-time-begin", 540);
-        o.put("alt-speed-time-day", 127);
-        o.put("alt-speed-time-enabled", false);
-        o.put("alt-speed-time-end", 1020);
+        o.put("alt-speed-time-begin", s.altSpeedTimeBegin);
+        o.put("alt-speed-time-day", s.altSpeedTimeDay);
+        o.put("alt-speed-time-enabled", s.altSpeedTimeEnabled);
+        o.put("alt-speed-time-end", s.altSpeedTimeEnd);
         o.put("alt-speed-up", s.altSpeedUpKBps);
         o.put("blocklist-enabled", false);
         o.put("blocklist-size", 0);
@@ -551,7 +552,28 @@ final class RpcMethods {
                 throw new RpcException("incomplete-dir: cannot create " + incompleteDir + ": " + e.getMessage());
             }
         }
+        int[] schedule = {
+            a.has("alt-speed-time-begin") ? (int) range(a, "alt-speed-time-begin", 0, 1439) : -1,
+            a.has("alt-speed-time-end") ? (int) range(a, "alt-speed-time-end", 0, 1439) : -1,
+            a.has("alt-speed-time-day") ? (int) range(a, "alt-speed-time-day", 0, 127) : -1,
+        };
+        Boolean scheduleOn = a.has("alt-speed-time-enabled") ? bool(a, "alt-speed-time-enabled") : null;
         DaemonState s = d.state;
+        if (schedule[0] >= 0) {
+            s.altSpeedTimeBegin = schedule[0];
+        }
+        if (schedule[1] >= 0) {
+            s.altSpeedTimeEnd = schedule[1];
+        }
+        if (schedule[2] >= 0) {
+            s.altSpeedTimeDay = schedule[2];
+        }
+        if (scheduleOn != null) {
+            s.altSpeedTimeEnabled = scheduleOn;
+        }
+        if (scheduleOn != null || schedule[0] >= 0 || schedule[1] >= 0 || schedule[2] >= 0) {
+            d.scheduleChanged(); // the schedule's current state applies at the next tick
+        }
         if (incompleteDir != null) {
             s.incompleteDir = incompleteDir.toString();
         }
