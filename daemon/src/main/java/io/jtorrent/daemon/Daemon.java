@@ -154,6 +154,8 @@ public final class Daemon implements AutoCloseable {
         this.session = Session.start(settings);
         try {
             applySpeedLimits();
+            blocklist = BlocklistUpdate.load(o.configDir());
+            applyBlocklist();
             if (state.encryption != null) {
                 session.setEncryption(Settings.Encryption.parse(state.encryption));
             }
@@ -533,6 +535,15 @@ public final class Daemon implements AutoCloseable {
     }
 
     // ---- the once-a-second tick: status, queue, limits, saving ----
+
+    /** The blocklist kept in CONFIG_DIR/blocklists, or null. */
+    volatile Blocklist blocklist;
+
+    /** The blocklist applied to peers while enabled; lifted otherwise. */
+    void applyBlocklist() {
+        Blocklist b = blocklist;
+        session.setBlocklist(state.blocklistEnabled && b != null ? b::contains : null);
+    }
 
     /** Whether the alt-speed schedule's window held at the last tick; null: not looked yet (or changed since). */
     private Boolean scheduleWasActive;

@@ -38,6 +38,9 @@ public final class DaemonState {
     public boolean idleSeedingLimitEnabled;
     public boolean startAddedTorrents = true;
     public String downloadDir;
+    /** Transmission's blocklist: applied while enabled; fetched from the URL by blocklist-update. */
+    public boolean blocklistEnabled;
+    public String blocklistUrl;
     /** The alt-speed schedule (Transmission's alt-speed-time-*): minutes after midnight, a day mask. */
     public boolean altSpeedTimeEnabled;
     public int altSpeedTimeBegin = 540;

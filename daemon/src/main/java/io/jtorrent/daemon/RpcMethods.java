@@ -64,6 +64,24 @@ final class RpcMethods {
             return CompletableFuture.completedFuture(Rpc.JSON.createObjectNode());
         }));
         t.put("free-space", m.onDaemon(m::freeSpace));
+        t.put("blocklist-update", a -> CompletableFuture.supplyAsync(() -> {
+            String url = d.state.blocklistUrl;
+            if (url == null || url.isBlank()) {
+                throw new RpcException("blocklist-update: no blocklist-url is set");
+            }
+            try {
+                d.blocklist = BlocklistUpdate.fetch(url, d.roots, d.options.configDir());
+            } catch (java.io.IOException e) {
+                throw new RpcException("blocklist-update: " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RpcException("blocklist-update: interrupted");
+            }
+            d.applyBlocklist();
+            ObjectNode o = Rpc.JSON.createObjectNode();
+            o.put("blocklist-size", d.blocklist.size());
+            return o;
+        }, d.io));
         t.put("port-test", a -> CompletableFuture.supplyAsync(() -> m.portTest(), d.io));
         for (String how : List.of("top", "up", "down", "bottom")) {
             t.put("queue-move-" + how, m.onDaemon(a -> {
@@ -301,7 +319,7 @@ final class RpcMethods {
             "download-queue-enabled", "download-queue-size", "seed-queue-enabled", "seed-queue-size", "seedRatioLimit",
             "seedRatioLimited", "idle-seeding-limit", "idle-seeding-limit-enabled", "start-added-torrents", "download-dir",
             "encryption", "utp-enabled", "incomplete-dir", "incomplete-dir-enabled", "alt-speed-time-enabled",
-            "alt-speed-time-begin", "alt-speed-time-end", "alt-speed-time-day");
+            "alt-speed-time-begin", "alt-speed-time-end", "alt-speed-time-day", "blocklist-enabled", "blocklist-url");
 
     /**
      * Refuses, naming them, the arguments a method does not apply; {@code current}: values the
@@ -465,9 +483,9 @@ final class RpcMethods {
         o.put("alt-speed-time-enabled", s.altSpeedTimeEnabled);
         o.put("alt-speed-time-end", s.altSpeedTimeEnd);
         o.put("alt-speed-up", s.altSpeedUpKBps);
-        o.put("blocklist-enabled", false);
-        o.put("blocklist-size", 0);
-        o.put("blocklist-url", "");
+        o.put("blocklist-enabled", s.blocklistEnabled);
+        o.put("blocklist-size", d.blocklist == null ? 0 : d.blocklist.size());
+        o.put("blocklist-url", s.blocklistUrl == null ? "" : s.blocklistUrl);
         o.put("cache-size-mb", 4);
         o.put("config-dir", d.options.configDir().toAbsolutePath().toString());
         o.put("dht-enabled", d.session.dhtPort() >= 0);
@@ -579,6 +597,13 @@ final class RpcMethods {
         }
         if (incompleteOn != null) {
             s.incompleteDirEnabled = incompleteOn;
+        }
+        if (a.has("blocklist-url")) {
+            s.blocklistUrl = String.valueOf(text(a, "blocklist-url")).strip();
+        }
+        if (a.has("blocklist-enabled")) {
+            s.blocklistEnabled = bool(a, "blocklist-enabled");
+            d.applyBlocklist();
         }
         if (a.has("alt-speed-down")) {
             s.altSpeedDownKBps = nonNegative(a, "alt-speed-down");

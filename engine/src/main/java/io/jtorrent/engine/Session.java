@@ -299,6 +299,27 @@ public final class Session implements AutoCloseable {
         return null;
     }
 
+    /** Peers refused by address (a blocklist); never null. */
+    private volatile java.util.function.Predicate<java.net.InetAddress> blocklist = a -> false;
+
+    /**
+     * Refuses peers whose address {@code blocked} says (a blocklist), from now on both ways, and
+     * closes the connections to such peers at once; null lifts it.
+     */
+    public void setBlocklist(java.util.function.Predicate<java.net.InetAddress> blocked) {
+        java.util.function.Predicate<java.net.InetAddress> b = blocked == null ? a -> false : blocked;
+        blocklist = b;
+        for (Entry e : torrents.values()) {
+            Torrent t = e.torrent();
+            t.owner().execute(() -> t.peerSet().snapshot().stream().filter(p -> b.test(p.address().getAddress()))
+                    .forEach(p -> p.close("blocklisted address")));
+        }
+    }
+
+    boolean blocked(java.net.InetAddress address) {
+        return address != null && blocklist.test(address);
+    }
+
     /** Encryption towards peers from now on (connections made before keep theirs). */
     public void setEncryption(Settings.Encryption policy) {
         encryption = java.util.Objects.requireNonNull(policy);
@@ -324,7 +345,7 @@ public final class Session implements AutoCloseable {
      */
     void dial(Torrent t, InetSocketAddress address, int hints, IntConsumer connected, Runnable failed) {
         Entry entry = torrents.get(t.infoHash());
-        if (entry == null || entry.torrent() != t) {
+        if (entry == null || entry.torrent() != t || blocked(address.getAddress())) {
             t.owner().execute(failed);
             return;
         }

@@ -173,6 +173,11 @@ final class SessionServices implements TorrentServices, HandshakeHandler.Directo
     }
 
     @Override
+    public boolean blocked(java.net.InetAddress address) {
+        return session.blocked(address);
+    }
+
+    @Override
     public java.time.Duration handshakeTimeout() {
         return session.settings.handshakeTimeout;
     }

@@ -40,6 +40,11 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         Handshake ourHandshake(InfoHash infoHash);
 
         java.time.Duration handshakeTimeout();
+
+        /** Whether peers at this address are refused (a blocklist); none by default. */
+        default boolean blocked(java.net.InetAddress address) {
+            return false;
+        }
     }
 
     private final Directory directory;
@@ -86,6 +91,10 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         }
         received = h;
         Channel ch = ctx.channel();
+        if (ch.remoteAddress() instanceof InetSocketAddress remote && directory.blocked(remote.getAddress())) {
+            reject(ctx, "blocklisted address");
+            return;
+        }
         if (outgoing) {
             if (!java.util.Arrays.equals(h.infoHash().truncated20(), torrent.infoHash().truncated20())) {
                 reject(ctx, "handshake for another torrent " + h.infoHash());
