@@ -66,6 +66,10 @@ public final class MerkleHashes {
         }
     }
 
+    /** Block-hash requests served at once per peer (each reads a whole piece from disk); more are rejected. */
+    static final int MAX_BLOCK_SERVES = 2;
+    private final Map<PeerConnection, Integer> blockServes = new HashMap<>();
+
     /** At most this many failed pieces are pinned at once; more wait for the smart ban. */
     static final int MAX_PINS = 16;
     /** Peers asked at once for one failed piece's block hashes. */
@@ -251,9 +255,16 @@ public final class MerkleHashes {
             if (pieceInFile >= f.pieceCount() || (f.hasPieceLayer() && layer == null)) {
                 break;
             }
-            owner.readLeaves(f.firstPiece() + pieceInFile, leaves -> answer(p, r, leaves == null ? null
-                    : MerkleTree.blockHashesWithProof(leaves, (long) pieceInFile * pieceBlocks, fileBlocks, info.pieceLength(),
-                    layer, f.pieceCount(), MerkleTree.treeHeight(f.length()), r.index(), r.count(), r.proofLayers())));
+            if (blockServes.getOrDefault(p, 0) >= MAX_BLOCK_SERVES) {
+                break; // a peer asking faster than the disk answers: refused, not queued
+            }
+            blockServes.merge(p, 1, Integer::sum);
+            owner.readLeaves(f.firstPiece() + pieceInFile, leaves -> {
+                blockServes.computeIfPresent(p, (k, n) -> n > 1 ? n - 1 : null);
+                answer(p, r, leaves == null ? null : MerkleTree.blockHashesWithProof(leaves, (long) pieceInFile * pieceBlocks,
+                        fileBlocks, info.pieceLength(), layer, f.pieceCount(), MerkleTree.treeHeight(f.length()), r.index(),
+                        r.count(), r.proofLayers()));
+            });
             return;
         }
         answer(p, r, null);

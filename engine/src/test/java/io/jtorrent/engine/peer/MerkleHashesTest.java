@@ -149,4 +149,40 @@ class MerkleHashesTest {
         assertThat(seeder.served()).isEqualTo(2);
         assertThat(seeder.rejected()).isEqualTo(1);
     }
+
+    @Test
+    void aPeerAskingForBlockHashesFasterThanTheDiskReadsIsRefusedNotQueued() throws Exception {
+        List<Runnable> reads = new java.util.ArrayList<>();
+        MerkleHashes seeder = new MerkleHashes(new MerkleHashes.Owner() {
+            @Override
+            public Metainfo metainfo() {
+                return m;
+            }
+
+            @Override
+            public long now() {
+                return 0;
+            }
+
+            @Override
+            public void layersComplete(Metainfo complete) {
+            }
+
+            @Override
+            public void readLeaves(int piece, Consumer<byte[]> leaves) {
+                reads.add(() -> leaves.accept(leaves(piece))); // the disk answers when the test says
+            }
+        });
+        PeerConnectionTest.Transport wire = new PeerConnectionTest.Transport();
+        PeerConnection p = peer(new PeerConnectionTest.Host("0000"), wire);
+        var f = m.info().v2Files().get(0);
+        for (int piece = 0; piece < 3; piece++) {
+            seeder.handle(p, new PeerMessage.HashRequest(f.piecesRoot(), 0, piece * 4, 4, 1, false));
+        }
+        assertThat(reads).as("two piece reads at once for one peer").hasSize(2);
+        assertThat(((PeerMessage.HashRequest) wire.sent.get(wire.sent.size() - 1)).reject()).isTrue();
+        reads.forEach(Runnable::run);
+        seeder.handle(p, new PeerMessage.HashRequest(f.piecesRoot(), 0, 8, 4, 1, false));
+        assertThat(reads).as("served again once the disk answered").hasSize(3);
+    }
 }
