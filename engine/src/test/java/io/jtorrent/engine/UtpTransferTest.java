@@ -124,7 +124,8 @@ class UtpTransferTest {
         Path seedDir = tmp.resolve("seed");
         Metainfo m = Swarm.makeData(seedDir, "shared", 8, 32768, 400_000);
         int port = io.jtorrent.testkit.ReferencePeer.freePort();
-        try (Session seed = Session.start(Swarm.loopback().listenPort(port).dhtPort(port).build());
+        // the seed's upload capped so the transfer lasts long enough to be seen over uTP (it once ended between two looks)
+        try (Session seed = Session.start(Swarm.loopback().listenPort(port).dhtPort(port).uploadLimit(200_000).build());
              Session leech = Session.start(Swarm.loopback().build())) {
             seed.add(AddTorrentParams.builder(m, seedDir).seedOnly(true).build()).get(30, TimeUnit.SECONDS);
             TorrentHandle l = leech.add(AddTorrentParams.builder(m, tmp.resolve("leech"))
