@@ -57,6 +57,10 @@ final class DaemonCommand implements Callable<Integer> {
             description = "A directory, besides the download directory, where the RPC may put torrents (repeatable). The RPC cannot add more.")
     java.util.List<Path> allowedPaths = new java.util.ArrayList<>();
 
+    @Option(names = "--script-dir", paramLabel = "DIR",
+            description = "The directory whose programs the RPC may name as script-torrent-done-filename (run when a torrent completes, with Transmission's TR_* environment). Without it the RPC can make the daemon run nothing.")
+    Path scriptDir;
+
     @Option(names = "--port", paramLabel = "N", description = "TCP port for peers (default: 51413; 0 picks a free one).")
     int port = 51413;
 
@@ -126,7 +130,7 @@ final class DaemonCommand implements Callable<Integer> {
         Daemon daemon;
         try {
             daemon = Daemon.start(new Daemon.Options(configDir, downloadDir, watchDir, rpcBind, rpcPort, auth, s,
-                    new Daemon.Security(hostWhitelist, clientWhitelist, allowedPaths, java.time.Duration.ofSeconds(30))));
+                    new Daemon.Security(hostWhitelist, clientWhitelist, allowedPaths, java.time.Duration.ofSeconds(30), scriptDir)));
         } catch (java.io.IOException e) {
             throw new BadInputException(e.getMessage());
         }

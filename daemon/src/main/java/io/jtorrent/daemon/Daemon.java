@@ -80,11 +80,17 @@ public final class Daemon implements AutoCloseable {
      *     previous answer ends (and the longest pause inside a body). Default: 30 s.
      */
     public record Security(List<String> hostWhitelist, List<String> clientWhitelist, List<Path> allowedPaths,
-                           java.time.Duration requestTimeout) {
+                           java.time.Duration requestTimeout, Path scriptDir) {
         public Security {
             hostWhitelist = List.copyOf(hostWhitelist);
             clientWhitelist = clientWhitelist == null ? null : List.copyOf(clientWhitelist);
             allowedPaths = List.copyOf(allowedPaths);
+        }
+
+        /** Without a script directory: the RPC cannot make the daemon run anything. */
+        public Security(List<String> hostWhitelist, List<String> clientWhitelist, List<Path> allowedPaths,
+                        java.time.Duration requestTimeout) {
+            this(hostWhitelist, clientWhitelist, allowedPaths, requestTimeout, null);
         }
 
         public static Security defaults() {
@@ -279,6 +285,11 @@ public final class Daemon implements AutoCloseable {
             }
             t.record.incompleteDir = null;
             markDirty();
+            Runnable then = t.afterMove;
+            t.afterMove = null;
+            if (then != null) {
+                then.run();
+            }
         }, executor);
     }
 
@@ -613,6 +624,12 @@ public final class Daemon implements AutoCloseable {
         if (s.isFinished() && t.record.doneDate == 0 && (before == null || !before.isFinished() || s.downloaded() > 0)) {
             t.record.doneDate = now;
             markDirty();
+            // Transmission's script-torrent-done, once the data is where it stays
+            if (t.record.incompleteDir != null) {
+                t.afterMove = () -> DoneScript.run(this, t);
+            } else {
+                DoneScript.run(this, t);
+            }
         }
         if (s.isFinished()) {
             leaveIncompleteDir(t);

@@ -38,6 +38,9 @@ public final class DaemonState {
     public boolean idleSeedingLimitEnabled;
     public boolean startAddedTorrents = true;
     public String downloadDir;
+    /** Transmission's script-torrent-done: a program inside the daemon's --script-dir, run when a torrent completes. */
+    public boolean scriptTorrentDoneEnabled;
+    public String scriptTorrentDoneFilename;
     /** Transmission's blocklist: applied while enabled; fetched from the URL by blocklist-update. */
     public boolean blocklistEnabled;
     public String blocklistUrl;

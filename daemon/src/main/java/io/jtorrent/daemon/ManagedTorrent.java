@@ -19,6 +19,8 @@ final class ManagedTorrent {
     volatile java.nio.file.Path torrentFile;
     /** Its data is being moved out of the incomplete dir. */
     boolean movingToDownloadDir;
+    /** What runs once the data has left the incomplete dir (the done script), or null. */
+    Runnable afterMove;
 
     ManagedTorrent(TorrentRecord record, TorrentHandle handle) {
         this.record = record;

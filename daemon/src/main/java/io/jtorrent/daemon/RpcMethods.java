@@ -319,7 +319,8 @@ final class RpcMethods {
             "download-queue-enabled", "download-queue-size", "seed-queue-enabled", "seed-queue-size", "seedRatioLimit",
             "seedRatioLimited", "idle-seeding-limit", "idle-seeding-limit-enabled", "start-added-torrents", "download-dir",
             "encryption", "utp-enabled", "incomplete-dir", "incomplete-dir-enabled", "alt-speed-time-enabled",
-            "alt-speed-time-begin", "alt-speed-time-end", "alt-speed-time-day", "blocklist-enabled", "blocklist-url");
+            "alt-speed-time-begin", "alt-speed-time-end", "alt-speed-time-day", "blocklist-enabled", "blocklist-url",
+            "script-torrent-done-enabled", "script-torrent-done-filename");
 
     /**
      * Refuses, naming them, the arguments a method does not apply; {@code current}: values the
@@ -511,8 +512,8 @@ final class RpcMethods {
         o.put("rpc-version", RPC_VERSION);
         o.put("rpc-version-minimum", 1);
         o.put("rpc-version-semver", "5.3.0");
-        o.put("script-torrent-done-enabled", false);
-        o.put("script-torrent-done-filename", "");
+        o.put("script-torrent-done-enabled", s.scriptTorrentDoneEnabled);
+        o.put("script-torrent-done-filename", s.scriptTorrentDoneFilename == null ? "" : s.scriptTorrentDoneFilename);
         o.put("seed-queue-enabled", s.seedQueueEnabled);
         o.put("seed-queue-size", s.seedQueueSize);
         o.put("seedRatioLimit", s.seedRatioLimit);
@@ -576,6 +577,11 @@ final class RpcMethods {
             a.has("alt-speed-time-day") ? (int) range(a, "alt-speed-time-day", 0, 127) : -1,
         };
         Boolean scheduleOn = a.has("alt-speed-time-enabled") ? bool(a, "alt-speed-time-enabled") : null;
+        String script = null; // checked before anything changes: a script outside --script-dir is refused
+        if (a.has("script-torrent-done-filename")) {
+            String f = String.valueOf(text(a, "script-torrent-done-filename")).strip();
+            script = f.isEmpty() ? "" : DoneScript.confine(d, f).toString();
+        }
         DaemonState s = d.state;
         if (schedule[0] >= 0) {
             s.altSpeedTimeBegin = schedule[0];
@@ -597,6 +603,12 @@ final class RpcMethods {
         }
         if (incompleteOn != null) {
             s.incompleteDirEnabled = incompleteOn;
+        }
+        if (script != null) {
+            s.scriptTorrentDoneFilename = script.isEmpty() ? null : script;
+        }
+        if (a.has("script-torrent-done-enabled")) {
+            s.scriptTorrentDoneEnabled = bool(a, "script-torrent-done-enabled");
         }
         if (a.has("blocklist-url")) {
             s.blocklistUrl = String.valueOf(text(a, "blocklist-url")).strip();
