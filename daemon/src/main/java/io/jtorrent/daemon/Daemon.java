@@ -1,5 +1,7 @@
 package io.jtorrent.daemon;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.jtorrent.engine.AddTorrentParams;
 import io.jtorrent.engine.Session;
 import io.jtorrent.engine.Settings;
@@ -365,7 +367,13 @@ public final class Daemon implements AutoCloseable {
         if (r.peerLimit > 0) {
             h.setPeerLimit(r.peerLimit);
         }
+        groups.apply(t);
         return t;
+    }
+
+    /** An empty JSON object for an RPC answer. */
+    ObjectNode rpcObject() {
+        return Rpc.JSON.createObjectNode();
     }
 
     /** Transmission's files-wanted / -unwanted / priority-* lists onto a record. */
@@ -546,6 +554,9 @@ public final class Daemon implements AutoCloseable {
     }
 
     // ---- the once-a-second tick: status, queue, limits, saving ----
+
+    /** Transmission's bandwidth groups and their limiters. */
+    final BandwidthGroups groups = new BandwidthGroups(this);
 
     /** The blocklist kept in CONFIG_DIR/blocklists, or null. */
     volatile Blocklist blocklist;

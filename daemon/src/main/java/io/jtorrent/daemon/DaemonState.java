@@ -38,6 +38,8 @@ public final class DaemonState {
     public boolean idleSeedingLimitEnabled;
     public boolean startAddedTorrents = true;
     public String downloadDir;
+    /** Transmission's bandwidth groups, by name. */
+    public java.util.Map<String, BandwidthGroups.Group> groups = new java.util.TreeMap<>();
     /** Transmission's script-torrent-done: a program inside the daemon's --script-dir, run when a torrent completes. */
     public boolean scriptTorrentDoneEnabled;
     public String scriptTorrentDoneFilename;

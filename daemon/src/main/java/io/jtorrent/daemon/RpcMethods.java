@@ -64,6 +64,8 @@ final class RpcMethods {
             return CompletableFuture.completedFuture(Rpc.JSON.createObjectNode());
         }));
         t.put("free-space", m.onDaemon(m::freeSpace));
+        t.put("group-set", m.onDaemon(a -> CompletableFuture.completedFuture(d.groups.set(a))));
+        t.put("group-get", m.onDaemon(a -> CompletableFuture.completedFuture(d.groups.get(a))));
         t.put("blocklist-update", a -> CompletableFuture.supplyAsync(() -> {
             String url = d.state.blocklistUrl;
             if (url == null || url.isBlank()) {
@@ -307,7 +309,7 @@ final class RpcMethods {
     private static final java.util.Set<String> TORRENT_SET_APPLIED = java.util.Set.of("ids", "uploadLimit", "uploadLimited",
             "downloadLimit", "downloadLimited", "seedRatioLimit", "seedRatioMode", "seedIdleLimit", "seedIdleMode",
             "queuePosition", "labels", "files-wanted", "files-unwanted", "priority-high", "priority-low", "priority-normal",
-            "location", "trackerAdd", "trackerRemove", "trackerReplace", "trackerList", "peer-limit");
+            "location", "trackerAdd", "trackerRemove", "trackerReplace", "trackerList", "peer-limit", "group");
     /** The engine's per-torrent connection limit (Settings.maxConnectionsPerTorrent's default), what session-get reports. */
     static final int PEER_LIMIT_PER_TORRENT = 50;
     /** torrent-set arguments accepted only at the value that asks for nothing: Transmission's normal bandwidth priority. */
@@ -359,6 +361,10 @@ final class RpcMethods {
             number(a, "seedRatioLimit");
         }
         int peerLimit = a.has("peer-limit") ? (int) range(a, "peer-limit", 1, 10_000) : 0;
+        String group = a.has("group") ? String.valueOf(text(a, "group")) : null;
+        if (group != null && !group.isEmpty() && !d.state.groups.containsKey(group)) {
+            throw new RpcException("group: no bandwidth group '" + group + "' (make it with group-set)");
+        }
         Path location = a.has("location") ? d.roots.confine("location", text(a, "location")) : null;
         if (TrackerLists.touches(a)) {
             TrackerLists.edit(List.of(), tryTrackerTypesOnly(a)); // wrong types and bad URLs refused before any change
@@ -373,6 +379,10 @@ final class RpcMethods {
             if (peerLimit > 0) {
                 r.peerLimit = peerLimit;
                 work.add(t.handle.setPeerLimit(peerLimit));
+            }
+            if (group != null) {
+                r.group = group;
+                d.groups.apply(t);
             }
             boolean limits = false;
             if (a.has("uploadLimit")) {
@@ -782,7 +792,7 @@ final class RpcMethods {
 
     // ---- argument types ----
 
-    private static String text(ObjectNode a, String key) {
+    static String text(ObjectNode a, String key) {
         JsonNode v = a.get(key);
         if (v == null || v.isNull()) {
             return null;
@@ -793,7 +803,7 @@ final class RpcMethods {
         return v.asText();
     }
 
-    private static boolean bool(ObjectNode a, String key) {
+    static boolean bool(ObjectNode a, String key) {
         JsonNode v = a.get(key);
         if (v.isBoolean()) {
             return v.asBoolean();
@@ -812,7 +822,7 @@ final class RpcMethods {
         return v.asDouble();
     }
 
-    private static long range(ObjectNode a, String key, long min, long max) {
+    static long range(ObjectNode a, String key, long min, long max) {
         JsonNode v = a.get(key);
         if (!v.isIntegralNumber() || v.asLong() < min || v.asLong() > max) {
             throw new RpcException("argument " + key + " must be an integer in " + min + ".." + max + ", not " + v);
@@ -820,7 +830,7 @@ final class RpcMethods {
         return v.asLong();
     }
 
-    private static long nonNegative(ObjectNode a, String key) {
+    static long nonNegative(ObjectNode a, String key) {
         return range(a, key, 0, Long.MAX_VALUE / 1000);
     }
 

@@ -158,6 +158,7 @@ final class TorrentFields {
                     m.webSeeds().forEach(a::add);
                 }
             }
+            case "group" -> o.put(f, r.group == null ? "" : r.group);
             case "trackerList" -> o.put(f, TrackerLists.format(TrackerLists.current(r, m)));
             case "trackers" -> {
                 ArrayNode a = o.putArray(f);

@@ -38,6 +38,8 @@ public final class TorrentRecord {
     /** Stopped by the seed ratio or idle limit (not by the user): shown as finished. */
     public boolean limitReached;
     public List<String> labels = new ArrayList<>();
+    /** Its bandwidth group's name (Transmission's group), or "" for none. */
+    public String group = "";
     /** Transmission's per-torrent peer-limit; 0: the session's. */
     public int peerLimit;
     /** The trackers as the user edited them (torrent-set trackerAdd ...); null: the torrent's own. */

@@ -87,10 +87,20 @@ public final class TorrentHandle {
         });
     }
 
+    /**
+     * Puts the torrent in a bandwidth group (Transmission's): its transfers also count against
+     * {@code up} and {@code down}, shared with the group's other torrents (null: no such limit);
+     * {@code honorsSessionLimits} false exempts it from the session's limits. Takes effect at once.
+     */
+    public void setBandwidthGroup(io.jtorrent.engine.rate.RateLimiter up, io.jtorrent.engine.rate.RateLimiter down,
+                                  boolean honorsSessionLimits) {
+        io.jtorrent.engine.torrent.TorrentLimits.bandwidthGroup(torrent, up, down, honorsSessionLimits);
+    }
+
     /** At most {@code n} peers for this torrent (0: the session's limit); peers over it are closed. */
     public CompletableFuture<Void> setPeerLimit(int n) {
         return onLoop(() -> {
-            io.jtorrent.engine.torrent.PeerLimit.apply(torrent, n);
+            io.jtorrent.engine.torrent.TorrentLimits.peerLimit(torrent, n);
             return null;
         });
     }

@@ -162,13 +162,33 @@ final class Transfers implements PieceAssembly.Owner<BlockSource> {
                 done.accept(data == null ? null : new PeerMessage.Piece(r.piece(), r.begin(), data), e));
     }
 
+    /** A bandwidth group's limiters shared with other torrents (Transmission's groups), or none. */
+    private volatile RateLimiter groupUp;
+    private volatile RateLimiter groupDown;
+    /** Whether the session's limits apply too (a group may be exempt). */
+    private volatile boolean sessionLimits = true;
+
+    void setGroup(RateLimiter up, RateLimiter down, boolean honorsSessionLimits) {
+        groupUp = up;
+        groupDown = down;
+        sessionLimits = honorsSessionLimits;
+    }
+
     long uploadDelay() {
-        return Math.max(uploadLimiter.delay(), t.services.uploadLimiter().delay());
+        RateLimiter g = groupUp;
+        long d = Math.max(uploadLimiter.delay(), g == null ? 0 : g.delay());
+        return sessionLimits ? Math.max(d, t.services.uploadLimiter().delay()) : d;
     }
 
     void consumeUpload(long bytes) {
         uploadLimiter.consume(bytes);
-        t.services.uploadLimiter().consume(bytes);
+        RateLimiter g = groupUp;
+        if (g != null) {
+            g.consume(bytes);
+        }
+        if (sessionLimits) {
+            t.services.uploadLimiter().consume(bytes);
+        }
     }
 
     void uploaded(long bytes) {
@@ -178,6 +198,8 @@ final class Transfers implements PieceAssembly.Owner<BlockSource> {
 
     /** Nanoseconds to wait before reading more from peers. */
     long consumeDownload(long bytes) {
-        return Math.max(downloadLimiter.consume(bytes), t.services.downloadLimiter().consume(bytes));
+        RateLimiter g = groupDown;
+        long d = Math.max(downloadLimiter.consume(bytes), g == null ? 0 : g.consume(bytes));
+        return sessionLimits ? Math.max(d, t.services.downloadLimiter().consume(bytes)) : d;
     }
 }
