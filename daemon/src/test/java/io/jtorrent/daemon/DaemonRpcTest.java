@@ -119,8 +119,8 @@ class DaemonRpcTest {
             assertThat(r.get("result").asText()).contains("peer-port").doesNotContain("speed-limit-down");
             assertThat(c.call("session-get", Map.of()).get("arguments").get("speed-limit-down").asInt())
                     .isEqualTo(before.get("speed-limit-down").asInt());
-            assertThat(c.call("session-set", Map.of("script-torrent-done-enabled", true, "no-such-setting", 1))
-                    .get("result").asText()).contains("script-torrent-done-enabled", "no-such-setting");
+            assertThat(c.call("session-set", Map.of("rename-partial-files", true, "no-such-setting", 1))
+                    .get("result").asText()).contains("rename-partial-files", "no-such-setting");
             // what already is, asked for again (as a settings dialog sends it all back), is fine
             assertThat(c.call("session-set", Map.of("peer-port", before.get("peer-port").asInt(),
                     "dht-enabled", before.get("dht-enabled").asBoolean(), "speed-limit-down", 77)).get("result").asText())
@@ -128,8 +128,12 @@ class DaemonRpcTest {
             assertThat(c.call("session-get", Map.of()).get("arguments").get("speed-limit-down").asInt()).isEqualTo(77);
 
             c.call("torrent-add", Map.of("metainfo", java.util.Base64.getEncoder().encodeToString(torrent), "paused", true));
+            // a refused argument beside one that would apply: the call changes nothing at all
             assertThat(c.call("torrent-set", Map.of("ids", List.of(1), "bandwidthPriority", 1, "trackerAdd",
-                    List.of("http://127.0.0.1:1/announce"))).get("result").asText()).contains("bandwidthPriority", "trackerAdd");
+                    List.of("http://127.0.0.1:1/announce"))).get("result").asText()).contains("bandwidthPriority")
+                    .doesNotContain("trackerAdd");
+            assertThat(c.call("torrent-get", Map.of("ids", List.of(1), "fields", List.of("trackers")))
+                    .get("arguments").get("torrents").get(0).get("trackers")).as("no tracker added").isEmpty();
             assertThat(c.call("torrent-set", Map.of("ids", List.of(1), "bandwidthPriority", 0, "seedRatioLimit", 1.5))
                     .get("result").asText()).isEqualTo("success");
         }
