@@ -111,6 +111,10 @@ final class InfoCommand implements Callable<Integer> {
         f.put("infoHash", m.infoHash().hex());
         m.infoHashV2().ifPresent(h -> f.put("infoHashV2", h.hex()));
         f.put("totalSize", info.totalLength());
+        long data = info.files().stream().filter(e -> !e.pad()).mapToLong(FileEntry::length).sum();
+        if (data != info.totalLength()) {
+            f.put("dataSize", data); // without the pad files (v2 and hybrid torrents align files to pieces)
+        }
         f.put("pieceLength", info.pieceLength());
         f.put("pieceCount", info.pieceCount());
         f.put("private", info.isPrivate());
@@ -177,7 +181,12 @@ final class InfoCommand implements Callable<Integer> {
         }
         if (f.containsKey("totalSize")) {
             long total = (Long) f.get("totalSize");
-            out.println("size:         " + Sizes.format(total) + " (" + total + " bytes)");
+            if (f.containsKey("dataSize")) {
+                long data = (Long) f.get("dataSize");
+                out.println("size:         " + Sizes.format(data) + " (" + data + " bytes; " + total + " with padding)");
+            } else {
+                out.println("size:         " + Sizes.format(total) + " (" + total + " bytes)");
+            }
             out.println("pieces:       " + f.get("pieceCount") + " x " + Sizes.format((Long) f.get("pieceLength")));
             out.println("private:      " + ((Boolean) f.get("private") ? "yes" : "no"));
         }

@@ -61,6 +61,38 @@ class CliTest {
     }
 
     @Test
+    void v2AndHybridTorrentsAreMadeShownAndVerified() throws Exception {
+        randomFile("v2share/one.bin", 70_000, 5);
+        randomFile("v2share/deep/two.bin", 50_000, 6);
+        Path hybrid = tmp.resolve("hybrid.torrent");
+        Cli create = Cli.run("create", "--hybrid", tmp.resolve("v2share").toString(), "-o", hybrid.toString(), "--piece-size", "32K");
+        assertThat(create.status()).as(create.err()).isZero();
+        assertThat(create.out()).contains("info-hash:", "v2 hash:");
+        JsonNode json = new ObjectMapper().readTree(Cli.run("info", hybrid.toString(), "--json").out());
+        assertThat(json.get("version").asText()).isEqualTo("hybrid");
+        assertThat(json.get("infoHash").asText()).hasSize(40);
+        assertThat(json.get("infoHashV2").asText()).hasSize(64);
+        assertThat(json.get("dataSize").asLong()).isEqualTo(120_000);
+        assertThat(json.get("totalSize").asLong()).as("with the pads that align files to pieces").isGreaterThan(120_000);
+        assertThat(json.get("files")).hasSize(2); // pads are not shown
+        assertThat(json.get("magnet").asText()).contains("urn:btih:", "urn:btmh:1220");
+        assertThat(json.get("magnetV1").asText()).doesNotContain("btmh");
+        assertThat(json.get("magnetV2").asText()).doesNotContain("btih");
+        assertThat(Cli.run("verify", hybrid.toString(), "-d", tmp.toString()).out()).contains("complete and correct");
+
+        Path v2 = tmp.resolve("v2.torrent");
+        assertThat(Cli.run("create", "--v2", tmp.resolve("v2share").toString(), "-o", v2.toString()).status()).isZero();
+        Cli text = Cli.run("info", v2.toString());
+        assertThat(text.out()).contains("version:      v2", "info-hash v2: ", "size:         117 KiB (120000 bytes; 147456 with padding)")
+                .doesNotContain("info-hash:    ");
+        Files.write(tmp.resolve("v2share/one.bin"), new byte[70_000]); // same size, wrong data
+        Cli bad = Cli.run("verify", v2.toString(), "-d", tmp.toString());
+        assertThat(bad.status()).isEqualTo(1);
+        assertThat(bad.out()).contains("one.bin");
+        assertThat(Cli.run("create", "--v2", "--hybrid", tmp.resolve("v2share").toString()).err()).contains("exclude each other");
+    }
+
+    @Test
     void verifyReportsBadAndMissingFilesWithExitStatus1() throws Exception {
         randomFile("d/a", 40_000, 3);
         randomFile("d/b", 40_000, 4);
