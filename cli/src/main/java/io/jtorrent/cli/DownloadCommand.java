@@ -54,6 +54,8 @@ final class DownloadCommand implements Callable<Integer> {
                 throw new BadInputException(e.getMessage());
             }
             p = AddTorrentParams.builder(magnet, target.saveDir);
+        } else if (target.torrent.regionMatches(true, 0, "http://", 0, 7) || target.torrent.regionMatches(true, 0, "https://", 0, 8)) {
+            p = AddTorrentParams.builder(Transfer.fetchTorrent(target.torrent), target.saveDir);
         } else {
             Metainfo m = Transfer.readTorrent(java.nio.file.Path.of(target.torrent));
             p = AddTorrentParams.builder(m, target.saveDir);

@@ -47,6 +47,42 @@ final class Transfer {
         return Metainfo.read(torrent);
     }
 
+    /**
+     * A .torrent fetched over http(s) (redirects followed, at most a minute and
+     * {@link Metainfo#MAX_TORRENT_FILE_BYTES}); any failure is a one-line error naming the URL.
+     */
+    static Metainfo fetchTorrent(String url) throws Exception {
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(url);
+        } catch (java.net.URISyntaxException e) {
+            throw new BadInputException(url + ": not a URL");
+        }
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+                .connectTimeout(java.time.Duration.ofSeconds(20)).followRedirects(java.net.http.HttpClient.Redirect.NORMAL).build();
+        byte[] body;
+        try {
+            java.net.http.HttpResponse<java.io.InputStream> r = client.send(java.net.http.HttpRequest.newBuilder(uri)
+                    .timeout(java.time.Duration.ofMinutes(1)).build(), java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+            try (java.io.InputStream in = r.body()) {
+                if (r.statusCode() != 200) {
+                    throw new BadInputException(url + ": the server answered HTTP " + r.statusCode());
+                }
+                body = in.readNBytes(Metainfo.MAX_TORRENT_FILE_BYTES + 1);
+            }
+        } catch (IOException e) {
+            throw new BadInputException(url + ": cannot fetch it: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+        }
+        if (body.length > Metainfo.MAX_TORRENT_FILE_BYTES) {
+            throw new BadInputException(url + ": larger than the " + Metainfo.MAX_TORRENT_FILE_BYTES + "-byte limit for torrent files");
+        }
+        try {
+            return Metainfo.parse(body);
+        } catch (io.jtorrent.metainfo.MetainfoException e) {
+            throw new BadInputException(url + ": " + e.getMessage());
+        }
+    }
+
     static void checkSaveDir(Path saveDir) throws BadInputException {
         try {
             Files.createDirectories(saveDir);

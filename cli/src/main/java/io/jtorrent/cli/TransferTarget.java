@@ -6,7 +6,7 @@ import picocli.CommandLine.Parameters;
 
 /** What `download` and `seed` both name: the torrent, where its data goes, how progress is shown. */
 final class TransferTarget {
-    @Parameters(paramLabel = "TORRENT", description = "The .torrent file (download also takes a magnet: link).")
+    @Parameters(paramLabel = "TORRENT", description = "The .torrent file (download also takes a magnet: link or an http(s) URL of a .torrent).")
     String torrent;
 
     @Option(names = {"-d", "--dir"}, paramLabel = "SAVE_DIR", description = "Where the data is saved: SAVE_DIR/<name> (default: .).")

@@ -54,6 +54,35 @@ class DownloadCommandTest {
     }
 
     @Test
+    void downloadsATorrentGivenByItsHttpUrl() throws Exception {
+        Path seedDir = tmp.resolve("seed");
+        Path torrent = torrentOf(seedDir);
+        byte[] bytes = Files.readAllBytes(torrent);
+        com.sun.net.httpserver.HttpServer http = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        http.createContext("/album.torrent", x -> {
+            x.sendResponseHeaders(200, bytes.length);
+            x.getResponseBody().write(bytes);
+            x.close();
+        });
+        http.start();
+        try (Session seed = Session.start(Settings.builder().listenPort(0).bindAddress(InetAddress.getLoopbackAddress()).build())) {
+            seed.add(AddTorrentParams.builder(io.jtorrent.metainfo.Metainfo.read(torrent), seedDir).seedOnly(true).build())
+                    .get(30, TimeUnit.SECONDS);
+            String base = "http://127.0.0.1:" + http.getAddress().getPort();
+            Cli dl = Cli.run("download", base + "/album.torrent", "-d", tmp.resolve("web").toString(), "--port", "0",
+                    "--no-dht", "--bind", "127.0.0.1", "--peer", "127.0.0.1:" + seed.listenPort());
+            assertThat(dl.status()).as(dl.err()).isZero();
+            assertThat(Files.mismatch(seedDir.resolve("album/a.flac"), tmp.resolve("web/album/a.flac"))).isEqualTo(-1L);
+            Cli missing = Cli.run("download", base + "/nothing.torrent", "-d", tmp.resolve("web2").toString());
+            assertThat(missing.status()).isEqualTo(2);
+            assertThat(missing.err()).contains("HTTP 404").doesNotContain("Exception");
+        } finally {
+            http.stop(0);
+        }
+    }
+
+    @Test
     void downloadsAMagnetLinkSavesItsTorrentAndInfoFetchesIt() throws Exception {
         Path seedDir = tmp.resolve("seed");
         Path torrent = torrentOf(seedDir);
