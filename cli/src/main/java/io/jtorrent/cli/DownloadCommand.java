@@ -30,6 +30,14 @@ final class DownloadCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Keep seeding after the download, until interrupted.")
     boolean seed;
 
+    @Option(names = "--seed-ratio", paramLabel = "RATIO",
+            description = "After the download, seed until this upload ratio (uploaded / size), then exit (as aria2's; with --seed-time, whichever comes first).")
+    Double seedRatio;
+
+    @Option(names = "--seed-time", paramLabel = "MINUTES",
+            description = "After the download, seed this many minutes (fractions allowed), then exit.")
+    Double seedTime;
+
     @Option(names = "--sequential", description = "Fetch pieces in order (for streaming).")
     boolean sequential;
 
@@ -80,6 +88,14 @@ final class DownloadCommand implements Callable<Integer> {
                 }
             });
         }
-        return transfer.run(session, p.build(), target.saveDir, !seed);
+        if ((seedRatio != null && !(seedRatio >= 0)) || (seedTime != null && !(seedTime >= 0))) {
+            throw new BadInputException("--seed-ratio and --seed-time must be 0 or more");
+        }
+        boolean limited = seedRatio != null || seedTime != null;
+        if (limited && seed) {
+            throw new BadInputException("--seed seeds until interrupted; --seed-ratio and --seed-time until a limit: choose one");
+        }
+        return transfer.run(session, p.build(), target.saveDir, !seed && !limited, seedRatio == null ? -1 : seedRatio,
+                seedTime == null ? -1 : Math.round(seedTime * 60));
     }
 }

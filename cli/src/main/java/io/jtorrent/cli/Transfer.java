@@ -100,6 +100,16 @@ final class Transfer {
      * @return the exit status
      */
     int run(SessionOptions options, AddTorrentParams params, Path saveDir, boolean untilFinished) throws Exception {
+        return run(options, params, saveDir, untilFinished, -1, -1);
+    }
+
+    /**
+     * As above; once finished, with {@code seedRatio} ≥ 0 or {@code seedSeconds} ≥ 0 it seeds until
+     * the upload ratio or the time seeding reaches either (aria2's --seed-ratio and --seed-time),
+     * then exits 0.
+     */
+    int run(SessionOptions options, AddTorrentParams params, Path saveDir, boolean untilFinished, double seedRatio,
+            long seedSeconds) throws Exception {
         Session session;
         try {
             session = Session.start(options.settings(saveDir));
@@ -137,6 +147,7 @@ final class Transfer {
             }
             boolean announced = false;
             long size = 0;
+            long seedingSince = 0;
             while (true) {
                 io.jtorrent.metainfo.Metainfo m = handle.metainfo();
                 if (m != null && !announced) {
@@ -170,6 +181,22 @@ final class Transfer {
                         out.flush();
                     }
                     return ExitCode.OK;
+                }
+                if ((seedRatio >= 0 || seedSeconds >= 0) && s.isFinished()) {
+                    seedingSince = seedingSince == 0 ? System.nanoTime() : seedingSince;
+                    boolean ratioReached = seedRatio >= 0 && s.ratio(size) >= seedRatio;
+                    boolean timeReached = seedSeconds >= 0
+                            && System.nanoTime() - seedingSince >= TimeUnit.SECONDS.toNanos(seedSeconds);
+                    if (ratioReached || timeReached) {
+                        finishLine();
+                        if (!json) {
+                            out.printf(Locale.ROOT, "%s: complete and seeded (%s), ratio %.2f%n", s.name(),
+                                    ratioReached ? "ratio " + seedRatio + " reached" : seedSeconds + " s of seeding",
+                                    s.ratio(size));
+                            out.flush();
+                        }
+                        return ExitCode.OK;
+                    }
                 }
                 if (wake.tryAcquire(1, TimeUnit.SECONDS)) {
                     wake.drainPermits();

@@ -54,6 +54,27 @@ class DownloadCommandTest {
     }
 
     @Test
+    void seedTimeSeedsForAWhileThenExits() throws Exception {
+        Path seedDir = tmp.resolve("seed");
+        Path torrent = torrentOf(seedDir);
+        try (Session seed = Session.start(Settings.builder().listenPort(0).bindAddress(InetAddress.getLoopbackAddress()).build())) {
+            seed.add(AddTorrentParams.builder(io.jtorrent.metainfo.Metainfo.read(torrent), seedDir).seedOnly(true).build())
+                    .get(30, TimeUnit.SECONDS);
+            long t0 = System.nanoTime();
+            Cli dl = Cli.run("download", torrent.toString(), "-d", tmp.resolve("st").toString(), "--port", "0", "--no-dht",
+                    "--bind", "127.0.0.1", "--peer", "127.0.0.1:" + seed.listenPort(), "--seed-time", "0.05");
+            assertThat(dl.status()).as(dl.err()).isZero();
+            assertThat(dl.out()).contains("complete and seeded (3 s of seeding)");
+            assertThat(System.nanoTime() - t0).as("it seeded before it left").isGreaterThanOrEqualTo(TimeUnit.SECONDS.toNanos(3));
+            assertThat(Files.mismatch(seedDir.resolve("album/a.flac"), tmp.resolve("st/album/a.flac"))).isEqualTo(-1L);
+        }
+        Cli both = Cli.run("download", torrent.toString(), "--seed", "--seed-ratio", "1");
+        assertThat(both.status()).isEqualTo(2);
+        assertThat(both.err()).contains("choose one");
+        assertThat(Cli.run("download", torrent.toString(), "--seed-time", "-1").err()).contains("0 or more");
+    }
+
+    @Test
     void downloadsATorrentGivenByItsHttpUrl() throws Exception {
         Path seedDir = tmp.resolve("seed");
         Path torrent = torrentOf(seedDir);
