@@ -76,4 +76,24 @@ class SessionTransferTest {
                     .hasMessageContaining("incomplete");
         }
     }
+
+    @Test
+    void ratesDropToZeroTheMomentATransferStops() throws Exception {
+        Path seedDir = tmp.resolve("seed");
+        Metainfo m = Swarm.makeData(seedDir, "rates", 12, 32768, 4_000_000);
+        try (Session seed = Session.start(Swarm.loopback().uploadLimit(300_000).build());
+             Session leech = Session.start(Swarm.loopback().build())) {
+            TorrentHandle s = seed.add(AddTorrentParams.builder(m, seedDir).seedOnly(true).build()).get(30, TimeUnit.SECONDS);
+            TorrentHandle l = leech.add(AddTorrentParams.builder(m, tmp.resolve("leech"))
+                    .peer(new java.net.InetSocketAddress("127.0.0.1", seed.listenPort())).build()).get(30, TimeUnit.SECONDS);
+            Swarm.await(java.time.Duration.ofSeconds(20), "data flowing", () -> Swarm.status(l).downloadRate() > 0
+                    && Swarm.status(s).uploadRate() > 0);
+            l.pause().get(10, TimeUnit.SECONDS);
+            s.pause().get(10, TimeUnit.SECONDS);
+            // no second of decay to wait for: a stopped torrent moves nothing
+            assertThat(Swarm.status(l).downloadRate()).isZero();
+            assertThat(Swarm.status(l).uploadRate()).isZero();
+            assertThat(Swarm.status(s).uploadRate()).isZero();
+        }
+    }
 }

@@ -1,5 +1,7 @@
 package io.jtorrent.engine.torrent;
 
+import io.jtorrent.engine.TorrentState;
+
 import io.jtorrent.engine.PeerInfo;
 import io.jtorrent.engine.PieceMap;
 import io.jtorrent.engine.TorrentStatus;
@@ -37,8 +39,11 @@ public final class TorrentViews {
         }
         PeerSet.Counts c = t.peerSet.counts();
         double progress = t.info == null ? 0 : wantedBytes == 0 ? 1 : (double) doneBytes / wantedBytes;
-        return new TorrentStatus(t.infoHash, t.name(), t.state, progress,
-                wantedBytes, doneBytes, t.transfers.downloadMeter.rate(), t.transfers.uploadMeter.rate(), t.peerSet.size(), c.seeds(),
+        // a stopped torrent's meters are no longer ticked: what moves now is nothing
+        boolean moving = t.state == TorrentState.DOWNLOADING || t.state == TorrentState.SEEDING
+                || t.state == TorrentState.FETCHING_METADATA;
+        return new TorrentStatus(t.infoHash, t.name(), t.state, progress, wantedBytes, doneBytes,
+                moving ? t.transfers.downloadMeter.rate() : 0, moving ? t.transfers.uploadMeter.rate() : 0, t.peerSet.size(), c.seeds(),
                 t.picker == null ? 0 : t.picker.haveCount(), pieceCount, t.resume.uploadedTotal(),
                 t.resume.downloadedTotal(), t.transfers.wasted, t.transfers.hashFailures, c.wireReceived(), c.wireSent(),
                 t.trackerSeeders, t.trackerLeechers, t.trackerDownloaded, Optional.ofNullable(t.error), c.sending(),
