@@ -3,7 +3,6 @@ package io.jtorrent.metainfo;
 import io.jtorrent.bencode.BBytes;
 import io.jtorrent.bencode.BDictionary;
 import io.jtorrent.bencode.BInteger;
-import io.jtorrent.bencode.BList;
 import io.jtorrent.bencode.BValue;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -110,17 +109,7 @@ final class FileTreeParser {
         if (attr.indexOf('l') >= 0) {
             BValue target = file.get("symlink path").orElseThrow(
                     () -> new MetainfoException(where + ".symlink path: missing for a symlink"));
-            if (!(target instanceof BList list)) {
-                throw new MetainfoException(where + ".symlink path: expected a list, found " + target.typeName());
-            }
-            List<String> t = new ArrayList<>();
-            for (BValue v : list) {
-                if (!(v instanceof BBytes s)) {
-                    throw new MetainfoException(where + ".symlink path: expected strings, found " + v.typeName());
-                }
-                t.add(s.asString());
-            }
-            symlink = t;
+            symlink = MetainfoParser.strings(target, where + ".symlink path");
             length = 0;
         }
         byte[] root = new byte[0];
@@ -179,8 +168,7 @@ final class FileTreeParser {
                 String key = PathSanitizer.element(d.path().get(0));
                 p.add(key.isEmpty() ? name : key);
             } else {
-                p.add(name);
-                p.addAll(PathSanitizer.path(d.path()));
+                p.addAll(PathSanitizer.under(name, d.path()));
             }
             paths.add(p);
             lengths.add(d.length());
@@ -206,15 +194,9 @@ final class FileTreeParser {
                 List<String> path = safe.get(j);
                 boolean changed = single ? !path.equals(d.path()) : !path.subList(1, path.size()).equals(d.path());
                 renamed += changed ? 1 : 0;
-                List<String> target = List.of();
-                if (!d.symlink().isEmpty()) {
-                    List<String> t = new ArrayList<>();
-                    t.add(name);
-                    t.addAll(PathSanitizer.path(d.symlink()));
-                    target = t;
-                }
                 indexes[i] = files.size();
-                files.add(new FileEntry(path, d.length(), offset, false, d.executable(), d.hidden(), target, changed));
+                files.add(new FileEntry(path, d.length(), offset, false, d.executable(), d.hidden(),
+                        PathSanitizer.symlinkUnder(name, d.symlink()), changed));
             }
             try {
                 offset = Math.addExact(offset, lengths.get(j));

@@ -240,10 +240,7 @@ final class MetainfoParser {
         declaredV1Paths = declared.stream().map(Declared::path).toList();
         List<List<String>> safe = new ArrayList<>(declared.size());
         for (Declared d : declared) {
-            List<String> p = new ArrayList<>();
-            p.add(name);
-            p.addAll(PathSanitizer.path(d.path()));
-            safe.add(p);
+            safe.add(PathSanitizer.under(name, d.path()));
         }
         safe = PathSanitizer.deduplicate(safe);
 
@@ -257,15 +254,8 @@ final class MetainfoParser {
             if (changed) {
                 renamed++;
             }
-            List<String> target = List.of();
-            if (!d.symlink().isEmpty()) {
-                List<String> t = new ArrayList<>();
-                t.add(name);
-                t.addAll(PathSanitizer.path(d.symlink()));
-                target = t;
-            }
             files.add(new FileEntry(path, d.length(), offset, d.pad(), d.attr().indexOf('x') >= 0,
-                    d.attr().indexOf('h') >= 0, target, changed));
+                    d.attr().indexOf('h') >= 0, PathSanitizer.symlinkUnder(name, d.symlink()), changed));
             try {
                 offset = Math.addExact(offset, d.length());
             } catch (ArithmeticException e) {
@@ -291,7 +281,8 @@ final class MetainfoParser {
                 where + ".path");
     }
 
-    private static List<String> strings(BValue value, String where) throws MetainfoException {
+    /** A list of strings (a path), or an error naming {@code where}. */
+    static List<String> strings(BValue value, String where) throws MetainfoException {
         if (!(value instanceof BList list)) {
             throw new MetainfoException(where + ": expected a list of strings, found " + value.typeName());
         }

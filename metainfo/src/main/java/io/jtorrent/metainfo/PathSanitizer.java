@@ -91,6 +91,19 @@ final class PathSanitizer {
         return out;
     }
 
+    /** A file's (or a symlink target's) safe path under the torrent's directory {@code name}. */
+    static List<String> under(String name, List<String> declared) {
+        List<String> out = new ArrayList<>();
+        out.add(name);
+        out.addAll(path(declared));
+        return out;
+    }
+
+    /** As {@link #under}, or no path for an empty declared one (a file that is no symlink). */
+    static List<String> symlinkUnder(String name, List<String> declared) {
+        return declared.isEmpty() ? List.of() : under(name, declared);
+    }
+
     private static String truncate(String s) {
         if (utf8Length(s) <= MAX_ELEMENT_BYTES) {
             return s;
