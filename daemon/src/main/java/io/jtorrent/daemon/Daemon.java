@@ -1,6 +1,5 @@
 package io.jtorrent.daemon;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.jtorrent.engine.AddTorrentParams;
 import io.jtorrent.engine.Session;
@@ -369,11 +368,6 @@ public final class Daemon implements AutoCloseable {
         }
         groups.apply(t);
         return t;
-    }
-
-    /** An empty JSON object for an RPC answer. */
-    ObjectNode rpcObject() {
-        return Rpc.JSON.createObjectNode();
     }
 
     /** Transmission's files-wanted / -unwanted / priority-* lists onto a record. */
