@@ -57,11 +57,7 @@ class V2InteropTest {
 
     @Test
     void jtorrentDownloadsAV2TorrentFromLibtorrent() throws Exception {
-        Metainfo m = libtorrentTorrent("v2");
-        try (ReferencePeer lt = ReferencePeer.libtorrent(true, tmp.resolve("v2.torrent"), seedDir, tmp.resolve("lt"),
-                Duration.ofMinutes(3))) {
-            Swarm.downloadFrom(Swarm.loopback().build(), m, seedDir, tmp.resolve("leech"), lt, WAIT);
-        }
+        jtorrentDownloadsFromLibtorrent("v2");
     }
 
     @Test
@@ -72,11 +68,7 @@ class V2InteropTest {
 
     @Test
     void jtorrentDownloadsAHybridTorrentFromLibtorrent() throws Exception {
-        Metainfo m = libtorrentTorrent("hybrid");
-        try (ReferencePeer lt = ReferencePeer.libtorrent(true, tmp.resolve("hybrid.torrent"), seedDir, tmp.resolve("lt"),
-                Duration.ofMinutes(3))) {
-            Swarm.downloadFrom(Swarm.loopback().build(), m, seedDir, tmp.resolve("leech"), lt, WAIT);
-        }
+        jtorrentDownloadsFromLibtorrent("hybrid");
     }
 
     @Test
@@ -145,6 +137,15 @@ class V2InteropTest {
             Swarm.await(WAIT, "the hybrid download by its v2 link", () -> Swarm.status(h).isFinished());
         }
         Swarm.assertSameTree(seedDir.resolve("v2data"), leechDir.resolve("v2data"));
+    }
+
+    /** A libtorrent seed of libtorrent's {@code kind} torrent; jtorrent downloads it by the .torrent. */
+    private void jtorrentDownloadsFromLibtorrent(String kind) throws Exception {
+        Metainfo m = libtorrentTorrent(kind);
+        try (ReferencePeer lt = ReferencePeer.libtorrent(true, tmp.resolve(kind + ".torrent"), seedDir, tmp.resolve("lt"),
+                Duration.ofMinutes(3))) {
+            Swarm.downloadFrom(Swarm.loopback().build(), m, seedDir, tmp.resolve("leech"), lt, WAIT);
+        }
     }
 
     private void libtorrentDownloadsFromJtorrent(Metainfo m, Path torrentFile) throws Exception {

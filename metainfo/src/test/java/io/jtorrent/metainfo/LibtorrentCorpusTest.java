@@ -46,6 +46,22 @@ class LibtorrentCorpusTest {
         return expectations().filter(e -> e.version().equals("v2"));
     }
 
+    /** The torrent, which the corpus says is valid. */
+    private static Metainfo load(Expectation e, byte[] torrent) {
+        try {
+            return Metainfo.parse(torrent);
+        } catch (MetainfoException ex) {
+            throw new AssertionError(e.file() + " should load but was rejected: " + ex.getMessage(), ex);
+        }
+    }
+
+    /** The info dictionary's exact bytes, however odd the file is: what the info-hashes are over. */
+    private static byte[] rawInfo(byte[] torrent) throws Exception {
+        BDictionary top = (BDictionary) new BencodeDecoder(BencodeDecoder.Limits.DEFAULT.withLenientKeyOrder(true))
+                .decodePrefix(torrent, 0, torrent.length).value();
+        return top.get("info").orElseThrow().span().orElseThrow().copyFrom(torrent);
+    }
+
     private static byte[] bytes(Expectation e) throws IOException {
         return Files.readAllBytes(ProjectPaths.torrentCorpus().resolve(e.file()));
     }
@@ -60,17 +76,10 @@ class LibtorrentCorpusTest {
     @MethodSource("v1Valid")
     void validV1TorrentsLoadWithSafePaths(Expectation e) throws Exception {
         byte[] torrent = bytes(e);
-        Metainfo m;
-        try {
-            m = Metainfo.parse(torrent);
-        } catch (MetainfoException ex) {
-            throw new AssertionError(e.file() + " should load but was rejected: " + ex.getMessage(), ex);
-        }
+        Metainfo m = load(e, torrent);
 
         // the info-hash is over the exact info bytes, however odd the file is
-        BDictionary top = (BDictionary) new BencodeDecoder(BencodeDecoder.Limits.DEFAULT.withLenientKeyOrder(true))
-                .decodePrefix(torrent, 0, torrent.length).value();
-        byte[] rawInfo = top.get("info").orElseThrow().span().orElseThrow().copyFrom(torrent);
+        byte[] rawInfo = rawInfo(torrent);
         assertThat(m.infoHash()).isEqualTo(InfoHash.v1Of(rawInfo));
         assertThat(m.infoBytes()).isEqualTo(rawInfo);
 
@@ -125,15 +134,8 @@ class LibtorrentCorpusTest {
     @MethodSource("v2Valid")
     void validV2AndHybridTorrentsLoad(Expectation e) throws Exception {
         byte[] torrent = bytes(e);
-        Metainfo m;
-        try {
-            m = Metainfo.parse(torrent);
-        } catch (MetainfoException ex) {
-            throw new AssertionError(e.file() + " should load but was rejected: " + ex.getMessage(), ex);
-        }
-        BDictionary top = (BDictionary) new BencodeDecoder(BencodeDecoder.Limits.DEFAULT.withLenientKeyOrder(true))
-                .decodePrefix(torrent, 0, torrent.length).value();
-        byte[] rawInfo = top.get("info").orElseThrow().span().orElseThrow().copyFrom(torrent);
+        Metainfo m = load(e, torrent);
+        byte[] rawInfo = rawInfo(torrent);
         Info info = m.info();
         assertThat(info.hasV2()).isTrue();
         assertThat(m.infoHashV2()).contains(InfoHash.v2Of(rawInfo));

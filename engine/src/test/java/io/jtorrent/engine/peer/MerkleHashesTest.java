@@ -58,6 +58,11 @@ class MerkleHashesTest {
     }
 
     private MerkleHashes exchange(Metainfo known) {
+        return exchange(known, (piece, leaves) -> leaves.accept(leaves(piece)));
+    }
+
+    /** An exchange whose disk reads are {@code disk}'s: given a piece and where its leaves go. */
+    private static MerkleHashes exchange(Metainfo known, java.util.function.BiConsumer<Integer, Consumer<byte[]>> disk) {
         return new MerkleHashes(new MerkleHashes.Owner() {
             @Override
             public Metainfo metainfo() {
@@ -75,7 +80,7 @@ class MerkleHashesTest {
 
             @Override
             public void readLeaves(int piece, Consumer<byte[]> leaves) {
-                leaves.accept(leaves(piece));
+                disk.accept(piece, leaves);
             }
         });
     }
@@ -153,26 +158,8 @@ class MerkleHashesTest {
     @Test
     void aPeerAskingForBlockHashesFasterThanTheDiskReadsIsRefusedNotQueued() throws Exception {
         List<Runnable> reads = new java.util.ArrayList<>();
-        MerkleHashes seeder = new MerkleHashes(new MerkleHashes.Owner() {
-            @Override
-            public Metainfo metainfo() {
-                return m;
-            }
-
-            @Override
-            public long now() {
-                return 0;
-            }
-
-            @Override
-            public void layersComplete(Metainfo complete) {
-            }
-
-            @Override
-            public void readLeaves(int piece, Consumer<byte[]> leaves) {
-                reads.add(() -> leaves.accept(leaves(piece))); // the disk answers when the test says
-            }
-        });
+        // the disk answers when the test says
+        MerkleHashes seeder = exchange(m, (piece, leaves) -> reads.add(() -> leaves.accept(leaves(piece))));
         PeerConnectionTest.Transport wire = new PeerConnectionTest.Transport();
         PeerConnection p = peer(new PeerConnectionTest.Host("0000"), wire);
         var f = m.info().v2Files().get(0);
