@@ -78,4 +78,19 @@ class DaemonGroupsTest {
                     .get("arguments").get("torrents").get(0).get("group").asText()).as("kept across a restart").isEqualTo("slow");
         }
     }
+
+    @Test
+    void theNumberOfGroupsIsBounded() throws Exception {
+        try (Daemon d = Daemon.start(DaemonRpcTest.options(tmp, null))) {
+            RpcClient rpc = new RpcClient(d.rpcPort(), null);
+            for (int i = 0; i < BandwidthGroups.MAX_GROUPS; i++) {
+                assertThat(rpc.call("group-set", Map.of("name", "g" + i)).get("result").asText()).isEqualTo("success");
+            }
+            assertThat(rpc.call("group-set", Map.of("name", "one too many")).get("result").asText())
+                    .contains("more than " + BandwidthGroups.MAX_GROUPS);
+            assertThat(rpc.call("group-set", Map.of("name", "g0", "speed-limit-up", 5)).get("result").asText())
+                    .as("an existing group still changes").isEqualTo("success");
+            assertThat(rpc.call("group-set", Map.of("name", "x".repeat(129))).get("result").asText()).contains("128");
+        }
+    }
 }
