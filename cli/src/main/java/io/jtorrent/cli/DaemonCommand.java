@@ -1,6 +1,7 @@
 package io.jtorrent.cli;
 
 import io.jtorrent.daemon.Daemon;
+import io.jtorrent.daemon.SettingsFile;
 import io.jtorrent.engine.Settings;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -14,7 +15,9 @@ import picocli.CommandLine.Spec;
         description = {"Run as a service with many torrents, a Transmission-compatible RPC and a web UI.",
                 "transmission-remote works with it; the web UI is at http://RPC_BIND:RPC_PORT/, file streaming at",
                 "/files/HASH/PATH, metrics at /metrics.",
-                "Runs until SIGTERM or SIGINT, then stops cleanly; the state survives restarts and crashes."})
+                "Runs until SIGTERM or SIGINT, then stops cleanly; the state survives restarts and crashes.",
+                "CONFIG_DIR/settings.json holds the settings under transmission-daemon's names (a settings.json from",
+                "Transmission works); a flag given here wins over the file's value."})
 final class DaemonCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -80,8 +83,8 @@ final class DaemonCommand implements Callable<Integer> {
     boolean lsd;
 
     @Option(names = "--encryption", paramLabel = "POLICY", description = {
-            "Encryption towards peers: required, preferred (the default) or tolerated; the RPC's",
-            "session-set changes it and the daemon keeps that."})
+            "Encryption towards peers: required, preferred (the default) or tolerated; written into",
+            "settings.json, where session-set changes it too."})
     String encryption = "preferred";
 
     @Option(names = "--utp", negatable = true, defaultValue = "true", fallbackValue = "true",
@@ -90,6 +93,62 @@ final class DaemonCommand implements Callable<Integer> {
 
     @Option(names = "--no-tcp", description = "uTP only: no TCP port opened, none dialled (for tests).")
     boolean noTcp;
+
+    private boolean given(String option) {
+        return spec.commandLine().getParseResult().hasMatchedOption(option);
+    }
+
+    /**
+     * Transmission's precedence: a flag given on the command line wins over settings.json, which
+     * wins over the defaults. A flag for a setting the RPC can change (the download directory,
+     * encryption, uTP) is also written into the file, where the daemon keeps that setting.
+     */
+    private void fromSettings(SettingsFile file) throws BadInputException {
+        if (!given("--rpc-port")) {
+            rpcPort = file.integer("rpc-port", rpcPort);
+        }
+        if (!given("--rpc-bind")) {
+            rpcBind = file.string("rpc-bind-address", rpcBind);
+        }
+        if (given("--download-dir")) {
+            file.set("download-dir", downloadDir.toAbsolutePath().toString());
+        } else if (file.has("download-dir")) {
+            downloadDir = Path.of(file.string("download-dir", ""));
+        }
+        if (!given("--watch-dir") && file.bool("watch-dir-enabled", false) && file.has("watch-dir")) {
+            watchDir = Path.of(file.string("watch-dir", ""));
+        }
+        if (auth == null) {
+            auth = file.credentials();
+        }
+        if (!given("--rpc-host-whitelist")) {
+            hostWhitelist = file.bool("rpc-host-whitelist-enabled", true) ? file.list("rpc-host-whitelist") : java.util.List.of("*");
+        }
+        if (!given("--rpc-whitelist") && file.bool("rpc-whitelist-enabled", false)) {
+            clientWhitelist = file.list("rpc-whitelist");
+        }
+        if (!given("--port")) {
+            port = file.integer("peer-port", port);
+        }
+        if (!given("--bind") && file.has("bind-address-ipv4") && !file.string("bind-address-ipv4", "").equals("0.0.0.0")) {
+            bind = file.string("bind-address-ipv4", null);
+        }
+        if (!given("--no-dht")) {
+            noDht = !file.bool("dht-enabled", true);
+        }
+        if (!given("--no-pex")) {
+            noPex = !file.bool("pex-enabled", true);
+        }
+        if (!given("--lsd")) {
+            lsd = file.bool("lpd-enabled", false);
+        }
+        if (given("--encryption")) {
+            file.setEncryption(SessionOptions.encryption(encryption).label());
+        }
+        if (given("--utp")) {
+            file.set("utp-enabled", utp);
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -115,6 +174,13 @@ final class DaemonCommand implements Callable<Integer> {
         if (auth != null && !auth.contains(":")) {
             throw new BadInputException("--auth must be USER:PASS");
         }
+        SettingsFile file;
+        try {
+            file = SettingsFile.load(configDir);
+        } catch (java.io.IOException e) {
+            throw new BadInputException(e.getMessage());
+        }
+        fromSettings(file);
         if (rpcPort < 0 || rpcPort > 65535 || port < 0 || port > 65535) {
             throw new BadInputException("ports are 0..65535");
         }
@@ -122,10 +188,16 @@ final class DaemonCommand implements Callable<Integer> {
             throw new BadInputException("--no-tcp and --no-utp: peers need one transport");
         }
         Settings.Builder s = Settings.builder().listenPort(port).pex(!noPex).lsd(lsd)
-                .encryption(SessionOptions.encryption(encryption)).utp(utp).tcp(!noTcp);
+                .encryption(SessionOptions.encryption(encryption)).utp(utp).tcp(!noTcp)
+                .umask(file.umask());
         SessionOptions.bindAddress(s, bind);
         if (!noDht) {
             SessionOptions.dht(s, port, dhtBootstrap);
+        }
+        try {
+            file.write(); // a flag's value for a setting the RPC changes, a password hashed: there for the daemon
+        } catch (java.io.IOException e) {
+            throw new BadInputException("cannot write " + configDir.resolve("settings.json") + ": " + e.getMessage());
         }
         Daemon daemon;
         try {

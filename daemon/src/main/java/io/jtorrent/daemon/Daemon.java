@@ -105,6 +105,8 @@ public final class Daemon implements AutoCloseable {
     final Session session;
     final DaemonState state;
     private final Path stateFile;
+    /** settings.json: the session settings under Transmission's names, written with the state. */
+    final SettingsFile settingsFile;
     private final Path torrentsDir;
     /** The daemon's own thread: every record and map below is touched only there. */
     final ScheduledExecutorService executor;
@@ -140,6 +142,8 @@ public final class Daemon implements AutoCloseable {
         this.stateFile = o.configDir().resolve("state.json");
         this.torrentsDir = Files.createDirectories(o.configDir().resolve("torrents"));
         this.state = DaemonState.load(stateFile);
+        this.settingsFile = SettingsFile.load(o.configDir());
+        settingsFile.applyTo(state);
         state.sessionCount++;
         this.baseUploaded = state.cumulativeUploaded;
         this.baseDownloaded = state.cumulativeDownloaded;
@@ -721,7 +725,7 @@ public final class Daemon implements AutoCloseable {
         DaemonState copy = state.copy();
         io.execute(() -> {
             try {
-                copy.save(stateFile);
+                copy.save(stateFile, settingsFile);
             } catch (IOException e) {
                 LOG.warn("saving {}: {}", stateFile, e.getMessage());
             } finally {
@@ -776,7 +780,7 @@ public final class Daemon implements AutoCloseable {
         }
         session.close();
         try {
-            state.save(stateFile);
+            state.save(stateFile, settingsFile);
         } catch (IOException e) {
             LOG.warn("saving {}: {}", stateFile, e.getMessage());
         }

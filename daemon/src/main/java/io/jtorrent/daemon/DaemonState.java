@@ -10,9 +10,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The daemon's state file ({@code CONFIG_DIR/state.json}): session settings changed over RPC,
- * cumulative totals, and every torrent's {@link TorrentRecord}. Written whole, atomically
- * (temporary file, fsync, rename), so a crash leaves the previous or the new version, never a mix.
+ * The daemon's state: its session settings, cumulative totals, and every torrent's
+ * {@link TorrentRecord}. The session settings are kept in {@code CONFIG_DIR/settings.json} under
+ * Transmission's names ({@link SettingsFile}); the rest in {@code CONFIG_DIR/state.json} (which, as
+ * written by earlier versions, may still carry the settings: they are read from it once and moved).
+ * Both written whole, atomically (temporary file, fsync, rename), so a crash leaves the previous or
+ * the new version, never a mix.
  */
 public final class DaemonState {
     public int nextId = 1;
@@ -73,8 +76,12 @@ public final class DaemonState {
         }
     }
 
-    void save(Path file) throws IOException {
-        ResumeData.writeAtomically(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(this));
+    /** Writes the settings file's session keys, then the state file without them. */
+    void save(Path file, SettingsFile settings) throws IOException {
+        settings.save(this);
+        com.fasterxml.jackson.databind.node.ObjectNode tree = JSON.valueToTree(this);
+        tree.remove(SettingsFile.SESSION_KEYS.values());
+        ResumeData.writeAtomically(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(tree));
     }
 
     /** A deep copy, to be written by another thread while the daemon goes on changing this one. */

@@ -67,13 +67,12 @@ final class HttpFrontend implements AutoCloseable {
         new SecureRandom().nextBytes(id);
         this.sessionId = HexFormat.of().formatHex(id);
         String auth = daemon.options.auth();
-        byte[] expectedAuth = auth == null ? null
-                : ("Basic " + Base64.getEncoder().encodeToString(auth.getBytes(StandardCharsets.UTF_8))).getBytes(StandardCharsets.UTF_8);
+        SettingsFile.Credentials credentials = auth == null ? null : SettingsFile.Credentials.parse(auth);
         try (InputStream in = HttpFrontend.class.getResourceAsStream("web/index.html")) {
             this.webUi = in == null ? "<h1>jtorrent</h1>".getBytes(StandardCharsets.UTF_8) : in.readAllBytes();
         }
         Daemon.Security sec = daemon.options.security();
-        this.rules = new HttpGate.Rules(new HostCheck(sec.hostWhitelist()), sec.clientWhitelist(), expectedAuth, sessionId,
+        this.rules = new HttpGate.Rules(new HostCheck(sec.hostWhitelist()), sec.clientWhitelist(), credentials, sessionId,
                 new LoginThrottle(System::currentTimeMillis), sec.requestTimeout().toMillis(), uiPolicy(webUi));
         this.group = new NioEventLoopGroup(2, new io.netty.util.concurrent.DefaultThreadFactory("jtorrent-rpc", true));
         ServerBootstrap b = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)

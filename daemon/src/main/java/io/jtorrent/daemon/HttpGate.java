@@ -46,7 +46,7 @@ final class HttpGate extends ChannelDuplexHandler {
     static final String SANDBOX_CSP = "sandbox; default-src 'none'; frame-ancestors 'none'";
 
     /** What the gate checks against; one per daemon, shared by its connections. */
-    record Rules(HostCheck hosts, java.util.List<String> clientWhitelist, byte[] expectedAuth, String sessionId,
+    record Rules(HostCheck hosts, java.util.List<String> clientWhitelist, SettingsFile.Credentials credentials, String sessionId,
                  LoginThrottle throttle, long timeoutMillis, String uiPolicy) {}
 
     private final Rules rules;
@@ -173,7 +173,7 @@ final class HttpGate extends ChannelDuplexHandler {
             return HttpFrontend.html(HttpResponseStatus.MISDIRECTED_REQUEST, "<h1>421: Misdirected Request</h1><p>Unknown host name. "
                     + "Use the address, localhost, or add the name with --rpc-host-whitelist.</p>");
         }
-        if (rules.expectedAuth() != null) {
+        if (rules.credentials() != null) {
             long wait = rules.throttle().lockedFor(from);
             if (wait > 0) {
                 FullHttpResponse r = HttpFrontend.text(HttpResponseStatus.TOO_MANY_REQUESTS, "too many failed logins; try again later\n");
@@ -181,7 +181,7 @@ final class HttpGate extends ChannelDuplexHandler {
                 return r;
             }
             String given = req.headers().get(HttpHeaderNames.AUTHORIZATION);
-            if (given == null || !MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), rules.expectedAuth())) {
+            if (!rules.credentials().matches(given)) {
                 if (given != null) {
                     rules.throttle().failed(from);
                 }

@@ -111,7 +111,8 @@ final class SessionServices implements TorrentServices, HandshakeHandler.Directo
 
     @Override
     public io.jtorrent.storage.StorageFactory storage() {
-        return io.jtorrent.storage.FileStorage.FACTORY;
+        return session.settings.umask < 0 ? io.jtorrent.storage.FileStorage.FACTORY
+                : io.jtorrent.storage.FileStorage.factory(session.settings.umask);
     }
 
     @Override

@@ -46,6 +46,8 @@ public final class Settings {
     public final Encryption encryption;
     public final boolean utp;
     public final boolean tcp;
+    /** Permission bits taken away from the files and directories torrents create (-1: the process's umask alone). */
+    public final int umask;
 
     /**
      * Message Stream Encryption ("protocol encryption") towards peers, with Transmission's names.
@@ -108,6 +110,7 @@ public final class Settings {
         this.encryption = b.encryption;
         this.utp = b.utp;
         this.tcp = b.tcp;
+        this.umask = b.umask;
         if (!tcp && !utp) {
             throw new IllegalArgumentException("with TCP off, uTP must be on: peers need one transport");
         }
@@ -178,6 +181,7 @@ public final class Settings {
         private Encryption encryption = Encryption.PREFERRED;
         private boolean utp = true;
         private boolean tcp = true;
+        private int umask = -1;
 
         private Builder() {}
 
@@ -382,6 +386,20 @@ public final class Settings {
          */
         public Builder lsd(boolean on) {
             this.lsd = on;
+            return this;
+        }
+
+        /**
+         * Transmission's {@code umask}: the permission bits taken away from the files and
+         * directories torrents create (022: readable by all, writable by the owner; 002: writable
+         * by the group too), set on each as it is created, whatever the process's umask. Default -1:
+         * the process's umask alone.
+         */
+        public Builder umask(int mask) {
+            if (mask < -1 || mask > 0777) {
+                throw new IllegalArgumentException("umask must be 0..0777 (or -1 for the process's)");
+            }
+            this.umask = mask;
             return this;
         }
 

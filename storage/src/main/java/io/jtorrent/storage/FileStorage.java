@@ -49,11 +49,22 @@ public final class FileStorage implements Storage {
     /** Files this storage created (bit {@code files.size()}: the part file). */
     private final BitSet created = new BitSet();
     private boolean closed;
+    private final int umask;
 
     /**
      * @param wanted indices of the files to store on disk; the others go to the part file
      */
     public FileStorage(Info info, Path saveDir, BitSet wanted) throws IOException {
+        this(info, saveDir, wanted, -1);
+    }
+
+    /**
+     * @param wanted indices of the files to store on disk; the others go to the part file
+     * @param umask permission bits taken away from every file and directory this storage creates
+     *     (set on each as it is created), or -1 to leave them to the process's umask
+     */
+    public FileStorage(Info info, Path saveDir, BitSet wanted, int umask) throws IOException {
+        this.umask = umask;
         this.info = info;
         this.saveDir = saveDir;
         this.files = info.files();
@@ -65,9 +76,10 @@ public final class FileStorage implements Storage {
             if (wanted.get(i) && f.length() == 0 && !f.pad() && !f.isSymlink()) {
                 Path p = f.resolveIn(saveDir);
                 refuseLinks(p);
-                Files.createDirectories(p.getParent());
+                createDirectories(p.getParent());
                 if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
                     Files.createFile(p);
+                    permit(p, 0666);
                     created.set(i);
                 }
             }
@@ -83,61 +95,105 @@ public final class FileStorage implements Storage {
     }
 
     /** Files and a part file under a save directory: what every session uses. */
-    public static final StorageFactory FACTORY = new StorageFactory() {
-        @Override
-        public Storage open(Info info, Path saveDir, BitSet wanted) throws IOException {
-            return new FileStorage(info, saveDir, wanted);
-        }
+    public static final StorageFactory FACTORY = factory(-1);
 
-        @Override
-        public BitSet filesWithData(Info info, Path saveDir) {
-            // with a part file, any file's data may be in it
-            boolean parts = Files.exists(partFile(info, saveDir));
-            BitSet present = new BitSet();
-            for (int i = 0; i < info.files().size(); i++) {
-                if (parts || Files.exists(info.files().get(i).resolveIn(saveDir))) {
-                    present.set(i);
-                }
+    /** As {@link #FACTORY}, every file and directory created with these permission bits taken away. */
+    public static StorageFactory factory(int umask) {
+        return new StorageFactory() {
+            @Override
+            public Storage open(Info info, Path saveDir, BitSet wanted) throws IOException {
+                return new FileStorage(info, saveDir, wanted, umask);
             }
-            return present;
-        }
 
-        @Override
-        public void move(Info info, Path from, Path to) throws IOException {
-            if (from.equals(to)) {
-                return;
-            }
-            for (FileEntry f : info.files()) {
-                Path src = f.resolveIn(from);
-                if (Files.exists(src)) {
-                    Path dst = f.resolveIn(to);
-                    Files.createDirectories(dst.getParent());
-                    Files.move(src, dst, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            @Override
+            public BitSet filesWithData(Info info, Path saveDir) {
+                // with a part file, any file's data may be in it
+                boolean parts = Files.exists(partFile(info, saveDir));
+                BitSet present = new BitSet();
+                for (int i = 0; i < info.files().size(); i++) {
+                    if (parts || Files.exists(info.files().get(i).resolveIn(saveDir))) {
+                        present.set(i);
+                    }
                 }
+                return present;
             }
-            Path parts = partFile(info, from);
-            if (Files.exists(parts)) {
-                Files.createDirectories(to);
-                Files.move(parts, partFile(info, to), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            }
-            // the directories the move emptied go too (never one that still holds anything, never `from`)
-            for (FileEntry f : info.files()) {
-                for (Path dir = f.resolveIn(from).getParent(); dir != null && dir.startsWith(from) && !dir.equals(from);
-                     dir = dir.getParent()) {
-                    try {
-                        Files.deleteIfExists(dir);
-                    } catch (java.nio.file.DirectoryNotEmptyException stillUsed) {
-                        break;
+
+            @Override
+            public void move(Info info, Path from, Path to) throws IOException {
+                if (from.equals(to)) {
+                    return;
+                }
+                for (FileEntry f : info.files()) {
+                    Path src = f.resolveIn(from);
+                    if (Files.exists(src)) {
+                        Path dst = f.resolveIn(to);
+                        Files.createDirectories(dst.getParent());
+                        Files.move(src, dst, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+                Path parts = partFile(info, from);
+                if (Files.exists(parts)) {
+                    Files.createDirectories(to);
+                    Files.move(parts, partFile(info, to), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+                // the directories the move emptied go too (never one that still holds anything, never `from`)
+                for (FileEntry f : info.files()) {
+                    for (Path dir = f.resolveIn(from).getParent(); dir != null && dir.startsWith(from) && !dir.equals(from);
+                         dir = dir.getParent()) {
+                        try {
+                            Files.deleteIfExists(dir);
+                        } catch (java.nio.file.DirectoryNotEmptyException stillUsed) {
+                            break;
+                        }
                     }
                 }
             }
-        }
 
-        @Override
-        public void deleteBookkeeping(Info info, Path saveDir) throws IOException {
-            Files.deleteIfExists(partFile(info, saveDir));
+            @Override
+            public void deleteBookkeeping(Info info, Path saveDir) throws IOException {
+                Files.deleteIfExists(partFile(info, saveDir));
+            }
+        };
+    }
+
+    /** Creates a directory and any missing parents, each new one with the storage's permissions. */
+    private void createDirectories(Path dir) throws IOException {
+        if (umask < 0 || Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+            return;
         }
-    };
+        Path first = dir;
+        while (first.getParent() != null && !Files.exists(first.getParent())) {
+            first = first.getParent();
+        }
+        Files.createDirectories(dir);
+        for (Path d = dir; d != null && d.startsWith(first); d = d.getParent()) {
+            permit(d, 0777);
+        }
+    }
+
+    /** Sets a file or directory this storage created to {@code mode} less the umask (when one is set). */
+    private void permit(Path p, int mode) throws IOException {
+        if (umask < 0) {
+            return;
+        }
+        try {
+            Files.setPosixFilePermissions(p, posix(mode & ~umask));
+        } catch (UnsupportedOperationException notPosix) {
+            // a file system without POSIX permissions: its own defaults stand
+        }
+    }
+
+    static java.util.Set<java.nio.file.attribute.PosixFilePermission> posix(int mode) {
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> set = java.util.EnumSet.noneOf(java.nio.file.attribute.PosixFilePermission.class);
+        java.nio.file.attribute.PosixFilePermission[] order = java.nio.file.attribute.PosixFilePermission.values(); // OWNER_READ .. OTHERS_EXECUTE
+        for (int i = 0; i < 9; i++) {
+            if ((mode & (0400 >> i)) != 0) {
+                set.add(order[i]);
+            }
+        }
+        return set;
+    }
 
     /** All files wanted. */
     public static FileStorage allWanted(Info info, Path saveDir) throws IOException {
@@ -256,12 +312,13 @@ public final class FileStorage implements Storage {
         Path path = file < 0 ? partFile : files.get(file).resolveIn(saveDir);
         refuseLinks(path);
         if (forWrite) {
-            Files.createDirectories(path.getParent());
+            createDirectories(path.getParent());
             boolean existed = Files.exists(path, LinkOption.NOFOLLOW_LINKS);
             ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
                     LinkOption.NOFOLLOW_LINKS);
             if (!existed) {
                 created.set(file < 0 ? files.size() : file);
+                permit(path, 0666);
             }
             writable.add(file);
         } else {

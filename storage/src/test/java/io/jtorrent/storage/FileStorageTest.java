@@ -45,6 +45,35 @@ class FileStorageTest {
     }
 
     @Test
+    void aUmaskGivesEveryCreatedFileAndDirectoryItsModeWhateverTheProcesssUmask() throws Exception {
+        Info info = info();
+        java.util.BitSet wanted = new java.util.BitSet();
+        wanted.set(0, info.files().size());
+        // 002 keeps group write, which the process's usual 022 would take away
+        try (FileStorage s = (FileStorage) FileStorage.factory(002).open(info, dir.resolve("deep/er"), wanted)) {
+            s.write(0, 0, ByteBuffer.wrap(data(16384)));
+            s.write(1, 0, ByteBuffer.wrap(data(16384)));
+        }
+        java.util.function.Function<String, String> mode = p -> {
+            try {
+                return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(p)));
+            } catch (java.io.IOException e) {
+                throw new AssertionError(e);
+            }
+        };
+        assertThat(mode.apply("deep")).as("a directory the storage made").isEqualTo("rwxrwxr-x");
+        assertThat(mode.apply("deep/er/t/sub")).isEqualTo("rwxrwxr-x");
+        assertThat(mode.apply("deep/er/t/a")).as("a data file").isEqualTo("rw-rw-r--");
+        assertThat(mode.apply("deep/er/t/empty")).as("an empty file made at open").isEqualTo("rw-rw-r--");
+        assertThat(mode.apply("deep/er/t/sub/b")).isEqualTo("rw-rw-r--");
+        try (FileStorage s = (FileStorage) FileStorage.factory(077).open(info, dir.resolve("private"), wanted)) {
+            s.write(0, 0, ByteBuffer.wrap(data(16384)));
+        }
+        assertThat(mode.apply("private/t/a")).isEqualTo("rw-------");
+        assertThat(mode.apply("private/t")).isEqualTo("rwx------");
+    }
+
+    @Test
     void blocksAcrossFileBoundariesReadBackAndLandInTheRightFiles() throws Exception {
         Info info = info();
         byte[] all = data(35_000);
