@@ -64,6 +64,11 @@ final class DaemonCommand implements Callable<Integer> {
             description = "The directory whose programs the RPC may name as script-torrent-done-filename (run when a torrent completes, with Transmission's TR_* environment). Without it the RPC can make the daemon run nothing.")
     Path scriptDir;
 
+    @Option(names = "--web-home", paramLabel = "DIR",
+            description = "Serve the web client in DIR at /transmission/web/ instead of ours (Transmission's own, say: "
+                    + "/usr/share/transmission/web). Default: the TRANSMISSION_WEB_HOME environment variable, else ours.")
+    Path webHome;
+
     @Option(names = "--port", paramLabel = "N", description = "TCP port for peers (default: 51413; 0 picks a free one).")
     int port = 51413;
 
@@ -181,6 +186,10 @@ final class DaemonCommand implements Callable<Integer> {
             throw new BadInputException(e.getMessage());
         }
         fromSettings(file);
+        String envHome = System.getenv("TRANSMISSION_WEB_HOME");
+        if (webHome == null && envHome != null && !envHome.isBlank()) {
+            webHome = Path.of(envHome);
+        }
         if (rpcPort < 0 || rpcPort > 65535 || port < 0 || port > 65535) {
             throw new BadInputException("ports are 0..65535");
         }
@@ -202,7 +211,8 @@ final class DaemonCommand implements Callable<Integer> {
         Daemon daemon;
         try {
             daemon = Daemon.start(new Daemon.Options(configDir, downloadDir, watchDir, rpcBind, rpcPort, auth, s,
-                    new Daemon.Security(hostWhitelist, clientWhitelist, allowedPaths, java.time.Duration.ofSeconds(30), scriptDir)));
+                    new Daemon.Security(hostWhitelist, clientWhitelist, allowedPaths, java.time.Duration.ofSeconds(30), scriptDir)
+                            .withWebHome(webHome)));
         } catch (java.io.IOException e) {
             throw new BadInputException(e.getMessage());
         }

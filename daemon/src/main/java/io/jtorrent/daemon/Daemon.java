@@ -79,13 +79,26 @@ public final class Daemon implements AutoCloseable {
      *     torrents ({@code download-dir}, {@code location}); fixed at start. Default: none.
      * @param requestTimeout how long a request's head may take after the connection opens or the
      *     previous answer ends (and the longest pause inside a body). Default: 30 s.
+     * @param scriptDir the directory whose programs script-torrent-done may name, or null for none
+     * @param webHome another web client's directory, served at /transmission/web/ instead of ours, or null
      */
     public record Security(List<String> hostWhitelist, List<String> clientWhitelist, List<Path> allowedPaths,
-                           java.time.Duration requestTimeout, Path scriptDir) {
+                           java.time.Duration requestTimeout, Path scriptDir, Path webHome) {
         public Security {
             hostWhitelist = List.copyOf(hostWhitelist);
             clientWhitelist = clientWhitelist == null ? null : List.copyOf(clientWhitelist);
             allowedPaths = List.copyOf(allowedPaths);
+        }
+
+        /** Serving our web UI. */
+        public Security(List<String> hostWhitelist, List<String> clientWhitelist, List<Path> allowedPaths,
+                        java.time.Duration requestTimeout, Path scriptDir) {
+            this(hostWhitelist, clientWhitelist, allowedPaths, requestTimeout, scriptDir, null);
+        }
+
+        /** The same, serving the web client in {@code dir} at /transmission/web/ instead of ours (null: ours). */
+        public Security withWebHome(Path dir) {
+            return new Security(hostWhitelist, clientWhitelist, allowedPaths, requestTimeout, scriptDir, dir);
         }
 
         /** Without a script directory: the RPC cannot make the daemon run anything. */

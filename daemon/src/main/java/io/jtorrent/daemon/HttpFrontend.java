@@ -56,6 +56,8 @@ final class HttpFrontend implements AutoCloseable {
     private final io.jtorrent.engine.peer.AddressSlots connections =
             new io.jtorrent.engine.peer.AddressSlots(MAX_CONNECTIONS, MAX_CONNECTIONS_PER_ADDRESS);
     final FileStreamer streamer;
+    /** Another web client served instead of ours, or null. */
+    private final WebHome webHome;
     final Metrics metrics;
 
     HttpFrontend(Daemon daemon) throws IOException {
@@ -72,8 +74,10 @@ final class HttpFrontend implements AutoCloseable {
             this.webUi = in == null ? "<h1>jtorrent</h1>".getBytes(StandardCharsets.UTF_8) : in.readAllBytes();
         }
         Daemon.Security sec = daemon.options.security();
+        this.webHome = sec.webHome() == null ? null : new WebHome(sec.webHome());
         this.rules = new HttpGate.Rules(new HostCheck(sec.hostWhitelist()), sec.clientWhitelist(), credentials, sessionId,
-                new LoginThrottle(System::currentTimeMillis), sec.requestTimeout().toMillis(), uiPolicy(webUi));
+                new LoginThrottle(System::currentTimeMillis), sec.requestTimeout().toMillis(),
+                webHome != null ? WebHome.POLICY : uiPolicy(webUi));
         this.group = new NioEventLoopGroup(2, new io.netty.util.concurrent.DefaultThreadFactory("jtorrent-rpc", true));
         ServerBootstrap b = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -151,6 +155,8 @@ final class HttpFrontend implements AutoCloseable {
             String path = new QueryStringDecoder(req.uri()).path();
             if (HttpGate.isRpc(path)) {
                 rpc(ctx, req, keepAlive);
+            } else if (HttpGate.isWebUi(path) && webHome != null) {
+                send(ctx, webHome.serve(path), keepAlive);
             } else if (HttpGate.isWebUi(path)) {
                 FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(webUi));
                 r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/html; charset=utf-8")

@@ -98,7 +98,8 @@ class DaemonRpcTest {
             RpcClient c = new RpcClient(d.rpcPort(), null);
             c.call("session-set", Map.of("speed-limit-down", 123, "speed-limit-down-enabled", true, "download-queue-size", 2));
         }
-        assertThat(Files.readString(tmp.resolve("config/state.json"))).contains("\"speedLimitDownKBps\" : 123");
+        assertThat(Files.readString(tmp.resolve("config/settings.json"))).contains("\"speed-limit-down\" : 123");
+        assertThat(Files.readString(tmp.resolve("config/state.json"))).contains("\"torrents\"");
         try (Daemon d = Daemon.start(options(tmp, null))) {
             JsonNode s = new RpcClient(d.rpcPort(), null).call("session-get", Map.of()).get("arguments");
             assertThat(s.get("speed-limit-down").asInt()).isEqualTo(123);
