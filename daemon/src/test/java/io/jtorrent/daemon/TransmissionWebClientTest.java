@@ -16,7 +16,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,9 +70,7 @@ class TransmissionWebClientTest {
 
     @Test
     void transmissionsWebClientListsTorrentsAndAddsAMagnet() throws Exception {
-        Assumptions.assumeTrue(Files.isRegularFile(TRANSMISSION_WEB.resolve("index.html")),
-                "Transmission's web client is not installed (Debian's transmission-daemon; .ci/run installs it)");
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/chromedriver")), "chromium-driver is not installed");
+        io.jtorrent.testkit.ExternalProgram.requireFile(TRANSMISSION_WEB.resolve("index.html"), "transmission-daemon");
         Path seedDir = tmp.resolve("seed");
         Metainfo listed = Metainfo.parse(TestData.torrent(seedDir, "Podcast archive", 5, 16384, 300_000));
         Metainfo film = Metainfo.parse(TestData.torrent(seedDir, "Open Movie Collection", 3, 32768, 900_000, 400_000));

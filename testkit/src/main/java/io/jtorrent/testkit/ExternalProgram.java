@@ -45,6 +45,14 @@ public final class ExternalProgram {
         return found.get();
     }
 
+    /** A file a Debian package installs (not a program: data, say), or the test is failed (CI) or skipped. */
+    public static Path requireFile(Path file, String debianPackage) {
+        if (!Files.exists(file)) {
+            missing(file + " (Debian package " + debianPackage + ")");
+        }
+        return file;
+    }
+
     /** Debian's python3 with the libtorrent module, or the test is failed (CI) or skipped. */
     public static Path requireLibtorrentPython() {
         if (Files.isExecutable(DEBIAN_PYTHON)) {
