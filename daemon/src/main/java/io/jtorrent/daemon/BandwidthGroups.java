@@ -38,14 +38,14 @@ final class BandwidthGroups {
     void apply(ManagedTorrent t) {
         Group g = t.record.group == null ? null : d.state.groups.get(t.record.group);
         if (g == null) {
-            t.handle.setBandwidthGroup(null, null, true);
+            t.handle.setBandwidthGroup(null, null, t.record.honorsSessionLimits);
             return;
         }
         RateLimiter[] l = limiters.computeIfAbsent(t.record.group, k -> new RateLimiter[] {
             new RateLimiter(0, System::nanoTime), new RateLimiter(0, System::nanoTime)});
         l[0].setRate(g.speedLimitUpEnabled ? g.speedLimitUp * 1000 : 0);
         l[1].setRate(g.speedLimitDownEnabled ? g.speedLimitDown * 1000 : 0);
-        t.handle.setBandwidthGroup(l[0], l[1], g.honorsSessionLimits);
+        t.handle.setBandwidthGroup(l[0], l[1], g.honorsSessionLimits && t.record.honorsSessionLimits);
     }
 
     /** {@code group-set}: creates or changes a group, then re-applies it to its torrents. */

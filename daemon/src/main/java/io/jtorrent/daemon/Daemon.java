@@ -383,6 +383,9 @@ public final class Daemon implements AutoCloseable {
         if (r.peerLimit > 0) {
             h.setPeerLimit(r.peerLimit);
         }
+        if (r.bandwidthPriority != 0) {
+            h.setBandwidthPriority(r.bandwidthPriority);
+        }
         groups.apply(t);
         return t;
     }

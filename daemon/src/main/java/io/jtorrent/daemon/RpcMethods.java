@@ -210,6 +210,10 @@ final class RpcMethods {
         if (filename == null && metainfo == null) {
             throw new RpcException("torrent-add needs a filename or metainfo");
         }
+        onlyApplied("torrent-add", a, TORRENT_ADD_APPLIED, TORRENT_ADD_ONLY_DEFAULT);
+        int peerLimit = a.has("peer-limit") ? (int) range(a, "peer-limit", 1, 10_000) : 0;
+        int priority = a.has("bandwidthPriority") ? (int) range(a, "bandwidthPriority", -1, 1) : 0;
+        ints(a, "priority-normal"); // every file starts at normal priority: checked, nothing to do
         Path dir = a.has("download-dir") ? d.roots.confine("download-dir", text(a, "download-dir")) : null;
         Boolean paused = a.has("paused") ? bool(a, "paused") : null;
         List<Integer> wanted = ints(a, "files-wanted");
@@ -267,7 +271,16 @@ final class RpcMethods {
                 }
             }, d.io);
         }
-        return request.thenComposeAsync(d::add, d.executor).thenApply(added -> {
+        return request.thenComposeAsync(d::add, d.executor).thenApplyAsync(added -> {
+            ManagedTorrent nt = added.torrent();
+            if (!added.duplicate() && peerLimit > 0) {
+                nt.record.peerLimit = peerLimit;
+                nt.handle.setPeerLimit(peerLimit);
+            }
+            if (!added.duplicate() && priority != 0) {
+                nt.record.bandwidthPriority = priority;
+                nt.handle.setBandwidthPriority(priority);
+            }
             ObjectNode out = Rpc.JSON.createObjectNode();
             ObjectNode t = out.putObject(added.duplicate() ? "torrent-duplicate" : "torrent-added");
             t.put("id", added.torrent().id());
@@ -276,7 +289,7 @@ final class RpcMethods {
                     : MagnetUri.looksLikeMagnet(String.valueOf(added.torrent().record.magnet)) ? displayName(added.torrent())
                     : added.torrent().hash());
             return out;
-        });
+        }, d.executor);
     }
 
     private static String displayName(ManagedTorrent t) {
@@ -309,12 +322,16 @@ final class RpcMethods {
     private static final java.util.Set<String> TORRENT_SET_APPLIED = java.util.Set.of("ids", "uploadLimit", "uploadLimited",
             "downloadLimit", "downloadLimited", "seedRatioLimit", "seedRatioMode", "seedIdleLimit", "seedIdleMode",
             "queuePosition", "labels", "files-wanted", "files-unwanted", "priority-high", "priority-low", "priority-normal",
-            "location", "trackerAdd", "trackerRemove", "trackerReplace", "trackerList", "peer-limit", "group");
+            "location", "trackerAdd", "trackerRemove", "trackerReplace", "trackerList", "peer-limit", "group", "bandwidthPriority",
+            "honorsSessionLimits");
+    /** What torrent-add applies; any other argument is refused by name. */
+    private static final java.util.Set<String> TORRENT_ADD_APPLIED = java.util.Set.of("filename", "metainfo", "download-dir",
+            "paused", "files-wanted", "files-unwanted", "priority-high", "priority-low", "priority-normal", "labels", "peer-limit",
+            "bandwidthPriority");
     /** The engine's per-torrent connection limit (Settings.maxConnectionsPerTorrent's default), what session-get reports. */
     static final int PEER_LIMIT_PER_TORRENT = 50;
-    /** torrent-set arguments accepted only at the value that asks for nothing: Transmission's normal bandwidth priority. */
-    private static final Map<String, JsonNode> TORRENT_SET_ONLY_DEFAULT = Map.of("bandwidthPriority",
-            Rpc.JSON.getNodeFactory().numberNode(0));
+    /** torrent-add arguments accepted only at the value that asks for nothing: no cookies for the fetch. */
+    private static final Map<String, JsonNode> TORRENT_ADD_ONLY_DEFAULT = Map.of("cookies", Rpc.JSON.getNodeFactory().textNode(""));
     /** What session-set applies; any other argument is refused by name unless it asks for what already is. */
     private static final java.util.Set<String> SESSION_SET_APPLIED = java.util.Set.of("alt-speed-down", "alt-speed-up",
             "alt-speed-enabled", "speed-limit-down", "speed-limit-down-enabled", "speed-limit-up", "speed-limit-up-enabled",
@@ -342,7 +359,7 @@ final class RpcMethods {
     }
 
     private CompletableFuture<ObjectNode> torrentSet(ObjectNode a) {
-        onlyApplied("torrent-set", a, TORRENT_SET_APPLIED, TORRENT_SET_ONLY_DEFAULT);
+        onlyApplied("torrent-set", a, TORRENT_SET_APPLIED, Map.of());
         // every argument is checked first, so a wrong type is an error even when no torrent matches
         for (String k : List.of("uploadLimit", "downloadLimit", "seedIdleLimit", "queuePosition")) {
             if (a.has(k)) {
@@ -361,6 +378,8 @@ final class RpcMethods {
             number(a, "seedRatioLimit");
         }
         int peerLimit = a.has("peer-limit") ? (int) range(a, "peer-limit", 1, 10_000) : 0;
+        Integer priority = a.has("bandwidthPriority") ? (int) range(a, "bandwidthPriority", -1, 1) : null;
+        Boolean honors = a.has("honorsSessionLimits") ? bool(a, "honorsSessionLimits") : null;
         String group = a.has("group") ? String.valueOf(text(a, "group")) : null;
         if (group != null && !group.isEmpty() && !d.state.groups.containsKey(group)) {
             throw new RpcException("group: no bandwidth group '" + group + "' (make it with group-set)");
@@ -380,8 +399,17 @@ final class RpcMethods {
                 r.peerLimit = peerLimit;
                 work.add(t.handle.setPeerLimit(peerLimit));
             }
+            if (priority != null) {
+                r.bandwidthPriority = priority;
+                t.handle.setBandwidthPriority(priority);
+            }
+            if (honors != null) {
+                r.honorsSessionLimits = honors;
+            }
             if (group != null) {
                 r.group = group;
+            }
+            if (group != null || honors != null) {
                 d.groups.apply(t);
             }
             boolean limits = false;

@@ -147,7 +147,7 @@ final class TorrentFields {
             case "uploadLimited" -> o.put(f, r.uploadLimited);
             case "downloadLimit" -> o.put(f, r.downloadLimitKBps);
             case "downloadLimited" -> o.put(f, r.downloadLimited);
-            case "honorsSessionLimits" -> o.put(f, true);
+            case "honorsSessionLimits" -> o.put(f, r.honorsSessionLimits);
             case "bandwidthPriority" -> o.put(f, r.bandwidthPriority);
             case "peer-limit" -> o.put(f, r.peerLimit > 0 ? r.peerLimit : RpcMethods.PEER_LIMIT_PER_TORRENT);
             case "torrentFile" -> o.put(f, m == null || t.torrentFile == null ? "" : t.torrentFile.toString());

@@ -34,7 +34,10 @@ public final class TorrentRecord {
     public int seedIdleMode;
     public int seedIdleLimit = 30;
     public int queuePosition;
+    /** Transmission's bandwidthPriority: -1 low, 0 normal, 1 high (served first where torrents share a limit). */
     public int bandwidthPriority;
+    /** Whether the session's speed limits apply to it (Transmission's honorsSessionLimits). */
+    public boolean honorsSessionLimits = true;
     /** Stopped by the seed ratio or idle limit (not by the user): shown as finished. */
     public boolean limitReached;
     public List<String> labels = new ArrayList<>();

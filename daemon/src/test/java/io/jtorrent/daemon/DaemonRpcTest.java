@@ -130,12 +130,30 @@ class DaemonRpcTest {
 
             c.call("torrent-add", Map.of("metainfo", java.util.Base64.getEncoder().encodeToString(torrent), "paused", true));
             // a refused argument beside one that would apply: the call changes nothing at all
-            assertThat(c.call("torrent-set", Map.of("ids", List.of(1), "bandwidthPriority", 1, "trackerAdd",
-                    List.of("http://127.0.0.1:1/announce"))).get("result").asText()).contains("bandwidthPriority")
+            assertThat(c.call("torrent-set", Map.of("ids", List.of(1), "no-such-argument", 1, "trackerAdd",
+                    List.of("http://127.0.0.1:1/announce"))).get("result").asText()).contains("no-such-argument")
                     .doesNotContain("trackerAdd");
             assertThat(c.call("torrent-get", Map.of("ids", List.of(1), "fields", List.of("trackers")))
                     .get("arguments").get("torrents").get(0).get("trackers")).as("no tracker added").isEmpty();
-            assertThat(c.call("torrent-set", Map.of("ids", List.of(1), "bandwidthPriority", 0, "seedRatioLimit", 1.5))
+            assertThat(c.call("torrent-set", Map.of("ids", List.of(1), "bandwidthPriority", 2)).get("result").asText())
+                    .contains("bandwidthPriority");
+            assertThat(c.call("torrent-set", Map.of("ids", List.of(1), "bandwidthPriority", 1, "honorsSessionLimits", false))
+                    .get("result").asText()).isEqualTo("success");
+            JsonNode t = c.call("torrent-get", Map.of("ids", List.of(1), "fields", List.of("bandwidthPriority", "honorsSessionLimits")))
+                    .get("arguments").get("torrents").get(0);
+            assertThat(t.get("bandwidthPriority").asInt()).isEqualTo(1);
+            assertThat(t.get("honorsSessionLimits").asBoolean()).isFalse();
+            // torrent-add: what it cannot do is refused by name, nothing added
+            assertThat(c.call("torrent-add", Map.of("metainfo", java.util.Base64.getEncoder().encodeToString(torrent),
+                    "cookies", "sid=1")).get("result").asText()).contains("cookies");
+            assertThat(c.call("torrent-add", Map.of("metainfo", java.util.Base64.getEncoder().encodeToString(
+                    TestData.torrent(seedDir, "u", 32, 16384, 50_000)), "paused", true, "bandwidthPriority", -1, "peer-limit", 7,
+                    "cookies", "")).get("result").asText()).isEqualTo("success");
+            JsonNode u = c.call("torrent-get", Map.of("ids", List.of(2), "fields", List.of("bandwidthPriority", "peer-limit")))
+                    .get("arguments").get("torrents").get(0);
+            assertThat(u.get("bandwidthPriority").asInt()).isEqualTo(-1);
+            assertThat(u.get("peer-limit").asInt()).isEqualTo(7);
+            assertThat(c.call("torrent-set", Map.of("ids", List.of(1), "seedRatioLimit", 1.5))
                     .get("result").asText()).isEqualTo("success");
         }
     }

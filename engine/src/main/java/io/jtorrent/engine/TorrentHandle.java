@@ -97,6 +97,15 @@ public final class TorrentHandle {
         io.jtorrent.engine.torrent.TorrentLimits.bandwidthGroup(torrent, up, down, honorsSessionLimits);
     }
 
+    /**
+     * Transmission's bandwidth priority: 1 high, 0 normal, -1 low. Where torrents share a limit
+     * (the session's, a bandwidth group's), a higher priority is served first: while it can use the
+     * whole limit, lower ones wait. The torrent's own limits are not affected. Takes effect at once.
+     */
+    public void setBandwidthPriority(int priority) {
+        io.jtorrent.engine.torrent.TorrentLimits.bandwidthPriority(torrent, priority);
+    }
+
     /** At most {@code n} peers for this torrent (0: the session's limit); peers over it are closed. */
     public CompletableFuture<Void> setPeerLimit(int n) {
         return onLoop(() -> {

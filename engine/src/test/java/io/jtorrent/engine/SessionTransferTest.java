@@ -96,4 +96,26 @@ class SessionTransferTest {
             assertThat(Swarm.status(s).uploadRate()).isZero();
         }
     }
+
+    @Test
+    void aHighPriorityTorrentIsServedFirstUnderTheSessionsLimit() throws Exception {
+        Path seedDir = tmp.resolve("seed");
+        Metainfo high = Swarm.makeData(seedDir, "high", 13, 32768, 1_500_000);
+        Metainfo low = Swarm.makeData(seedDir, "low", 14, 32768, 1_500_000);
+        try (Session seed = Session.start(Swarm.loopback().uploadLimit(400_000).build());
+             Session leech = Session.start(Swarm.loopback().build())) {
+            TorrentHandle h = seed.add(AddTorrentParams.builder(high, seedDir).seedOnly(true).build()).get(30, TimeUnit.SECONDS);
+            TorrentHandle l = seed.add(AddTorrentParams.builder(low, seedDir).seedOnly(true).build()).get(30, TimeUnit.SECONDS);
+            h.setBandwidthPriority(1);
+            l.setBandwidthPriority(-1);
+            java.net.InetSocketAddress at = new java.net.InetSocketAddress("127.0.0.1", seed.listenPort());
+            TorrentHandle gotHigh = leech.add(AddTorrentParams.builder(high, tmp.resolve("leech")).peer(at).build()).get(30, TimeUnit.SECONDS);
+            TorrentHandle gotLow = leech.add(AddTorrentParams.builder(low, tmp.resolve("leech")).peer(at).build()).get(30, TimeUnit.SECONDS);
+            Swarm.await(java.time.Duration.ofSeconds(60), "the high-priority torrent complete", () -> Swarm.status(gotHigh).progress() >= 1.0);
+            // both ran the whole time against one shared 400 kB/s: equal shares would have the low one half done
+            assertThat(Swarm.status(gotLow).doneBytes()).as("what the low-priority torrent got meanwhile")
+                    .isLessThan(low.info().totalLength() / 4);
+            Swarm.await(java.time.Duration.ofSeconds(60), "then the low one complete", () -> Swarm.status(gotLow).progress() >= 1.0);
+        }
+    }
 }

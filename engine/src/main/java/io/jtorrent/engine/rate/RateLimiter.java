@@ -39,6 +39,17 @@ public final class RateLimiter {
      * @return nanoseconds to wait before sending more (0 if no wait is needed)
      */
     public long consume(long bytes) {
+        return consume(bytes, 0);
+    }
+
+    /**
+     * As {@link #consume(long)}, for a sender of some priority: the wait is the debt less
+     * {@code allowanceNanos}. A positive allowance lets its holder go on while others already wait
+     * (higher priority); a negative one makes it wait until the bucket holds that much in tokens
+     * (lower priority). Under contention the higher allowance takes what it can use first, the
+     * total rate staying the limit.
+     */
+    public long consume(long bytes, long allowanceNanos) {
         long r = rate;
         if (r <= 0) {
             return 0;
@@ -49,16 +60,22 @@ public final class RateLimiter {
             long at = clearAt.get();
             long next = Math.max(at, now - SECOND) + cost;
             if (clearAt.compareAndSet(at, next)) {
-                return Math.max(0, next - now);
+                return Math.max(0, next - now - allowanceNanos);
             }
         }
     }
 
     /** Nanoseconds until the bucket is out of debt; 0 if it has tokens now. */
     public long delay() {
+        return delay(0);
+    }
+
+    /** Nanoseconds until a sender with this allowance (see {@link #consume(long, long)}) may send. */
+    public long delay(long allowanceNanos) {
         if (rate <= 0) {
             return 0;
         }
-        return Math.max(0, clearAt.get() - nanoClock.getAsLong());
+        long now = nanoClock.getAsLong();
+        return Math.max(0, Math.max(clearAt.get(), now - SECOND) - now - allowanceNanos);
     }
 }

@@ -5,8 +5,9 @@ import java.util.List;
 
 /**
  * Limits set on a torrent while it runs: its own peer limit ({@link
- * io.jtorrent.engine.TorrentHandle#setPeerLimit}) and its bandwidth group ({@link
- * io.jtorrent.engine.TorrentHandle#setBandwidthGroup}).
+ * io.jtorrent.engine.TorrentHandle#setPeerLimit}), its bandwidth group ({@link
+ * io.jtorrent.engine.TorrentHandle#setBandwidthGroup}) and its bandwidth priority ({@link
+ * io.jtorrent.engine.TorrentHandle#setBandwidthPriority}).
  */
 public final class TorrentLimits {
     private TorrentLimits() {}
@@ -24,6 +25,11 @@ public final class TorrentLimits {
         for (int i = t.host.maxPeers(); i < peers.size(); i++) {
             peers.get(i).close("over the torrent's peer limit");
         }
+    }
+
+    /** The torrent's bandwidth priority: -1 low, 0 normal, 1 high (see {@link Transfers#setPriority}); any thread. */
+    public static void bandwidthPriority(Torrent t, int priority) {
+        t.transfers.setPriority(priority);
     }
 
     /** The torrent's transfers also count against a group's shared limiters (null: none); any thread. */

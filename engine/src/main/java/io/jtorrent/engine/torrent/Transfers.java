@@ -174,10 +174,26 @@ final class Transfers implements PieceAssembly.Owner<BlockSource> {
         sessionLimits = honorsSessionLimits;
     }
 
+    /**
+     * The torrent's bandwidth priority (Transmission's: -1 low, 0 normal, 1 high) as an allowance
+     * on the limiters it shares with other torrents (the session's, its group's): a high one sends
+     * while the shared debt is under 100 ms, a low one only once 100 ms of tokens are spare.
+     */
+    private volatile long sharedAllowance;
+    static final long PRIORITY_ALLOWANCE_NANOS = 100_000_000L;
+
+    void setPriority(int priority) {
+        if (priority < -1 || priority > 1) {
+            throw new IllegalArgumentException("bandwidth priority " + priority + " is not -1, 0 or 1");
+        }
+        sharedAllowance = priority * PRIORITY_ALLOWANCE_NANOS;
+    }
+
     long uploadDelay() {
         RateLimiter g = groupUp;
-        long d = Math.max(uploadLimiter.delay(), g == null ? 0 : g.delay());
-        return sessionLimits ? Math.max(d, t.services.uploadLimiter().delay()) : d;
+        long a = sharedAllowance;
+        long d = Math.max(uploadLimiter.delay(), g == null ? 0 : g.delay(a));
+        return sessionLimits ? Math.max(d, t.services.uploadLimiter().delay(a)) : d;
     }
 
     void consumeUpload(long bytes) {
@@ -199,7 +215,8 @@ final class Transfers implements PieceAssembly.Owner<BlockSource> {
     /** Nanoseconds to wait before reading more from peers. */
     long consumeDownload(long bytes) {
         RateLimiter g = groupDown;
-        long d = Math.max(downloadLimiter.consume(bytes), g == null ? 0 : g.consume(bytes));
-        return sessionLimits ? Math.max(d, t.services.downloadLimiter().consume(bytes)) : d;
+        long a = sharedAllowance;
+        long d = Math.max(downloadLimiter.consume(bytes), g == null ? 0 : g.consume(bytes, a));
+        return sessionLimits ? Math.max(d, t.services.downloadLimiter().consume(bytes, a)) : d;
     }
 }
