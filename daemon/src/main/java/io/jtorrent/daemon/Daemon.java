@@ -265,6 +265,7 @@ public final class Daemon implements AutoCloseable {
         if (r.trackers != null) {
             p.trackerTiers(r.trackers);
         }
+        r.renames.forEach(rename -> p.renamed(rename.get(0), rename.get(1)));
         applyLimits(p, r);
         register(r, session.addNow(p.build())); // checked in the background: a restart with many torrents is quick
     }

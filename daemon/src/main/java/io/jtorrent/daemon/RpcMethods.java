@@ -64,6 +64,7 @@ final class RpcMethods {
             return CompletableFuture.completedFuture(Rpc.JSON.createObjectNode());
         }));
         t.put("free-space", m.onDaemon(m::freeSpace));
+        t.put("torrent-rename-path", m.onDaemon(m::torrentRenamePath));
         t.put("group-set", m.onDaemon(a -> CompletableFuture.completedFuture(d.groups.set(a))));
         t.put("group-get", m.onDaemon(a -> CompletableFuture.completedFuture(d.groups.get(a))));
         t.put("blocklist-update", a -> CompletableFuture.supplyAsync(() -> {
@@ -306,6 +307,43 @@ final class RpcMethods {
         } catch (MetainfoException e) {
             throw new RpcException("invalid or corrupt torrent file: " + e.getMessage());
         }
+    }
+
+    // ---- torrent-rename-path ----
+
+    /** At most this many renames kept per torrent: each is applied again at every start. */
+    static final int MAX_RENAMES = 1000;
+
+    /** Transmission's torrent-rename-path: one torrent, a path in it, its last element's new name. */
+    private CompletableFuture<ObjectNode> torrentRenamePath(ObjectNode a) {
+        onlyApplied("torrent-rename-path", a, java.util.Set.of("ids", "path", "name"), Map.of());
+        String path = text(a, "path");
+        String name = text(a, "name");
+        if (path == null || name == null) {
+            throw new RpcException("torrent-rename-path needs a path and a name");
+        }
+        List<ManagedTorrent> ts = a.has("ids") ? select(a) : List.of(); // never "every torrent" by omission
+        if (ts.size() != 1) {
+            throw new RpcException("torrent-rename-path works on exactly one torrent (" + ts.size() + " selected)");
+        }
+        ManagedTorrent t = ts.get(0);
+        if (t.record.renames.size() >= MAX_RENAMES) {
+            throw new RpcException("torrent-rename-path: this torrent has been renamed " + MAX_RENAMES + " times already");
+        }
+        return t.handle.renamePath(path, name).handleAsync((v, e) -> {
+            if (e != null) {
+                Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+                throw new RpcException("torrent-rename-path: " + (cause instanceof java.nio.file.FileAlreadyExistsException
+                        ? "'" + name + "' exists already on disk" : cause.getMessage()));
+            }
+            t.record.renames.add(List.of(path, name));
+            d.markDirty();
+            ObjectNode out = Rpc.JSON.createObjectNode();
+            out.put("path", path);
+            out.put("name", name);
+            out.put("id", t.id());
+            return out;
+        }, d.executor);
     }
 
     // ---- torrent-remove, -set, -set-location ----

@@ -51,6 +51,9 @@ public final class TorrentRecord {
     public long downloadingMillis;
     public long seedingMillis;
 
+    /** Files and directories stored under other names (torrent-rename-path): pairs of path and new name, in order. */
+    public List<List<String>> renames = new ArrayList<>();
+
     /** Where the data is now. */
     String dataDir() {
         return incompleteDir != null ? incompleteDir : downloadDir;

@@ -36,8 +36,11 @@ public final class AddTorrentParams {
     final boolean seedOnly;
     private final List<List<String>> trackerTiers;
     final List<String> webSeeds;
+    /** Files or directories stored under other names: pairs of path and new name, in order. */
+    final List<List<String>> renames;
 
     private AddTorrentParams(Builder b) {
+        this.renames = List.copyOf(b.renames);
         this.metainfo = b.metainfo;
         this.magnet = b.magnet;
         this.saveDirectory = b.saveDirectory;
@@ -53,6 +56,11 @@ public final class AddTorrentParams {
         List<String> ws = new ArrayList<>(metainfo != null ? metainfo.webSeeds() : magnet.webSeeds());
         b.webSeeds.stream().filter(u -> !ws.contains(u)).forEach(ws::add);
         this.webSeeds = List.copyOf(ws);
+    }
+
+    /** Renames to apply: pairs of path and new name. */
+    public List<List<String>> renames() {
+        return renames;
     }
 
     public static Builder builder(Metainfo metainfo, Path saveDirectory) {
@@ -288,6 +296,18 @@ public final class AddTorrentParams {
          */
         public Builder seedOnly(boolean on) {
             this.seedOnly = on;
+            return this;
+        }
+
+        private final List<List<String>> renames = new ArrayList<>();
+
+        /**
+         * Stores a file or directory under another name, as {@link TorrentHandle#renamePath} did
+         * before (for a torrent added again at start, say): applied in the order given, once the
+         * metadata is known; one that no longer applies is skipped with a warning.
+         */
+        public Builder renamed(String path, String newName) {
+            renames.add(List.of(path, newName));
             return this;
         }
 

@@ -106,6 +106,19 @@ public final class TorrentHandle {
         io.jtorrent.engine.torrent.TorrentLimits.bandwidthPriority(torrent, priority);
     }
 
+    /**
+     * Stores a file or directory under another name (Transmission's torrent-rename-path):
+     * {@code path} as {@link io.jtorrent.metainfo.FileEntry#pathString()} gives it (the torrent's
+     * name first), {@code newName} its new last element; renaming the torrent's name renames the
+     * torrent. Renamed on disk, then checked from the resume data; {@link #metainfo()} shows the
+     * new layout, peers still get the torrent as it is. Give it again at the next start with
+     * {@link AddTorrentParams.Builder#renamed}. Fails with {@link IllegalArgumentException} for a
+     * path that is not in the torrent or a bad or taken name.
+     */
+    public CompletableFuture<Void> renamePath(String path, String newName) {
+        return onLoop(() -> torrent.storageControl().renamePath(path, newName)).thenCompose(f -> f);
+    }
+
     /** At most {@code n} peers for this torrent (0: the session's limit); peers over it are closed. */
     public CompletableFuture<Void> setPeerLimit(int n) {
         return onLoop(() -> {

@@ -93,6 +93,53 @@ public final class Info {
         return f;
     }
 
+    /**
+     * This info with a file or directory renamed where it is stored (Transmission's
+     * torrent-rename-path): {@code path} names a file, or a directory that holds files, as
+     * {@link FileEntry#pathString()} does ({@code /}-separated, the torrent's name first);
+     * {@code newName} replaces its last element. Renaming the first element renames the torrent.
+     * Pieces and hashes are the same; only where files are stored changes.
+     *
+     * @throws MetainfoException naming what is wrong: no such path, a bad name, or a name taken
+     */
+    public Info renamed(String path, String newName) throws MetainfoException {
+        List<String> from = List.of(path.split("/", -1));
+        if (path.isEmpty() || from.stream().anyMatch(String::isEmpty)) {
+            throw new MetainfoException("'" + path + "' is not a path in this torrent");
+        }
+        if (newName.isEmpty() || newName.equals(".") || newName.equals("..") || newName.indexOf('/') >= 0
+                || newName.indexOf('\\') >= 0 || newName.indexOf('\0') >= 0
+                || newName.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 255) {
+            throw new MetainfoException("'" + newName + "' is not a valid file name");
+        }
+        int k = from.size() - 1;
+        List<FileEntry> out = new java.util.ArrayList<>(files.size());
+        java.util.Set<List<String>> others = new java.util.HashSet<>();
+        boolean matched = false;
+        for (FileEntry f : files) {
+            if (f.path().size() > k && f.path().subList(0, k + 1).equals(from)) {
+                matched = true;
+                List<String> p = new java.util.ArrayList<>(f.path());
+                p.set(k, newName);
+                out.add(new FileEntry(p, f.length(), f.offset(), f.pad(), f.executable(), f.hidden(), f.symlinkTarget(), true));
+            } else {
+                out.add(f);
+                for (int i = 1; i <= f.path().size(); i++) {
+                    others.add(f.path().subList(0, i)); // the file and every directory it is in
+                }
+            }
+        }
+        if (!matched) {
+            throw new MetainfoException("'" + path + "' is not a path in this torrent");
+        }
+        List<String> to = new java.util.ArrayList<>(from);
+        to.set(k, newName);
+        if (others.contains(to)) {
+            throw new MetainfoException("'" + String.join("/", to) + "' is already a path in this torrent");
+        }
+        return new Info(k == 0 ? newName : name, pieceLength, pieces, singleFile, isPrivate, out, totalLength, v2Files);
+    }
+
     /** The torrent's name, made safe for use as a file or directory name. */
     public String name() {
         return name;

@@ -87,6 +87,15 @@ public final class Metainfo {
         return parse(torrentFile(infoBytes, trackers(), webSeeds, all));
     }
 
+    /**
+     * This torrent with a file or directory stored under another name ({@link Info#renamed}): the
+     * same info-hash and info dictionary (what peers are sent), another layout on disk.
+     */
+    public Metainfo renamed(String path, String newName) throws MetainfoException {
+        return new Metainfo(infoHash, infoHashV2, pieceLayers, info.renamed(path, newName), infoBytes, trackerTiers, webSeeds,
+                httpSeeds, nodes, creationDate, comment, createdBy, warnings);
+    }
+
     /** The bytes of a {@code .torrent} file holding {@code infoBytes} exactly, with trackers and web seeds. */
     public static byte[] torrentFile(byte[] infoBytes, List<String> trackers, List<String> webSeeds) {
         return torrentFile(infoBytes, trackers, webSeeds, Map.of());

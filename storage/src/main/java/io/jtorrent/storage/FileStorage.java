@@ -150,6 +150,34 @@ public final class FileStorage implements Storage {
             }
 
             @Override
+            public void rename(Info before, Info after, Path saveDir) throws IOException {
+                for (int i = 0; i < before.files().size(); i++) {
+                    java.util.List<String> a = before.files().get(i).path();
+                    java.util.List<String> b = after.files().get(i).path();
+                    if (!a.equals(b)) {
+                        int k = 0;
+                        while (a.get(k).equals(b.get(k))) {
+                            k++;
+                        }
+                        Path from = new FileEntry(a.subList(0, k + 1), 0, 0, false, false, false, java.util.List.of(), false).resolveIn(saveDir);
+                        Path to = from.resolveSibling(b.get(k));
+                        if (Files.exists(to, LinkOption.NOFOLLOW_LINKS)) {
+                            throw new java.nio.file.FileAlreadyExistsException(to.toString(), null, "a file of that name exists already");
+                        }
+                        if (Files.exists(from, LinkOption.NOFOLLOW_LINKS)) {
+                            Files.move(from, to);
+                        }
+                        break;
+                    }
+                }
+                Path parts = partFile(before, saveDir);
+                Path renamedParts = partFile(after, saveDir);
+                if (!parts.equals(renamedParts) && Files.exists(parts)) {
+                    Files.move(parts, renamedParts);
+                }
+            }
+
+            @Override
             public void deleteBookkeeping(Info info, Path saveDir) throws IOException {
                 Files.deleteIfExists(partFile(info, saveDir));
             }

@@ -20,6 +20,13 @@ public interface StorageFactory {
     /** Moves whatever data of the torrent is under {@code from} to {@code to}. */
     void move(Info info, Path from, Path to) throws IOException;
 
+    /**
+     * Renames on disk what {@code before} and {@code after} lay out differently (one file or
+     * directory renamed, {@link Info#renamed}), with the backend's own files that follow the name.
+     * Nothing there yet is fine; a name already taken on disk is an error and nothing moves.
+     */
+    void rename(Info before, Info after, Path saveDir) throws IOException;
+
     /** Deletes what the backend keeps besides the torrent's own files (the part file), when the data is deleted. */
     void deleteBookkeeping(Info info, Path saveDir) throws IOException;
 }

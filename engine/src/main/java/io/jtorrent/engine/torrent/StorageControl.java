@@ -88,6 +88,58 @@ public final class StorageControl {
     }
 
     /**
+     * Stores a file or directory under another name (Transmission's torrent-rename-path; see
+     * {@link io.jtorrent.metainfo.Info#renamed}): renamed on disk if it is there, then the data is
+     * checked again from the resume data and the torrent goes on as before. Fails with an
+     * {@link IllegalArgumentException} for a path or name the torrent refuses, an
+     * {@link IOException} when the disk does, and then nothing changed.
+     */
+    public CompletableFuture<Void> renamePath(String path, String newName) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        io.jtorrent.metainfo.Metainfo renamed;
+        try {
+            if (t.metainfo == null) {
+                throw new io.jtorrent.metainfo.MetainfoException("the torrent's metadata is not known yet");
+            }
+            renamed = t.metainfo.renamed(path, newName);
+        } catch (io.jtorrent.metainfo.MetainfoException e) {
+            done.completeExceptionally(new IllegalArgumentException(e.getMessage()));
+            return done;
+        }
+        io.jtorrent.metainfo.Info before = t.info;
+        Path dir = t.saveDir;
+        closeStorageThen(() -> {
+            t.services.storage().rename(before, renamed.info(), dir);
+            return null;
+        }, (v, e) -> {
+            if (e == null) {
+                t.metainfo = renamed;
+                t.info = renamed.info();
+            }
+            t.openAndCheck(false);
+            if (e != null) {
+                done.completeExceptionally(e);
+            } else {
+                done.complete(null);
+            }
+        });
+        return done;
+    }
+
+    /** The metadata with the renames a torrent was added with applied (one that no longer applies skipped). */
+    static io.jtorrent.metainfo.Metainfo withRenames(io.jtorrent.metainfo.Metainfo m, java.util.List<java.util.List<String>> renames) {
+        for (java.util.List<String> r : renames) {
+            try {
+                m = m.renamed(r.get(0), r.get(1));
+            } catch (io.jtorrent.metainfo.MetainfoException e) {
+                org.slf4j.LoggerFactory.getLogger(StorageControl.class).warn("{}: rename of {} skipped: {}",
+                        m.info().name(), r.get(0), e.getMessage());
+            }
+        }
+        return m;
+    }
+
+    /**
      * Stops transferring and closes the storage, runs {@code onDisk} on a disk thread, then
      * {@code then} on the loop (which reopens and checks the data; a paused torrent stays paused).
      */

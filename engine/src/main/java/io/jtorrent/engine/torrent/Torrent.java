@@ -51,7 +51,7 @@ public final class Torrent {
     final EventLoop eventLoop;
     final AddTorrentParams params;
     final InfoHash infoHash;
-    /** The torrent's metadata: given, or for a magnet link null until peers sent it. */
+    /** The torrent's metadata (given, or for a magnet link null until peers sent it) and its layout, renames applied. */
     volatile Metainfo metainfo;
     Info info;
     /** Where the data is; changed only by a storage move. */
@@ -72,7 +72,6 @@ public final class Torrent {
     int trackerSeeders = -1, trackerLeechers = -1, trackerDownloaded = -1;
     /** This torrent's peer limit (Transmission's per-torrent peer-limit); 0: the session's. */
     int maxPeers;
-
     Storage storage;
     TorrentState state = TorrentState.CHECKING;
     String error;
@@ -122,9 +121,10 @@ public final class Torrent {
         this.picker.setSequential(params.sequential());
         transfers.metadataKnown();
         for (String url : params.webSeeds()) {
-            webSeeds.add(new WebSeed(host, info, url, settings().webSeedConnections));
+            webSeeds.add(new WebSeed(host, info, url, settings().webSeedConnections)); // web seeds name files as the torrent does
         }
-        this.metainfo = m;
+        this.metainfo = StorageControl.withRenames(m, params.renames());
+        this.info = metainfo.info();
     }
 
     // ---- what the handle and the session see ----
