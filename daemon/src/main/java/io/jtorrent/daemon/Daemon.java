@@ -266,6 +266,7 @@ public final class Daemon implements AutoCloseable {
             p.trackerTiers(r.trackers);
         }
         r.renames.forEach(rename -> p.renamed(rename.get(0), rename.get(1)));
+        p.sequential(r.sequentialDownload);
         applyLimits(p, r);
         register(r, session.addNow(p.build())); // checked in the background: a restart with many torrents is quick
     }
@@ -665,8 +666,7 @@ public final class Daemon implements AutoCloseable {
                     : t.record.seedRatioMode == 0 && state.seedRatioLimited ? state.seedRatioLimit : -1;
             long size = t.handle.metainfo() == null ? 0 : t.handle.metainfo().info().totalLength();
             boolean ratioReached = limit >= 0 && s.ratio(size) >= limit;
-            int idle = t.record.seedIdleMode == 1 ? t.record.seedIdleLimit
-                    : t.record.seedIdleMode == 0 && state.idleSeedingLimitEnabled ? state.idleSeedingLimit : -1;
+            int idle = idleLimitMinutes(t);
             boolean idleReached = idle > 0 && now - t.lastTransfer >= idle * 60L;
             if (ratioReached || idleReached) {
                 LOG.info("{}: {} limit reached, stopping", s.name(), ratioReached ? "seed ratio" : "idle seeding");
@@ -676,6 +676,12 @@ public final class Daemon implements AutoCloseable {
                 markDirty();
             }
         }
+    }
+
+    /** The idle seeding limit that applies to a torrent, in minutes (its own or the session's), or -1 for none. */
+    int idleLimitMinutes(ManagedTorrent t) {
+        return t.record.seedIdleMode == 1 ? t.record.seedIdleLimit
+                : t.record.seedIdleMode == 0 && state.idleSeedingLimitEnabled ? state.idleSeedingLimit : -1;
     }
 
     /** Holds torrents back beyond the download and seed queue sizes; lets them go in queue order. */

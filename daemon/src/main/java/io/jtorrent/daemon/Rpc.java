@@ -10,7 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Transmission RPC protocol (rpc-spec, version 16 answers): a JSON request
+ * The Transmission RPC protocol (rpc-spec up to version 18; Transmission 4.1's snake_case names
+ * too, see {@link RpcNames}): a JSON request
  * {@code {"method", "arguments", "tag"}} in, {@code {"result", "arguments", "tag"}} out. Methods
  * are a table ({@link RpcMethods}); anything a request gets wrong — invalid JSON, an unknown
  * method, arguments of the wrong type, a corrupt torrent — is a response whose {@code result}
@@ -46,11 +47,13 @@ final class Rpc {
         if (method == null || !method.isTextual()) {
             return CompletableFuture.completedFuture(answer(tag, "no method given", null));
         }
-        RpcMethods.Method m = methods.get(method.asText());
+        boolean snake = RpcNames.isSnake(method.asText());
+        String name = snake ? RpcNames.method(method.asText()) : method.asText();
+        RpcMethods.Method m = methods.get(name);
         if (m == null) {
             return CompletableFuture.completedFuture(answer(tag, "method name not recognized: " + method.asText(), null));
         }
-        if (body.length > HttpGate.MAX_BODY && !method.asText().equals("torrent-add")) {
+        if (body.length > HttpGate.MAX_BODY && !name.equals("torrent-add")) {
             return CompletableFuture.completedFuture(answer(tag, "request too large: only torrent-add may exceed "
                     + HttpGate.MAX_BODY + " bytes", null));
         }
@@ -59,6 +62,9 @@ final class Rpc {
             return CompletableFuture.completedFuture(answer(tag, "arguments must be a JSON object", null));
         }
         ObjectNode a = args == null || args.isNull() ? JSON.createObjectNode() : (ObjectNode) args;
+        if (snake) {
+            a = RpcNames.arguments(name, a);
+        }
         CompletableFuture<ObjectNode> result;
         try {
             result = m.call(a);
@@ -67,7 +73,7 @@ final class Rpc {
         }
         return result.handle((out, e) -> {
             if (e == null) {
-                return answer(tag, "success", out);
+                return answer(tag, "success", snake ? (ObjectNode) RpcNames.answer(out, false) : out);
             }
             Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
             if (!(cause instanceof RpcException)) {

@@ -32,7 +32,7 @@ final class RpcMethods {
         CompletableFuture<ObjectNode> call(ObjectNode arguments);
     }
 
-    static final int RPC_VERSION = 16;
+    static final int RPC_VERSION = 18;
     static final String VERSION = "3.00 (jtorrent 0.1.0)";
 
     private final Daemon d;
@@ -361,7 +361,7 @@ final class RpcMethods {
             "downloadLimit", "downloadLimited", "seedRatioLimit", "seedRatioMode", "seedIdleLimit", "seedIdleMode",
             "queuePosition", "labels", "files-wanted", "files-unwanted", "priority-high", "priority-low", "priority-normal",
             "location", "trackerAdd", "trackerRemove", "trackerReplace", "trackerList", "peer-limit", "group", "bandwidthPriority",
-            "honorsSessionLimits");
+            "honorsSessionLimits", "sequentialDownload");
     /** What torrent-add applies; any other argument is refused by name. */
     private static final java.util.Set<String> TORRENT_ADD_APPLIED = java.util.Set.of("filename", "metainfo", "download-dir",
             "paused", "files-wanted", "files-unwanted", "priority-high", "priority-low", "priority-normal", "labels", "peer-limit",
@@ -418,6 +418,7 @@ final class RpcMethods {
         int peerLimit = a.has("peer-limit") ? (int) range(a, "peer-limit", 1, 10_000) : 0;
         Integer priority = a.has("bandwidthPriority") ? (int) range(a, "bandwidthPriority", -1, 1) : null;
         Boolean honors = a.has("honorsSessionLimits") ? bool(a, "honorsSessionLimits") : null;
+        Boolean sequential = a.has("sequentialDownload") ? bool(a, "sequentialDownload") : null;
         String group = a.has("group") ? String.valueOf(text(a, "group")) : null;
         if (group != null && !group.isEmpty() && !d.state.groups.containsKey(group)) {
             throw new RpcException("group: no bandwidth group '" + group + "' (make it with group-set)");
@@ -443,6 +444,10 @@ final class RpcMethods {
             }
             if (honors != null) {
                 r.honorsSessionLimits = honors;
+            }
+            if (sequential != null) {
+                r.sequentialDownload = sequential;
+                work.add(t.handle.setSequential(sequential));
             }
             if (group != null) {
                 r.group = group;
@@ -586,8 +591,14 @@ final class RpcMethods {
         o.put("queue-stalled-minutes", 30);
         o.put("rename-partial-files", false);
         o.put("rpc-version", RPC_VERSION);
-        o.put("rpc-version-minimum", 1);
-        o.put("rpc-version-semver", "5.3.0");
+        o.put("rpc-version-minimum", 14);
+        o.put("rpc-version-semver", "5.4.0");
+        // Transmission 4's other scripts and default trackers: told as they are (off, none); setting them is refused
+        o.put("default-trackers", "");
+        o.put("script-torrent-added-enabled", false);
+        o.put("script-torrent-added-filename", "");
+        o.put("script-torrent-done-seeding-enabled", false);
+        o.put("script-torrent-done-seeding-filename", "");
         o.put("script-torrent-done-enabled", s.scriptTorrentDoneEnabled);
         o.put("script-torrent-done-filename", s.scriptTorrentDoneFilename == null ? "" : s.scriptTorrentDoneFilename);
         o.put("seed-queue-enabled", s.seedQueueEnabled);

@@ -53,7 +53,7 @@ final class TorrentFields {
         return CompletableFuture.allOf(status, peers, trackers, files, pieces).thenApplyAsync(v -> {
             ObjectNode o = Rpc.JSON.createObjectNode();
             for (String f : fields) {
-                put(o, f, t, status.join(), peers.join(), trackers.join(), files.join(), pieces.join());
+                put(d, o, f, t, status.join(), peers.join(), trackers.join(), files.join(), pieces.join());
             }
             return o;
         }, d.executor);
@@ -85,7 +85,16 @@ final class TorrentFields {
         return s.downloadRate() > 0 ? left / s.downloadRate() : -2;
     }
 
-    private static void put(ObjectNode o, String f, ManagedTorrent t, TorrentStatus s, List<PeerInfo> peers,
+    /** Transmission's etaIdle: seconds until the idle seeding limit stops a seeding torrent, or -1. */
+    static long etaIdle(Daemon d, ManagedTorrent t, TorrentStatus s) {
+        int idle = d.idleLimitMinutes(t);
+        if (s.state() != TorrentState.SEEDING || idle <= 0) {
+            return -1;
+        }
+        return Math.max(0, idle * 60L - (java.time.Instant.now().getEpochSecond() - t.lastTransfer));
+    }
+
+    private static void put(Daemon d, ObjectNode o, String f, ManagedTorrent t, TorrentStatus s, List<PeerInfo> peers,
                             List<TrackerInfo> trackers, long[] fileDone, PieceMap map) {
         TorrentRecord r = t.record;
         Metainfo m = t.handle.metainfo();
@@ -101,7 +110,8 @@ final class TorrentFields {
             case "metadataPercentComplete" -> o.put(f, m == null ? 0.0 : 1.0);
             case "rateDownload" -> o.put(f, s.downloadRate());
             case "rateUpload" -> o.put(f, s.uploadRate());
-            case "eta", "etaIdle" -> o.put(f, eta(s));
+            case "eta" -> o.put(f, eta(s));
+            case "etaIdle" -> o.put(f, etaIdle(d, t, s));
             case "sizeWhenDone" -> o.put(f, s.wantedBytes());
             case "leftUntilDone" -> o.put(f, left);
             case "desiredAvailable" -> o.put(f, s.peers() > 0 ? left : 0);
@@ -135,7 +145,7 @@ final class TorrentFields {
             case "magnetLink" -> o.put(f, m != null ? MagnetUri.of(m).toString() : String.valueOf(r.magnet));
             case "pieceCount" -> o.put(f, s.pieceCount());
             case "pieceSize" -> o.put(f, m == null ? 0 : m.info().pieceLength());
-            case "fileCount" -> o.put(f, m == null ? 0 : m.info().files().size());
+            case "fileCount", "file-count" -> o.put(f, m == null ? 0 : m.info().files().size());
             case "recheckProgress" -> o.put(f, s.checkProgress());
             case "secondsDownloading" -> o.put(f, r.downloadingMillis / 1000);
             case "secondsSeeding" -> o.put(f, r.seedingMillis / 1000);
@@ -151,7 +161,8 @@ final class TorrentFields {
             case "bandwidthPriority" -> o.put(f, r.bandwidthPriority);
             case "peer-limit" -> o.put(f, r.peerLimit > 0 ? r.peerLimit : RpcMethods.PEER_LIMIT_PER_TORRENT);
             case "torrentFile" -> o.put(f, m == null || t.torrentFile == null ? "" : t.torrentFile.toString());
-            case "primary-mime-type" -> o.put(f, "application/octet-stream");
+            case "primary-mime-type" -> o.put(f, m == null ? "application/octet-stream" : MimeTypes.primary(m.info().files()));
+            case "sequentialDownload" -> o.put(f, r.sequentialDownload);
             case "webseeds" -> {
                 ArrayNode a = o.putArray(f);
                 if (m != null) {
@@ -220,6 +231,10 @@ final class TorrentFields {
                         x.put("bytesCompleted", i < fileDone.length ? fileDone[i] : 0);
                         x.put("length", fs.get(i).length());
                         x.put("name", fs.get(i).pathString());
+                        long pl = m.info().pieceLength();
+                        long begin = fs.get(i).offset() / pl;
+                        x.put("begin_piece", begin);
+                        x.put("end_piece", fs.get(i).length() == 0 ? begin : (fs.get(i).offset() + fs.get(i).length() + pl - 1) / pl);
                     }
                 }
             }

@@ -36,6 +36,8 @@ public final class TorrentRecord {
     public int queuePosition;
     /** Transmission's bandwidthPriority: -1 low, 0 normal, 1 high (served first where torrents share a limit). */
     public int bandwidthPriority;
+    /** Pieces picked in order (Transmission's sequential_download). */
+    public boolean sequentialDownload;
     /** Whether the session's speed limits apply to it (Transmission's honorsSessionLimits). */
     public boolean honorsSessionLimits = true;
     /** Stopped by the seed ratio or idle limit (not by the user): shown as finished. */

@@ -40,7 +40,8 @@ class DaemonRpcTest {
             JsonNode ok = c.call("session-get", Map.of());
             assertThat(ok.get("result").asText()).isEqualTo("success");
             assertThat(ok.get("tag").asInt()).isEqualTo(7);
-            assertThat(ok.get("arguments").get("rpc-version").asInt()).isEqualTo(16);
+            assertThat(ok.get("arguments").get("rpc-version").asInt()).isEqualTo(18);
+            assertThat(ok.get("arguments").get("rpc-version-semver").asText()).as("agrees with rpc-version 18").isEqualTo("5.4.0");
 
             assertThat(c.post("{not json").get("result").asText()).startsWith("invalid JSON");
             assertThat(c.post("[1,2]").get("result").asText()).contains("not a JSON object");

@@ -119,6 +119,17 @@ public final class TorrentHandle {
         return onLoop(() -> torrent.storageControl().renamePath(path, newName)).thenCompose(f -> f);
     }
 
+    /**
+     * Picks pieces in order, first to last (to play a file while it downloads; Transmission's
+     * sequential_download), or rarest first (false). Takes effect at once, for a magnet link too.
+     */
+    public CompletableFuture<Void> setSequential(boolean on) {
+        return onLoop(() -> {
+            io.jtorrent.engine.torrent.TorrentLimits.sequential(torrent, on);
+            return null;
+        });
+    }
+
     /** At most {@code n} peers for this torrent (0: the session's limit); peers over it are closed. */
     public CompletableFuture<Void> setPeerLimit(int n) {
         return onLoop(() -> {

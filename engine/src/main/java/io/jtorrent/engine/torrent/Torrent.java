@@ -118,7 +118,7 @@ public final class Torrent {
         this.filePriorities = params.filePriorities(info);
         this.picker = new PiecePicker<>(info.pieceCount(), info.pieceLength(), info.totalLength(), random);
         this.picker.setPriorities(PieceRanges.piecePriorities(info, filePriorities));
-        this.picker.setSequential(params.sequential());
+        this.picker.setSequential(transfers.sequential(params.sequential()));
         transfers.metadataKnown();
         for (String url : params.webSeeds()) {
             webSeeds.add(new WebSeed(host, info, url, settings().webSeedConnections)); // web seeds name files as the torrent does

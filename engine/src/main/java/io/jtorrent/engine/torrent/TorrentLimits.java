@@ -27,6 +27,11 @@ public final class TorrentLimits {
         }
     }
 
+    /** Pieces picked in order (true) or rarest first; on the loop. */
+    public static void sequential(Torrent t, boolean on) {
+        t.transfers.setSequential(on);
+    }
+
     /** The torrent's bandwidth priority: -1 low, 0 normal, 1 high (see {@link Transfers#setPriority}); any thread. */
     public static void bandwidthPriority(Torrent t, int priority) {
         t.transfers.setPriority(priority);

@@ -189,6 +189,22 @@ final class Transfers implements PieceAssembly.Owner<BlockSource> {
         sharedAllowance = priority * PRIORITY_ALLOWANCE_NANOS;
     }
 
+    /** Sequential download set while running (null: as added); kept here for a magnet whose picker comes later. */
+    private Boolean sequential;
+
+    /** Whether pieces are picked in order: as set while running, else {@code asAdded}. */
+    boolean sequential(boolean asAdded) {
+        return sequential != null ? sequential : asAdded;
+    }
+
+    /** Picks pieces in order (for playing while downloading) or rarest first; on the loop. */
+    void setSequential(boolean on) {
+        sequential = on;
+        if (t.picker != null) {
+            t.picker.setSequential(on);
+        }
+    }
+
     long uploadDelay() {
         RateLimiter g = groupUp;
         long a = sharedAllowance;
