@@ -33,7 +33,8 @@ final class RpcMethods {
     }
 
     static final int RPC_VERSION = 18;
-    static final String VERSION = "3.00 (jtorrent 0.1.0)";
+    /** The Transmission release whose RPC this answers (4.1: rpc-version 18), and ours: front-ends read the first. */
+    static final String VERSION = "4.1.0 (jtorrent 0.1.0)";
 
     private final Daemon d;
     /** Ids removed recently, for {@code recently-active} answers. */

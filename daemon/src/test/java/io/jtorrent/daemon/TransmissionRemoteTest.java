@@ -79,7 +79,7 @@ class TransmissionRemoteTest {
             assertThat(line(list, "album")).contains("1.00 MB").contains("Done");
 
             String info = run("-si");
-            assertThat(info).contains("RPC version: 16", "Download directory: " + downloads.toAbsolutePath(), "Listenport: " + d.peerPort());
+            assertThat(info).contains("RPC version: 18", "Download directory: " + downloads.toAbsolutePath(), "Listenport: " + d.peerPort());
             String stats = run("-st");
             assertThat(stats).contains("CURRENT SESSION", "TOTAL", "Downloaded:");
 
