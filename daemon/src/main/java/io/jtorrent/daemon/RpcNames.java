@@ -54,7 +54,7 @@ final class RpcNames {
             "downloadDir", "magnetLink", "pieceCount", "pieceSize", "fileCount", "file-count", "recheckProgress",
             "secondsDownloading", "secondsSeeding", "torrentFile", "primary-mime-type", "webseeds", "trackers",
             "trackerStats", "files", "fileStats", "wanted", "priorities", "peers", "peersFrom", "pieces", "availability",
-            "jtorrentPieceMap");
+            "jtorrentPieceMap", "jtorrentSeeds");
 
     /** Old names by their snake_case form; where two share one, kebab-case ones (arguments) come first. */
     private static final Map<String, List<String>> BY_SNAKE = bySnake();

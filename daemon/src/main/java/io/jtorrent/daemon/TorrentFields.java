@@ -123,6 +123,7 @@ final class TorrentFields {
             case "corruptEver" -> o.put(f, s.wasted());
             case "uploadRatio" -> o.put(f, ratio(s));
             case "peersConnected" -> o.put(f, s.peers());
+            case "jtorrentSeeds" -> o.put(f, s.seeds()); // connected peers that have everything (the list's Seeds column)
             case "peersSendingToUs" -> o.put(f, s.peersSendingToUs());
             case "peersGettingFromUs" -> o.put(f, s.peersGettingFromUs());
             case "webseedsSendingToUs" -> o.put(f, s.webSeedsSendingToUs());
