@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "download", mixinStandardHelpOptions = true,
         description = {"Download a torrent into SAVE_DIR/<name>, then exit (or seed with --seed).",
-                "Exit status 0 when the selected files are complete and verified."})
+                "Several torrents download side by side in one session.",
+                "Exit status 0 when the selected files of every torrent are complete and verified."})
 final class DownloadCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -53,30 +54,16 @@ final class DownloadCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Transfer.checkSaveDir(target.saveDir);
-        AddTorrentParams.Builder p;
-        if (io.jtorrent.metainfo.MagnetUri.looksLikeMagnet(target.torrent)) {
-            io.jtorrent.metainfo.MagnetUri magnet;
-            try {
-                magnet = io.jtorrent.metainfo.MagnetUri.parse(target.torrent);
-            } catch (io.jtorrent.metainfo.MetainfoException e) {
-                throw new BadInputException(e.getMessage());
+        if (target.torrents.size() > 1) {
+            for (String oneOnly : new String[] {"--save-torrent", "--select", "--web-seed"}) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(oneOnly)) {
+                    throw new BadInputException(oneOnly + " names one torrent's file or data: give one torrent with it");
+                }
             }
-            p = AddTorrentParams.builder(magnet, target.saveDir);
-        } else if (target.torrent.regionMatches(true, 0, "http://", 0, 7) || target.torrent.regionMatches(true, 0, "https://", 0, 8)) {
-            p = AddTorrentParams.builder(Transfer.fetchTorrent(target.torrent), target.saveDir);
-        } else {
-            Metainfo m = Transfer.readTorrent(java.nio.file.Path.of(target.torrent));
-            p = AddTorrentParams.builder(m, target.saveDir);
         }
-        p.sequential(sequential);
-        session.peers.forEach(p::peer);
-        webSeeds.forEach(p::webSeed);
-        if (!select.isEmpty()) {
-            try {
-                p.selectFiles(select);
-            } catch (IllegalArgumentException e) {
-                throw new BadInputException("--select: " + e.getMessage());
-            }
+        List<AddTorrentParams> all = new ArrayList<>();
+        for (String torrent : target.torrents) {
+            all.add(params(torrent));
         }
         Transfer transfer = new Transfer(spec.commandLine().getOut(), spec.commandLine().getErr(), target.jsonProgress);
         if (saveTorrent != null) {
@@ -95,7 +82,37 @@ final class DownloadCommand implements Callable<Integer> {
         if (limited && seed) {
             throw new BadInputException("--seed seeds until interrupted; --seed-ratio and --seed-time until a limit: choose one");
         }
-        return transfer.run(session, p.build(), target.saveDir, !seed && !limited, seedRatio == null ? -1 : seedRatio,
+        return transfer.run(session, all, target.saveDir, !seed && !limited, seedRatio == null ? -1 : seedRatio,
                 seedTime == null ? -1 : Math.round(seedTime * 60));
+    }
+
+    /** One torrent: a magnet link, an http(s) URL of a .torrent, or a .torrent file. */
+    private AddTorrentParams params(String torrent) throws Exception {
+        AddTorrentParams.Builder p;
+        if (io.jtorrent.metainfo.MagnetUri.looksLikeMagnet(torrent)) {
+            io.jtorrent.metainfo.MagnetUri magnet;
+            try {
+                magnet = io.jtorrent.metainfo.MagnetUri.parse(torrent);
+            } catch (io.jtorrent.metainfo.MetainfoException e) {
+                throw new BadInputException(e.getMessage());
+            }
+            p = AddTorrentParams.builder(magnet, target.saveDir);
+        } else if (torrent.regionMatches(true, 0, "http://", 0, 7) || torrent.regionMatches(true, 0, "https://", 0, 8)) {
+            p = AddTorrentParams.builder(Transfer.fetchTorrent(torrent), target.saveDir);
+        } else {
+            Metainfo m = Transfer.readTorrent(java.nio.file.Path.of(torrent));
+            p = AddTorrentParams.builder(m, target.saveDir);
+        }
+        p.sequential(sequential);
+        session.peers.forEach(p::peer);
+        webSeeds.forEach(p::webSeed);
+        if (!select.isEmpty()) {
+            try {
+                p.selectFiles(select);
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException("--select: " + e.getMessage());
+            }
+        }
+        return p.build();
     }
 }

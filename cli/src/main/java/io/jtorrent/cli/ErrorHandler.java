@@ -21,7 +21,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
         String message;
         if (e instanceof BadInputException || e instanceof MetainfoException) {
             status = ExitCode.BAD_INPUT;
-            message = e.getMessage();
+            message = words(e);
         } else if (e instanceof NoSuchFileException n) {
             status = ExitCode.BAD_INPUT;
             message = n.getFile() + ": no such file or directory";
@@ -33,14 +33,14 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
             message = f.getFile() + ": already exists";
         } else if (e instanceof IOException) {
             status = ExitCode.BAD_INPUT;
-            message = e.getMessage() != null ? e.getMessage() : "input/output error";
+            message = e.getMessage() != null ? words(e) : "input/output error";
         } else if (e instanceof InterruptedException) {
             status = ExitCode.INTERNAL;
             message = "interrupted";
         } else {
             status = ExitCode.INTERNAL;
             // words, not a class name: the details are behind --debug
-            message = "internal error" + (e.getMessage() != null ? ": " + e.getMessage() : "") + " (run with --debug for details)";
+            message = "internal error" + (e.getMessage() != null ? ": " + words(e) : "") + " (run with --debug for details)";
         }
         cli.getErr().println(Main.prefix(cli) + ": " + message);
         if (debug) {
@@ -48,5 +48,27 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
         }
         cli.getErr().flush();
         return status;
+    }
+
+    /** A Java class name at the start of a message ("java.net.ConnectException: "), as a wrapped exception's message has it. */
+    private static final java.util.regex.Pattern CLASS_PREFIX =
+            java.util.regex.Pattern.compile("(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:Exception|Error|Throwable)(?::\\s*|$)");
+
+    /**
+     * An exception's message in words for a user: a wrapper's own message (the cause's class and
+     * message) unwrapped, class names taken out; "failed" when nothing else is left.
+     */
+    static String words(Throwable e) {
+        Throwable t = e;
+        while ((t instanceof java.util.concurrent.CompletionException || t instanceof java.util.concurrent.ExecutionException
+                || t instanceof java.io.UncheckedIOException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        String m = t.getMessage();
+        if (m == null || m.isBlank()) {
+            return "failed";
+        }
+        String cleaned = CLASS_PREFIX.matcher(m).replaceAll("").strip();
+        return cleaned.isEmpty() ? "failed" : cleaned;
     }
 }

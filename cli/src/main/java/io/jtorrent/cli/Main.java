@@ -13,7 +13,7 @@ import picocli.CommandLine;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "A complete BitTorrent client: create, inspect, verify, download and seed torrents.")
-public final class Main implements Runnable {
+public final class Main implements java.util.concurrent.Callable<Integer> {
     /**
      * The commands, in the order help lists them. Only the one asked for is built (picocli reads
      * each command's annotations when it is added, about 30 ms a command on a cold JVM: most of
@@ -70,11 +70,14 @@ public final class Main implements Runnable {
         return cli.execute(args);
     }
 
+    /** No command given: every command with what it does (the help, on stderr), status 2. */
     @Override
-    public void run() {
-        // every command, as registered: the list cannot fall behind the commands
-        throw new CommandLine.ParameterException(spec.commandLine(),
-                "a command is required: " + String.join(", ", spec.subcommands().keySet()));
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("jtorrent: a command is required");
+        spec.commandLine().usage(err); // every command, as registered: the list cannot fall behind the commands
+        err.flush();
+        return ExitCode.BAD_INPUT;
     }
 
     /** "jtorrent" or "jtorrent create": how error lines start. */

@@ -26,14 +26,18 @@ final class SeedCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (io.jtorrent.metainfo.MagnetUri.looksLikeMagnet(target.torrent)) {
-            throw new BadInputException("seed needs the .torrent file, not a magnet link (the data must be checked against it)");
-        }
-        Metainfo m = Transfer.readTorrent(java.nio.file.Path.of(target.torrent));
         Transfer.checkSaveDir(target.saveDir);
-        AddTorrentParams.Builder p = AddTorrentParams.builder(m, target.saveDir).seedOnly(true);
-        session.peers.forEach(p::peer);
+        java.util.List<AddTorrentParams> all = new java.util.ArrayList<>();
+        for (String torrent : target.torrents) {
+            if (io.jtorrent.metainfo.MagnetUri.looksLikeMagnet(torrent)) {
+                throw new BadInputException("seed needs the .torrent file, not a magnet link (the data must be checked against it)");
+            }
+            Metainfo m = Transfer.readTorrent(java.nio.file.Path.of(torrent));
+            AddTorrentParams.Builder p = AddTorrentParams.builder(m, target.saveDir).seedOnly(true);
+            session.peers.forEach(p::peer);
+            all.add(p.build());
+        }
         return new Transfer(spec.commandLine().getOut(), spec.commandLine().getErr(), target.jsonProgress)
-                .run(session, p.build(), target.saveDir, false);
+                .run(session, all, target.saveDir, false, -1, -1);
     }
 }

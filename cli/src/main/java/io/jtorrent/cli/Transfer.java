@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -71,7 +72,8 @@ final class Transfer {
                 body = in.readNBytes(Metainfo.MAX_TORRENT_FILE_BYTES + 1);
             }
         } catch (IOException e) {
-            throw new BadInputException(url + ": cannot fetch it: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            throw new BadInputException(url + ": cannot fetch it: " + (e instanceof java.net.http.HttpTimeoutException ? "no answer in time"
+                    : e instanceof java.net.ConnectException ? "connection refused" : ErrorHandler.words(e)));
         }
         if (body.length > Metainfo.MAX_TORRENT_FILE_BYTES) {
             throw new BadInputException(url + ": larger than the " + Metainfo.MAX_TORRENT_FILE_BYTES + "-byte limit for torrent files");
@@ -100,15 +102,33 @@ final class Transfer {
      * @return the exit status
      */
     int run(SessionOptions options, AddTorrentParams params, Path saveDir, boolean untilFinished) throws Exception {
-        return run(options, params, saveDir, untilFinished, -1, -1);
+        return run(options, List.of(params), saveDir, untilFinished, -1, -1);
+    }
+
+    /** One torrent of a run, as the report loop follows it. */
+    private static final class Job {
+        final TorrentHandle handle;
+        boolean announced;
+        long size;
+        long seedingSince;
+        /** Finished (and seeded as asked), or failed: nothing more to wait for. */
+        boolean done;
+        boolean failed;
+        TorrentStatus last;
+
+        Job(TorrentHandle handle) {
+            this.handle = handle;
+        }
     }
 
     /**
-     * As above; once finished, with {@code seedRatio} ≥ 0 or {@code seedSeconds} ≥ 0 it seeds until
-     * the upload ratio or the time seeding reaches either (aria2's --seed-ratio and --seed-time),
-     * then exits 0.
+     * Adds the torrents (several download side by side in one session, as aria2 does) and reports
+     * until every one is finished ({@code untilFinished}) or forever. Once one is finished, with
+     * {@code seedRatio} ≥ 0 or {@code seedSeconds} ≥ 0 it seeds until its upload ratio or its time
+     * seeding reaches either (aria2's --seed-ratio and --seed-time). Exit status 0 when all did,
+     * 1 when one failed (the others still run to their end).
      */
-    int run(SessionOptions options, AddTorrentParams params, Path saveDir, boolean untilFinished, double seedRatio,
+    int run(SessionOptions options, List<AddTorrentParams> all, Path saveDir, boolean untilFinished, double seedRatio,
             long seedSeconds) throws Exception {
         Session session;
         try {
@@ -117,7 +137,7 @@ final class Transfer {
             throw new BadInputException(e.getMessage() + (options.port != 0 ? " (is another client using it? try --port 0)" : ""));
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        // the report loop wakes once a second, and at once when something it acts on happens (the
+        // the report loop wakes once a second, and at once when something it acts on happens (a
         // download finished, the metadata came, an error, a stop): a finished download exits then
         java.util.concurrent.Semaphore wake = new java.util.concurrent.Semaphore(0);
         Thread hook = new Thread(() -> {
@@ -134,69 +154,30 @@ final class Transfer {
                     wake.release();
                 }
             });
-            TorrentHandle handle;
-            try {
-                handle = session.add(params).get();
-            } catch (ExecutionException e) {
-                throw new BadInputException(e.getCause().getMessage(), e.getCause());
+            List<Job> jobs = new ArrayList<>();
+            for (AddTorrentParams params : all) {
+                TorrentHandle handle;
+                try {
+                    handle = session.add(params).get();
+                } catch (ExecutionException e) {
+                    throw new BadInputException(e.getCause().getMessage(), e.getCause());
+                }
+                jobs.add(new Job(handle));
+                if (!json && params.metainfo() == null) {
+                    err.printf("%s: listening on port %d, fetching the metadata from peers%n", handle.infoHash().hex(),
+                            session.listenPort());
+                    err.flush();
+                }
             }
-            if (!json && params.metainfo() == null) {
-                err.printf("%s: listening on port %d, fetching the metadata from peers%n", handle.infoHash().hex(),
-                        session.listenPort());
-                err.flush();
-            }
-            boolean announced = false;
-            long size = 0;
-            long seedingSince = 0;
             while (true) {
-                io.jtorrent.metainfo.Metainfo m = handle.metainfo();
-                if (m != null && !announced) {
-                    announced = true;
-                    size = m.info().totalLength();
-                    synchronized (this) {
-                        finishLine();
-                        if (!json) {
-                            err.printf("%s: listening on port %d, %d pieces%n", m.info().name(), session.listenPort(),
-                                    m.info().pieceCount());
-                            err.flush();
-                        }
-                    }
-                    try {
-                        onMetadata.accept(m);
-                    } catch (java.io.UncheckedIOException e) {
-                        throw new BadInputException(e.getMessage());
+                for (Job j : jobs) {
+                    if (!j.done) {
+                        follow(j, session, untilFinished, seedRatio, seedSeconds);
                     }
                 }
-                TorrentStatus s = handle.status().get(10, TimeUnit.SECONDS);
-                report(s, size);
-                if (s.state() == TorrentState.ERROR) {
-                    finishLine();
-                    err.println("jtorrent: " + s.error().orElse("failed"));
-                    return ExitCode.NEGATIVE;
-                }
-                if (untilFinished && s.isFinished()) {
-                    finishLine();
-                    if (!json) {
-                        out.printf(Locale.ROOT, "%s: complete, %s downloaded, verified%n", s.name(), Sizes.format(s.wantedBytes()));
-                        out.flush();
-                    }
-                    return ExitCode.OK;
-                }
-                if ((seedRatio >= 0 || seedSeconds >= 0) && s.isFinished()) {
-                    seedingSince = seedingSince == 0 ? System.nanoTime() : seedingSince;
-                    boolean ratioReached = seedRatio >= 0 && s.ratio(size) >= seedRatio;
-                    boolean timeReached = seedSeconds >= 0
-                            && System.nanoTime() - seedingSince >= TimeUnit.SECONDS.toNanos(seedSeconds);
-                    if (ratioReached || timeReached) {
-                        finishLine();
-                        if (!json) {
-                            out.printf(Locale.ROOT, "%s: complete and seeded (%s), ratio %.2f%n", s.name(),
-                                    ratioReached ? "ratio " + seedRatio + " reached" : seedSeconds + " s of seeding",
-                                    s.ratio(size));
-                            out.flush();
-                        }
-                        return ExitCode.OK;
-                    }
+                report(jobs);
+                if (jobs.stream().allMatch(j -> j.done)) {
+                    return jobs.stream().anyMatch(j -> j.failed) ? ExitCode.NEGATIVE : ExitCode.OK;
                 }
                 if (wake.tryAcquire(1, TimeUnit.SECONDS)) {
                     wake.drainPermits();
@@ -211,6 +192,67 @@ final class Transfer {
                 session.close();
             } catch (IllegalStateException shuttingDown) {
                 stopped.await(40, TimeUnit.SECONDS); // the hook is closing it
+            }
+        }
+    }
+
+    /** One look at a torrent: its metadata announced once, its end (finished, seeded, failed) told once. */
+    private void follow(Job j, Session session, boolean untilFinished, double seedRatio, long seedSeconds) throws Exception {
+        io.jtorrent.metainfo.Metainfo m = j.handle.metainfo();
+        if (m != null && !j.announced) {
+            j.announced = true;
+            j.size = m.info().totalLength();
+            synchronized (this) {
+                finishLine();
+                if (!json) {
+                    err.printf("%s: listening on port %d, %d pieces%n", m.info().name(), session.listenPort(), m.info().pieceCount());
+                    err.flush();
+                }
+            }
+            try {
+                onMetadata.accept(m);
+            } catch (java.io.UncheckedIOException e) {
+                throw new BadInputException(e.getMessage());
+            }
+        }
+        TorrentStatus s = j.handle.status().get(10, TimeUnit.SECONDS);
+        j.last = s;
+        if (s.state() == TorrentState.ERROR) {
+            synchronized (this) {
+                finishLine();
+                err.println("jtorrent: " + s.name() + ": " + s.error().orElse("failed"));
+                err.flush();
+            }
+            j.done = true;
+            j.failed = true;
+            return;
+        }
+        if (untilFinished && s.isFinished()) {
+            j.done = true;
+            synchronized (this) {
+                finishLine();
+                if (!json) {
+                    out.printf(Locale.ROOT, "%s: complete, %s downloaded, verified%n", s.name(), Sizes.format(s.wantedBytes()));
+                    out.flush();
+                }
+            }
+            return;
+        }
+        if ((seedRatio >= 0 || seedSeconds >= 0) && s.isFinished()) {
+            j.seedingSince = j.seedingSince == 0 ? System.nanoTime() : j.seedingSince;
+            boolean ratioReached = seedRatio >= 0 && s.ratio(j.size) >= seedRatio;
+            boolean timeReached = seedSeconds >= 0 && System.nanoTime() - j.seedingSince >= TimeUnit.SECONDS.toNanos(seedSeconds);
+            if (ratioReached || timeReached) {
+                j.done = true;
+                j.handle.pause(); // seeded as asked: it stops while the others go on
+                synchronized (this) {
+                    finishLine();
+                    if (!json) {
+                        out.printf(Locale.ROOT, "%s: complete and seeded (%s), ratio %.2f%n", s.name(),
+                                ratioReached ? "ratio " + seedRatio + " reached" : seedSeconds + " s of seeding", s.ratio(j.size));
+                        out.flush();
+                    }
+                }
             }
         }
     }
@@ -254,30 +296,62 @@ final class Transfer {
 
     private boolean lineOpen;
 
-    private synchronized void report(TorrentStatus s, long size) throws IOException {
+    /** The progress line (one for all the torrents: their sums), or a JSON object a torrent a second. */
+    private synchronized void report(List<Job> jobs) throws IOException {
         if (json) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("state", s.state().name().toLowerCase(Locale.ROOT));
-            m.put("progress", s.progress());
-            m.put("downloadRate", s.downloadRate());
-            m.put("uploadRate", s.uploadRate());
-            m.put("peers", s.peers());
-            m.put("seeds", s.seeds());
-            m.put("downloaded", s.downloaded());
-            m.put("uploaded", s.uploaded());
-            m.put("ratio", s.ratio(size));
-            out.println(new ObjectMapper().writeValueAsString(m));
+            for (Job j : jobs) {
+                TorrentStatus s = j.last;
+                if (s == null) {
+                    continue;
+                }
+                Map<String, Object> m = new LinkedHashMap<>();
+                if (jobs.size() > 1) {
+                    m.put("name", s.name());
+                }
+                m.put("state", s.state().name().toLowerCase(Locale.ROOT));
+                m.put("progress", s.progress());
+                m.put("downloadRate", s.downloadRate());
+                m.put("uploadRate", s.uploadRate());
+                m.put("peers", s.peers());
+                m.put("seeds", s.seeds());
+                m.put("downloaded", s.downloaded());
+                m.put("uploaded", s.uploaded());
+                m.put("ratio", s.ratio(j.size));
+                out.println(new ObjectMapper().writeValueAsString(m));
+            }
             out.flush();
             return;
         }
         if (!terminal) {
             return;
         }
-        long left = s.wantedBytes() - s.doneBytes();
-        String eta = s.downloadRate() > 0 && left > 0 ? formatEta(left / s.downloadRate()) : "-";
-        String line = String.format(Locale.ROOT, "%-11s %5.1f%%  down %s  up %s  peers %d (%d seeds)  ratio %.2f  eta %s",
-                s.state().name().toLowerCase(Locale.ROOT), s.progress() * 100, Rates.format(s.downloadRate()),
-                Rates.format(s.uploadRate()), s.peers(), s.seeds(), s.ratio(size), eta);
+        List<TorrentStatus> live = jobs.stream().filter(j -> !j.done && j.last != null).map(j -> j.last).toList();
+        if (live.isEmpty()) {
+            return;
+        }
+        long wanted = 0;
+        long have = 0;
+        long down = 0;
+        long up = 0;
+        int peers = 0;
+        int seeds = 0;
+        for (TorrentStatus s : live) {
+            wanted += s.wantedBytes();
+            have += s.doneBytes();
+            down += s.downloadRate();
+            up += s.uploadRate();
+            peers += s.peers();
+            seeds += s.seeds();
+        }
+        TorrentStatus one = live.get(0);
+        long size = jobs.stream().filter(j -> j.last == one).mapToLong(j -> j.size).findFirst().orElse(0);
+        long left = wanted - have;
+        String eta = down > 0 && left > 0 ? formatEta(left / down) : "-";
+        String what = live.size() == 1 ? one.state().name().toLowerCase(Locale.ROOT) : live.size() + " torrents";
+        double progress = live.size() == 1 ? one.progress() : wanted == 0 ? 1.0 : (double) have / wanted;
+        String line = String.format(Locale.ROOT, "%-11s %5.1f%%  down %s  up %s  peers %d (%d seeds)  ratio %s  eta %s",
+                what, progress * 100, Rates.format(down), Rates.format(up), peers, seeds,
+                live.size() == 1 ? String.format(Locale.ROOT, "%.2f", one.ratio(size)) : "-", eta);
         err.print("\r" + line + "   ");
         err.flush();
         lineOpen = true;

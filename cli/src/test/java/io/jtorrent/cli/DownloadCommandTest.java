@@ -54,6 +54,58 @@ class DownloadCommandTest {
     }
 
     @Test
+    void severalTorrentsDownloadSideBySide() throws Exception {
+        Path seedDir = tmp.resolve("seed");
+        Path album = torrentOf(seedDir);
+        Files.createDirectories(seedDir.resolve("film"));
+        byte[] film = new byte[700_000];
+        new Random(5).nextBytes(film);
+        Files.write(seedDir.resolve("film/film.mkv"), film);
+        Path filmTorrent = Files.write(tmp.resolve("film.torrent"),
+                TorrentBuilder.from(seedDir.resolve("film/film.mkv")).pieceLength(32768).build().bytes());
+        try (Session seed = Session.start(Settings.builder().listenPort(0).bindAddress(InetAddress.getLoopbackAddress()).build())) {
+            for (Path t : new Path[] {album, filmTorrent}) {
+                seed.add(AddTorrentParams.builder(io.jtorrent.metainfo.Metainfo.read(t), t == album ? seedDir : seedDir.resolve("film"))
+                        .seedOnly(true).build()).get(30, TimeUnit.SECONDS);
+            }
+            String peer = "127.0.0.1:" + seed.listenPort();
+            Cli both = Cli.run("download", album.toString(), filmTorrent.toString(), "-d", tmp.resolve("both").toString(),
+                    "--port", "0", "--no-dht", "--bind", "127.0.0.1", "--peer", peer, "--json-progress");
+            assertThat(both.status()).as(both.err()).isZero();
+            assertThat(both.out()).contains("\"name\":\"album\"", "\"name\":\"film.mkv\"");
+            assertThat(Files.mismatch(seedDir.resolve("album/b.flac"), tmp.resolve("both/album/b.flac"))).isEqualTo(-1L);
+            assertThat(Files.mismatch(seedDir.resolve("film/film.mkv"), tmp.resolve("both/film.mkv"))).isEqualTo(-1L);
+            Cli words = Cli.run("download", album.toString(), filmTorrent.toString(), "-d", tmp.resolve("w").toString(),
+                    "--port", "0", "--no-dht", "--bind", "127.0.0.1", "--peer", peer);
+            assertThat(words.status()).as(words.err()).isZero();
+            assertThat(words.out()).contains("album: complete", "film.mkv: complete");
+            Cli select = Cli.run("download", album.toString(), filmTorrent.toString(), "--select", "1");
+            assertThat(select.status()).isEqualTo(2);
+            assertThat(select.err()).contains("--select names one torrent");
+        }
+    }
+
+    @Test
+    void errorsAreWordsNotJavaClassNames() throws Exception {
+        try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = closed.getLocalPort();
+            closed.close();
+            Cli refused = Cli.run("download", "http://127.0.0.1:" + port + "/a.torrent", "-d", tmp.resolve("r").toString());
+            assertThat(refused.status()).isEqualTo(2);
+            assertThat(refused.err()).contains("cannot fetch it").doesNotContain("java.", "Exception", "Error[", "\tat ");
+        }
+        assertThat(ErrorHandler.words(new java.util.concurrent.CompletionException(new java.net.ConnectException("Connection refused"))))
+                .isEqualTo("Connection refused");
+        assertThat(ErrorHandler.words(new IllegalStateException("io.netty.channel.AbstractChannel$AnnotatedConnectException: "
+                + "Connection refused: /127.0.0.1:1"))).isEqualTo("Connection refused: /127.0.0.1:1");
+        assertThat(ErrorHandler.words(new RuntimeException("java.lang.IllegalArgumentException"))).isEqualTo("failed");
+        Cli bare = Cli.run();
+        assertThat(bare.status()).isEqualTo(2);
+        assertThat(bare.err()).contains("a command is required", "create", "info", "verify", "download", "demo", "tracker", "dht",
+                "seed", "daemon", "Run as a service");
+    }
+
+    @Test
     void seedTimeSeedsForAWhileThenExits() throws Exception {
         Path seedDir = tmp.resolve("seed");
         Path torrent = torrentOf(seedDir);
