@@ -481,6 +481,7 @@ public final class Daemon implements AutoCloseable {
             removedUploaded += s.uploadedThisSession();
             removedDownloaded += s.downloadedThisSession();
         }
+        http.metrics.departed(s);
         Metainfo m = t.handle.metainfo();
         Path dir = Path.of(t.record.dataDir());
         // which files are the torrent's own is asked before it goes: never a same-named file of the user's

@@ -165,7 +165,7 @@ final class HttpFrontend implements AutoCloseable {
             } else if (path.equals("/metrics")) {
                 metrics.render().whenComplete((body, e) -> ctx.executor().execute(() -> send(ctx,
                         e != null ? text(HttpResponseStatus.INTERNAL_SERVER_ERROR, e.getMessage() + "\n")
-                                : withType(text(HttpResponseStatus.OK, body), "text/plain; version=0.0.4"), keepAlive)));
+                                : withType(text(HttpResponseStatus.OK, body), Metrics.contentType()), keepAlive)));
             } else if (path.startsWith("/files/")) {
                 streamer.serve(ctx, req, path.substring("/files/".length()), keepAlive);
             } else {

@@ -68,8 +68,8 @@ class DaemonRpcTest {
             // the body is JSON whatever the content type; still alive after all this
             assertThat(c.call("session-stats", Map.of()).get("arguments").get("torrentCount").asInt()).isZero();
             HttpResponse<String> metrics = c.raw("/metrics", "GET", null, false);
-            assertThat(metrics.body()).contains("jtorrent_torrents{state=\"seeding\"} 0", "jtorrent_disk_queue_bytes",
-                    "jtorrent_utp_peers 0");
+            assertThat(metrics.body()).contains("jtorrent_torrents{state=\"seeding\"} 0.0", "jtorrent_disk_queue_bytes",
+                    "jtorrent_utp_peers 0.0");
             assertThat(c.raw("/", "GET", null, false).body()).contains("<title>jtorrent</title>");
             assertThat(c.raw("/nothing", "GET", null, false).statusCode()).isEqualTo(404);
         }

@@ -59,7 +59,12 @@ public final class TrackerServer implements AutoCloseable {
     private final String trackerId = Long.toHexString(new java.security.SecureRandom().nextLong());
     private volatile double announceRate;
     private long lastAnnounces;
-    private final java.util.Map<String, java.util.function.LongSupplier> extraMetrics = new java.util.concurrent.ConcurrentSkipListMap<>();
+    /** {@code /metrics}: the Prometheus Java client's registry, with the JVM's metrics and the tracker's. */
+    private final io.prometheus.metrics.model.registry.PrometheusRegistry metrics = new io.prometheus.metrics.model.registry.PrometheusRegistry();
+    private final io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter metricsWriter =
+            io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter.create();
+    /** The store's totals (swarms, peers, seeders), read once per scrape. */
+    private volatile long[] scraped = {0, 0, 0};
 
     /**
      * Starts a tracker.
@@ -124,6 +129,13 @@ public final class TrackerServer implements AutoCloseable {
             lastAnnounces = now;
         }, 10, 10, TimeUnit.SECONDS);
         long started = System.nanoTime();
+        io.prometheus.metrics.instrumentation.jvm.JvmMetrics.builder().register(metrics);
+        gauge("jtorrent_tracker_swarms", "Swarms held.", () -> scraped[0]);
+        gauge("jtorrent_tracker_peers", "Peers held.", () -> scraped[1]);
+        gauge("jtorrent_tracker_seeders", "Seeders held.", () -> scraped[2]);
+        addMetric("jtorrent_tracker_http_announces_total", announces::sum);
+        addMetric("jtorrent_tracker_http_scrapes_total", scrapes::sum);
+        addMetric("jtorrent_tracker_http_failures_total", failures::sum);
         addMetric("jtorrent_tracker_uptime_seconds", () -> (System.nanoTime() - started) / 1_000_000_000L);
     }
 
@@ -192,16 +204,14 @@ public final class TrackerServer implements AutoCloseable {
                 }
                 body = scrape(query);
             } else if (path.equals("/metrics")) {
-                long[] t = store.totals();
-                StringBuilder m = new StringBuilder();
-                metric(m, "jtorrent_tracker_swarms", "gauge", "swarms held", t[0]);
-                metric(m, "jtorrent_tracker_peers", "gauge", "peers held", t[1]);
-                metric(m, "jtorrent_tracker_seeders", "gauge", "seeders held", t[2]);
-                metric(m, "jtorrent_tracker_http_announces_total", "counter", "HTTP announces answered", announces.sum());
-                metric(m, "jtorrent_tracker_http_scrapes_total", "counter", "HTTP scrapes answered", scrapes.sum());
-                metric(m, "jtorrent_tracker_http_failures_total", "counter", "HTTP requests refused with a failure reason", failures.sum());
-                extraMetrics.forEach((name, value) -> metric(m, name, "counter", name.replace('_', ' '), value.getAsLong()));
-                respond(ctx, req, HttpResponseStatus.OK, m.toString().getBytes(StandardCharsets.UTF_8), "text/plain; version=0.0.4");
+                scraped = store.totals();
+                java.io.ByteArrayOutputStream m = new java.io.ByteArrayOutputStream(16384);
+                try {
+                    metricsWriter.write(m, metrics.scrape());
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                respond(ctx, req, HttpResponseStatus.OK, m.toByteArray(), metricsWriter.getContentType());
                 return;
             } else if (path.equals("/stats")) {
                 long[] t = store.totals();
@@ -221,15 +231,16 @@ public final class TrackerServer implements AutoCloseable {
         }
     }
 
-    private static void metric(StringBuilder m, String name, String type, String help, long value) {
-        m.append("# HELP ").append(name).append(' ').append(help).append('\n')
-                .append("# TYPE ").append(name).append(' ').append(type).append('\n')
-                .append(name).append(' ').append(value).append('\n');
+    private void gauge(String name, String help, java.util.function.LongSupplier value) {
+        io.prometheus.metrics.core.metrics.GaugeWithCallback.builder().name(name).help(help)
+                .callback(cb -> cb.call(value.getAsLong())).register(metrics);
     }
 
-    /** Adds a counter to {@code /metrics} (the UDP server's, say). */
+    /** Adds a counter to {@code /metrics} (the UDP server's, say); a name ending {@code _total} is shown as given. */
     public void addMetric(String name, java.util.function.LongSupplier value) {
-        extraMetrics.put(name, value);
+        String base = name.endsWith("_total") ? name.substring(0, name.length() - "_total".length()) : name;
+        io.prometheus.metrics.core.metrics.CounterWithCallback.builder().name(base).help(base.replace('_', ' '))
+                .callback(cb -> cb.call(value.getAsLong())).register(metrics);
     }
 
     /**

@@ -102,7 +102,7 @@ class TrackerServerTest {
         String scrape = get("/scrape?info_hash=" + hash20);
         assertThat(scrape).contains("8:completei1e");
         assertThat(get("/stats")).contains("swarms 1", "peers 1", "announces_per_second");
-        assertThat(get("/metrics")).contains("# TYPE jtorrent_tracker_peers gauge", "jtorrent_tracker_peers 1",
+        assertThat(get("/metrics")).contains("# TYPE jtorrent_tracker_peers gauge", "jtorrent_tracker_peers 1.0", "jvm_threads_current",
                 "jtorrent_tracker_http_announces_total");
     }
 }
