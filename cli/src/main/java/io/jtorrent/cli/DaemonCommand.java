@@ -25,6 +25,9 @@ final class DaemonCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions global;
 
+    @Mixin
+    LogOptions log;
+
     @Option(names = "--rpc-port", paramLabel = "N", description = "Port of the RPC and web UI (default: 9091; 0 picks a free one).")
     int rpcPort = 9091;
 

@@ -27,6 +27,9 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions global;
 
+    @Mixin
+    LogOptions log;
+
     @Option(names = "--peers", paramLabel = "N", description = "Leechers (default: 8).")
     int peers = 8;
 

@@ -29,6 +29,9 @@ final class DhtCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions global;
 
+    @Mixin
+    LogOptions log;
+
     @Option(names = "--port", paramLabel = "N", description = "UDP port (default 6881; 0 picks one).")
     int port = 6881;
 

@@ -23,6 +23,9 @@ final class DownloadCommand implements Callable<Integer> {
     GlobalOptions global;
 
     @Mixin
+    LogOptions log;
+
+    @Mixin
     SessionOptions session;
 
     @Mixin

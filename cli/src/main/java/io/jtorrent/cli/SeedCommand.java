@@ -19,6 +19,9 @@ final class SeedCommand implements Callable<Integer> {
     GlobalOptions global;
 
     @Mixin
+    LogOptions log;
+
+    @Mixin
     SessionOptions session;
 
     @Mixin

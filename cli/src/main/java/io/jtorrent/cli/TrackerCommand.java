@@ -34,6 +34,9 @@ final class TrackerCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions global;
 
+    @Mixin
+    LogOptions log;
+
     @Option(names = "--http-port", paramLabel = "N", description = "HTTP port (default 6969; 0 picks one).")
     int httpPort = 6969;
 

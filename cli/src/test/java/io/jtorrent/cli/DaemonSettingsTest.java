@@ -38,6 +38,8 @@ class DaemonSettingsTest {
 
     @TempDir
     Path tmp;
+    /** The last started daemon's terminal output (its stdout and stderr). */
+    private Path lastLog;
 
     private Process start(int rpcPort, String auth, String... flags) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -45,6 +47,7 @@ class DaemonSettingsTest {
                 "--config-dir", tmp.resolve("config").toString(), "--bind", "127.0.0.1"));
         cmd.addAll(List.of(flags));
         Path log = tmp.resolve("daemon-" + System.nanoTime() + ".log");
+        lastLog = log;
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         RpcClient rpc = new RpcClient(rpcPort, auth);
         io.jtorrent.testkit.Await.until(Duration.ofSeconds(30), "the daemon answering", () -> {
@@ -145,8 +148,11 @@ class DaemonSettingsTest {
         try (Session seed = Session.start(Settings.builder().listenPort(0).bindAddress(InetAddress.getLoopbackAddress())
                 .uploadLimit(200_000).build())) {
             TorrentHandle h = seed.add(AddTorrentParams.builder(m, seedDir).seedOnly(true).build()).get(30, TimeUnit.SECONDS);
+            Path logFile = tmp.resolve("logs/daemon.log");
+            Files.createDirectories(logFile.getParent());
+            Files.writeString(logFile, "an earlier run's line\n");
             Process p = start(rpcPort, null, "--rpc-port", Integer.toString(rpcPort), "--port", Integer.toString(peerPort),
-                    "--no-dht", "-d", tmp.resolve("downloads").toString());
+                    "--no-dht", "-d", tmp.resolve("downloads").toString(), "--log-level", "debug", "--log-file", logFile.toString());
             try {
                 RpcClient rpc = new RpcClient(rpcPort, null);
                 rpc.call("torrent-add", Map.of("metainfo", Base64.getEncoder().encodeToString(m.toTorrentFile())));
@@ -162,6 +168,12 @@ class DaemonSettingsTest {
                 long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
                 assertThat(exited).as("out within 3 s of SIGTERM").isTrue();
                 assertThat(p.exitValue()).as("exit status (%d ms)", ms).isIn(0, 143);
+                String log = Files.readString(logFile);
+                assertThat(log).as("appended, not replaced").startsWith("an earlier run's line");
+                assertThat(log).as("--log-level debug, dated lines").containsPattern("(?m)^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}\\.\\d{3} .*DEBUG");
+                String terminal = Files.readString(lastLog);
+                assertThat(terminal).as("the command's own line stays on the terminal").contains("RPC and web UI on");
+                assertThat(terminal).as("the log went to the file").doesNotContain("DEBUG");
             } finally {
                 if (p.isAlive()) {
                     p.destroyForcibly();
