@@ -582,8 +582,8 @@ final class RpcMethods {
         o.put("incomplete-dir", s.incompleteDir != null ? s.incompleteDir : s.downloadDir);
         o.put("incomplete-dir-enabled", s.incompleteDirEnabled);
         o.put("lpd-enabled", d.settings.lsd());
-        o.put("peer-limit-global", 200);
-        o.put("peer-limit-per-torrent", PEER_LIMIT_PER_TORRENT);
+        o.put("peer-limit-global", d.settings.maxConnections);
+        o.put("peer-limit-per-torrent", d.settings.maxConnectionsPerTorrent);
         o.put("peer-port", d.session.listenPort());
         o.put("peer-port-random-on-start", false);
         o.put("pex-enabled", d.settings.pex());
