@@ -2,12 +2,14 @@ package io.jtorrent.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.jtorrent.engine.AddTorrentParams;
 import io.jtorrent.engine.Session;
 import io.jtorrent.engine.Settings;
 import io.jtorrent.engine.TorrentHandle;
 import io.jtorrent.metainfo.Metainfo;
 import io.jtorrent.testkit.ExternalProgram;
+import io.jtorrent.testkit.RpcClient;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -15,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -119,6 +122,14 @@ class TransmissionRemoteTest {
                 }
             });
             TestData.assertSameTree(seedDir.resolve("album"), downloads.resolve("album"));
+
+            // bandwidth priority and session limits, as transmission-remote sets them
+            run("-t", "1", "-Bh", "-HL");
+            JsonNode prio = new RpcClient(d.rpcPort(), null).call("torrent-get", Map.of("ids", List.of(1),
+                    "fields", List.of("bandwidthPriority", "honorsSessionLimits"))).get("arguments").get("torrents").get(0);
+            assertThat(prio.get("bandwidthPriority").asInt()).isEqualTo(1);
+            assertThat(prio.get("honorsSessionLimits").asBoolean()).isFalse();
+            run("-t", "1", "-Bn", "-hl");
 
             String details = run("-t", "2", "-i");
             assertThat(details).contains("Name: video", "Hash: " + video.infoHash().hex(), "Percent Done: 100%");
