@@ -39,7 +39,7 @@ public final class DaemonBenchmark {
     private final HttpClient http = HttpClient.newHttpClient();
     private String sessionId = "";
 
-    record Result(String name, int torrents, double medianMs, double p90Ms, long rssKiB, double addSeconds) {}
+    record Result(String name, int torrents, double medianMs, double p90Ms, long rssKiB, double addSeconds, long idleRssKiB) {}
 
     public static void main(String[] args) throws Exception {
         Path launcher = Path.of(args[0]).toAbsolutePath();
@@ -75,15 +75,16 @@ public final class DaemonBenchmark {
             return List.of("transmission-daemon", "-f", "-g", config.toString());
         }));
         System.out.println();
-        System.out.printf(Locale.ROOT, "%-14s %9s %14s %12s %12s %14s%n", "daemon", "torrents", "get median ms", "get p90 ms", "RSS MiB", "add+check s");
+        System.out.printf(Locale.ROOT, "%-14s %9s %14s %12s %12s %14s %14s%n", "daemon", "torrents", "get median ms", "get p90 ms", "RSS MiB",
+                "add+check s", "idle RSS MiB");
         for (Result x : results) {
-            System.out.printf(Locale.ROOT, "%-14s %9d %14.1f %12.1f %12.1f %14.1f%n", x.name(), x.torrents(), x.medianMs(), x.p90Ms(),
-                    x.rssKiB() / 1024.0, x.addSeconds());
+            System.out.printf(Locale.ROOT, "%-14s %9d %14.1f %12.1f %12.1f %14.1f %14.1f%n", x.name(), x.torrents(), x.medianMs(), x.p90Ms(),
+                    x.rssKiB() / 1024.0, x.addSeconds(), x.idleRssKiB() / 1024.0);
         }
         Result j = results.get(0);
         Result t = results.get(1);
-        System.out.printf(Locale.ROOT, "ratios jtorrent/transmission: torrent-get median %.2f, RSS %.2f%n",
-                j.medianMs() / t.medianMs(), (double) j.rssKiB() / t.rssKiB());
+        System.out.printf(Locale.ROOT, "ratios jtorrent/transmission: torrent-get median %.2f, RSS %.2f, idle RSS %.2f%n",
+                j.medianMs() / t.medianMs(), (double) j.rssKiB() / t.rssKiB(), (double) j.idleRssKiB() / t.idleRssKiB());
     }
 
     interface Command {
@@ -109,6 +110,10 @@ public final class DaemonBenchmark {
                     Thread.sleep(200);
                 }
             }
+            // idle: started, asked once, left alone for 5 s
+            call(url, "torrent-get", Map.of("fields", LIST_FIELDS));
+            Thread.sleep(5000);
+            long idleRss = rssKiB(p.pid());
             long t0 = System.nanoTime();
             for (byte[] t : torrents) {
                 call(url, "torrent-add", Map.of("metainfo", Base64.getEncoder().encodeToString(t), "download-dir", data.toString()));
@@ -146,9 +151,9 @@ public final class DaemonBenchmark {
             }
             Collections.sort(ms);
             long rss = rssKiB(p.pid());
-            System.out.printf(Locale.ROOT, "%s: %d torrents seeding after %.1f s; torrent-get median %.1f ms, p90 %.1f ms; RSS %d KiB%n",
-                    name, torrents.size(), addSeconds, ms.get(ms.size() / 2), ms.get(ms.size() * 9 / 10), rss);
-            return new Result(name, torrents.size(), ms.get(ms.size() / 2), ms.get(ms.size() * 9 / 10), rss, addSeconds);
+            System.out.printf(Locale.ROOT, "%s: idle RSS %d KiB; %d torrents seeding after %.1f s; torrent-get median %.1f ms, p90 %.1f ms; RSS %d KiB%n",
+                    name, idleRss, torrents.size(), addSeconds, ms.get(ms.size() / 2), ms.get(ms.size() * 9 / 10), rss);
+            return new Result(name, torrents.size(), ms.get(ms.size() / 2), ms.get(ms.size() * 9 / 10), rss, addSeconds, idleRss);
         } finally {
             p.destroy();
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
