@@ -1,6 +1,5 @@
 package io.jtorrent.daemon;
 
-import io.jtorrent.bencode.BDictionary;
 import io.jtorrent.testkit.ExternalProgram;
 import io.jtorrent.testkit.RpcClient;
 import java.nio.file.Files;
@@ -30,13 +29,6 @@ class WebUiBenchmark {
     @TempDir
     Path tmp;
 
-    private static byte[] item(int i) {
-        long length = 1 + (i * 7919L) % 100_000;
-        return BDictionary.builder().put("info", BDictionary.builder().put("name", String.format("Item %04d", i))
-                .put("piece length", 16384).put("pieces", new byte[20 * (int) ((length + 16383) / 16384)])
-                .put("length", length).build()).build().encode();
-    }
-
     /** Median milliseconds of a page script that returns its own timing. */
     private static double median(WebDriver b, String timedScript) {
         List<Double> ms = new ArrayList<>();
@@ -59,7 +51,7 @@ class WebUiBenchmark {
         try (Daemon d = Daemon.start(withHome); WebDriver browser = new WebDriver(Files.createDirectories(dir.resolve("browser")))) {
             RpcClient rpc = new RpcClient(d.rpcPort(), null);
             for (int i = 0; i < N; i++) {
-                rpc.call("torrent-add", Map.of("metainfo", Base64.getEncoder().encodeToString(item(i)), "paused", true));
+                rpc.call("torrent-add", Map.of("metainfo", Base64.getEncoder().encodeToString(WebUiManyTest.item(i)), "paused", true));
             }
             browser.open("http://127.0.0.1:" + d.rpcPort() + "/");
             String count = home == null

@@ -30,8 +30,8 @@ class WebUiManyTest {
     @TempDir
     Path tmp;
 
-    /** A torrent of one file whose data is nowhere: it checks at once and stays stopped. */
-    private static byte[] item(int i) {
+    /** A torrent of one file whose data is nowhere: it checks at once and stays stopped (also the benchmark's). */
+    static byte[] item(int i) {
         long length = 1 + (i * 7919L) % 100_000;
         return BDictionary.builder().put("info", BDictionary.builder().put("name", String.format("Item %04d", i))
                 .put("piece length", 16384).put("pieces", new byte[20 * (int) ((length + 16383) / 16384)])
