@@ -61,6 +61,33 @@ class SettingsFileTest {
         assertThat(SettingsFile.Credentials.parse(creds).matches(basic("me:plain"))).isTrue();
     }
 
+    /** A whole settings.json as transmission-daemon 3.00 wrote it here (its password "secret"), every key. */
+    @Test
+    void aWholeSettingsFileWrittenByTransmission300IsRead() throws Exception {
+        try (var in = SettingsFileTest.class.getResourceAsStream("transmission-3.00-settings.json")) {
+            Files.write(tmp.resolve("settings.json"), in.readAllBytes());
+        }
+        SettingsFile f = SettingsFile.load(tmp);
+        assertThat(f.integer("rpc-port", 0)).isEqualTo(19191);
+        assertThat(f.integer("peer-port", 0)).isEqualTo(19192);
+        assertThat(f.bool("dht-enabled", true)).isFalse();
+        assertThat(f.list("rpc-whitelist")).containsExactly("127.0.0.1", "::1");
+        assertThat(f.umask()).isEqualTo(022);
+        assertThat(SettingsFile.Credentials.parse(f.credentials()).matches(basic("u:secret"))).isTrue();
+        DaemonState state = new DaemonState();
+        f.applyTo(state);
+        assertThat(state.encryption).isEqualTo("preferred");
+        assertThat(state.seedRatioLimit).isEqualTo(2.0);
+        assertThat(state.downloadQueueSize).isEqualTo(5);
+        assertThat(state.blocklistUrl).isEqualTo("http://www.example.com/blocklist");
+        assertThat(state.scriptTorrentDoneFilename).as("Transmission's empty name: none").isNull();
+        f.save(state);
+        JsonNode back = JSON.readTree(tmp.resolve("settings.json").toFile());
+        assertThat(back.size()).as("every key kept").isEqualTo(66);
+        assertThat(back.get("peer-congestion-algorithm").asText()).isEmpty();
+        assertThat(back.get("encryption").asInt()).isEqualTo(1);
+    }
+
     @Test
     void wrongTypesAreRefusedNamingTheKeyAndTheFile() throws IOException {
         for (String[] bad : new String[][] {
