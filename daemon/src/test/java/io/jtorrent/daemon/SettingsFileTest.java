@@ -103,6 +103,9 @@ class SettingsFileTest {
             assertThatThrownBy(() -> SettingsFile.load(tmp)).as(bad[0]).isInstanceOf(IOException.class)
                     .hasMessageContaining("settings.json").hasMessageContaining(bad[1]);
         }
+        Files.write(tmp.resolve("settings.json"), new byte[(int) SettingsFile.MAX_SIZE + 1]);
+        assertThatThrownBy(() -> SettingsFile.load(tmp)).as("a file past the size bound is not read")
+                .hasMessageContaining("larger than " + SettingsFile.MAX_SIZE);
         Files.writeString(tmp.resolve("settings.json"), "{\"umask\": 18}");
         assertThat(SettingsFile.load(tmp).umask()).as("Transmission 3's number").isEqualTo(022);
         Files.writeString(tmp.resolve("settings.json"), "{\"umask\": \"002\"}");

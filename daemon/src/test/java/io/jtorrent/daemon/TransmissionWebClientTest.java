@@ -46,6 +46,7 @@ class TransmissionWebClientTest {
         Files.writeString(home.resolve("app.js"), "console.log(1)");
         Files.writeString(tmp.resolve("secret.txt"), "not for the web");
         Files.createSymbolicLink(home.resolve("escape.txt"), tmp.resolve("secret.txt"));
+        Files.write(home.resolve("huge.bin"), new byte[(int) WebHome.MAX_FILE + 1]); // past the bound: not served from memory
         try (Daemon d = Daemon.start(withWebHome(tmp.resolve("home")))) {
             RpcClient c = new RpcClient(d.rpcPort(), null);
             HttpResponse<String> root = c.raw("/", "GET", null, false);
@@ -59,7 +60,7 @@ class TransmissionWebClientTest {
             assertThat(js.body()).isEqualTo("console.log(1)");
             assertThat(js.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/javascript"));
             for (String outside : List.of("/transmission/web/../../secret.txt", "/transmission/web/sub/escape.txt",
-                    "/transmission/web/%2e%2e/%2e%2e/secret.txt", "/transmission/web/nothing.js")) {
+                    "/transmission/web/%2e%2e/%2e%2e/secret.txt", "/transmission/web/nothing.js", "/transmission/web/sub/huge.bin")) {
                 HttpResponse<String> r = c.raw(outside, "GET", null, false);
                 assertThat(r.statusCode()).as(outside).isEqualTo(404);
                 assertThat(r.body()).doesNotContain("not for the web");
