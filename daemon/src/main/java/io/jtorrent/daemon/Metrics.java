@@ -67,7 +67,6 @@ final class Metrics {
 
     Metrics(Daemon daemon) {
         this.daemon = daemon;
-        JvmMetrics.builder().register(registry);
         GaugeWithCallback.builder().name("jtorrent_torrents").help("Torrents by state.").labelNames("state")
                 .callback(cb -> {
                     for (TorrentState st : TorrentState.values()) {
@@ -107,8 +106,15 @@ final class Metrics {
         return PrometheusTextFormatWriter.CONTENT_TYPE;
     }
 
+    /** The JVM's metrics, registered at the first scrape: a daemon nobody scrapes loads none of their classes. */
+    private boolean jvmRegistered;
+
     CompletableFuture<String> render() {
         return daemon.onDaemonThread(() -> {
+            if (!jvmRegistered) {
+                JvmMetrics.builder().register(registry); // counts since the JVM started, whenever registered
+                jvmRegistered = true;
+            }
             Figures f = new Figures();
             for (ManagedTorrent t : daemon.all()) {
                 if (t.last != null) {
