@@ -325,7 +325,7 @@ final class Transfer {
         if (!terminal) {
             return;
         }
-        List<TorrentStatus> live = jobs.stream().filter(j -> !j.done && j.last != null).map(j -> j.last).toList();
+        List<Job> live = jobs.stream().filter(j -> !j.done && j.last != null).toList();
         if (live.isEmpty()) {
             return;
         }
@@ -335,7 +335,8 @@ final class Transfer {
         long up = 0;
         int peers = 0;
         int seeds = 0;
-        for (TorrentStatus s : live) {
+        for (Job j : live) {
+            TorrentStatus s = j.last;
             wanted += s.wantedBytes();
             have += s.doneBytes();
             down += s.downloadRate();
@@ -343,15 +344,14 @@ final class Transfer {
             peers += s.peers();
             seeds += s.seeds();
         }
-        TorrentStatus one = live.get(0);
-        long size = jobs.stream().filter(j -> j.last == one).mapToLong(j -> j.size).findFirst().orElse(0);
+        Job one = live.get(0);
         long left = wanted - have;
         String eta = down > 0 && left > 0 ? formatEta(left / down) : "-";
-        String what = live.size() == 1 ? one.state().name().toLowerCase(Locale.ROOT) : live.size() + " torrents";
-        double progress = live.size() == 1 ? one.progress() : wanted == 0 ? 1.0 : (double) have / wanted;
+        String what = live.size() == 1 ? one.last.state().name().toLowerCase(Locale.ROOT) : live.size() + " torrents";
+        double progress = live.size() == 1 ? one.last.progress() : wanted == 0 ? 1.0 : (double) have / wanted;
         String line = String.format(Locale.ROOT, "%-11s %5.1f%%  down %s  up %s  peers %d (%d seeds)  ratio %s  eta %s",
                 what, progress * 100, Rates.format(down), Rates.format(up), peers, seeds,
-                live.size() == 1 ? String.format(Locale.ROOT, "%.2f", one.ratio(size)) : "-", eta);
+                live.size() == 1 ? String.format(Locale.ROOT, "%.2f", one.last.ratio(one.size)) : "-", eta);
         err.print("\r" + line + "   ");
         err.flush();
         lineOpen = true;

@@ -367,8 +367,6 @@ final class RpcMethods {
     private static final java.util.Set<String> TORRENT_ADD_APPLIED = java.util.Set.of("filename", "metainfo", "download-dir",
             "paused", "files-wanted", "files-unwanted", "priority-high", "priority-low", "priority-normal", "labels", "peer-limit",
             "bandwidthPriority");
-    /** The engine's per-torrent connection limit (Settings.maxConnectionsPerTorrent's default), what session-get reports. */
-    static final int PEER_LIMIT_PER_TORRENT = 50;
     /** torrent-add arguments accepted only at the value that asks for nothing: no cookies for the fetch. */
     private static final Map<String, JsonNode> TORRENT_ADD_ONLY_DEFAULT = Map.of("cookies", Rpc.JSON.getNodeFactory().textNode(""));
     /** What session-set applies; any other argument is refused by name unless it asks for what already is. */

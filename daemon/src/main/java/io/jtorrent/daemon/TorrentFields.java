@@ -160,7 +160,7 @@ final class TorrentFields {
             case "downloadLimited" -> o.put(f, r.downloadLimited);
             case "honorsSessionLimits" -> o.put(f, r.honorsSessionLimits);
             case "bandwidthPriority" -> o.put(f, r.bandwidthPriority);
-            case "peer-limit" -> o.put(f, r.peerLimit > 0 ? r.peerLimit : RpcMethods.PEER_LIMIT_PER_TORRENT);
+            case "peer-limit" -> o.put(f, r.peerLimit > 0 ? r.peerLimit : d.settings.maxConnectionsPerTorrent);
             case "torrentFile" -> o.put(f, m == null || t.torrentFile == null ? "" : t.torrentFile.toString());
             case "primary-mime-type" -> o.put(f, m == null ? "application/octet-stream" : MimeTypes.primary(m.info().files()));
             case "sequentialDownload" -> o.put(f, r.sequentialDownload);

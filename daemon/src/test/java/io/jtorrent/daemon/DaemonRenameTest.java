@@ -38,6 +38,17 @@ class DaemonRenameTest {
                 .get("arguments").get("torrents").get(0);
     }
 
+    private static void awaitCompleteAndSeeding(RpcClient rpc, String what) throws InterruptedException {
+        TestData.await(Duration.ofSeconds(30), what, () -> {
+            try {
+                JsonNode t = torrent(rpc);
+                return t.get("percentDone").asDouble() == 1.0 && t.get("status").asInt() == TorrentFields.SEED;
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+    }
+
     private static List<String> names(JsonNode t) {
         List<String> out = new ArrayList<>();
         t.get("files").forEach(f -> out.add(f.get("name").asText()));
@@ -96,14 +107,7 @@ class DaemonRenameTest {
             JsonNode many = rpc.call("torrent-rename-path", Map.of("path", "Album (2020)", "name", "y"));
             assertThat(many.get("result").asText()).as("without ids").contains("exactly one torrent");
 
-            TestData.await(Duration.ofSeconds(30), "checked and seeding again", () -> {
-                try {
-                    JsonNode t = torrent(rpc);
-                    return t.get("percentDone").asDouble() == 1.0 && t.get("status").asInt() == 6;
-                } catch (Exception e) {
-                    throw new AssertionError(e);
-                }
-            });
+            awaitCompleteAndSeeding(rpc, "checked and seeding again");
             // a peer still gets the torrent as it is: the original names, the same data
             try (Session leech = Session.start(Settings.builder().listenPort(0).bindAddress(InetAddress.getLoopbackAddress()).build())) {
                 TorrentHandle l = leech.add(AddTorrentParams.builder(m, tmp.resolve("leech"))
@@ -115,14 +119,7 @@ class DaemonRenameTest {
         }
         try (Daemon d = Daemon.start(DaemonRpcTest.options(tmp, null))) {
             RpcClient rpc = new RpcClient(d.rpcPort(), null);
-            TestData.await(Duration.ofSeconds(30), "the renamed torrent back, complete", () -> {
-                try {
-                    JsonNode t = torrent(rpc);
-                    return t.get("percentDone").asDouble() == 1.0 && t.get("status").asInt() == 6;
-                } catch (Exception e) {
-                    throw new AssertionError(e);
-                }
-            });
+            awaitCompleteAndSeeding(rpc, "the renamed torrent back, complete");
             JsonNode t = torrent(rpc);
             assertThat(t.get("name").asText()).isEqualTo("Album (2020)");
             assertThat(names(t)).containsExactly("Album (2020)/part0.bin", "Album (2020)/part2.bin", "Album (2020)/disc 2/track two.bin");
