@@ -28,6 +28,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         m.put("verify", VerifyCommand::new);
         m.put("download", DownloadCommand::new);
         m.put("demo", DemoCommand::new);
+        m.put("simulate", SimulateCommand::new);
         m.put("tracker", TrackerCommand::new);
         m.put("dht", DhtCommand::new);
         m.put("seed", SeedCommand::new);

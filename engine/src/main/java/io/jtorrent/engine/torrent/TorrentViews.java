@@ -53,6 +53,11 @@ public final class TorrentViews {
     }
 
     /** The pieces we have (verified), a copy. */
+    /** Whether the download is in end game: every block it still wants is requested from someone. */
+    public boolean endGame() {
+        return t.picker != null && !t.picker.complete() && t.picker.allRequested();
+    }
+
     public BitSet havePieces() {
         return t.picker == null ? new BitSet() : t.picker.haveSet();
     }
