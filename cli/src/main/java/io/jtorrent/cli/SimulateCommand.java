@@ -39,7 +39,7 @@ final class SimulateCommand implements Callable<Integer> {
     long size = 32L << 20;
 
     @Option(names = "--piece-size", paramLabel = "SIZE", converter = Sizes.Converter.class,
-            description = "Piece size, a power of two from 16K (default: as the demo picks, about a thousand pieces).")
+            description = "Piece size, a power of two from 16K (default: about 128 pieces, 256K for 32M; the demo cuts about 1,000).")
     Long pieceSize;
 
     @Option(names = "--seed-rate", paramLabel = "RATE", converter = Rates.Converter.class,
@@ -71,6 +71,10 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--free-riders", paramLabel = "FRACTION",
             description = "With --scenario free-riders: the fraction of leechers that upload nothing (default: 0.2).")
     double freeRiders = 0.2;
+
+    @Option(names = "--sequential",
+            description = "Every leecher picks pieces in order, as streaming does, instead of rarest first (to see what rarity buys).")
+    boolean sequential;
 
     @Option(names = "--csv", paramLabel = "FILE", description = "Write one row per peer (phases, where its data came from) to FILE.")
     Path csv;
@@ -108,7 +112,8 @@ final class SimulateCommand implements Callable<Integer> {
         Simulation.Config config;
         try {
             config = new Simulation.Config(peers, size, pieceLength, seedRate, classes, peerDown,
-                    Math.round(latencyMillis * 1_000_000), randomSeed, sc, sc == Simulation.Scenario.FREE_RIDERS ? freeRiders : 0);
+                    Math.round(latencyMillis * 1_000_000), randomSeed, sc, sc == Simulation.Scenario.FREE_RIDERS ? freeRiders : 0,
+                    sequential);
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage());
         }

@@ -90,10 +90,18 @@ final class SimPeer implements TorrentServices {
         this.unlimitedDown = new RateLimiter(0, world.clock::nanoTime);
     }
 
-    /** 10.a.b.c: a private address per host, made from its index (no name lookups, the same every run). */
+    /**
+     * 10.a.b.c: a private address per host, made from its index (no name lookups, the same every
+     * run), each in a /24 of its own as peers on the internet mostly are (hosts sharing a /24
+     * would all get the same BEP 6 allowed-fast pieces, and start with the same few pieces), and
+     * with the index's low bits in the low bytes, so that hash tables keyed by address spread them.
+     */
     static InetSocketAddress addressOf(int index) {
-        int n = index + 2;
-        byte[] ip = {10, (byte) (n >>> 16), (byte) (n >>> 8), (byte) n};
+        int n = index + 1;
+        if (n >= 1 << 16) {
+            throw new IllegalArgumentException("at most 65535 simulated hosts");
+        }
+        byte[] ip = {10, (byte) n, (byte) (n >>> 8), (byte) (1 + n % 254)};
         try {
             return new InetSocketAddress(InetAddress.getByAddress(ip), PORT);
         } catch (UnknownHostException e) {
@@ -134,7 +142,8 @@ final class SimPeer implements TorrentServices {
         online = true;
         arrivedAt = now();
         world.network.listen(this);
-        AddTorrentParams params = AddTorrentParams.builder(metainfo, Path.of("/sim", name)).seedOnly(role == Role.SEED).build();
+        AddTorrentParams params = AddTorrentParams.builder(metainfo, Path.of("/sim", name)).seedOnly(role == Role.SEED)
+                .sequential(role == Role.LEECHER && world.config.sequential()).build();
         torrent = new Torrent(this, world.clock, null, params);
         torrent.start();
     }

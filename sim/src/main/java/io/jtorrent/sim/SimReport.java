@@ -79,8 +79,20 @@ public final class SimReport {
     private void freeRiders(PrintWriter out) {
         double[] riders = group(Behaviour.FREE_RIDER);
         double[] contributors = group(Behaviour.HONEST);
+        double[] f = freeRiderFigures();
         out.printf(Locale.ROOT, "free riders (%d) mean completion: %.1f s; contributors (%d): %.1f s; penalty %.2fx%n",
                 (int) riders[2], riders[0], (int) contributors[2], contributors[0], riders[0] / contributors[0]);
+        out.printf(Locale.ROOT, "free riders got their data: %.1f%% from the seed, %.1f%% from downloading leechers"
+                        + " (optimistic unchokes, idle slots), %.1f%% from leechers that had completed%n", f[2], f[3], f[4]);
+    }
+
+    /**
+     * Contributors' and free riders' mean completion (s), then the free riders' data by source, in
+     * percent: from the seed, from leechers still downloading (a free rider uploads nothing to win
+     * a regular slot by rate: it gets the optimistic one, or a slot nobody else wanted when it
+     * asked, until the next round), from leechers that had completed (who serve in rotation).
+     */
+    public double[] freeRiderFigures() {
         long total = 0, seed = 0, leechers = 0, finished = 0;
         for (SimPeer p : leechers(true)) {
             if (p.behaviour == Behaviour.FREE_RIDER) {
@@ -90,9 +102,8 @@ public final class SimReport {
                 finished += p.fromFinished;
             }
         }
-        out.printf(Locale.ROOT, "free riders got their data: %.1f%% from the seed, %.1f%% from downloading leechers"
-                        + " (optimistic unchokes), %.1f%% from leechers that had completed%n",
-                pct(seed, total), pct(leechers, total), pct(finished, total));
+        return new double[] {group(Behaviour.HONEST)[0], group(Behaviour.FREE_RIDER)[0], pct(seed, total), pct(leechers, total),
+                pct(finished, total)};
     }
 
     /** Mean completion time, seconds, the sum, the count of completed peers that behave as {@code b}. */

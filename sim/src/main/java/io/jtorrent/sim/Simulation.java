@@ -54,9 +54,10 @@ public final class Simulation {
      * @param latencyNanos one-way latency between any two hosts (and half the tracker's round trip)
      * @param randomSeed every random choice of the run, the engine's included, comes from it
      * @param freeRiders the fraction of leechers that upload nothing
+     * @param sequential every leecher picks pieces in order (as streaming does) instead of rarest first
      */
     public record Config(int peers, long size, int pieceLength, long seedRate, List<RateClass> peerRates, long peerDownRate,
-                         long latencyNanos, long randomSeed, Scenario scenario, double freeRiders) {
+                         long latencyNanos, long randomSeed, Scenario scenario, double freeRiders, boolean sequential) {
         public Config {
             if (peers < 1 || size < 1 || seedRate < 1 || peerRates.isEmpty()) {
                 throw new IllegalArgumentException("peers, size, the seed's rate and the peers' rates must be given and positive");
@@ -80,15 +81,39 @@ public final class Simulation {
             peerRates = List.copyOf(peerRates);
         }
 
-        /** N leechers and a seed, all uploading 4 MB/s, 20 ms apart; pieces as the demo sizes them. */
+        /** N leechers and a seed, all uploading 4 MiB/s, 20 ms apart; pieces as {@link #defaultPieceLength} sizes them. */
         public static Config basic(int peers, long size, long randomSeed) {
             return new Config(peers, size, defaultPieceLength(size), 4L << 20, List.of(new RateClass("4M", 4L << 20, 1)), 0,
-                    20_000_000L, randomSeed, Scenario.BASIC, 0);
+                    20_000_000L, randomSeed, Scenario.BASIC, 0, false);
         }
 
-        /** The demo's rule: about a thousand pieces, 16 KiB to 1 MiB. */
+        public Config withScenario(Scenario s, double freeRiderFraction) {
+            return new Config(peers, size, pieceLength, seedRate, peerRates, peerDownRate, latencyNanos, randomSeed, s,
+                    freeRiderFraction, sequential);
+        }
+
+        public Config withSeed(long seed) {
+            return new Config(peers, size, pieceLength, seedRate, peerRates, peerDownRate, latencyNanos, seed, scenario,
+                    freeRiders, sequential);
+        }
+
+        public Config withSequential(boolean on) {
+            return new Config(peers, size, pieceLength, seedRate, peerRates, peerDownRate, latencyNanos, randomSeed, scenario,
+                    freeRiders, on);
+        }
+
+        public Config withRates(long seedRate, List<RateClass> peerRates) {
+            return new Config(peers, size, pieceLength, seedRate, peerRates, peerDownRate, latencyNanos, randomSeed, scenario,
+                    freeRiders, sequential);
+        }
+
+        /**
+         * About 128 pieces, 16 KiB to 4 MiB: 256 KiB for 32 MiB, as mktorrent makes it. (The demo
+         * cuts a thousand pieces; with a thousand peers each piece is a have message to every
+         * neighbour, and a thousand pieces would make the run eight times the work.)
+         */
         public static int defaultPieceLength(long size) {
-            return (int) Math.max(16384, Math.min(1 << 20, Long.highestOneBit(Math.max(1, size / 1000))));
+            return (int) Math.max(16384, Math.min(4 << 20, Long.highestOneBit(Math.max(1, size / 128))));
         }
 
         /** The mean upload capacity of a leecher that uploads. */

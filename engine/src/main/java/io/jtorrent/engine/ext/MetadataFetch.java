@@ -51,7 +51,7 @@ public final class MetadataFetch<P> {
     private final Map<P, Integer> outstanding = new HashMap<>();
     private List<P> lastContributors = List.of();
     /** The size each peer announced. */
-    private final Map<P, Integer> announced = new HashMap<>();
+    private final Map<P, Integer> announced = new java.util.LinkedHashMap<>(); // iterated: arrival order, not identity hashes
     private long lastProgressAt = Long.MIN_VALUE;
 
     private final String algorithm;

@@ -39,7 +39,7 @@ public final class PexExtension implements Extension {
     }
 
     private final Extension.Host torrent;
-    private final Map<PeerConnection, State> states = new HashMap<>();
+    private final Map<PeerConnection, State> states = new java.util.LinkedHashMap<>(); // iterated: in the order peers came, not by identity hash
     private int malformed;
 
     public PexExtension(Extension.Host torrent) {

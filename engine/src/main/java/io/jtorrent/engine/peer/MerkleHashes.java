@@ -55,7 +55,7 @@ public final class MerkleHashes {
         final PeerMessage.HashRequest request;
         final java.util.Set<PeerConnection> tried = new java.util.HashSet<>();
         /** Who is asked now, since when: a few at once, so a sender that stalls delays nothing. */
-        final Map<PeerConnection, Long> asking = new HashMap<>();
+        final Map<PeerConnection, Long> asking = new java.util.LinkedHashMap<>();
 
         Pin(int piece, byte[] received, List<? extends io.jtorrent.engine.pieces.BlockSource> senders,
             PeerMessage.HashRequest request) {

@@ -187,7 +187,7 @@ public final class PeerSet {
         if (candidates.banned(address, peerId, !outgoing)) {
             return "banned";
         }
-        for (PeerConnection p : new ArrayList<>(peers)) {
+        for (PeerConnection p : peers) {
             if (java.util.Arrays.equals(p.peerId, peerId)) {
                 // both sides dialled at once: keep the connection the lower peer id opened, as the
                 // other side decides the same way
@@ -196,7 +196,8 @@ public final class PeerSet {
                 if (!keepNew) {
                     return "already connected to this peer";
                 }
-                p.close("replaced by a simultaneous connection");
+                p.close("replaced by a simultaneous connection"); // out of the set: iterate no further
+                break; // (peer ids are unique among the joined)
             }
         }
         if (peers.size() >= torrent.maxPeers()) {
@@ -399,7 +400,8 @@ public final class PeerSet {
             if (!p.has.get(piece)) {
                 p.send(have);
             }
-            if (p.amInterested && !picker.interesting(p.has)) {
+            // only a peer that had this piece can have stopped being interesting
+            if (p.amInterested && p.has.get(piece) && !picker.interesting(p.has)) {
                 p.setInterested(false);
             }
         }

@@ -77,7 +77,7 @@ public final class PiecePicker<S> {
         final int blocks;
         final boolean[] received;
         final List<List<S>> requesters;
-        final Set<S> contributors = new java.util.HashSet<>();
+        final Set<S> contributors = new java.util.LinkedHashSet<>(); // iterated (a failed piece's senders): insertion order, never identity hashes
         int receivedCount;
         int requestedCount; // blocks with at least one requester and not received
 

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The simulation's figures (jtorrent simulate: the real engine on a simulated network, virtual time):
+#  1. wall time, CPU seconds and peak RSS of `jtorrent simulate` at N = 100 and 1,000 (and 5,000 with FULL=1);
+#  2. completion time against N = 10 ... 1,000 beside the bound T* and client-server, and the
+#     free-rider penalty at N = 100 and 1,000 over three seeds (SimBenchmark: simulate-n.csv,
+#     simulate-free-riders.csv, simulate.svg);
+#  3. the validation: the real `jtorrent demo` (sessions on 127.0.0.1) against the simulation of the
+#     same swarm, N = 8, 16, 32, with the ratio sim/real.
+# Writes bench/results/simulate.txt and the files above.   bench/simulate.sh
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+out=bench/results/simulate.txt
+mvn -q -B -DskipTests install
+{
+  echo "# bench/simulate.sh, $(date -u +%F), $(nproc) cores"
+  echo "## 1. jtorrent simulate --size 32M --random-seed 1 (defaults: 4 MiB/s up, 20 ms, 256 KiB pieces)"
+  sizes=(100 1000)
+  [[ "${FULL:-0}" == 1 ]] && sizes+=(5000)
+  for n in "${sizes[@]}"; do
+    /usr/bin/time -f "N=$n wall_s=%e cpu_user_s=%U cpu_sys_s=%S peak_rss_kib=%M" -o /tmp/simulate-time.txt \
+      ./jtorrent simulate --peers "$n" --size 32M --random-seed 1 2>/dev/null | tail -1
+    cat /tmp/simulate-time.txt
+  done
+  echo "## 2. determinism: two runs with --random-seed 3 (N=100), then --random-seed 4"
+  a="$(./jtorrent simulate --peers 100 --size 32M --random-seed 3 2>/dev/null | sha256sum)"
+  b="$(./jtorrent simulate --peers 100 --size 32M --random-seed 3 2>/dev/null | sha256sum)"
+  c="$(./jtorrent simulate --peers 100 --size 32M --random-seed 4 2>/dev/null | sha256sum)"
+  echo "seed 3: ${a%% *}"; echo "seed 3: ${b%% *}"; echo "seed 4: ${c%% *}"
+  [[ "$a" == "$b" && "$a" != "$c" ]] && echo "identical for the same seed, different for another: yes" || echo "DETERMINISM: NO"
+  echo "## 3. validation: jtorrent demo (real sessions on 127.0.0.1) against simulate, same swarm (64M, 64K pieces, 4M/s, ~0 ms)"
+  for n in 8 16 32; do
+    real="$(./jtorrent demo --peers "$n" 2>/dev/null | tail -1)"
+    sim="$(./jtorrent simulate --peers "$n" --size 64M --piece-size 64K --latency 0.05 2>/dev/null | tail -1)"
+    rs="$(sed -E 's/.* seconds=([0-9.]+).*/\1/' <<<"$real")"
+    ss="$(sed -E 's/.* seconds=([0-9.]+).*/\1/' <<<"$sim")"
+    echo "N=$n real: $real"
+    echo "N=$n sim:  $sim"
+    awk -v n="$n" -v r="$rs" -v s="$ss" 'BEGIN { printf "N=%d sim/real = %.2f\n", n, s / r }'
+  done
+} | tee "$out"
+mvn -q -B -pl bench dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+cp="bench/target/classes:$(cat bench/target/classpath.txt)"
+java -XX:+UseParallelGC -Xmx4g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$cp" io.jtorrent.bench.SimBenchmark \
+  --out bench/results | tee -a "$out"
