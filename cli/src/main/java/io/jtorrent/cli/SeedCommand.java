@@ -27,6 +27,11 @@ final class SeedCommand implements Callable<Integer> {
     @Mixin
     TransferTarget target;
 
+    @picocli.CommandLine.Option(names = "--super-seed",
+            description = "Super-seed (BEP 16): offer each peer one piece at a time, the rarest, so that the seed sends each piece"
+                    + " about once (for the first seed of a new torrent with many peers; slower for a few).")
+    boolean superSeed;
+
     @Override
     public Integer call() throws Exception {
         Transfer.checkSaveDir(target.saveDir);
@@ -36,7 +41,7 @@ final class SeedCommand implements Callable<Integer> {
                 throw new BadInputException("seed needs the .torrent file, not a magnet link (the data must be checked against it)");
             }
             Metainfo m = Transfer.readTorrent(java.nio.file.Path.of(torrent));
-            AddTorrentParams.Builder p = AddTorrentParams.builder(m, target.saveDir).seedOnly(true);
+            AddTorrentParams.Builder p = AddTorrentParams.builder(m, target.saveDir).seedOnly(true).superSeeding(superSeed);
             session.peers.forEach(p::peer);
             all.add(p.build());
         }

@@ -39,7 +39,7 @@ final class SimulateCommand implements Callable<Integer> {
     long size = 32L << 20;
 
     @Option(names = "--piece-size", paramLabel = "SIZE", converter = Sizes.Converter.class,
-            description = "Piece size, a power of two from 16K (default: about 128 pieces, 256K for 32M; the demo cuts about 1,000).")
+            description = "Piece size, a power of two from 16K (default: about 512 pieces, 64K for 32M; the demo cuts about 1,000).")
     Long pieceSize;
 
     @Option(names = "--seed-rate", paramLabel = "RATE", converter = Rates.Converter.class,
@@ -75,6 +75,9 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--sequential",
             description = "Every leecher picks pieces in order, as streaming does, instead of rarest first (to see what rarity buys).")
     boolean sequential;
+
+    @Option(names = "--super-seed", description = "The seed super-seeds (BEP 16): it offers each peer one piece at a time.")
+    boolean superSeed;
 
     @Option(names = "--csv", paramLabel = "FILE", description = "Write one row per peer (phases, where its data came from) to FILE.")
     Path csv;
@@ -113,7 +116,7 @@ final class SimulateCommand implements Callable<Integer> {
         try {
             config = new Simulation.Config(peers, size, pieceLength, seedRate, classes, peerDown,
                     Math.round(latencyMillis * 1_000_000), randomSeed, sc, sc == Simulation.Scenario.FREE_RIDERS ? freeRiders : 0,
-                    sequential);
+                    sequential, superSeed);
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage());
         }
@@ -141,7 +144,7 @@ final class SimulateCommand implements Callable<Integer> {
         }
         // what depends on the machine goes to stderr: stdout is the same run after run
         PrintWriter err = spec.commandLine().getErr();
-        err.printf(Locale.ROOT, "wall %.1f s, cpu %.1f s, %d events, %.1f simulated seconds per wall second%n", wall, cpu,
+        err.printf(Locale.ROOT, "wall %.1f s, cpu %.1f s, %d events, %.2f simulated seconds per wall second%n", wall, cpu,
                 r.events(), r.seconds() / Math.max(wall, 1e-9));
         err.flush();
         return r.allComplete() ? ExitCode.OK : ExitCode.NEGATIVE;

@@ -108,13 +108,13 @@ class CliTest {
     void aBareJtorrentNamesEveryCommand() {
         Cli bare = Cli.run();
         assertThat(bare.status()).isEqualTo(2);
-        assertThat(bare.err()).contains("create", "info", "verify", "download", "seed", "demo", "tracker", "dht", "daemon");
+        assertThat(bare.err()).contains("create", "info", "verify", "download", "seed", "demo", "simulate", "tracker", "dht", "daemon");
         // each command's summary in --help is a whole sentence, not cut mid-sentence
         Cli help = Cli.run("--help");
         String[] lines = help.out().split("\n");
         for (int i = 0; i < lines.length; i++) {
             String l = lines[i].strip();
-            if (l.matches("(create|info|verify|download|demo|tracker|dht|seed|daemon) .*")) {
+            if (l.matches("(create|info|verify|download|demo|simulate|tracker|dht|seed|daemon) .*")) {
                 String summary = l;
                 // a summary wrapped onto indented lines continues there
                 for (int k = i + 1; k < lines.length && lines[k].startsWith("              "); k++) {

@@ -34,6 +34,7 @@ public final class AddTorrentParams {
     final long uploadLimit;
     final long downloadLimit;
     final boolean seedOnly;
+    final boolean superSeeding;
     private final List<List<String>> trackerTiers;
     final List<String> webSeeds;
     /** Files or directories stored under other names: pairs of path and new name, in order. */
@@ -52,6 +53,7 @@ public final class AddTorrentParams {
         this.uploadLimit = b.uploadLimit;
         this.downloadLimit = b.downloadLimit;
         this.seedOnly = b.seedOnly;
+        this.superSeeding = b.superSeeding;
         this.trackerTiers = b.trackerTiers;
         List<String> ws = new ArrayList<>(metainfo != null ? metainfo.webSeeds() : magnet.webSeeds());
         b.webSeeds.stream().filter(u -> !ws.contains(u)).forEach(ws::add);
@@ -153,6 +155,11 @@ public final class AddTorrentParams {
         return seedOnly;
     }
 
+    /** Whether to super-seed (BEP 16) while seeding: offer each peer a piece at a time (default: no). */
+    public boolean superSeeding() {
+        return superSeeding;
+    }
+
     /** Web seed URLs (BEP 19). */
     public List<String> webSeeds() {
         return webSeeds;
@@ -208,6 +215,7 @@ public final class AddTorrentParams {
         private long uploadLimit;
         private long downloadLimit;
         private boolean seedOnly;
+        private boolean superSeeding;
         private List<List<String>> trackerTiers;
 
         private Builder(Metainfo metainfo, MagnetUri magnet, Path saveDirectory) {
@@ -294,6 +302,16 @@ public final class AddTorrentParams {
          * Only seed: the data must already be complete; adding fails with a clear error otherwise,
          * instead of downloading what is missing.
          */
+        /**
+         * Super seeding (BEP 16), for the first seed of a new torrent: each peer is offered one piece
+         * at a time, the one fewest have, and the next once it passed a piece on, so the seed sends
+         * each piece about once. Slower for a single peer; meant for a seed with many peers.
+         */
+        public Builder superSeeding(boolean on) {
+            this.superSeeding = on;
+            return this;
+        }
+
         public Builder seedOnly(boolean on) {
             this.seedOnly = on;
             return this;

@@ -127,7 +127,9 @@ final class GeneratedData {
                 data.get(b);
                 long block = at / BLOCK;
                 if (Arrays.equals(b, 0, n, canonical, offset, offset + n)) {
-                    differing.remove(block);
+                    if (!differing.isEmpty()) {
+                        differing.remove(block);
+                    }
                 } else {
                     differing.put(block, b);
                 }

@@ -102,7 +102,7 @@ final class Network {
     /** A message is handed to {@code at}'s peer: blocks are counted by who sent them to whom. */
     void delivered(Pipe at, PeerMessage m) {
         if (m instanceof PeerMessage.Piece p) {
-            at.owner.received(at.other.owner, p.length());
+            at.owner.received(at.other.owner, p.piece(), p.begin(), p.length());
         }
     }
 

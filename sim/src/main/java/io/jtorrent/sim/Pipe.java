@@ -77,6 +77,7 @@ final class Pipe implements PeerTransport {
             return;
         }
         queue.add(out);
+        owner.countSent(out);
         pending += WireSize.of(out);
         if (!unwritable && pending > highWater) {
             unwritable = true;
@@ -99,7 +100,7 @@ final class Pipe implements PeerTransport {
 
     /** Takes the next messages off the queue, up to {@code maxBytes} (at least one message). */
     Batch takeBatch(int maxBytes) {
-        List<Object> taken = new ArrayList<>(4);
+        List<Object> taken = new ArrayList<>(Math.min(queue.size(), 32));
         int bytes = 0;
         while (!queue.isEmpty()) {
             int size = WireSize.of(queue.peek());

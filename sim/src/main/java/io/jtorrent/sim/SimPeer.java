@@ -53,6 +53,8 @@ final class SimPeer implements TorrentServices {
     private final RateLimiter unlimitedUp;
     private final RateLimiter unlimitedDown;
     private final List<Pipe> pipes = new ArrayList<>();
+    /** Messages this host sent, by kind ({@link WireSize#kind}). */
+    private final long[] sentByKind = new long[WireSize.KINDS.length];
     private int nextPort = 40_000;
     private Torrent torrent;
     private GeneratedData.Store store;
@@ -143,6 +145,7 @@ final class SimPeer implements TorrentServices {
         arrivedAt = now();
         world.network.listen(this);
         AddTorrentParams params = AddTorrentParams.builder(metainfo, Path.of("/sim", name)).seedOnly(role == Role.SEED)
+                .superSeeding(role == Role.SEED && behaviour == Behaviour.HONEST && world.config.superSeed())
                 .sequential(role == Role.LEECHER && world.config.sequential()).build();
         torrent = new Torrent(this, world.clock, null, params);
         torrent.start();
@@ -172,10 +175,13 @@ final class SimPeer implements TorrentServices {
         return store != null && store.matches();
     }
 
-    /** {@code bytes} of block payload arrived from {@code from}. */
-    void received(SimPeer from, int bytes) {
+    /** A block of {@code bytes} at {@code piece}/{@code begin} arrived from {@code from}. */
+    void received(SimPeer from, int piece, int begin, int bytes) {
         received += bytes;
         from.uploaded += bytes;
+        if (from.role == Role.SEED && from.behaviour == Behaviour.HONEST) {
+            world.seedSent(piece, begin, bytes);
+        }
         if (from.behaviour == Behaviour.CORRUPT) {
             fromCorrupt += bytes;
         } else if (from.role == Role.SEED) {
@@ -188,6 +194,16 @@ final class SimPeer implements TorrentServices {
         if (from.role == Role.LEECHER && from.rateClass.equals(rateClass)) {
             fromOwnClass += bytes;
         }
+    }
+
+    void countSent(Object m) {
+        sentByKind[WireSize.kind(m)]++;
+    }
+
+    /** How many messages of the type with this simple name ({@code "Have"}, {@code "AllowedFast"}) it sent. */
+    long sent(String type) {
+        int k = java.util.Arrays.asList(WireSize.KINDS).indexOf(type);
+        return k < 0 ? 0 : sentByKind[k];
     }
 
     void opened(Pipe p) {

@@ -39,7 +39,8 @@ public final class SimReport {
         out.printf(Locale.ROOT, "theoretical lower bound T*:      %.1f s  = max(F/u_s, N*F/(u_s + N*u)); ratio %.2f%n",
                 c.boundSeconds(), r.ratio());
         out.printf(Locale.ROOT, "client-server time N*F/u_s:      %.1f s%n", c.clientServerSeconds());
-        out.printf(Locale.ROOT, "the seed uploaded:               %.2f copies of the file%n", r.seedCopies());
+        out.printf(Locale.ROOT, "the seed uploaded:               %.2f copies of the file (%.0f%% of it blocks sent before)%n",
+                r.seedCopies(), r.seedRepeated() * 100);
         out.printf(Locale.ROOT, "leechers together held it all:   after %.1f s (F/u_s = %.1f s)%n", r.aggregateSeconds(),
                 (double) c.size() / c.seedRate());
         int failures = 0;

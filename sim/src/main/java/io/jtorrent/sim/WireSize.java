@@ -8,6 +8,28 @@ final class WireSize {
     private WireSize() {
     }
 
+    /** The kinds {@link #kind} tells apart, by their records' simple names. */
+    static final String[] KINDS = {"Piece", "Have", "Request", "Cancel", "RejectRequest", "Choke", "Unchoke", "Interested",
+        "NotInterested", "Bitfield", "HaveAll", "HaveNone", "AllowedFast", "Extended", "Handshake", "other"};
+
+    /** An index into {@link #KINDS}: the common messages first, for speed. */
+    static int kind(Object m) {
+        if (m instanceof PeerMessage.Piece) {
+            return 0;
+        } else if (m instanceof PeerMessage.Have) {
+            return 1;
+        } else if (m instanceof PeerMessage.Request) {
+            return 2;
+        }
+        String name = m.getClass().getSimpleName();
+        for (int i = 3; i < KINDS.length - 1; i++) {
+            if (KINDS[i].equals(name)) {
+                return i;
+            }
+        }
+        return KINDS.length - 1;
+    }
+
     static int of(Object m) {
         if (m instanceof Handshake) {
             return Handshake.LENGTH;

@@ -32,7 +32,7 @@ class SimulationTest {
     static Simulation.Config small(int peers, long seed) {
         // 16 KiB pieces: 256 of them, enough for rarity to matter in a 4 MiB file
         return new Simulation.Config(peers, SIZE, 16384, 1L << 20, List.of(new Simulation.RateClass("1M", 1L << 20, 1)), 0,
-                20_000_000L, seed, Simulation.Scenario.BASIC, 0, false);
+                20_000_000L, seed, Simulation.Scenario.BASIC, 0, false, false);
     }
 
     @Test
@@ -69,7 +69,7 @@ class SimulationTest {
         for (long seed = 1; seed <= 3; seed++) {
             Simulation.Config c = new Simulation.Config(50, 8L << 20, 64 << 10, 256 << 10,
                     List.of(new Simulation.RateClass("128K", 128 << 10, 1)), 0, 20_000_000L, seed,
-                    Simulation.Scenario.FREE_RIDERS, 0.2, false);
+                    Simulation.Scenario.FREE_RIDERS, 0.2, false, false);
             Simulation.Result r = Simulation.run(c, p -> { });
             assertThat(r.allComplete()).isTrue();
             double riders = mean(r, Behaviour.FREE_RIDER);
@@ -99,6 +99,30 @@ class SimulationTest {
             inOrder += Simulation.run(small(40, seed).withSequential(true), p -> { }).ratio();
         }
         assertThat(inOrder).isGreaterThan(rarest * 1.15);
+    }
+
+    @Test
+    void aSuperSeedSendsFewerCopiesThanASeedShowingEverything() throws Exception {
+        Simulation.Result plain = Simulation.run(small(40, 5), p -> { });
+        Simulation.Result superSeed = Simulation.run(small(40, 5).withSuperSeed(true), p -> { });
+        assertThat(superSeed.allComplete()).isTrue();
+        assertThat(superSeed.seedCopies()).isLessThan(plain.seedCopies());
+        assertThat(superSeed.seedRepeated()).isLessThan(plain.seedRepeated());
+        // nobody downloads from a super seed what it was not offered: the seed never sends a whole copy to one peer
+        long most = superSeed.peers().stream().filter(p -> p.role == SimPeer.Role.LEECHER).mapToLong(p -> p.fromSeed).max().orElseThrow();
+        assertThat(most).isLessThan(SIZE / 2);
+    }
+
+    @Test
+    void aSeedGrantsTwoAllowedFastPiecesAndALeecherTen() throws Exception {
+        Simulation.Result r = Simulation.run(small(20, 2), p -> { });
+        SimPeer seed = r.peers().get(0);
+        SimPeer leecher = r.peers().get(1);
+        // one greeting per connection: a seed's says HaveAll, a leecher's HaveNone or a bitfield
+        // (and HaveAll once it has completed, when it grants as a seed)
+        assertThat(seed.sent("AllowedFast")).isEqualTo(2 * seed.sent("HaveAll")).isPositive();
+        assertThat(leecher.sent("AllowedFast"))
+                .isEqualTo(10 * (leecher.sent("HaveNone") + leecher.sent("Bitfield")) + 2 * leecher.sent("HaveAll"));
     }
 
     @Test

@@ -54,6 +54,9 @@ public final class PeerConnection implements BlockSource {
     final BitSet allowedFast = new BitSet();
     /** Pieces we let the peer request while we choke it. */
     final BitSet allowedFastForPeer = new BitSet();
+    /** Super seeding (BEP 16): the pieces offered to the peer and not yet passed on, or null when not super seeding. */
+    BitSet superOffers;
+    long superOfferedAt;
 
     /** Before a magnet's metadata: what the peer said it has, kept until the piece count is known. */
     private EarlyPieces early = new EarlyPieces();
@@ -444,6 +447,17 @@ public final class PeerConnection implements BlockSource {
     /** The connection is uTP (else TCP). */
     public boolean utp() {
         return transport.utp();
+    }
+
+    /** Each peer as programs showing a torrent see it; {@code pieceCount} 0 before the metadata. */
+    static List<io.jtorrent.engine.PeerInfo> infos(java.util.Collection<PeerConnection> peers, int pieceCount) {
+        List<io.jtorrent.engine.PeerInfo> out = new java.util.ArrayList<>();
+        for (PeerConnection p : peers) {
+            out.add(new io.jtorrent.engine.PeerInfo(p.address, p.client, p.downloadMeter.rate(), p.uploadMeter.rate(),
+                    pieceCount == 0 ? 0 : Math.min(1.0, (double) p.has.cardinality() / pieceCount), p.amChoking,
+                    p.amInterested, p.peerChoking, p.peerInterested, p.outgoing, p.encrypted, p.transport.utp()));
+        }
+        return out;
     }
 
     @Override

@@ -25,8 +25,6 @@ import java.util.Set;
  */
 public final class PeerSet {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PeerSet.class);
-    /** BEP 6: pieces a peer may fetch before we unchoke it. */
-    private static final int ALLOWED_FAST_PIECES = 10;
     private static final long KEEPALIVE_NANOS = 90_000_000_000L;
 
     /** What the peer set asks of its torrent and session. */
@@ -77,12 +75,20 @@ public final class PeerSet {
 
         /** A peer left: the extensions forget it. */
         void peerLeft(PeerConnection p);
+
+        /** Whether to super-seed (BEP 16) while seeding. */
+        default boolean superSeed() {
+            return false;
+        }
     }
 
     private final Host torrent;
     private final Set<PeerConnection> peers = new LinkedHashSet<>();
+    private List<PeerConnection> snapshot;
     private final PeerCandidates candidates = new PeerCandidates();
     private final Choker choker;
+    /** Super seeding (BEP 16) once seeding, when the torrent asks for it; else null. */
+    private SuperSeeding superSeeding;
     private int connecting;
     private Object optimistic;
     /** Wire bytes of the peers that left, so totals do not drop. */
@@ -101,9 +107,12 @@ public final class PeerSet {
         return peers;
     }
 
-    /** A copy of the set, to iterate while peers may close. */
+    /** A copy of the set, to iterate while peers may close (kept until the set changes: taken at every piece). */
     public List<PeerConnection> snapshot() {
-        return new ArrayList<>(peers);
+        if (snapshot == null) {
+            snapshot = List.copyOf(peers);
+        }
+        return snapshot;
     }
 
     public int size() {
@@ -219,32 +228,13 @@ public final class PeerSet {
     public void joined(PeerConnection p) {
         assert torrent.owner().inLoop();
         peers.add(p);
+        snapshot = null;
         p.transport.markJoined();
         candidates.joined(p.address);
-        PiecePicker<BlockSource> picker = torrent.picker();
-        int pieceCount = picker == null ? 0 : picker.pieceCount(); // no picker before a magnet's metadata
-        int have = picker == null ? 0 : picker.haveCount();
-        if (p.fast && have > 0 && have == pieceCount) {
-            p.send(PeerMessage.HaveAll.INSTANCE);
-        } else if (have > 0) {
-            p.send(PeerMessage.Bitfield.of(picker.haveSet(), pieceCount));
-        } else if (p.fast) {
-            p.send(PeerMessage.HaveNone.INSTANCE);
+        if (torrent.superSeed() && superSeeding == null && torrent.seeding()) {
+            superSeeding = new SuperSeeding(torrent.picker().pieceCount());
         }
-        if (p.extended) {
-            p.send(new PeerMessage.Extended(0, torrent.ourExtendedHandshake(p).encode()));
-        }
-        if (p.fast && torrent.hasMetadata() && p.address.getAddress() instanceof java.net.Inet4Address) {
-            // BEP 6: a few pieces the peer may fetch before we unchoke it
-            for (int piece : io.jtorrent.wire.AllowedFastSet.compute(p.address.getAddress(), torrent.infoHash().truncated20(),
-                    pieceCount, ALLOWED_FAST_PIECES)) {
-                p.allowedFastForPeer.set(piece);
-                p.send(new PeerMessage.AllowedFast(piece));
-            }
-        }
-        if (torrent.dhtPort() > 0 && p.supportsDht) {
-            p.send(new PeerMessage.Port(torrent.dhtPort()));
-        }
+        Greeting.greet(p, torrent, superSeeding);
         torrent.post(new SessionEvent.PeerConnected(torrent.infoHash(), p.address, p.client, p.outgoing));
     }
 
@@ -254,7 +244,11 @@ public final class PeerSet {
         if (!peers.remove(p)) {
             return;
         }
+        snapshot = null;
         torrent.peerLeft(p);
+        if (superSeeding != null) {
+            superSeeding.left(p);
+        }
         PiecePicker<BlockSource> picker = torrent.picker();
         if (picker != null) {
             picker.peerGone(p.has);
@@ -287,6 +281,9 @@ public final class PeerSet {
     public void hasPieces(PeerConnection p, BitSet pieces) {
         PiecePicker<BlockSource> picker = torrent.picker();
         picker.peerHasAll(pieces);
+        for (int i = pieces.nextSetBit(0); superSeeding != null && i >= 0; i = pieces.nextSetBit(i + 1)) {
+            superSeeding.announced(p, i, peers, torrent.now());
+        }
         recomputeInterest(p);
         closeIfBothSeeds(p);
     }
@@ -294,6 +291,9 @@ public final class PeerSet {
     public void hasPiece(PeerConnection p, int piece) {
         PiecePicker<BlockSource> picker = torrent.picker();
         picker.peerHas(piece);
+        if (superSeeding != null) {
+            superSeeding.announced(p, piece, peers, torrent.now());
+        }
         if (!p.amInterested && picker.wanted(piece)) {
             p.setInterested(true);
         }
@@ -368,6 +368,9 @@ public final class PeerSet {
         Settings s = torrent.settings();
         long timeout = s.requestTimeout.toNanos();
         long inactivity = s.inactivityTimeout.toNanos();
+        if (superSeeding != null) {
+            superSeeding.tick(peers, now);
+        }
         for (PeerConnection p : snapshot()) {
             p.downloadMeter.tick();
             p.uploadMeter.tick();
@@ -385,7 +388,7 @@ public final class PeerSet {
     /** The data on disk was (re)checked: what we have, told to every peer, and interest anew. */
     public void announceHave(BitSet have) {
         for (PeerConnection p : snapshot()) {
-            for (int i = have.nextSetBit(0); i >= 0; i = have.nextSetBit(i + 1)) {
+            for (int i = have.nextSetBit(0); i >= 0 && p.superOffers == null; i = have.nextSetBit(i + 1)) {
                 p.send(new PeerMessage.Have(i));
             }
             recomputeInterest(p);
@@ -486,12 +489,6 @@ public final class PeerSet {
 
     /** Each peer as programs showing a torrent see it; {@code pieceCount} 0 before the metadata. */
     public List<io.jtorrent.engine.PeerInfo> infos(int pieceCount) {
-        List<io.jtorrent.engine.PeerInfo> out = new ArrayList<>();
-        for (PeerConnection p : peers) {
-            out.add(new io.jtorrent.engine.PeerInfo(p.address, p.client, p.downloadMeter.rate(), p.uploadMeter.rate(),
-                    pieceCount == 0 ? 0 : Math.min(1.0, (double) p.has.cardinality() / pieceCount), p.amChoking,
-                    p.amInterested, p.peerChoking, p.peerInterested, p.outgoing, p.encrypted, p.transport.utp()));
-        }
-        return out;
+        return PeerConnection.infos(peers, pieceCount);
     }
 }

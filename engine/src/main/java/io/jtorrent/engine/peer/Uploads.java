@@ -31,7 +31,8 @@ final class Uploads {
         if (r.piece() >= host.pieceCount() || (long) r.begin() + r.length() > host.pieceSize(r.piece())) {
             throw new PeerProtocolException("request outside the torrent: " + r);
         }
-        boolean mayServe = (!peer.amChoking || peer.allowedFastForPeer.get(r.piece())) && host.havePiece(r.piece());
+        boolean mayServe = (!peer.amChoking || peer.allowedFastForPeer.get(r.piece())) && host.havePiece(r.piece())
+                && (peer.superOffers == null || peer.superOffers.get(r.piece())); // super seeding: offered pieces only
         if (!mayServe) {
             // BEP 3: requests while choked (or for what we lack) are dropped; BEP 6: rejected
             refuse(r);

@@ -314,6 +314,11 @@ final class RoomHost implements PeerHost, PeerSet.Host, Extension.Host, WebSeed.
     }
 
     @Override
+    public boolean superSeed() {
+        return t.params.superSeeding();
+    }
+
+    @Override
     public boolean seeding() {
         return t.state == TorrentState.SEEDING;
     }

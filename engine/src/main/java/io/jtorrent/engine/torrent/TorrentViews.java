@@ -52,12 +52,12 @@ public final class TorrentViews {
                 c.utpPeers(), c.utpReceived(), c.utpSent());
     }
 
-    /** The pieces we have (verified), a copy. */
     /** Whether the download is in end game: every block it still wants is requested from someone. */
     public boolean endGame() {
         return t.picker != null && !t.picker.complete() && t.picker.allRequested();
     }
 
+    /** The pieces we have (verified), a copy. */
     public BitSet havePieces() {
         return t.picker == null ? new BitSet() : t.picker.haveSet();
     }

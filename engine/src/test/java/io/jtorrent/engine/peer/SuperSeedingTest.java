@@ -1,0 +1,96 @@
+package io.jtorrent.engine.peer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jtorrent.wire.PeerMessage;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** BEP 16 as a table: a seed of 4 pieces (the test host's) and peers that join, download and pass pieces on. */
+class SuperSeedingTest {
+    private final PeerConnectionTest.Host host = new PeerConnectionTest.Host("1111");
+    private final SuperSeeding seeding = new SuperSeeding(4);
+    private final Set<PeerConnection> peers = new LinkedHashSet<>();
+
+    private PeerConnectionTest.Transport join() {
+        PeerConnectionTest.Transport t = new PeerConnectionTest.Transport();
+        PeerConnection p = new PeerConnection(host, t, PeerConnectionTest.handshake(true), false, 0);
+        peers.add(p);
+        seeding.greet(p, 0);
+        return t;
+    }
+
+    private static List<String> said(PeerConnectionTest.Transport t) {
+        List<String> out = new ArrayList<>();
+        for (PeerMessage m : t.sent) {
+            out.add(m instanceof PeerMessage.Have h ? "have " + h.piece() : m.getClass().getSimpleName());
+        }
+        t.sent.clear();
+        return out;
+    }
+
+    private PeerConnection peer(int i) {
+        return new ArrayList<>(peers).get(i);
+    }
+
+    @Test
+    void aPeerHearsOfNothingButItsOffersTheLeastSpreadFirst() {
+        PeerConnectionTest.Transport a = join();
+        assertThat(said(a)).containsExactly("HaveNone", "have 0", "have 1", "have 2", "have 3"); // 4 pieces, fewer than the offers
+        PeerConnectionTest.Transport b = join();
+        assertThat(said(b)).containsExactly("HaveNone", "have 0", "have 1", "have 2", "have 3");
+    }
+
+    @Test
+    void onlyOfferedPiecesAreServed() {
+        PeerConnectionTest.Transport a = join();
+        said(a);
+        PeerConnection p = peer(0);
+        p.superOffers.clear(2); // as if piece 2 had been passed on and not offered again
+        p.setChoking(false);
+        a.sent.clear();
+        p.handle(new PeerMessage.Request(1, 0, 16384));
+        p.handle(new PeerMessage.Request(2, 0, 16384));
+        assertThat(a.take()).containsExactly("piece 1/0", "reject 2/0");
+    }
+
+    @Test
+    void aPieceAnnouncedByAnotherPeerIsReplacedWithANewOffer() {
+        // a seed of 4 pieces, 8 offers a peer: every peer is offered all 4, so take some back
+        PeerConnectionTest.Transport a = join();
+        said(a);
+        PeerConnection first = peer(0);
+        first.superOffers.clear(3); // offered 0, 1, 2 only
+        PeerConnectionTest.Transport b = join();
+        said(b);
+        PeerConnection second = peer(1);
+        // the first downloaded piece 1, then the second announces it: the first passed it on, its offer is replaced
+        first.has.set(1);
+        second.has.set(1);
+        seeding.announced(second, 1, peers, 0);
+        assertThat(first.superOffers.get(1)).isFalse();
+        assertThat(said(a)).containsExactly("have 3"); // the one piece it lacks and was not offered
+        // an offer the peer has not downloaded stays, whoever else announces the piece
+        second.has.set(0);
+        seeding.announced(second, 0, peers, 0);
+        assertThat(first.superOffers.get(0)).isTrue();
+        assertThat(said(a)).isEmpty();
+    }
+
+    @Test
+    void aPeerThatPassesNothingOnGetsOneMoreOfferAfterAWhile() {
+        PeerConnectionTest.Transport a = join();
+        said(a);
+        PeerConnection p = peer(0);
+        p.superOffers.clear();
+        p.superOffers.set(0);
+        p.has.set(0); // it downloaded its one offer and nobody else announced it
+        seeding.tick(peers, 1_000_000_000L);
+        assertThat(said(a)).as("not yet").isEmpty();
+        seeding.tick(peers, (SuperSeeding.PATIENCE_SECONDS + 1) * 1_000_000_000L);
+        assertThat(said(a)).containsExactly("have 1", "have 2", "have 3");
+    }
+}
