@@ -14,13 +14,16 @@ out=bench/results/simulate.txt
 mvn -q -B -DskipTests install
 {
   echo "# bench/simulate.sh, $(date -u +%F), $(nproc) cores"
-  echo "## 1. jtorrent simulate --size 32M --random-seed 1 (defaults: 4 MiB/s up, 20 ms, 256 KiB pieces)"
+  echo "## 1. jtorrent simulate --size 32M --random-seed 1 (defaults: 4 MiB/s up, 20 ms, 64 KiB pieces); then the seed super-seeding"
   sizes=(100 1000)
   [[ "${FULL:-0}" == 1 ]] && sizes+=(5000)
-  for n in "${sizes[@]}"; do
-    /usr/bin/time -f "N=$n wall_s=%e cpu_user_s=%U cpu_sys_s=%S peak_rss_kib=%M" -o /tmp/simulate-time.txt \
-      ./jtorrent simulate --peers "$n" --size 32M --random-seed 1 2>/dev/null | tail -1
-    cat /tmp/simulate-time.txt
+  for extra in "" "--super-seed"; do
+    for n in "${sizes[@]}"; do
+      # shellcheck disable=SC2086 # $extra is one option or none
+      /usr/bin/time -f "N=$n $extra wall_s=%e cpu_user_s=%U cpu_sys_s=%S peak_rss_kib=%M" -o /tmp/simulate-time.txt \
+        ./jtorrent simulate --peers "$n" --size 32M --random-seed 1 $extra 2>/dev/null | tail -1
+      cat /tmp/simulate-time.txt
+    done
   done
   echo "## 2. determinism: two runs with --random-seed 3 (N=100), then --random-seed 4"
   a="$(./jtorrent simulate --peers 100 --size 32M --random-seed 3 2>/dev/null | sha256sum)"
@@ -28,6 +31,10 @@ mvn -q -B -DskipTests install
   c="$(./jtorrent simulate --peers 100 --size 32M --random-seed 4 2>/dev/null | sha256sum)"
   echo "seed 3: ${a%% *}"; echo "seed 3: ${b%% *}"; echo "seed 4: ${c%% *}"
   [[ "$a" == "$b" && "$a" != "$c" ]] && echo "identical for the same seed, different for another: yes" || echo "DETERMINISM: NO"
+  echo "## 2b. capacity classes at N = 1,000: --peer-rates 1M:50%,4M:30%,16M:20% (clustering: own-class share against the class's share of capacity)"
+  ./jtorrent simulate --peers 1000 --size 32M --random-seed 1 --peer-rates 1M:50%,4M:30%,16M:20% 2>/dev/null > /tmp/simulate-classes.txt
+  grep -A3 "upload classes" /tmp/simulate-classes.txt
+  tail -1 /tmp/simulate-classes.txt
   echo "## 3. validation: jtorrent demo (real sessions on 127.0.0.1) against simulate, same swarm (64M, 64K pieces, 4M/s, ~0 ms)"
   for n in 8 16 32; do
     real="$(./jtorrent demo --peers "$n" 2>/dev/null | tail -1)"

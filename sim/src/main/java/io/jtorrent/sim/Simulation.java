@@ -233,9 +233,6 @@ public final class Simulation {
             int block = (int) (((long) piece * config.pieceLength() + begin) / GeneratedData.BLOCK);
             if (seedBlocks.get(block)) {
                 seedRepeatBytes += bytes;
-                if (Boolean.getBoolean("sim.debug")) {
-                    System.err.printf("repeat t=%.2f piece=%d copies=%d agg=%b%n", clock.now() / 1e9, piece, leecherCopies[piece], aggregateAt >= 0);
-                }
             } else {
                 seedBlocks.set(block);
             }
