@@ -56,6 +56,8 @@ public final class PeerConnection implements BlockSource {
     final BitSet allowedFastForPeer = new BitSet();
     /** Super seeding (BEP 16): the pieces offered to the peer and not yet passed on, or null when not super seeding. */
     BitSet superOffers;
+    /** Every piece ever offered to it: it may have any of them, and it would not tell us (to it we have them). */
+    BitSet superOffered;
     long superOfferedAt;
 
     /** Before a magnet's metadata: what the peer said it has, kept until the piece count is known. */

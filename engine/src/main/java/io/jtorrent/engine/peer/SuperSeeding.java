@@ -13,9 +13,8 @@ import java.util.Set;
  * everything sends what peers happen to ask for, much of it twice (the simulation measured up to a
  * third of a seed's upload repeating blocks it had sent). Fewer offers at a time left the seed
  * idle between them (the simulation, N = 100: two offers 13.3 s, four 10.5 s, eight 10.0 s,
- * sixteen 10.1 s; a plain seed 10.2 s). A peer that passes nothing on gets one more offer every
- * {@value #PATIENCE_SECONDS} s once it has everything it was offered. Part of the
- * {@link PeerSet}; on its loop.
+ * sixteen 10.1 s; a plain seed 10.2 s). A peer none of whose pieces spread gets one new offer
+ * every {@value #PATIENCE_SECONDS} s. Part of the {@link PeerSet}; on its loop.
  */
 final class SuperSeeding {
     static final int OFFERS = 8;
@@ -33,6 +32,7 @@ final class SuperSeeding {
     /** A peer joined: it hears of no piece but those offered to it. */
     void greet(PeerConnection p, long now) {
         p.superOffers = new BitSet();
+        p.superOffered = new BitSet();
         p.superOfferedAt = now;
         if (p.fast) {
             p.send(PeerMessage.HaveNone.INSTANCE);
@@ -45,7 +45,7 @@ final class SuperSeeding {
         while (p.superOffers.cardinality() < OFFERS) {
             int best = -1;
             for (int i = 0; i < pieceCount; i++) {
-                if (!p.has.get(i) && !p.superOffers.get(i) && (best < 0 || spread[i] < spread[best])) {
+                if (!p.has.get(i) && !p.superOffered.get(i) && (best < 0 || spread[i] < spread[best])) {
                     best = i;
                 }
             }
@@ -54,37 +54,36 @@ final class SuperSeeding {
             }
             spread[best]++;
             p.superOffers.set(best);
+            p.superOffered.set(best);
             p.superOfferedAt = now;
             p.send(new PeerMessage.Have(best));
         }
     }
 
     /**
-     * {@code from} announced {@code piece}: whoever else was offered it and has it has passed it
-     * on, so gets a new offer in its place.
+     * {@code from} announced {@code piece}: whoever else was offered it has passed it on, so gets
+     * a new offer in its place. (Peers never tell us of a piece we offered them: to them we have
+     * it, and nobody announces a piece to a peer that has it. So another peer's have is the sign.)
      */
     void announced(PeerConnection from, int piece, Set<PeerConnection> peers, long now) {
         spread[piece]++;
         for (PeerConnection q : peers) {
-            if (q != from && q.superOffers != null && q.superOffers.get(piece) && q.has.get(piece)) {
+            if (q != from && q.superOffers != null && q.superOffers.get(piece)) {
                 q.superOffers.clear(piece);
                 offer(q, now);
             }
         }
     }
 
-    /** Once a second: a peer that has all it was offered and passed none of it on for a while gets one more. */
+    /** Once a second: a peer none of whose offers spread for a while gets its oldest one replaced. */
     void tick(Set<PeerConnection> peers, long now) {
         long patience = PATIENCE_SECONDS * 1_000_000_000L;
         for (PeerConnection q : peers) {
             BitSet offers = q.superOffers;
             if (offers != null && !offers.isEmpty() && now - q.superOfferedAt > patience) {
-                BitSet pending = (BitSet) offers.clone();
-                pending.andNot(q.has);
-                if (pending.isEmpty()) {
-                    offers.clear(offers.nextSetBit(0));
-                    offer(q, now);
-                }
+                offers.clear(offers.nextSetBit(0));
+                q.superOfferedAt = now;
+                offer(q, now);
             }
         }
     }

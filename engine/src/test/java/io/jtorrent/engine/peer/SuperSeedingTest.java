@@ -49,7 +49,7 @@ class SuperSeedingTest {
         PeerConnectionTest.Transport a = join();
         said(a);
         PeerConnection p = peer(0);
-        p.superOffers.clear(2); // as if piece 2 had been passed on and not offered again
+        p.superOffers.clear(2); // as if piece 2 had been passed on: no longer served
         p.setChoking(false);
         a.sent.clear();
         p.handle(new PeerMessage.Request(1, 0, 16384));
@@ -59,38 +59,36 @@ class SuperSeedingTest {
 
     @Test
     void aPieceAnnouncedByAnotherPeerIsReplacedWithANewOffer() {
-        // a seed of 4 pieces, 8 offers a peer: every peer is offered all 4, so take some back
+        // a seed of 4 pieces and 8 offers a peer: every peer is offered all it lacks, so take some back
         PeerConnectionTest.Transport a = join();
         said(a);
         PeerConnection first = peer(0);
         first.superOffers.clear(3); // offered 0, 1, 2 only
+        first.superOffered.clear(3);
         PeerConnectionTest.Transport b = join();
         said(b);
         PeerConnection second = peer(1);
-        // the first downloaded piece 1, then the second announces it: the first passed it on, its offer is replaced
-        first.has.set(1);
+        // the second announces piece 1 (the first never does: to it we have it): the first passed it on
         second.has.set(1);
         seeding.announced(second, 1, peers, 0);
         assertThat(first.superOffers.get(1)).isFalse();
-        assertThat(said(a)).containsExactly("have 3"); // the one piece it lacks and was not offered
-        // an offer the peer has not downloaded stays, whoever else announces the piece
-        second.has.set(0);
-        seeding.announced(second, 0, peers, 0);
-        assertThat(first.superOffers.get(0)).isTrue();
-        assertThat(said(a)).isEmpty();
+        assertThat(said(a)).containsExactly("have 3"); // the one piece never offered to it (never 1 again: it may have it)
+        assertThat(second.superOffers.get(1)).as("its own announcement changes nothing for the announcer").isTrue();
     }
 
     @Test
-    void aPeerThatPassesNothingOnGetsOneMoreOfferAfterAWhile() {
+    void aPeerWhoseOffersDoNotSpreadGetsANewOneAfterAWhile() {
         PeerConnectionTest.Transport a = join();
         said(a);
         PeerConnection p = peer(0);
         p.superOffers.clear();
-        p.superOffers.set(0);
-        p.has.set(0); // it downloaded its one offer and nobody else announced it
+        p.superOffers.set(0); // one offer, 0, that nobody else announces (as if only it had been offered)
+        p.superOffered.clear();
+        p.superOffered.set(0);
         seeding.tick(peers, 1_000_000_000L);
         assertThat(said(a)).as("not yet").isEmpty();
         seeding.tick(peers, (SuperSeeding.PATIENCE_SECONDS + 1) * 1_000_000_000L);
-        assertThat(said(a)).containsExactly("have 1", "have 2", "have 3");
+        assertThat(said(a)).containsExactly("have 1", "have 2", "have 3"); // not 0 again
+        assertThat(p.superOffers.get(0)).isFalse();
     }
 }
