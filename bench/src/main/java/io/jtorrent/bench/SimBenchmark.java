@@ -101,7 +101,7 @@ public final class SimBenchmark {
             double topR = riders.stream().mapToDouble(r -> Math.max(r[1], r[2])).max().orElse(1) * 1.3;
             double maxRN = riders.stream().mapToDouble(r -> r[0]).max().orElse(10);
             double minRN = riders.stream().mapToDouble(r -> r[0]).min().orElse(1);
-            panel(b, 640, 40, 340, 360, "mean completion (s), 20% free riders", topR, List.of(
+            panel(b, 640, 40, 340, 360, "mean completion (s), 20% free riders; 512 KiB/s up", topR, List.of(
                     new Series("contributors", "#1f77b4", xs(riders, 0, minRN, maxRN), ys(riders, 1)),
                     new Series("free riders", "#ff7f0e", xs(riders, 0, minRN, maxRN), ys(riders, 2))), riders, false);
         }
