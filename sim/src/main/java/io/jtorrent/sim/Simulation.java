@@ -18,7 +18,7 @@ import java.util.Random;
  *
  * <pre>{@code
  * Simulation.Result r = Simulation.run(Simulation.Config.basic(100, 32 << 20, 1), p -> { });
- * System.out.println(SimReport.lastLine(r));
+ * System.out.println(new SimReport(r).lastLine());
  * }</pre>
  */
 public final class Simulation {
