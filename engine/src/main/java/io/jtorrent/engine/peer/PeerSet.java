@@ -282,7 +282,7 @@ public final class PeerSet {
         PiecePicker<BlockSource> picker = torrent.picker();
         picker.peerHasAll(pieces);
         for (int i = pieces.nextSetBit(0); superSeeding != null && i >= 0; i = pieces.nextSetBit(i + 1)) {
-            superSeeding.announced(p, i, peers, torrent.now());
+            superSeeding.announced(p, i, snapshot(), torrent.now()); // a copy: an offer sent may close a peer
         }
         recomputeInterest(p);
         closeIfBothSeeds(p);
@@ -292,7 +292,7 @@ public final class PeerSet {
         PiecePicker<BlockSource> picker = torrent.picker();
         picker.peerHas(piece);
         if (superSeeding != null) {
-            superSeeding.announced(p, piece, peers, torrent.now());
+            superSeeding.announced(p, piece, snapshot(), torrent.now());
         }
         if (!p.amInterested && picker.wanted(piece)) {
             p.setInterested(true);
@@ -369,7 +369,7 @@ public final class PeerSet {
         long timeout = s.requestTimeout.toNanos();
         long inactivity = s.inactivityTimeout.toNanos();
         if (superSeeding != null) {
-            superSeeding.tick(peers, now);
+            superSeeding.tick(snapshot(), now);
         }
         for (PeerConnection p : snapshot()) {
             p.downloadMeter.tick();

@@ -2,7 +2,7 @@ package io.jtorrent.engine.peer;
 
 import io.jtorrent.wire.PeerMessage;
 import java.util.BitSet;
-import java.util.Set;
+import java.util.Collection;
 
 /**
  * Super seeding (BEP 16), for a seed that is a new torrent's only source: it tells each peer it
@@ -65,7 +65,7 @@ final class SuperSeeding {
      * a new offer in its place. (Peers never tell us of a piece we offered them: to them we have
      * it, and nobody announces a piece to a peer that has it. So another peer's have is the sign.)
      */
-    void announced(PeerConnection from, int piece, Set<PeerConnection> peers, long now) {
+    void announced(PeerConnection from, int piece, Collection<PeerConnection> peers, long now) {
         spread[piece]++;
         for (PeerConnection q : peers) {
             if (q != from && q.superOffers != null && q.superOffers.get(piece)) {
@@ -76,7 +76,7 @@ final class SuperSeeding {
     }
 
     /** Once a second: a peer none of whose offers spread for a while gets its oldest one replaced. */
-    void tick(Set<PeerConnection> peers, long now) {
+    void tick(Collection<PeerConnection> peers, long now) {
         long patience = PATIENCE_SECONDS * 1_000_000_000L;
         for (PeerConnection q : peers) {
             BitSet offers = q.superOffers;
