@@ -72,12 +72,14 @@ final class GeneratedData {
         return b;
     }
 
-    /** The storage of one peer: {@code full} when it starts with the whole file (a seed). */
-    StorageFactory factory(boolean full) {
+    /** The storage of one peer: {@code full} when it starts with the whole file (a seed); {@code opened} hears of each store made. */
+    StorageFactory factory(boolean full, java.util.function.Consumer<Store> opened) {
         return new StorageFactory() {
             @Override
             public Storage open(Info info, Path saveDir, BitSet wanted) {
-                return new Store(full);
+                Store s = new Store(full);
+                opened.accept(s);
+                return s;
             }
 
             @Override

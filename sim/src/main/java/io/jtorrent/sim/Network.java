@@ -93,7 +93,7 @@ final class Network {
         SimPeer receiver = to.owner;
         long at = clock.now() + latency;
         if (receiver.downRate > 0) {
-            at = Math.max(at, receiver.downFreeAt) + (batch.bytes() * 1_000_000_000L + receiver.downRate - 1) / receiver.downRate;
+            at = Math.max(at, receiver.downFreeAt) + Uplink.nanos(batch.bytes(), receiver.downRate);
             receiver.downFreeAt = at;
         }
         clock.at(at, () -> to.arrived(batch));

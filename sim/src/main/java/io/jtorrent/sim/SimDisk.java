@@ -15,7 +15,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-import java.util.zip.CRC32;
 
 /**
  * The disk of every simulated peer: each call does its work at once, on the simulation's thread
@@ -128,7 +127,7 @@ final class SimDisk implements DiskIo {
                 storage.write(piece, 0, whole.duplicate());
             }
             // the smart ban's evidence, needed only around a failure
-            int[] crcs = good && !crcsIfGood ? null : digest(whole, check, blockSize, true).blockCrcs();
+            int[] crcs = good && !crcsIfGood ? null : PieceCheck.blockCrcs(whole, blockSize);
             result = new PieceHash(h.digest(), crcs, null, good ? null : h.leaves());
         } catch (IOException e) {
             result = new PieceHash(null, null, e);
@@ -143,19 +142,7 @@ final class SimDisk implements DiskIo {
         PieceCheck.Digest d = check.digest();
         d.update(whole.duplicate());
         byte[] digest = d.finish();
-        int[] blockCrcs = null;
-        if (crcs) {
-            int size = whole.remaining();
-            int blocks = (size + blockSize - 1) / blockSize;
-            blockCrcs = new int[blocks];
-            CRC32 crc = new CRC32();
-            for (int b = 0; b < blocks; b++) {
-                int from = whole.position() + b * blockSize;
-                crc.reset();
-                crc.update(whole.duplicate().position(from).limit(Math.min(whole.limit(), from + blockSize)));
-                blockCrcs[b] = (int) crc.getValue();
-            }
-        }
+        int[] blockCrcs = crcs ? PieceCheck.blockCrcs(whole, blockSize) : null;
         return new PieceHash(digest, blockCrcs, null, d.leaves());
     }
 

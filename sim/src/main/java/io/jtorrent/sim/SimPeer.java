@@ -11,7 +11,6 @@ import io.jtorrent.engine.torrent.Torrent;
 import io.jtorrent.engine.torrent.TorrentServices;
 import io.jtorrent.metainfo.InfoHash;
 import io.jtorrent.metainfo.Metainfo;
-import io.jtorrent.storage.Storage;
 import io.jtorrent.storage.StorageFactory;
 import io.jtorrent.tracker.Resolver;
 import io.jtorrent.wire.Handshake;
@@ -285,32 +284,7 @@ final class SimPeer implements TorrentServices {
 
     @Override
     public StorageFactory storage() {
-        StorageFactory f = world.data.factory(role == Role.SEED);
-        return new StorageFactory() {
-            @Override
-            public Storage open(io.jtorrent.metainfo.Info info, Path saveDir, java.util.BitSet wanted) throws java.io.IOException {
-                Storage s = f.open(info, saveDir, wanted);
-                store = (GeneratedData.Store) s;
-                return s;
-            }
-
-            @Override
-            public java.util.BitSet filesWithData(io.jtorrent.metainfo.Info info, Path saveDir) {
-                return f.filesWithData(info, saveDir);
-            }
-
-            @Override
-            public void move(io.jtorrent.metainfo.Info info, Path from, Path to) {
-            }
-
-            @Override
-            public void rename(io.jtorrent.metainfo.Info before, io.jtorrent.metainfo.Info after, Path saveDir) {
-            }
-
-            @Override
-            public void deleteBookkeeping(io.jtorrent.metainfo.Info info, Path saveDir) {
-            }
-        };
+        return world.data.factory(role == Role.SEED, s -> store = s);
     }
 
     @Override

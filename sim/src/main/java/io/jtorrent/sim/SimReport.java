@@ -43,12 +43,8 @@ public final class SimReport {
                 r.seedCopies(), r.seedRepeated() * 100);
         out.printf(Locale.ROOT, "leechers together held it all:   after %.1f s (F/u_s = %.1f s)%n", r.aggregateSeconds(),
                 (double) c.size() / c.seedRate());
-        int failures = 0;
-        int bans = 0;
-        for (SimPeer p : r.peers()) {
-            failures += p.hashFailures;
-            bans += p.bans;
-        }
+        int failures = hashFailures();
+        int bans = bans();
         if (failures > 0 || bans > 0) {
             out.printf(Locale.ROOT, "pieces failing their check:      %d; peers banned: %d%n", failures, bans);
         }
@@ -65,6 +61,14 @@ public final class SimReport {
             classes(out);
         }
         out.println(lastLine());
+    }
+
+    private int hashFailures() {
+        return r.peers().stream().mapToInt(p -> p.hashFailures).sum();
+    }
+
+    private int bans() {
+        return r.peers().stream().mapToInt(p -> p.bans).sum();
     }
 
     private List<SimPeer> completed() {
@@ -199,13 +203,7 @@ public final class SimReport {
             }
         }
         if (c.scenario() == Simulation.Scenario.CORRUPT_PEER) {
-            int failures = 0;
-            int bans = 0;
-            for (SimPeer p : r.peers()) {
-                failures += p.hashFailures;
-                bans += p.bans;
-            }
-            b.append(" hash_failures=").append(failures).append(" bans=").append(bans);
+            b.append(" hash_failures=").append(hashFailures()).append(" bans=").append(bans());
         }
         return b.toString();
     }

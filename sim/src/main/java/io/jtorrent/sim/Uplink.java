@@ -39,6 +39,11 @@ final class Uplink {
         }
     }
 
+    /** Nanoseconds {@code bytes} take at {@code bytesPerSecond} (rounded up); 0 for no limit. */
+    static long nanos(long bytes, long bytesPerSecond) {
+        return bytesPerSecond <= 0 ? 0 : (bytes * 1_000_000_000L + bytesPerSecond - 1) / bytesPerSecond;
+    }
+
     private void next() {
         Pipe p;
         while ((p = ready.poll()) != null) {
@@ -54,7 +59,7 @@ final class Uplink {
         busy = true;
         Pipe pipe = p;
         Pipe.Batch batch = pipe.takeBatch(BATCH_BYTES);
-        long nanos = bytesPerSecond <= 0 ? 0 : (batch.bytes() * 1_000_000_000L + bytesPerSecond - 1) / bytesPerSecond;
+        long nanos = nanos(batch.bytes(), bytesPerSecond);
         clock.at(clock.now() + nanos, () -> {
             sent += batch.bytes();
             pipe.transmitted(batch);

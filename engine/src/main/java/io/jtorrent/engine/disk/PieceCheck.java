@@ -28,6 +28,24 @@ public final class PieceCheck {
         this.pieceLength = pieceLength;
     }
 
+    /**
+     * The CRC-32 of each block of {@code blockSize} in {@code piece} (from its position to its
+     * limit, the last block shorter), the smart ban's evidence of who sent what. {@code piece} is
+     * not moved.
+     */
+    public static int[] blockCrcs(ByteBuffer piece, int blockSize) {
+        int size = piece.remaining();
+        int[] crcs = new int[(size + blockSize - 1) / blockSize];
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        for (int b = 0; b < crcs.length; b++) {
+            int from = piece.position() + b * blockSize;
+            crc.reset();
+            crc.update(piece.duplicate().position(from).limit(Math.min(piece.limit(), from + blockSize)));
+            crcs[b] = (int) crc.getValue();
+        }
+        return crcs;
+    }
+
     /** A v1 check against a 20-byte SHA-1. */
     public static PieceCheck sha1(byte[] expected) {
         return new PieceCheck(expected.clone(), -1, 0, 0);

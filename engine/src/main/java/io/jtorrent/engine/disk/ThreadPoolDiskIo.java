@@ -160,15 +160,7 @@ public final class ThreadPoolDiskIo implements DiskIo {
                 boolean good = check.matches(digest);
                 int[] crcs = null;
                 if (!good || crcsIfGood) { // the smart ban's evidence, needed only around a failure
-                    int blocks = (size + blockSize - 1) / blockSize;
-                    crcs = new int[blocks];
-                    CRC32 crc = new CRC32();
-                    for (int b = 0; b < blocks; b++) {
-                        int from = b * blockSize;
-                        crc.reset();
-                        crc.update(whole.duplicate().position(from).limit(Math.min(size, from + blockSize)));
-                        crcs[b] = (int) crc.getValue();
-                    }
+                    crcs = PieceCheck.blockCrcs(whole, blockSize);
                 }
                 if (good) {
                     storage.write(piece, 0, whole);

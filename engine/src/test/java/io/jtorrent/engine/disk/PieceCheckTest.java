@@ -64,4 +64,20 @@ class PieceCheckTest {
         }
         return d.finish();
     }
+
+    @Test
+    void blockCrcsCoverEachBlockTheLastShorterAndLeaveTheBufferWhereItWas() {
+        byte[] data = new byte[40_000];
+        new Random(3).nextBytes(data);
+        ByteBuffer piece = ByteBuffer.wrap(data, 0, data.length);
+        int[] crcs = PieceCheck.blockCrcs(piece, 16384);
+        assertThat(crcs).hasSize(3);
+        for (int b = 0; b < 3; b++) {
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            crc.update(data, b * 16384, Math.min(16384, data.length - b * 16384));
+            assertThat(crcs[b]).as("block " + b).isEqualTo((int) crc.getValue());
+        }
+        assertThat(piece.position()).isZero();
+        assertThat(piece.remaining()).isEqualTo(data.length);
+    }
 }
