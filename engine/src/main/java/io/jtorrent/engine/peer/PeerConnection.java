@@ -9,6 +9,8 @@ import io.jtorrent.wire.PeerMessage;
 import io.jtorrent.wire.PeerProtocolException;
 import java.net.InetSocketAddress;
 import java.util.BitSet;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +61,13 @@ public final class PeerConnection implements BlockSource {
     /** Every piece ever offered to it: it may have any of them, and it would not tell us (to it we have them). */
     BitSet superOffered;
     long superOfferedAt;
+    /** Seeding: our suggestions to the peer ({@link SeedHints}) it has not asked for yet, and the pieces it asked for; null until unchoked. */
+    SeedHints seedHints;
+    BitSet hinted;
+    BitSet askedOfUs;
+    /** Pieces the peer suggested to us (BEP 6), oldest first, the latest {@value #MAX_SUGGESTED}: the picker takes them first. */
+    private final LinkedHashSet<Integer> suggested = new LinkedHashSet<>();
+    static final int MAX_SUGGESTED = 64;
 
     /** Before a magnet's metadata: what the peer said it has, kept until the piece count is known. */
     private EarlyPieces early = new EarlyPieces();
@@ -188,6 +197,7 @@ public final class PeerConnection implements BlockSource {
             }
         } else if (m instanceof PeerMessage.Choke) {
             peerChoking = true;
+            suggested.clear(); // a seed's suggestions hold while it unchokes us (SeedHints takes them back)
             if (fast) {
                 // BEP 6: requests are not dropped by a choke; the peer rejects what it will not
                 // serve. Requests in the allowed-fast set stay; the others are given to other
@@ -216,6 +226,9 @@ public final class PeerConnection implements BlockSource {
             }
         } else if (m instanceof PeerMessage.RejectRequest r) {
             PiecePicker.Block b = new PiecePicker.Block(r.piece(), r.begin() / PiecePicker.BLOCK);
+            if (peerChoking) {
+                allowedFast.clear(r.piece()); // it will not give it while choking us after all: not asked again
+            }
             if (requests.remove(b)) {
                 host.unrequest(this, b);
                 requests.requestMore();
@@ -232,7 +245,9 @@ public final class PeerConnection implements BlockSource {
             if (sp.piece() >= host.pieceCount()) {
                 throw new PeerProtocolException("suggest of piece " + sp.piece() + " of " + host.pieceCount());
             }
-            // a hint only: the picker's rarest-first order stands
+            if (suggested.add(sp.piece()) && suggested.size() > MAX_SUGGESTED) { // the picker starts these first
+                suggested.remove(suggested.iterator().next());
+            }
         } else if (m instanceof PeerMessage.Port p && p.port() > 0) {
             host.dhtNode(new InetSocketAddress(address.getAddress(), p.port()));
         }
@@ -432,6 +447,11 @@ public final class PeerConnection implements BlockSource {
     @Override
     public InetSocketAddress peerAddress() {
         return address;
+    }
+
+    @Override
+    public Collection<Integer> suggested() {
+        return suggested;
     }
 
     public InetSocketAddress address() {

@@ -2,7 +2,6 @@ package io.jtorrent.engine.peer;
 
 import io.jtorrent.engine.SessionEvent;
 import io.jtorrent.engine.Settings;
-import io.jtorrent.engine.choke.Choker;
 import io.jtorrent.engine.picker.PiecePicker;
 import io.jtorrent.engine.pieces.BlockSource;
 import io.jtorrent.engine.time.Loop;
@@ -86,11 +85,10 @@ public final class PeerSet {
     private final Set<PeerConnection> peers = new LinkedHashSet<>();
     private List<PeerConnection> snapshot;
     private final PeerCandidates candidates = new PeerCandidates();
-    private final Choker choker;
+    private final UploadSlots slots;
     /** Super seeding (BEP 16) once seeding, when the torrent asks for it; else null. */
     private SuperSeeding superSeeding;
     private int connecting;
-    private Object optimistic;
     /** Wire bytes of the peers that left, so totals do not drop. */
     private long closedWireReceived;
     private long closedWireSent;
@@ -99,7 +97,7 @@ public final class PeerSet {
 
     public PeerSet(Host torrent, Random random) {
         this.torrent = torrent;
-        this.choker = new Choker(random);
+        this.slots = new UploadSlots(torrent, peers, random);
     }
 
     /** The live set (iterate a copy when a peer may close meanwhile). */
@@ -235,6 +233,7 @@ public final class PeerSet {
             superSeeding = new SuperSeeding(torrent.picker().pieceCount());
         }
         Greeting.greet(p, torrent, superSeeding);
+        slots.joined(p);
         torrent.post(new SessionEvent.PeerConnected(torrent.infoHash(), p.address, p.client, p.outgoing));
     }
 
@@ -259,9 +258,6 @@ public final class PeerSet {
         }
         p.releaseAll();
         candidates.left(p.address, torrent.now());
-        if (optimistic == p) {
-            optimistic = null;
-        }
         closedWireReceived += p.transport.wireReceived();
         closedWireSent += p.transport.wireSent();
         if (p.transport.utp()) {
@@ -269,10 +265,7 @@ public final class PeerSet {
             closedUtpSent += p.transport.wireSent();
         }
         torrent.post(new SessionEvent.PeerDisconnected(torrent.infoHash(), p.address, reason));
-        // a freed upload slot goes to someone waiting
-        if (!p.amChoking) {
-            rechoke(false);
-        }
+        slots.left(p); // a freed upload slot goes to someone waiting
         for (PeerConnection other : peers) {
             other.requests.requestMore();
         }
@@ -294,6 +287,7 @@ public final class PeerSet {
         if (superSeeding != null) {
             superSeeding.announced(p, piece, snapshot(), torrent.now());
         }
+        slots.announced(p, piece);
         if (!p.amInterested && picker.wanted(piece)) {
             p.setInterested(true);
         }
@@ -316,50 +310,13 @@ public final class PeerSet {
     }
 
     public void interestChanged(PeerConnection p) {
-        if (p.peerInterested && p.amChoking && unchokedCount() < torrent.settings().uploadSlots + 1) {
-            p.setChoking(false); // a free slot: no need to wait for the next round
-            p.roundsUnchoked = 0;
-        } else if (!p.peerInterested && !p.amChoking) {
-            p.setChoking(true);
-            rechoke(false);
-        }
+        slots.interestChanged(p);
     }
 
-    private int unchokedCount() {
-        int n = 0;
-        for (PeerConnection p : peers) {
-            if (!p.amChoking) {
-                n++;
-            }
-        }
-        return n;
-    }
-
-    /** The choker's round: regular slots by rate; the optimistic slot rotated when asked. */
+    /** The choker's round (see {@link UploadSlots}); the optimistic slot rotated when asked. */
     public void rechoke(boolean rotateOptimistic) {
         assert torrent.owner().inLoop();
-        boolean seeding = torrent.seeding();
-        List<Choker.PeerView> views = new ArrayList<>();
-        for (PeerConnection p : peers) {
-            views.add(new Choker.PeerView(p, p.peerInterested, p.requests.snubbed, p.downloadMeter.rate(),
-                    p.uploadMeter.rate(), p.connectedAt, !p.amChoking, p.roundsUnchoked));
-        }
-        Set<Object> unchoke = choker.regular(views, torrent.settings().uploadSlots, seeding);
-        if (rotateOptimistic || optimistic == null || !peers.contains(optimistic)
-                || !((PeerConnection) optimistic).peerInterested) {
-            optimistic = choker.optimistic(views, unchoke, torrent.now());
-        }
-        if (optimistic != null) {
-            unchoke.add(optimistic);
-        }
-        for (PeerConnection p : peers) {
-            boolean u = unchoke.contains(p);
-            p.roundsUnchoked = u ? p.roundsUnchoked + 1 : 0;
-            p.setChoking(!u);
-            if (u) {
-                p.serve();
-            }
-        }
+        slots.rechoke(rotateOptimistic);
     }
 
     /** Once a second: meters, request pipelines and timeouts, inactivity, keep-alives. */
@@ -400,8 +357,8 @@ public final class PeerSet {
     public void pieceVerified(int piece, PiecePicker<?> picker) {
         PeerMessage.Have have = new PeerMessage.Have(piece);
         for (PeerConnection p : snapshot()) {
-            if (!p.has.get(piece)) {
-                p.send(have);
+            if (!p.has.get(piece) || !p.suggested().isEmpty()) {
+                p.send(have); // a seed that suggests pieces hears what we got elsewhere: it suggests others
             }
             // only a peer that had this piece can have stopped being interesting
             if (p.amInterested && p.has.get(piece) && !picker.interesting(p.has)) {

@@ -47,6 +47,9 @@ final class Uploads {
         }
         rejectsInARow = 0;
         incoming.add(r);
+        if (peer.seedHints != null) {
+            peer.seedHints.requested(peer, r.piece());
+        }
         serve();
     }
 

@@ -2,6 +2,7 @@ package io.jtorrent.engine.picker;
 
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -223,25 +224,39 @@ public final class PiecePicker<S> {
      * are marked requested by it.
      */
     public List<Block> pick(BitSet peerHas, int max, S peer) {
+        return pick(peerHas, max, peer, null);
+    }
+
+    /**
+     * As {@link #pick(BitSet, int, Object)}; new pieces are started first among those the peer
+     * {@code suggested} (BEP 6), at the highest priority wanted: a seed suggests the pieces it gave
+     * out least, which its peers' own view of rarity cannot tell.
+     */
+    public List<Block> pick(BitSet peerHas, int max, S peer, Collection<Integer> suggested) {
         List<Block> out = new ArrayList<>(Math.max(0, max));
         if (max <= 0) {
             return out;
         }
         // 1. finish what is started -- unless the piece is commoner than what this peer alone can
-        //    give us: a peer's bandwidth (a seed's above all) goes to the rarest pieces first
-        // computed only when a partial piece could be deferred: it costs a pass over the pieces
+        //    give us: a peer's bandwidth (a seed's above all) goes to the rarest pieces first; and
+        //    unless the peer suggests a piece we can start and others have the started one too
+        // (rarest is computed only when a partial piece could be deferred: it costs a pass)
         int rarest = -1;
         boolean mayDefer = !sequential && have.cardinality() >= RANDOM_FIRST_PIECES;
+        int hint = sequential || suggested == null ? -1 : -2; // -2: not looked for yet
         List<Partial> deferred = new ArrayList<>();
         for (Partial p : partials.values()) {
             if (out.size() >= max) {
                 return out;
             }
             if (p.hasUnrequested() && peerHas.get(p.piece) && priority[p.piece] > 0) {
+                if (availability[p.piece] > 1 && hint == -2) {
+                    hint = suggestedPiece(peerHas, suggested, 1);
+                }
                 if (mayDefer && availability[p.piece] > 1 && rarest < 0) {
                     rarest = rarestNewAvailability(peerHas);
                 }
-                if (mayDefer && availability[p.piece] > rarest && rarest >= 0) {
+                if ((hint >= 0 && availability[p.piece] > 1) || (mayDefer && availability[p.piece] > rarest && rarest >= 0)) {
                     deferred.add(p);
                 } else {
                     takeUnrequested(p, max, peer, out);
@@ -250,7 +265,7 @@ public final class PiecePicker<S> {
         }
         // 2. start new pieces
         while (out.size() < max) {
-            int piece = choosePiece(peerHas);
+            int piece = choosePiece(peerHas, suggested);
             if (piece < 0) {
                 break;
             }
@@ -322,7 +337,7 @@ public final class PiecePicker<S> {
     }
 
     /** The next piece to start for a peer that has {@code peerHas}, or -1. */
-    private int choosePiece(BitSet peerHas) {
+    private int choosePiece(BitSet peerHas, Collection<Integer> suggested) {
         if (sequential) {
             for (int i = have.nextClearBit(0); i < pieceCount; i = have.nextClearBit(i + 1)) {
                 if (priority[i] > 0 && peerHas.get(i) && !partials.containsKey(i)) {
@@ -354,7 +369,20 @@ public final class PiecePicker<S> {
                 }
             }
         }
-        return best;
+        int hint = best < 0 ? -1 : suggestedPiece(peerHas, suggested, bestPriority);
+        return hint >= 0 ? hint : best;
+    }
+
+    /** A piece {@code suggested} that the peer has and we want at {@code minPriority} or above, not started; -1 if none. */
+    private int suggestedPiece(BitSet peerHas, Collection<Integer> suggested, int minPriority) {
+        if (suggested != null) {
+            for (int i : suggested) {
+                if (i < pieceCount && priority[i] >= minPriority && peerHas.get(i) && !have.get(i) && !partials.containsKey(i)) {
+                    return i;
+                }
+            }
+        }
+        return -1;
     }
 
     // ---- outcomes ----

@@ -25,6 +25,11 @@ public interface BlockSource {
         sentCorruptBlock(piece);
     }
 
+    /** Pieces this source suggested (BEP 6 Suggest Piece), oldest first, which the picker starts first; null if none. */
+    default java.util.Collection<Integer> suggested() {
+        return null;
+    }
+
     /** For events: the peer's address, or null for a source that is no peer (a web seed). */
     java.net.InetSocketAddress peerAddress();
 }

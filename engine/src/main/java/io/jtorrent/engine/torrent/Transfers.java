@@ -69,7 +69,7 @@ final class Transfers implements PieceAssembly.Owner<BlockSource> {
 
     /** Blocks to request from {@code source}, of pieces in {@code from} (what it has, or may give while choking). */
     List<PiecePicker.Block> pick(BlockSource source, BitSet from, int max) {
-        return t.state != TorrentState.DOWNLOADING ? List.of() : t.picker.pick(from, max, source);
+        return t.state != TorrentState.DOWNLOADING ? List.of() : t.picker.pick(from, max, source, source.suggested());
     }
 
     void blockReceived(BlockSource from, PiecePicker.Block block, PeerMessage.Piece data) {

@@ -378,6 +378,30 @@ class PeerConnectionTest {
     }
 
     @Test
+    void anAllowedFastPieceTheChokingPeerRejectsIsNotAskedForAgain() {
+        Host host = new Host("0000");
+        PeerConnection p = peer(host, true);
+        p.handle(PeerMessage.Bitfield.of(bits("1111"), PIECES));
+        p.handle(new PeerMessage.AllowedFast(2));
+        assertThat(transport.take()).containsExactly("interested", "request 2/0", "request 2/1");
+        p.handle(new PeerMessage.RejectRequest(2, 0, PiecePicker.BLOCK)); // a seed that gave piece 2 to others already
+        p.handle(new PeerMessage.RejectRequest(2, PiecePicker.BLOCK, PiecePicker.BLOCK));
+        assertThat(p.allowedFast.get(2)).isFalse();
+        assertThat(transport.take()).as("no request until it unchokes us").isEmpty();
+    }
+
+    @Test
+    void aChokeTakesThePeersSuggestionsBack() {
+        Host host = new Host("0000");
+        PeerConnection p = peer(host, true);
+        p.handle(new PeerMessage.SuggestPiece(3));
+        p.handle(new PeerMessage.SuggestPiece(1));
+        assertThat(p.suggested()).containsExactly(3, 1);
+        p.handle(PeerMessage.Choke.INSTANCE);
+        assertThat(p.suggested()).isEmpty();
+    }
+
+    @Test
     void aPeerThatKeepsAskingInVainIsClosed() {
         Host host = new Host("0000");
         PeerConnection p = peer(host, true);

@@ -145,4 +145,36 @@ class PiecePickerTest {
         assertThat(p.blockLength(new PiecePicker.Block(1, 0))).isEqualTo(100);
         assertThat(p.blockLength(new PiecePicker.Block(0, 3))).isEqualTo(BLOCK);
     }
+
+    @Test
+    void aPeersSuggestionsAreStartedFirstInTheOrderGivenAtTheHighestPriorityWanted() {
+        PiecePicker<String> p = picker(8, 1);
+        p.setHave(bits("11110000"));
+        p.peerHasAll(bits("00001111"));
+        p.peerHasAll(bits("00000010")); // 4, 6 and 7 rarer than 5
+        assertThat(pieces(p.pick(bits("00001111"), 4, "seed", List.of(5, 7)))).containsExactly(5);
+        assertThat(pieces(p.pick(bits("00001111"), 4, "seed", List.of(5, 7)))).containsExactly(7);
+        p.setPriorities(new byte[] {1, 1, 1, 1, 2, 1, 1, 1});
+        assertThat(pieces(p.pick(bits("00001111"), 4, "seed", List.of(6))))
+                .as("a suggestion below the best priority waits").containsExactly(4);
+        PiecePicker<String> sequential = picker(8, 1);
+        sequential.setHave(bits("11110000"));
+        sequential.setSequential(true);
+        assertThat(pieces(sequential.pick(bits("00001111"), 4, "seed", List.of(6)))).as("sequential: in order").containsExactly(4);
+    }
+
+    @Test
+    void aStartedPieceOthersHaveWaitsWhileTheSuggesterHasOneToStart() {
+        for (boolean suggesting : new boolean[] {false, true}) {
+            PiecePicker<String> p = picker(8, 1);
+            p.setHave(bits("11110000"));
+            p.peerHasAll(bits("00001111")); // the seed
+            p.peerHasAll(bits("00001111")); // a leecher: every piece equally rare
+            int started = p.pick(bits("00001111"), 2, "leecher").get(0).piece(); // half of it asked of the leecher
+            int other = started == 4 ? 5 : 4;
+            List<PiecePicker.Block> fromSeed = p.pick(bits("00001111"), 2, "seed", suggesting ? List.of(other) : null);
+            assertThat(pieces(fromSeed)).as(suggesting ? "the suggestion first" : "the started piece first")
+                    .containsExactly(suggesting ? other : started);
+        }
+    }
 }
