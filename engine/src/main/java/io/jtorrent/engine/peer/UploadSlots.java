@@ -21,6 +21,8 @@ final class UploadSlots {
     private final Choker choker;
     private Object optimistic;
     private SeedHints seedHints;
+    /** We lacked pieces while we had peers: no hints even once we are a seed. */
+    private boolean downloadedWithPeers;
 
     UploadSlots(PeerSet.Host torrent, Collection<PeerConnection> peers, Random random) {
         this.torrent = torrent;
@@ -77,7 +79,7 @@ final class UploadSlots {
         if (optimistic != null) {
             unchoke.add(optimistic);
         }
-        for (PeerConnection p : peers) {
+        for (PeerConnection p : new ArrayList<>(peers)) { // a copy: a message sent may close a peer
             boolean u = unchoke.contains(p);
             p.roundsUnchoked = u ? p.roundsUnchoked + 1 : 0;
             choke(p, !u);
@@ -101,10 +103,17 @@ final class UploadSlots {
         p.setChoking(choke);
     }
 
-    /** The seed's hints, {@code p} attached to them; null unless we are a full seed, not super seeding. */
+    /**
+     * The seed's hints, {@code p} attached to them; null unless we are a full seed that had peers
+     * only as a seed (not super seeding). A leecher that finished knows nothing of what went out
+     * before it had every piece: its suggestions would cost messages, and the haves its peers then
+     * owe it, and tell them nothing.
+     */
     private SeedHints seedHints(PeerConnection p) {
         PiecePicker<BlockSource> picker = torrent.picker();
-        if (seedHints == null && !torrent.superSeed() && picker != null && picker.haveCount() == picker.pieceCount()) {
+        boolean fullSeed = picker != null && picker.haveCount() == picker.pieceCount();
+        downloadedWithPeers |= !fullSeed;
+        if (seedHints == null && !downloadedWithPeers && !torrent.superSeed() && fullSeed) {
             seedHints = SeedHints.forPieces(picker.pieceCount(), picker.pieceSize(0), picker::availability);
         }
         if (seedHints != null) {
