@@ -10,10 +10,11 @@ import java.util.function.IntUnaryOperator;
  * that peers which take suggestions — jtorrent's and libtorrent's pickers do — spend the seed's
  * upload on pieces the swarm has not had from it. Without them a seed sends what its unchoked
  * peers happen to pick, rarest first by what each sees of its own neighbours: in a large swarm
- * mostly pieces the seed already sent to someone else (the simulation, 1,000 peers: 29% of the
- * seed's upload repeated blocks it had sent, most of it in the last seconds before every piece was
- * out). The seed still shows and serves everything; unlike super seeding (BEP 16) nothing is
- * hidden, and a peer that ignores the hints loses nothing.
+ * mostly pieces the seed already sent to someone else. The simulation (1,000 peers, 32 MiB, 4 MiB/s
+ * links): every piece had left the seed after 9.8 s without suggestions, 8.3 s with them (F/u_s =
+ * 8.0 s), and the swarm was done in 10.6 s against 11.6 s. The seed still shows and serves
+ * everything; unlike super seeding (BEP 16) nothing is hidden, and a peer that ignores the
+ * suggestions loses nothing.
  *
  * <p>A piece counts as given out to each peer that asked for it and each peer holding a suggestion
  * of it; a suggestion is taken back when the peer is choked or leaves, or announces the piece from
