@@ -18,9 +18,12 @@ class SeedHintsTest {
         return p;
     }
 
-    private void unchoke(PeerConnection p) {
+    /** A peer that joins and is unchoked: suggestions, then the unchoke, as {@link UploadSlots} does it. */
+    private PeerConnection unchoked(PeerConnectionTest.Transport t) {
+        PeerConnection p = join(t);
         hints.unchoked(p);
         p.setChoking(false);
+        return p;
     }
 
     private static List<String> said(PeerConnectionTest.Transport t) {
@@ -45,8 +48,8 @@ class SeedHintsTest {
     void peersUnchokedTogetherAreSuggestedDifferentPiecesBeforeTheUnchoke() {
         PeerConnectionTest.Transport a = new PeerConnectionTest.Transport();
         PeerConnectionTest.Transport b = new PeerConnectionTest.Transport();
-        unchoke(join(a));
-        unchoke(join(b));
+        unchoked(a);
+        unchoked(b);
         assertThat(said(a)).containsExactly("suggest 0", "suggest 1", "Unchoke");
         assertThat(said(b)).containsExactly("suggest 2", "suggest 3", "Unchoke");
     }
@@ -55,9 +58,8 @@ class SeedHintsTest {
     void aRequestedSuggestionIsReplacedAndOnceAllWentOutTheLeastSpreadComesNext() {
         PeerConnectionTest.Transport a = new PeerConnectionTest.Transport();
         PeerConnectionTest.Transport b = new PeerConnectionTest.Transport();
-        PeerConnection pa = join(a);
-        unchoke(pa);
-        unchoke(join(b));
+        PeerConnection pa = unchoked(a);
+        unchoked(b);
         said(a);
         pa.handle(new PeerMessage.Request(0, 0, 16384));
         // every piece went out once (0 asked for, 1 suggested to a, 2 and 3 to b): the first of those a lacks
@@ -70,28 +72,26 @@ class SeedHintsTest {
     void aChokedPeersSuggestionsAreTakenBack() {
         PeerConnectionTest.Transport a = new PeerConnectionTest.Transport();
         PeerConnectionTest.Transport c = new PeerConnectionTest.Transport();
-        PeerConnection pa = join(a);
-        unchoke(pa);
+        PeerConnection pa = unchoked(a);
         hints.released(pa);
         pa.setChoking(true);
-        unchoke(join(c));
+        unchoked(c);
         assertThat(said(c)).containsExactly("suggest 2", "suggest 3", "Unchoke"); // the cursor moves on
         PeerConnectionTest.Transport d = new PeerConnectionTest.Transport();
-        unchoke(join(d));
+        unchoked(d);
         assertThat(said(d)).as("0 and 1 were given back").containsExactly("suggest 0", "suggest 1", "Unchoke");
     }
 
     @Test
     void aPieceThePeerGotElsewhereIsReplacedAndNoLongerCounts() {
         PeerConnectionTest.Transport a = new PeerConnectionTest.Transport();
-        PeerConnection pa = join(a);
-        unchoke(pa);
+        PeerConnection pa = unchoked(a);
         said(a);
         pa.handle(new PeerMessage.Have(0));
         hints.announced(pa, 0);
         assertThat(said(a)).containsExactly("suggest 2");
         PeerConnectionTest.Transport b = new PeerConnectionTest.Transport();
-        unchoke(join(b));
+        unchoked(b);
         assertThat(said(b)).as("0 went to nobody from us").containsExactly("suggest 3", "suggest 0", "Unchoke");
     }
 }
