@@ -61,7 +61,7 @@ public final class PeerConnection implements BlockSource {
     /** Every piece ever offered to it: it may have any of them, and it would not tell us (to it we have them). */
     BitSet superOffered;
     long superOfferedAt;
-    /** Seeding: our suggestions to the peer ({@link SeedHints}) it has not asked for yet, and the pieces it asked for; null until unchoked. */
+    /** A seed suggesting pieces ({@link SeedHints}): ours to the peer it has not asked for yet, and the pieces it asked for; else null. */
     SeedHints seedHints;
     BitSet hinted;
     BitSet askedOfUs;

@@ -61,6 +61,13 @@ final class SeedHints {
         }
     }
 
+    /** {@code p} no longer gets suggestions (we are no longer a full seed). */
+    static void detach(PeerConnection p) {
+        p.seedHints = null;
+        p.hinted = null;
+        p.askedOfUs = null;
+    }
+
     /** We unchoked {@code p}: it gets suggestions to fill its pipeline with. */
     void unchoked(PeerConnection p) {
         if (p.fast) {

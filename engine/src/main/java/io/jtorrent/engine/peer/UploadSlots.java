@@ -113,6 +113,12 @@ final class UploadSlots {
         PiecePicker<BlockSource> picker = torrent.picker();
         boolean fullSeed = picker != null && picker.haveCount() == picker.pieceCount();
         downloadedWithPeers |= !fullSeed;
+        if (seedHints != null && !fullSeed) { // a recheck found pieces missing: no more suggestions
+            for (PeerConnection q : peers) {
+                SeedHints.detach(q);
+            }
+            seedHints = null;
+        }
         if (seedHints == null && !downloadedWithPeers && !torrent.superSeed() && fullSeed) {
             seedHints = SeedHints.forPieces(picker.pieceCount(), picker.pieceSize(0), picker::availability);
         }
