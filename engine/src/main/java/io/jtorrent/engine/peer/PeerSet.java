@@ -277,6 +277,9 @@ public final class PeerSet {
         for (int i = pieces.nextSetBit(0); superSeeding != null && i >= 0; i = pieces.nextSetBit(i + 1)) {
             superSeeding.announced(p, i, snapshot(), torrent.now()); // a copy: an offer sent may close a peer
         }
+        for (int i = p.hinted == null ? -1 : pieces.nextSetBit(0); i >= 0; i = pieces.nextSetBit(i + 1)) {
+            slots.announced(p, i); // a late bitfield (aria2 sends one) spends suggestions as haves do
+        }
         recomputeInterest(p);
         closeIfBothSeeds(p);
     }
