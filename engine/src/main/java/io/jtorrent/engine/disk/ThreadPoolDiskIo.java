@@ -9,6 +9,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -26,9 +29,17 @@ import java.util.zip.CRC32;
  */
 public final class ThreadPoolDiskIo implements DiskIo {
     private static final int HASH_CHUNK = 1 << 20;
+    /**
+     * Written bytes of one storage after which its files are flushed on a disk thread while the
+     * transfer goes on: the kernel would otherwise keep a whole download dirty until the final
+     * flush (at stop), and a 1 GiB download then waited 1.3-2 s for it at exit.
+     */
+    static final long WRITEBACK_BYTES = 32L << 20;
 
     private final ExecutorService disk;
     private final ExecutorService hash;
+    /** Bytes written to each open storage since its last flush; weak: a closed storage is dropped. */
+    private final Map<Storage, long[]> unflushed = Collections.synchronizedMap(new WeakHashMap<>());
     private final ThreadLocal<ByteBuffer> hashBuffers = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(HASH_CHUNK));
 
     public ThreadPoolDiskIo(int diskThreads, int hashThreads) {
@@ -79,7 +90,9 @@ public final class ThreadPoolDiskIo implements DiskIo {
         ByteBuf data = block.data();
         submit(disk, loop, () -> {
             try {
+                int n = data.readableBytes();
                 storage.write(piece, begin, data.nioBuffer());
+                written(storage, n);
                 return null;
             } finally {
                 data.release();
@@ -164,12 +177,36 @@ public final class ThreadPoolDiskIo implements DiskIo {
                 }
                 if (good) {
                     storage.write(piece, 0, whole);
+                    written(storage, size);
                 }
                 return new PieceHash(digest, crcs, null, good ? null : d.leaves());
             } finally {
                 data.release();
             }
         }, (r, e) -> done.accept(e != null ? new PieceHash(null, null, e) : r), data::release);
+    }
+
+    /** Counts written bytes; past {@link #WRITEBACK_BYTES} since the last flush, flushes on a disk thread. */
+    private void written(Storage storage, long bytes) {
+        synchronized (unflushed) {
+            long[] n = unflushed.computeIfAbsent(storage, s -> new long[1]);
+            n[0] += bytes;
+            if (n[0] < WRITEBACK_BYTES) {
+                return;
+            }
+            n[0] = 0;
+        }
+        try {
+            disk.execute(() -> {
+                try {
+                    storage.flush();
+                } catch (IOException e) {
+                    // the flush at stop reports it; a failing disk fails the next write too
+                }
+            });
+        } catch (RejectedExecutionException closing) {
+            // the session's close flushes every storage
+        }
     }
 
     /** Runs any disk task (flush, resume save) off the loop. */

@@ -1,0 +1,67 @@
+package io.jtorrent.engine.disk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jtorrent.storage.Storage;
+import io.jtorrent.wire.PeerMessage;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.DefaultEventLoop;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** Written data is flushed as a download goes, not all at its end. */
+class ThreadPoolDiskIoTest {
+
+    @Test
+    void aLongDownloadIsFlushedAsItGoesNotOnlyAtStop() throws Exception {
+        AtomicLong bytes = new AtomicLong();
+        AtomicInteger flushes = new AtomicInteger();
+        AtomicLong bytesAtFirstFlush = new AtomicLong(-1);
+        CountDownLatch flushed = new CountDownLatch(1);
+        Storage storage = new Storage() {
+            @Override
+            public void write(int piece, int offset, ByteBuffer data) {
+                bytes.addAndGet(data.remaining());
+            }
+
+            @Override
+            public void read(int piece, int offset, ByteBuffer dst) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void flush() {
+                bytesAtFirstFlush.compareAndSet(-1, bytes.get());
+                flushes.incrementAndGet();
+                flushed.countDown();
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        ThreadPoolDiskIo disk = new ThreadPoolDiskIo(1, 1);
+        DefaultEventLoop loop = new DefaultEventLoop();
+        try {
+            int block = 16384;
+            byte[] zeros = new byte[block];
+            int blocks = (int) (ThreadPoolDiskIo.WRITEBACK_BYTES / block) + 2;
+            CountDownLatch written = new CountDownLatch(blocks);
+            for (int i = 0; i < blocks; i++) {
+                disk.write(storage, i, 0, new PeerMessage.Piece(i, 0, Unpooled.wrappedBuffer(zeros)), loop,
+                        e -> written.countDown());
+            }
+            assertThat(written.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(flushed.await(10, TimeUnit.SECONDS)).as("flushed while nothing was stopped").isTrue();
+            assertThat(bytesAtFirstFlush.get()).isGreaterThanOrEqualTo(ThreadPoolDiskIo.WRITEBACK_BYTES);
+            assertThat(flushes.get()).as("once per WRITEBACK_BYTES, not per write").isEqualTo(1);
+        } finally {
+            disk.close();
+            loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
+    }
+}
