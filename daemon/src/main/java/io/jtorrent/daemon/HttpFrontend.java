@@ -1,5 +1,6 @@
 package io.jtorrent.daemon;
 
+import io.jtorrent.net.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -9,9 +10,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -78,8 +77,8 @@ final class HttpFrontend implements AutoCloseable {
         this.rules = new HttpGate.Rules(new HostCheck(sec.hostWhitelist()), sec.clientWhitelist(), credentials, sessionId,
                 new LoginThrottle(System::currentTimeMillis), sec.requestTimeout().toMillis(),
                 webHome != null ? WebHome.POLICY : uiPolicy(webUi));
-        this.group = new NioEventLoopGroup(2, new io.netty.util.concurrent.DefaultThreadFactory("jtorrent-rpc", true));
-        ServerBootstrap b = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        this.group = Transport.group(2, new io.netty.util.concurrent.DefaultThreadFactory("jtorrent-rpc", true));
+        ServerBootstrap b = new ServerBootstrap().group(group).channelFactory(Transport.serverSocket(group))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {

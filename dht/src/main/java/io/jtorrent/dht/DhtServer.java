@@ -1,5 +1,7 @@
 package io.jtorrent.dht;
 
+import io.netty.channel.EventLoopGroup;
+import io.jtorrent.net.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -7,9 +9,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.Inet6Address;
@@ -29,7 +29,7 @@ import java.util.function.BiConsumer;
  * lookups run in both families and merge their peers.
  */
 public final class DhtServer implements AutoCloseable {
-    private final NioEventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("jtorrent-dht", true));
+    private final EventLoopGroup group = Transport.group(1, new DefaultThreadFactory("jtorrent-dht", true));
     private final EventLoop loop = group.next();
     private final List<Channel> channels = new ArrayList<>();
     private final List<DhtNode> nodes = new ArrayList<>();
@@ -66,7 +66,7 @@ public final class DhtServer implements AutoCloseable {
         DhtNode node = new DhtNode(id, (datagram, to) -> holder[0].writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(datagram), to)),
                 System::nanoTime, new Random());
         node.ipv6(ipv6);
-        var f = new Bootstrap().group(loop).channel(NioDatagramChannel.class)
+        var f = new Bootstrap().group(loop).channelFactory(Transport.datagram(loop, null))
                 .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
                     @Override
                     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket p) {

@@ -1,5 +1,6 @@
 package io.jtorrent.engine;
 
+import io.jtorrent.net.Transport;
 import io.jtorrent.engine.disk.DiskIo;
 import io.jtorrent.engine.net.DhtLauncher;
 import io.jtorrent.engine.net.HandshakeHandler;
@@ -14,7 +15,6 @@ import io.jtorrent.tracker.TrackerClient;
 import io.jtorrent.wire.mse.MseHandshake;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -86,7 +86,7 @@ public final class Session implements AutoCloseable {
         this.uploadLimiter = new RateLimiter(settings.uploadLimit, System::nanoTime);
         this.downloadLimiter = new RateLimiter(settings.downloadLimit, System::nanoTime);
         this.seeds = settings.randomSeed == null ? new java.util.Random() : new java.util.Random(settings.randomSeed);
-        this.loops = new NioEventLoopGroup(settings.networkThreads, daemon("jtorrent-net"));
+        this.loops = Transport.group(settings.networkThreads, daemon("jtorrent-net"));
         // UDP trackers: BEP 15's 15 s first retransmission, at most 2 retransmissions per announce
         // (the announcer itself retries later with back-off)
         this.tracker = new TrackerClient(loops, settings.trackerTimeout, java.time.Duration.ofSeconds(15), 2, settings.userAgent);

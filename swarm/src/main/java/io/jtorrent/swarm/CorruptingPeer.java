@@ -1,5 +1,7 @@
 package io.jtorrent.swarm;
 
+import io.netty.channel.EventLoopGroup;
+import io.jtorrent.net.Transport;
 import io.jtorrent.metainfo.Metainfo;
 import io.jtorrent.storage.FileStorage;
 import io.jtorrent.storage.Storage;
@@ -13,9 +15,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * with the right block with one byte flipped. Listens on 127.0.0.1.
  */
 public final class CorruptingPeer implements AutoCloseable {
-    private final NioEventLoopGroup group = new NioEventLoopGroup(1);
+    private final EventLoopGroup group = Transport.group(1, new io.netty.util.concurrent.DefaultThreadFactory("corrupting-peer", true));
     private final Channel server;
     private final Storage storage;
     private final AtomicLong bytesSent = new AtomicLong();
@@ -40,7 +40,7 @@ public final class CorruptingPeer implements AutoCloseable {
         this.storage = FileStorage.allWanted(m.info(), dataDir);
         byte[] peerId = "-XX0001-corruptpeer1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         int pieces = m.info().pieceCount();
-        this.server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        this.server = new ServerBootstrap().group(group).channelFactory(Transport.serverSocket(group))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {

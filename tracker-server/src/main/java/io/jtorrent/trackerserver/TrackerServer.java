@@ -1,5 +1,6 @@
 package io.jtorrent.trackerserver;
 
+import io.jtorrent.net.Transport;
 import io.jtorrent.bencode.BDictionary;
 import io.jtorrent.bencode.BList;
 import io.jtorrent.bencode.BValue;
@@ -12,9 +13,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -98,9 +97,9 @@ public final class TrackerServer implements AutoCloseable {
         this.storeWork = !store.blocking() ? null : new java.util.concurrent.ThreadPoolExecutor(8, 8, 0, TimeUnit.SECONDS,
                 new java.util.concurrent.ArrayBlockingQueue<>(MAX_STORE_QUEUE), new DefaultThreadFactory("jtorrent-tracker-store", true));
         this.whitelist = whitelist;
-        this.group = new NioEventLoopGroup(threads, new DefaultThreadFactory("jtorrent-tracker", true));
+        this.group = Transport.group(threads, new DefaultThreadFactory("jtorrent-tracker", true));
         Handler handler = new Handler();
-        var f = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        var f = new ServerBootstrap().group(group).channelFactory(Transport.serverSocket(group))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {

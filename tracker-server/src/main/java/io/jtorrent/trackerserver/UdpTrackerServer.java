@@ -1,5 +1,6 @@
 package io.jtorrent.trackerserver;
 
+import io.jtorrent.net.Transport;
 import io.jtorrent.tracker.TrackerException;
 import io.jtorrent.tracker.UdpTrackerProtocol;
 import io.netty.bootstrap.Bootstrap;
@@ -8,9 +9,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -38,7 +37,7 @@ public final class UdpTrackerServer implements AutoCloseable {
     private final SwarmStore store;
     private final int interval;
     private final Set<String> whitelist;
-    private final EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("jtorrent-tracker-udp", true));
+    private final EventLoopGroup group = Transport.group(1, new DefaultThreadFactory("jtorrent-tracker-udp", true));
     /** Answers are computed here, so that all cores work while one thread reads the socket. */
     private final ExecutorService workers;
     private final Channel channel;
@@ -55,7 +54,7 @@ public final class UdpTrackerServer implements AutoCloseable {
         this.interval = intervalSeconds;
         limitAnnouncesPerAddress(DEFAULT_ANNOUNCES_PER_ADDRESS, false);
         this.whitelist = whitelist;
-        var f = new Bootstrap().group(group).channel(NioDatagramChannel.class)
+        var f = new Bootstrap().group(group).channelFactory(Transport.datagram(group, null))
                 .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
                     @Override
                     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket p) {

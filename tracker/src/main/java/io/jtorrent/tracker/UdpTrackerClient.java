@@ -1,5 +1,6 @@
 package io.jtorrent.tracker;
 
+import io.jtorrent.net.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -8,7 +9,6 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -58,7 +58,7 @@ public final class UdpTrackerClient implements AutoCloseable {
         this.resolver = resolver;
         this.base = base;
         this.maxRetries = maxRetries;
-        this.channel = new Bootstrap().group(group).channel(NioDatagramChannel.class)
+        this.channel = new Bootstrap().group(group).channelFactory(Transport.datagram(group, null))
                 .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
                     @Override
                     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket p) {

@@ -1,5 +1,7 @@
 package io.jtorrent.engine.net;
 
+import io.netty.channel.socket.SocketProtocolFamily;
+import io.jtorrent.net.Transport;
 import io.jtorrent.engine.discovery.LsdMessage;
 import io.jtorrent.metainfo.InfoHash;
 import io.netty.bootstrap.Bootstrap;
@@ -11,8 +13,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.channel.socket.InternetProtocolFamily;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -52,7 +52,7 @@ public final class LocalDiscovery implements AutoCloseable {
         if (nif == null) {
             throw new IOException("no network interface for LSD multicast");
         }
-        Bootstrap b = new Bootstrap().group(loops).channelFactory(() -> new NioDatagramChannel(InternetProtocolFamily.IPv4))
+        Bootstrap b = new Bootstrap().group(loops).channelFactory(Transport.datagram(loops, SocketProtocolFamily.INET))
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.IP_MULTICAST_IF, nif)
                 .option(ChannelOption.IP_MULTICAST_LOOP_DISABLED, false)

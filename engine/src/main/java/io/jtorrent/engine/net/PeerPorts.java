@@ -1,5 +1,6 @@
 package io.jtorrent.engine.net;
 
+import io.jtorrent.net.Transport;
 import io.jtorrent.dht.DhtServer;
 import io.jtorrent.engine.Settings;
 import io.jtorrent.engine.peer.AddressSlots;
@@ -16,10 +17,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
@@ -76,8 +74,8 @@ public final class PeerPorts implements AutoCloseable {
         this.loops = loops;
         this.dht = dht;
         this.handshakeSlots = new AddressSlots(settings.maxHandshakes, settings.maxHandshakesPerAddress);
-        this.acceptor = new NioEventLoopGroup(1, new DefaultThreadFactory("jtorrent-accept", true));
-        ServerBootstrap sb = new ServerBootstrap().group(acceptor, loops).channel(NioServerSocketChannel.class)
+        this.acceptor = Transport.group(1, new DefaultThreadFactory("jtorrent-accept", true), Transport.isEpoll(loops));
+        ServerBootstrap sb = new ServerBootstrap().group(acceptor, loops).channelFactory(Transport.serverSocket(loops))
                 .option(ChannelOption.SO_BACKLOG, 128)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 4 << 20))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -247,7 +245,7 @@ public final class PeerPorts implements AutoCloseable {
         if (overUtp != null) {
             b.channelFactory(overUtp::newChannel);
         } else {
-            b.channel(NioSocketChannel.class);
+            b.channelFactory(Transport.socket(torrent.eventLoop()));
         }
         // a peer without uTP answers nothing: TCP is tried after a few seconds, not the whole timeout
         boolean tcpAfter = overUtp != null && server != null;

@@ -1,5 +1,6 @@
 package io.jtorrent.engine.net;
 
+import io.jtorrent.net.Transport;
 import io.jtorrent.wire.utp.UtpException;
 import io.jtorrent.wire.utp.UtpPacket;
 import io.netty.bootstrap.Bootstrap;
@@ -10,7 +11,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
@@ -48,7 +48,7 @@ public final class UtpSocket implements AutoCloseable {
     /** Binds {@code bind}; {@code incoming} registers a new incoming channel (its pipeline set) with a loop. */
     public UtpSocket(EventLoopGroup group, InetSocketAddress bind, Consumer<UtpChannel> incoming) throws IOException {
         this.incoming = incoming;
-        Bootstrap b = new Bootstrap().group(group).channel(NioDatagramChannel.class)
+        Bootstrap b = new Bootstrap().group(group).channelFactory(Transport.datagram(group, null))
                 .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
                     @Override
                     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket d) {

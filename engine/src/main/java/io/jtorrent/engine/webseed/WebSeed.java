@@ -1,5 +1,6 @@
 package io.jtorrent.engine.webseed;
 
+import io.jtorrent.net.Transport;
 import io.jtorrent.engine.SessionEvent;
 import io.jtorrent.engine.Settings;
 import io.jtorrent.engine.picker.PiecePicker;
@@ -19,7 +20,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
@@ -351,7 +351,7 @@ public final class WebSeed {
         int port = uri.getPort() > 0 ? uri.getPort() : https ? 443 : 80;
         boolean wholeFile = from == 0 && to == fileLength;
         RangeResponse handler = new RangeResponse(from, to, wholeFile, result);
-        Bootstrap b = new Bootstrap().group(torrent.eventLoop()).channel(NioSocketChannel.class)
+        Bootstrap b = new Bootstrap().group(torrent.eventLoop()).channelFactory(Transport.socket(torrent.eventLoop()))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) torrent.settings().connectTimeout.toMillis())
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override

@@ -1,0 +1,83 @@
+package io.jtorrent.net;
+
+import io.netty.channel.ChannelFactory;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.ServerSocketChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * The Netty transport of every event loop jtorrent makes: Linux's native epoll where its library
+ * loads (fewer copies and system calls than the JDK's selector: a 1 GiB loopback transfer, see
+ * bench/results/transfer-vs-libtorrent.txt), NIO everywhere else, or when the system property
+ * {@code jtorrent.transport} is {@code nio}.
+ *
+ * <p>A channel must match its loop's transport, so channels are made from the group or loop they
+ * will be registered with: {@link #socket}, {@link #serverSocket}, {@link #datagram}. A loop that
+ * is not an I/O loop of either kind (a test's {@code DefaultEventLoop}) gets NIO channels.
+ */
+public final class Transport {
+    /** The system property that forces NIO: {@code -Djtorrent.transport=nio}. */
+    public static final String PROPERTY = "jtorrent.transport";
+
+    private Transport() {
+    }
+
+    /** Whether new groups use epoll: available here and not turned off by {@link #PROPERTY}. */
+    public static boolean epoll() {
+        return !"nio".equalsIgnoreCase(System.getProperty(PROPERTY, "")) && Epoll.isAvailable();
+    }
+
+    /** The name of the transport new groups get: "epoll" or "nio". */
+    public static String name() {
+        return epoll() ? "epoll" : "nio";
+    }
+
+    /** A group of {@code threads} event loops on the transport {@link #epoll()} chooses. */
+    public static EventLoopGroup group(int threads, ThreadFactory threadFactory) {
+        return group(threads, threadFactory, epoll());
+    }
+
+    /** A group on epoll or NIO as asked; epoll must be {@linkplain Epoll#isAvailable() available}. */
+    public static EventLoopGroup group(int threads, ThreadFactory threadFactory, boolean epoll) {
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        return new MultiThreadIoEventLoopGroup(threads, threadFactory, io);
+    }
+
+    /** Whether {@code group} (a group or one of its loops) runs epoll. */
+    public static boolean isEpoll(EventLoopGroup group) {
+        return group instanceof IoEventLoopGroup io && io.isIoType(EpollIoHandler.class);
+    }
+
+    /** TCP client channels for {@code group}. */
+    public static ChannelFactory<SocketChannel> socket(EventLoopGroup group) {
+        return isEpoll(group) ? EpollSocketChannel::new : NioSocketChannel::new;
+    }
+
+    /** TCP listening channels for {@code group}. */
+    public static ChannelFactory<ServerSocketChannel> serverSocket(EventLoopGroup group) {
+        return isEpoll(group) ? EpollServerSocketChannel::new : NioServerSocketChannel::new;
+    }
+
+    /** UDP channels for {@code group}; {@code family} null for the platform's default (dual stack). */
+    public static ChannelFactory<DatagramChannel> datagram(EventLoopGroup group, SocketProtocolFamily family) {
+        if (isEpoll(group)) {
+            return family == null ? EpollDatagramChannel::new : () -> new EpollDatagramChannel(family);
+        }
+        return family == null ? NioDatagramChannel::new : () -> new NioDatagramChannel(family);
+    }
+}

@@ -1,0 +1,121 @@
+package io.jtorrent.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.DefaultEventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ThreadFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Both transports carry TCP and UDP on loopback; channels always match their loop. */
+class TransportTest {
+    private static final ThreadFactory THREADS = r -> {
+        Thread t = new Thread(r, "transport-test");
+        t.setDaemon(true);
+        return t;
+    };
+
+    @Test
+    void epollLoadsOnLinuxX8664WhereTheNativeLibraryIsShipped() {
+        boolean shipped = System.getProperty("os.name").equals("Linux") && System.getProperty("os.arch").equals("amd64");
+        if (shipped) {
+            assertThat(Epoll.isAvailable()).as("epoll: %s", Epoll.unavailabilityCause()).isTrue();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void tcpAndUdpRoundTripsOnEitherTransport(boolean epoll) throws Exception {
+        if (epoll && !Epoll.isAvailable()) {
+            return; // nothing to test where the native library does not load
+        }
+        EventLoopGroup group = Transport.group(2, THREADS, epoll);
+        try {
+            assertThat(Transport.isEpoll(group)).isEqualTo(epoll);
+            assertThat(Transport.isEpoll(group.next())).as("a loop of the group").isEqualTo(epoll);
+            Channel made = Transport.socket(group).newChannel();
+            made.unsafe().closeForcibly();
+            assertThat(made).isInstanceOf(epoll ? EpollSocketChannel.class : NioSocketChannel.class);
+            BlockingQueue<String> got = new ArrayBlockingQueue<>(4);
+
+            Channel server = new ServerBootstrap().group(group).channelFactory(Transport.serverSocket(group))
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                                @Override
+                                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                                    ctx.writeAndFlush(msg); // echo
+                                }
+                            });
+                        }
+                    }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+            Channel client = new Bootstrap().group(group).channelFactory(Transport.socket(group))
+                    .handler(collector(got)).connect(server.localAddress()).sync().channel();
+            client.writeAndFlush(Unpooled.copiedBuffer("tcp", StandardCharsets.US_ASCII)).sync();
+            assertThat(got.poll(10, TimeUnit.SECONDS)).isEqualTo("tcp");
+            client.close().sync();
+            server.close().sync();
+
+            Channel udp = new Bootstrap().group(group).channelFactory(Transport.datagram(group, SocketProtocolFamily.INET))
+                    .handler(new ChannelInboundHandlerAdapter() {
+                        @Override
+                        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                            DatagramPacket p = (DatagramPacket) msg;
+                            got.add(p.content().toString(StandardCharsets.US_ASCII));
+                            p.release();
+                        }
+                    }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+            udp.writeAndFlush(new DatagramPacket(Unpooled.copiedBuffer("udp", StandardCharsets.US_ASCII),
+                    (InetSocketAddress) udp.localAddress())).sync();
+            assertThat(got.poll(10, TimeUnit.SECONDS)).isEqualTo("udp");
+            udp.close().sync();
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    @Test
+    void aLoopOfNeitherKindGetsNioChannels() {
+        DefaultEventLoop loop = new DefaultEventLoop();
+        try {
+            assertThat(Transport.isEpoll(loop)).isFalse();
+            Channel made = Transport.socket(loop).newChannel();
+            made.unsafe().closeForcibly();
+            assertThat(made).isInstanceOf(NioSocketChannel.class);
+        } finally {
+            loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    private static ChannelInboundHandlerAdapter collector(BlockingQueue<String> got) {
+        return new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                got.add(((ByteBuf) msg).toString(StandardCharsets.US_ASCII));
+                ((ByteBuf) msg).release();
+            }
+        };
+    }
+}
