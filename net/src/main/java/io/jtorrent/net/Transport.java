@@ -1,11 +1,13 @@
 package io.jtorrent.net;
 
+import io.netty.bootstrap.AbstractBootstrap;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -71,6 +73,18 @@ public final class Transport {
     /** TCP listening channels for {@code group}. */
     public static ChannelFactory<ServerSocketChannel> serverSocket(EventLoopGroup group) {
         return isEpoll(group) ? EpollServerSocketChannel::new : NioServerSocketChannel::new;
+    }
+
+    /**
+     * Lets several sockets of this process bind the same port, the kernel spreading datagrams
+     * among them (SO_REUSEPORT), where {@code group} runs epoll; returns whether it does.
+     */
+    public static boolean reusePort(AbstractBootstrap<?, ?> b, EventLoopGroup group) {
+        if (!isEpoll(group)) {
+            return false;
+        }
+        b.option(EpollChannelOption.SO_REUSEPORT, true);
+        return true;
     }
 
     /** UDP channels for {@code group}; {@code family} null for the platform's default (dual stack). */

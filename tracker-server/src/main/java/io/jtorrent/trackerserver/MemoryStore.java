@@ -162,15 +162,27 @@ public final class MemoryStore implements SwarmStore {
             }
             return out;
         }
-        // large swarm: random probes, a bounded number, duplicates skipped
-        java.util.Set<Integer> seen = new java.util.HashSet<>();
-        for (int tries = 0; tries < 3 * numWant && out.size() < want; tries++) {
-            int i = r.nextInt(size);
-            if (seen.add(i)) {
-                take(s.peers.get(i), self, now, out);
-            }
+        // large swarm: a random start and a random stride prime to the size visit distinct
+        // indices without a set of those seen (boxing them was a tenth of a UDP announce's CPU);
+        // a bounded number of probes, as expired peers are skipped
+        int start = r.nextInt(size);
+        int stride = 1 + r.nextInt(size - 1);
+        while (gcd(stride, size) != 1) {
+            stride = stride % (size - 1) + 1;
+        }
+        for (int k = 0; k < 3 * numWant && k < size && out.size() < want; k++) {
+            take(s.peers.get((int) ((start + (long) k * stride) % size)), self, now, out);
         }
         return out;
+    }
+
+    private static int gcd(int a, int b) {
+        while (b != 0) {
+            int t = a % b;
+            a = b;
+            b = t;
+        }
+        return a;
     }
 
     private void take(Entry e, Entry self, long now, List<Peer> out) {

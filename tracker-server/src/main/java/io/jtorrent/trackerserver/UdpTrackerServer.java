@@ -37,54 +37,84 @@ public final class UdpTrackerServer implements AutoCloseable {
     private final SwarmStore store;
     private final int interval;
     private final Set<String> whitelist;
-    private final EventLoopGroup group = Transport.group(1, new DefaultThreadFactory("jtorrent-tracker-udp", true));
-    /** Answers are computed here, so that all cores work while one thread reads the socket. */
+    private final EventLoopGroup group;
+    /**
+     * Where answers are computed when only one thread can read the socket (NIO), so that all
+     * cores work; null on epoll, where every core reads a socket of its own and answers there.
+     */
     private final ExecutorService workers;
-    private final Channel channel;
+    /** The sockets, all on one port: one per core on epoll (SO_REUSEPORT), else one. */
+    private final List<Channel> channels = new ArrayList<>();
     private final ConnectionIds ids = new ConnectionIds(ConnectionIds.newSecret(), System::nanoTime);
     final LongAdder announces = new LongAdder();
     final LongAdder errors = new LongAdder();
 
     public UdpTrackerServer(InetSocketAddress bind, SwarmStore store, int intervalSeconds, Set<String> whitelist) throws IOException {
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
-        this.workers = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(4096), new DefaultThreadFactory("jtorrent-tracker-udp-work", true),
-                new ThreadPoolExecutor.DiscardPolicy()); // overloaded: drop, as the socket would
         this.store = store;
         this.interval = intervalSeconds;
         limitAnnouncesPerAddress(DEFAULT_ANNOUNCES_PER_ADDRESS, false);
         this.whitelist = whitelist;
-        var f = new Bootstrap().group(group).channelFactory(Transport.datagram(group, null))
-                .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
-                    @Override
-                    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket p) {
-                        ByteBuffer b = ByteBuffer.allocate(p.content().readableBytes());
-                        p.content().readBytes(b);
-                        b.flip();
-                        InetSocketAddress sender = p.sender();
-                        workers.execute(() -> {
-                            try {
-                                byte[] reply = handle(b, sender);
-                                if (reply != null) {
-                                    ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(reply), sender));
-                                }
-                            } catch (RuntimeException e) {
-                                errors.increment(); // e.g. the store is unreachable: this datagram goes unanswered
-                                LOG.warn("UDP request from {} failed: {}", sender, e.toString());
-                            }
-                        });
-                    }
-
-                    @Override
-                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                        errors.increment(); // a datagram socket stays open whatever one packet did
-                    }
-                }).bind(bind).awaitUninterruptibly();
-        if (!f.isSuccess()) {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            throw new IOException("cannot listen on UDP " + bind + ": " + f.cause().getMessage(), f.cause());
+        boolean epoll = Transport.epoll();
+        this.group = Transport.group(epoll ? threads : 1, new DefaultThreadFactory("jtorrent-tracker-udp", true));
+        this.workers = epoll ? null : new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(4096), new DefaultThreadFactory("jtorrent-tracker-udp-work", true),
+                new ThreadPoolExecutor.DiscardPolicy()); // overloaded: drop, as the socket would
+        InetSocketAddress at = bind;
+        for (int i = 0; i < (epoll ? threads : 1); i++) {
+            Bootstrap b = new Bootstrap().group(group).channelFactory(Transport.datagram(group, null)).handler(new Reader());
+            Transport.reusePort(b, group);
+            var f = b.bind(at).awaitUninterruptibly();
+            if (!f.isSuccess()) {
+                close();
+                throw new IOException("cannot listen on UDP " + at + ": " + f.cause().getMessage(), f.cause());
+            }
+            channels.add(f.channel());
+            at = new InetSocketAddress(bind.getAddress(), ((InetSocketAddress) f.channel().localAddress()).getPort());
         }
-        this.channel = f.channel();
+    }
+
+    /** Reads one socket's datagrams; answers them on its thread (epoll) or on the workers (NIO). */
+    private final class Reader extends SimpleChannelInboundHandler<DatagramPacket> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket p) {
+            ByteBuffer b = ByteBuffer.allocate(p.content().readableBytes());
+            p.content().readBytes(b);
+            b.flip();
+            InetSocketAddress sender = p.sender();
+            if (workers == null) {
+                answer(ctx, b, sender, false); // flushed once the batch read is done
+                return;
+            }
+            workers.execute(() -> answer(ctx, b, sender, true));
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            errors.increment(); // a datagram socket stays open whatever one packet did
+        }
+    }
+
+    private void answer(ChannelHandlerContext ctx, ByteBuffer request, InetSocketAddress sender, boolean flush) {
+        try {
+            byte[] reply = handle(request, sender);
+            if (reply != null) {
+                DatagramPacket out = new DatagramPacket(Unpooled.wrappedBuffer(reply), sender);
+                if (flush) {
+                    ctx.writeAndFlush(out);
+                } else {
+                    ctx.write(out);
+                }
+            }
+        } catch (RuntimeException e) {
+            errors.increment(); // e.g. the store is unreachable: this datagram goes unanswered
+            LOG.warn("UDP request from {} failed: {}", sender, e.toString());
+        }
     }
 
     /** Announces one address may make per interval, by default. */
@@ -100,7 +130,7 @@ public final class UdpTrackerServer implements AutoCloseable {
     }
 
     public InetSocketAddress address() {
-        return (InetSocketAddress) channel.localAddress();
+        return (InetSocketAddress) channels.get(0).localAddress();
     }
 
     public long announceCount() {
@@ -180,19 +210,27 @@ public final class UdpTrackerServer implements AutoCloseable {
             LOG.warn("UDP announce from {} failed in the store: {}", from, e.toString());
             throw new TrackerException("the tracker's storage is unavailable; try again later", false);
         }
-        List<byte[]> peers = new ArrayList<>();
+        int n = 0;
+        for (SwarmStore.Peer p : answer.peers()) {
+            n += p.address().length == address.length ? 1 : 0;
+        }
+        // the reply written at once: no buffer per peer
+        ByteBuffer reply = ByteBuffer.allocate(20 + n * (address.length + 2)).putInt(UdpTrackerProtocol.ANNOUNCE)
+                .putInt(a.transactionId()).putInt(interval).putInt(answer.incomplete()).putInt(answer.complete());
         for (SwarmStore.Peer p : answer.peers()) {
             if (p.address().length == address.length) {
-                peers.add(ByteBuffer.allocate(p.address().length + 2).put(p.address()).putShort((short) p.port()).array());
+                reply.put(p.address()).putShort((short) p.port());
             }
         }
-        return UdpTrackerProtocol.announceReply(a.transactionId(), interval, answer.incomplete(), answer.complete(), peers);
+        return reply.array();
     }
 
     @Override
     public void close() {
-        workers.shutdownNow();
-        channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        if (workers != null) {
+            workers.shutdownNow();
+        }
+        channels.forEach(c -> c.close().awaitUninterruptibly(5, TimeUnit.SECONDS));
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 }
