@@ -64,4 +64,27 @@ class ThreadPoolDiskIoTest {
             loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }
     }
+
+    @Test
+    void releasedPieceBuffersAreReusedUpToABound() throws Exception {
+        ThreadPoolDiskIo disk = new ThreadPoolDiskIo(1, 1);
+        try {
+            int size = 1 << 20;
+            int many = (int) (ThreadPoolDiskIo.SPARE_BYTES / size) + 4;
+            java.util.List<DiskIo.PieceBuffer> held = new java.util.ArrayList<>();
+            for (int i = 0; i < many; i++) {
+                held.add(disk.pieceBuffer(size));
+            }
+            held.forEach(DiskIo.PieceBuffer::release);
+            assertThat(disk.spareBytes()).as("kept, but no more than the bound").isEqualTo(ThreadPoolDiskIo.SPARE_BYTES);
+            DiskIo.PieceBuffer again = disk.pieceBuffer(size);
+            assertThat(disk.spareBytes()).as("a new piece takes a kept buffer").isEqualTo(ThreadPoolDiskIo.SPARE_BYTES - size);
+            DiskIo.PieceBuffer other = disk.pieceBuffer(size / 2);
+            assertThat(disk.spareBytes()).as("another size is not served from them").isEqualTo(ThreadPoolDiskIo.SPARE_BYTES - size);
+            again.release();
+            other.release();
+        } finally {
+            disk.close();
+        }
+    }
 }
