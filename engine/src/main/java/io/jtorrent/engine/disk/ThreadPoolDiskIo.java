@@ -67,6 +67,8 @@ public final class ThreadPoolDiskIo implements DiskIo {
     static final long SPARE_BYTES = 16L << 20;
     private final Map<Integer, ConcurrentLinkedQueue<ByteBuf>> spares = new ConcurrentHashMap<>();
     private final AtomicLong spareBytes = new AtomicLong();
+    /** Set by {@link #close()}: buffers released after it are freed, not kept. */
+    private volatile boolean closed;
 
     /** A piece in a direct buffer: one copy in per block, one positional write per file out. */
     private final class DirectPieceBuffer implements PieceBuffer {
@@ -96,10 +98,12 @@ public final class ThreadPoolDiskIo implements DiskIo {
         @Override
         public void release() {
             int size = buf.capacity();
-            if (spareBytes.addAndGet(size) <= SPARE_BYTES) {
+            if (!closed && spareBytes.addAndGet(size) <= SPARE_BYTES) {
                 spares.computeIfAbsent(size, n -> new ConcurrentLinkedQueue<>()).add(buf);
             } else {
-                spareBytes.addAndGet(-size);
+                if (!closed) {
+                    spareBytes.addAndGet(-size);
+                }
                 buf.release();
             }
         }
@@ -293,5 +297,13 @@ public final class ThreadPoolDiskIo implements DiskIo {
         hash.shutdown();
         disk.awaitTermination(30, TimeUnit.SECONDS);
         hash.awaitTermination(30, TimeUnit.SECONDS);
+        closed = true;
+        // the kept piece buffers are direct memory no collector frees
+        for (ConcurrentLinkedQueue<ByteBuf> q : spares.values()) {
+            for (ByteBuf b; (b = q.poll()) != null; ) {
+                spareBytes.addAndGet(-b.capacity());
+                b.release();
+            }
+        }
     }
 }

@@ -83,6 +83,11 @@ class ThreadPoolDiskIoTest {
             assertThat(disk.spareBytes()).as("another size is not served from them").isEqualTo(ThreadPoolDiskIo.SPARE_BYTES - size);
             again.release();
             other.release();
+            DiskIo.PieceBuffer late = disk.pieceBuffer(size);
+            disk.close();
+            assertThat(disk.spareBytes()).as("closing frees the kept buffers").isZero();
+            late.release();
+            assertThat(disk.spareBytes()).as("one released after closing is freed, not kept").isZero();
         } finally {
             disk.close();
         }
