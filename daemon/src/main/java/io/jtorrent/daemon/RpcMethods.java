@@ -3,6 +3,8 @@ package io.jtorrent.daemon;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jtorrent.engine.TorrentHandle;
+import io.jtorrent.engine.TorrentStatus;
 import io.jtorrent.metainfo.MagnetUri;
 import io.jtorrent.metainfo.Metainfo;
 import io.jtorrent.metainfo.MetainfoException;
@@ -173,9 +175,16 @@ final class RpcMethods {
         boolean table = a.has("format") && "table".equals(a.get("format").asText());
         boolean recent = a.has("ids") && a.get("ids").isTextual() && a.get("ids").asText().equals("recently-active");
         List<ManagedTorrent> ts = select(a);
+        // every status in one task per event loop, then the rows on the daemon's thread
+        return TorrentHandle.statuses(ts.stream().map(t -> t.handle).toList())
+                .thenComposeAsync(statuses -> rows(ts, statuses, fields, table, recent), d.executor);
+    }
+
+    private CompletableFuture<ObjectNode> rows(List<ManagedTorrent> ts, List<TorrentStatus> statuses, List<String> fields,
+                                               boolean table, boolean recent) {
         List<CompletableFuture<ObjectNode>> rows = new ArrayList<>();
-        for (ManagedTorrent t : ts) {
-            rows.add(TorrentFields.of(d, t, fields));
+        for (int i = 0; i < ts.size(); i++) {
+            rows.add(TorrentFields.of(d, ts.get(i), fields, statuses.get(i)));
         }
         return CompletableFuture.allOf(rows.toArray(new CompletableFuture[0])).thenApply(v -> {
             ObjectNode out = Rpc.JSON.createObjectNode();

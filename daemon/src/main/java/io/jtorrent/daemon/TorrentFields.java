@@ -40,8 +40,22 @@ final class TorrentFields {
 
     private TorrentFields() {}
 
-    static CompletableFuture<ObjectNode> of(Daemon d, ManagedTorrent t, List<String> fields) {
-        CompletableFuture<TorrentStatus> status = t.handle.status();
+    /**
+     * One torrent's row of {@code fields}, from its status {@code s}; called on the daemon's
+     * thread. Fields that need more than the status (peers, trackers, files, pieces) are fetched
+     * from the torrent's loop first.
+     */
+    static CompletableFuture<ObjectNode> of(Daemon d, ManagedTorrent t, List<String> fields, TorrentStatus s) {
+        boolean more = fields.stream().anyMatch(f -> PEER_FIELDS.contains(f) || TRACKER_FIELDS.contains(f)
+                || FILE_FIELDS.contains(f) || PIECE_FIELDS.contains(f));
+        if (!more) {
+            ObjectNode o = Rpc.JSON.createObjectNode();
+            for (String f : fields) {
+                put(d, o, f, t, s, List.of(), List.of(), new long[0], null);
+            }
+            return CompletableFuture.completedFuture(o);
+        }
+        CompletableFuture<TorrentStatus> status = CompletableFuture.completedFuture(s);
         CompletableFuture<List<PeerInfo>> peers = fields.stream().anyMatch(PEER_FIELDS::contains)
                 ? t.handle.peers() : CompletableFuture.completedFuture(List.of());
         CompletableFuture<List<TrackerInfo>> trackers = fields.stream().anyMatch(TRACKER_FIELDS::contains)
