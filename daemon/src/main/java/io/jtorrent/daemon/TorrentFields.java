@@ -46,31 +46,29 @@ final class TorrentFields {
      * from the torrent's loop first.
      */
     static CompletableFuture<ObjectNode> of(Daemon d, ManagedTorrent t, List<String> fields, TorrentStatus s) {
-        boolean more = fields.stream().anyMatch(f -> PEER_FIELDS.contains(f) || TRACKER_FIELDS.contains(f)
-                || FILE_FIELDS.contains(f) || PIECE_FIELDS.contains(f));
-        if (!more) {
-            ObjectNode o = Rpc.JSON.createObjectNode();
-            for (String f : fields) {
-                put(d, o, f, t, s, List.of(), List.of(), new long[0], null);
-            }
-            return CompletableFuture.completedFuture(o);
+        boolean wantPeers = fields.stream().anyMatch(PEER_FIELDS::contains);
+        boolean wantTrackers = fields.stream().anyMatch(TRACKER_FIELDS::contains);
+        boolean wantFiles = fields.stream().anyMatch(FILE_FIELDS::contains);
+        boolean wantPieces = fields.stream().anyMatch(PIECE_FIELDS::contains);
+        if (!wantPeers && !wantTrackers && !wantFiles && !wantPieces) {
+            return CompletableFuture.completedFuture(row(d, t, fields, s, List.of(), List.of(), new long[0], null));
         }
-        CompletableFuture<TorrentStatus> status = CompletableFuture.completedFuture(s);
-        CompletableFuture<List<PeerInfo>> peers = fields.stream().anyMatch(PEER_FIELDS::contains)
-                ? t.handle.peers() : CompletableFuture.completedFuture(List.of());
-        CompletableFuture<List<TrackerInfo>> trackers = fields.stream().anyMatch(TRACKER_FIELDS::contains)
-                ? t.handle.trackers() : CompletableFuture.completedFuture(List.of());
-        CompletableFuture<long[]> files = fields.stream().anyMatch(FILE_FIELDS::contains)
-                ? t.handle.fileProgress() : CompletableFuture.completedFuture(new long[0]);
-        CompletableFuture<PieceMap> pieces = fields.stream().anyMatch(PIECE_FIELDS::contains)
-                ? t.handle.pieceMap() : CompletableFuture.completedFuture(null);
-        return CompletableFuture.allOf(status, peers, trackers, files, pieces).thenApplyAsync(v -> {
-            ObjectNode o = Rpc.JSON.createObjectNode();
-            for (String f : fields) {
-                put(d, o, f, t, status.join(), peers.join(), trackers.join(), files.join(), pieces.join());
-            }
-            return o;
-        }, d.executor);
+        CompletableFuture<List<PeerInfo>> peers = wantPeers ? t.handle.peers() : CompletableFuture.completedFuture(List.of());
+        CompletableFuture<List<TrackerInfo>> trackers = wantTrackers ? t.handle.trackers()
+                : CompletableFuture.completedFuture(List.of());
+        CompletableFuture<long[]> files = wantFiles ? t.handle.fileProgress() : CompletableFuture.completedFuture(new long[0]);
+        CompletableFuture<PieceMap> pieces = wantPieces ? t.handle.pieceMap() : CompletableFuture.completedFuture(null);
+        return CompletableFuture.allOf(peers, trackers, files, pieces).thenApplyAsync(
+                v -> row(d, t, fields, s, peers.join(), trackers.join(), files.join(), pieces.join()), d.executor);
+    }
+
+    private static ObjectNode row(Daemon d, ManagedTorrent t, List<String> fields, TorrentStatus s, List<PeerInfo> peers,
+                                  List<TrackerInfo> trackers, long[] fileDone, PieceMap map) {
+        ObjectNode o = Rpc.JSON.createObjectNode();
+        for (String f : fields) {
+            put(d, o, f, t, s, peers, trackers, fileDone, map);
+        }
+        return o;
     }
 
     static int statusCode(ManagedTorrent t, TorrentStatus s) {

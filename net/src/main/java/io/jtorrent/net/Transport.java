@@ -44,11 +44,6 @@ public final class Transport {
         return !"nio".equalsIgnoreCase(System.getProperty(PROPERTY, "")) && Epoll.isAvailable();
     }
 
-    /** The name of the transport new groups get: "epoll" or "nio". */
-    public static String name() {
-        return epoll() ? "epoll" : "nio";
-    }
-
     /** A group of {@code threads} event loops on the transport {@link #epoll()} chooses. */
     public static EventLoopGroup group(int threads, ThreadFactory threadFactory) {
         return group(threads, threadFactory, epoll());
@@ -77,14 +72,12 @@ public final class Transport {
 
     /**
      * Lets several sockets of this process bind the same port, the kernel spreading datagrams
-     * among them (SO_REUSEPORT), where {@code group} runs epoll; returns whether it does.
+     * among them (SO_REUSEPORT), where {@code group} runs epoll; elsewhere nothing.
      */
-    public static boolean reusePort(AbstractBootstrap<?, ?> b, EventLoopGroup group) {
-        if (!isEpoll(group)) {
-            return false;
+    public static void reusePort(AbstractBootstrap<?, ?> b, EventLoopGroup group) {
+        if (isEpoll(group)) {
+            b.option(EpollChannelOption.SO_REUSEPORT, true);
         }
-        b.option(EpollChannelOption.SO_REUSEPORT, true);
-        return true;
     }
 
     /** UDP channels for {@code group}; {@code family} null for the platform's default (dual stack). */

@@ -75,7 +75,7 @@ public final class ThreadPoolDiskIo implements DiskIo {
         final ByteBuf buf;
 
         DirectPieceBuffer(int size) {
-            ByteBuf spare = spares.computeIfAbsent(size, n -> new ConcurrentLinkedQueue<>()).poll();
+            ByteBuf spare = spares(size).poll();
             if (spare != null) {
                 spareBytes.addAndGet(-size);
                 buf = spare;
@@ -99,7 +99,7 @@ public final class ThreadPoolDiskIo implements DiskIo {
         public void release() {
             int size = buf.capacity();
             if (!closed && spareBytes.addAndGet(size) <= SPARE_BYTES) {
-                spares.computeIfAbsent(size, n -> new ConcurrentLinkedQueue<>()).add(buf);
+                spares(size).add(buf);
             } else {
                 if (!closed) {
                     spareBytes.addAndGet(-size);
@@ -107,6 +107,10 @@ public final class ThreadPoolDiskIo implements DiskIo {
                 buf.release();
             }
         }
+    }
+
+    private ConcurrentLinkedQueue<ByteBuf> spares(int size) {
+        return spares.computeIfAbsent(size, n -> new ConcurrentLinkedQueue<>());
     }
 
     @Override
