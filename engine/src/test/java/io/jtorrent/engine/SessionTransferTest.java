@@ -34,9 +34,13 @@ class SessionTransferTest {
             assertThat(st.progress()).isEqualTo(1.0);
             assertThat(st.downloaded()).isGreaterThanOrEqualTo(m.info().totalLength());
             assertThat(st.hashFailures()).isZero();
-            // protocol overhead: headers of every block and the handshake, a few percent at most
-            assertThat(st.wireReceived()).isGreaterThan(m.info().totalLength())
-                    .isLessThan(m.info().totalLength() + m.info().totalLength() / 50);
+            // protocol overhead: headers of every block and the handshake, a few percent at most. Blocks
+            // that came twice (a stream stalled past the request timeout on a loaded machine, so they were
+            // asked for again) are counted as wasted, not as overhead
+            long total = m.info().totalLength();
+            assertThat(st.wireReceived() - st.wasted()).as("wire bytes received less wasted; status %s", st)
+                    .isGreaterThan(total).isLessThan(total + total / 50);
+            assertThat(st.wasted()).as("blocks received twice at most once each").isLessThanOrEqualTo(total);
             assertThat(st.wireSent()).isPositive().isLessThan(m.info().totalLength() / 50);
         }
         Swarm.assertSameTree(seedDir.resolve("data"), leechDir.resolve("data"));

@@ -247,11 +247,20 @@ final class Requests {
         }
     }
 
-    /** Checked once a second by the torrent: request timeouts and snubbing. */
+    /**
+     * Checked once a second by the torrent: request timeouts and snubbing. A snubbing peer's
+     * requests are given back to the picker and cancelled: a peer that was only slow (a stalled
+     * stream) then does not send again what we ask of it or of others now; a block already on its
+     * way is still taken.
+     */
     void checkRequests(long now, long timeoutNanos) {
         if (timedOut(now, timeoutNanos)) {
             LOG.debug("{}: snubbed, {} requests given back", peer.address, size());
-            dropOutstanding();
+            for (PiecePicker.Block b : giveUpAll(null)) {
+                host.unrequest(peer, b);
+                peer.sendNoFlush(new PeerMessage.Cancel(b.piece(), b.begin(), host.blockLength(b)));
+            }
+            peer.transport.flush();
             requestMore();
         }
     }

@@ -378,6 +378,30 @@ class PeerConnectionTest {
     }
 
     @Test
+    void aPeerThatSendsNothingForTheRequestTimeoutIsSnubbedItsRequestsCancelledAndGivenBack() {
+        Host host = new Host("0000");
+        PeerConnection p = peer(host, true);
+        p.handle(PeerMessage.Bitfield.of(bits("1111"), PIECES));
+        p.handle(PeerMessage.Unchoke.INSTANCE);
+        assertThat(transport.take()).containsExactly("interested", "request 0/0", "request 0/1", "request 1/0",
+                "request 1/1", "request 2/0", "request 2/1", "request 3/0", "request 3/1");
+        long timeout = host.settings().requestTimeout.toNanos();
+        p.requests.checkRequests(host.now() + timeout, timeout);
+        assertThat(p.requests.snubbed).isFalse();
+        host.want.set(0, PIECES); // the picker may hand the blocks out again
+        p.requests.checkRequests(host.now() + timeout + 1, timeout);
+        assertThat(p.requests.snubbed).isTrue();
+        assertThat(host.log).contains("unrequest 0/0", "unrequest 3/1");
+        // cancelled, so that a peer that was only slow does not send them twice; then one request at a time
+        assertThat(transport.take()).containsExactly("cancel 0/0", "cancel 0/1", "cancel 1/0", "cancel 1/1",
+                "cancel 2/0", "cancel 2/1", "cancel 3/0", "cancel 3/1", "request 0/0");
+        // a block asked for before the snub still arrives late: taken, and the peer is no longer snubbing
+        p.handle(new PeerMessage.Piece(1, 0, Unpooled.buffer(PiecePicker.BLOCK).writeZero(PiecePicker.BLOCK)));
+        assertThat(host.log).contains("block 1/0");
+        assertThat(p.requests.snubbed).isFalse();
+    }
+
+    @Test
     void anAllowedFastPieceTheChokingPeerRejectsIsNotAskedForAgain() {
         Host host = new Host("0000");
         PeerConnection p = peer(host, true);
