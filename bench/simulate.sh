@@ -5,7 +5,7 @@
 #     free-rider penalty at N = 100 and 1,000 over three seeds (SimBenchmark: simulate-n.csv,
 #     simulate-free-riders.csv, simulate.svg);
 #  3. the validation: the real `jtorrent demo` (sessions on 127.0.0.1) against the simulation of the
-#     same swarm, N = 8, 16, 32, with the ratio sim/real.
+#     same swarm, N = 8, 16, 32, with the ratio sim/real (bench/simulate-validation.sh, its own results file).
 # Writes bench/results/simulate.txt and the files above.   bench/simulate.sh
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -35,17 +35,9 @@ mvn -q -B -DskipTests install
   ./jtorrent simulate --peers 1000 --size 32M --random-seed 1 --peer-rates 1M:50%,4M:30%,16M:20% 2>/dev/null > /tmp/simulate-classes.txt
   grep -A3 "upload classes" /tmp/simulate-classes.txt
   tail -1 /tmp/simulate-classes.txt
-  echo "## 3. validation: jtorrent demo (real sessions on 127.0.0.1) against simulate, same swarm (64M, 64K pieces, 4M/s, ~0 ms)"
-  for n in 8 16 32; do
-    real="$(./jtorrent demo --peers "$n" 2>/dev/null | tail -1)"
-    sim="$(./jtorrent simulate --peers "$n" --size 64M --piece-size 64K --latency 0.05 2>/dev/null | tail -1)"
-    rs="$(sed -E 's/.* seconds=([0-9.]+).*/\1/' <<<"$real")"
-    ss="$(sed -E 's/.* seconds=([0-9.]+).*/\1/' <<<"$sim")"
-    echo "N=$n real: $real"
-    echo "N=$n sim:  $sim"
-    awk -v n="$n" -v r="$rs" -v s="$ss" 'BEGIN { printf "N=%d sim/real = %.2f\n", n, s / r }'
-  done
 } | tee "$out"
+echo "## 3. validation against the real demo: bench/simulate-validation.sh" | tee -a "$out"
+bench/simulate-validation.sh
 mvn -q -B -pl bench dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
 cp="bench/target/classes:$(cat bench/target/classpath.txt)"
 java -XX:+UseParallelGC -Xmx4g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$cp" io.jtorrent.bench.SimBenchmark \
