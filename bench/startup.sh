@@ -25,9 +25,11 @@ time_runs() { # the median wall time of RUNS runs of the command
 }
 
 jar="$root/cli/target/jtorrent.jar"
-staleness() { find "$root" \( -name target -o -name .git -o -name bench \) -prune -o \
+# the launcher's check now (the modules' src/main and the poms), and as it was (the whole tree)
+staleness() { find "$root"/*/src/main "$root/pom.xml" "$root"/*/pom.xml -type f -newer "$jar" -print -quit; }
+old_staleness() { find "$root" \( -name target -o -name .git -o -name bench \) -prune -o \
     \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -type f -newer "$jar" -print -quit; }
-before() { staleness > /dev/null; java -XX:+UseParallelGC -Xmx512m -jar "$jar" "$@"; } # the launcher until now
+before() { old_staleness > /dev/null; java -XX:+UseParallelGC -Xmx512m -jar "$jar" "$@"; } # the launcher of 2026-11
 
 launcher=$(time_runs "$root/jtorrent" info "$torrent")
 old=$(time_runs before info "$torrent")
@@ -44,7 +46,7 @@ env JTORRENT_JAVA="$newest" "$root/jtorrent" --version > /dev/null 2>&1 # its ar
 j17=$(time_runs env JTORRENT_JAVA="$newest" "$root/jtorrent" info "$torrent")
 
 printf '`info` of a 64 MiB torrent, median of %d runs, wall seconds\n' "$runs"
-printf '%-58s %6.3f\n' "./jtorrent info (JDK on the PATH, class-data archive, C1 only)" "$launcher"
+printf '%-58s %6.3f\n' "./jtorrent info (JDK 17, static class-data archive, C1, serial GC)" "$launcher"
 printf '%-58s %6.3f\n' "  the same without the archive (JTORRENT_NO_CACHE=1)" "$nocache"
 printf '%-58s %6.3f\n' "  the same on JDK ${newest_v:-?} (JTORRENT_JAVA)" "$j17"
 printf '%-58s %6.3f\n' "  the launcher before (java -jar, parallel GC, C2)" "$old"

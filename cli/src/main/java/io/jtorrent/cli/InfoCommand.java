@@ -226,7 +226,8 @@ final class InfoCommand implements Callable<Integer> {
             out.println("files:        " + files.size());
             for (Map<String, Object> file : files) {
                 String extra = file.containsKey("symlinkTarget") ? " -> " + file.get("symlinkTarget") : "";
-                out.printf("  %12s  %s%s%n", Sizes.format((Long) file.get("length")), file.get("path"), extra);
+                String size = Sizes.format((Long) file.get("length"));
+                out.println("  " + " ".repeat(Math.max(0, 12 - size.length())) + size + "  " + file.get("path") + extra);
             }
         }
         if (f.containsKey("warnings")) {

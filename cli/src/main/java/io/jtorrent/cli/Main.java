@@ -19,22 +19,25 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
      * each command's annotations when it is added, about 30 ms a command on a cold JVM: most of
      * `info`'s start-up time); all of them for help, usage errors and no command at all.
      */
-    private static final java.util.Map<String, java.util.function.Supplier<Object>> COMMANDS = commands();
+    private static final String[] COMMANDS = {"create", "info", "verify", "download", "demo", "simulate", "tracker", "dht",
+        "seed", "daemon", "help"};
 
-    private static java.util.Map<String, java.util.function.Supplier<Object>> commands() {
-        java.util.Map<String, java.util.function.Supplier<Object>> m = new java.util.LinkedHashMap<>();
-        m.put("create", CreateCommand::new);
-        m.put("info", InfoCommand::new);
-        m.put("verify", VerifyCommand::new);
-        m.put("download", DownloadCommand::new);
-        m.put("demo", DemoCommand::new);
-        m.put("simulate", SimulateCommand::new);
-        m.put("tracker", TrackerCommand::new);
-        m.put("dht", DhtCommand::new);
-        m.put("seed", SeedCommand::new);
-        m.put("daemon", DaemonCommand::new);
-        m.put("help", CommandLine.HelpCommand::new);
-        return m;
+    /** The command named {@code name}, or null. A switch, not a table of lambdas: each lambda costs a cold start a millisecond. */
+    private static Object command(String name) {
+        return switch (name) {
+            case "create" -> new CreateCommand();
+            case "info" -> new InfoCommand();
+            case "verify" -> new VerifyCommand();
+            case "download" -> new DownloadCommand();
+            case "demo" -> new DemoCommand();
+            case "simulate" -> new SimulateCommand();
+            case "tracker" -> new TrackerCommand();
+            case "dht" -> new DhtCommand();
+            case "seed" -> new SeedCommand();
+            case "daemon" -> new DaemonCommand();
+            case "help" -> new CommandLine.HelpCommand();
+            default -> null;
+        };
     }
 
     @CommandLine.Spec
@@ -58,10 +61,13 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
                 break;
             }
         }
-        if (wanted != null && COMMANDS.containsKey(wanted) && !wanted.equals("help")) {
-            cli.addSubcommand(wanted, COMMANDS.get(wanted).get());
+        Object one = wanted == null || wanted.equals("help") ? null : command(wanted);
+        if (one != null) {
+            cli.addSubcommand(wanted, one);
         } else {
-            COMMANDS.forEach((name, command) -> cli.addSubcommand(name, command.get()));
+            for (String name : COMMANDS) {
+                cli.addSubcommand(name, command(name));
+            }
         }
         // set after the commands are added: picocli applies these to the subcommands present
         cli.setOut(out)

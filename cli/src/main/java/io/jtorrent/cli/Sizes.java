@@ -42,8 +42,23 @@ final class Sizes {
             v /= 1024;
             u++;
         }
-        String pattern = v == Math.rint(v) || v >= 100 ? "%.0f %s" : v >= 10 ? "%.1f %s" : "%.2f %s";
-        return String.format(Locale.ROOT, pattern, v, units[u]);
+        int decimals = v == Math.rint(v) || v >= 100 ? 0 : v >= 10 ? 1 : 2;
+        return fixed(v, decimals) + " " + units[u];
+    }
+
+    /**
+     * {@code v} rounded half-up to {@code decimals} places ({@code %.Nf} in the root locale), without
+     * a Formatter: building one is a few milliseconds of a cold start, and {@code info} prints sizes.
+     */
+    static String fixed(double v, int decimals) {
+        long scale = decimals == 0 ? 1 : decimals == 1 ? 10 : 100;
+        long scaled = java.math.BigDecimal.valueOf(v).setScale(decimals, java.math.RoundingMode.HALF_UP)
+                .movePointRight(decimals).longValueExact();
+        if (decimals == 0) {
+            return Long.toString(scaled);
+        }
+        String frac = Long.toString(scaled % scale);
+        return (scaled / scale) + "." + (frac.length() < decimals ? "0" + frac : frac);
     }
 
     /** picocli converter for size options. */

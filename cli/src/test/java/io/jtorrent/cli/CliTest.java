@@ -193,4 +193,32 @@ class CliTest {
         assertThat(new ProgressBar(null, true, "x", () -> 0).render(50, 100, 1_000_000_000L))
                 .startsWith("x [###############...............]  50%");
     }
+
+    @Test
+    void sizesAreFormattedAsPrintfWould() {
+        // Sizes.format rounds without a Formatter (start-up time): the same text as %.0f/%.1f/%.2f
+        Random random = new Random(9);
+        for (int i = 0; i < 20_000; i++) {
+            long bytes = i < 4096 ? 1024 + i * 7L : (long) Math.exp(random.nextDouble() * Math.log(1L << 52));
+            double v = bytes;
+            int u = -1;
+            while (v >= 1024 && u < 4) {
+                v /= 1024;
+                u++;
+            }
+            String pattern = v == Math.rint(v) || v >= 100 ? "%.0f %s" : v >= 10 ? "%.1f %s" : "%.2f %s";
+            String expected = bytes < 1024 ? bytes + " B"
+                    : String.format(java.util.Locale.ROOT, pattern, v, new String[] {"KiB", "MiB", "GiB", "TiB", "PiB"}[u]);
+            assertThat(Sizes.format(bytes)).as("%d bytes", bytes).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void theStartUpCacheTrainingRunsCreateThenInfo() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("training"));
+        assertThat(CacheTraining.train(dir)).isZero();
+        assertThat(dir.resolve("t.torrent")).exists();
+        Cli info = Cli.run("info", dir.resolve("t.torrent").toString());
+        assertThat(info.out()).contains("1 MiB (1048576 bytes)", "64 x 16 KiB");
+    }
 }
