@@ -177,6 +177,10 @@ final class HttpFrontend implements AutoCloseable {
             byte[] body = new byte[req.content().readableBytes()];
             req.content().readBytes(body);
             rpc.handle(body).whenComplete((answer, e) -> ctx.executor().execute(() -> {
+                if (answer == null) { // the daemon is stopping: its thread takes no more work
+                    ctx.close();
+                    return;
+                }
                 FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
                         Unpooled.wrappedBuffer(answer));
                 r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=UTF-8").set(SESSION_HEADER, sessionId);

@@ -26,9 +26,12 @@ final class Rpc {
             .build());
 
     private final Map<String, RpcMethods.Method> methods;
+    /** The daemon's thread: answers are serialized there (torrent-get's rows read the torrents' records as they are written). */
+    private final java.util.concurrent.Executor daemonThread;
 
     Rpc(Daemon daemon) {
         this.methods = RpcMethods.table(daemon);
+        this.daemonThread = daemon.executor;
     }
 
     /** Handles one request body; the future never fails. */
@@ -71,7 +74,7 @@ final class Rpc {
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }
-        return result.handle((out, e) -> {
+        return result.handleAsync((out, e) -> {
             if (e == null) {
                 return answer(tag, "success", snake ? (ObjectNode) RpcNames.answer(out, false) : out);
             }
@@ -80,7 +83,7 @@ final class Rpc {
                 LOG.debug("rpc {}: {}", method.asText(), cause.toString());
             }
             return answer(tag, cause instanceof RpcException ? cause.getMessage() : describe(cause), null);
-        });
+        }, daemonThread);
     }
 
     private static String describe(Throwable t) {

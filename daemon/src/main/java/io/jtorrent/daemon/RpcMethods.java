@@ -182,24 +182,15 @@ final class RpcMethods {
 
     private CompletableFuture<ObjectNode> rows(List<ManagedTorrent> ts, List<TorrentStatus> statuses, List<String> fields,
                                                boolean table, boolean recent) {
-        List<CompletableFuture<ObjectNode>> rows = new ArrayList<>();
-        for (int i = 0; i < ts.size(); i++) {
-            rows.add(TorrentFields.of(d, ts.get(i), fields, statuses.get(i)));
+        List<CompletableFuture<TorrentFields.Extras>> extras = new ArrayList<>();
+        for (ManagedTorrent t : ts) {
+            extras.add(TorrentFields.extras(t, fields));
         }
-        return CompletableFuture.allOf(rows.toArray(new CompletableFuture[0])).thenApply(v -> {
+        // the rows are written as the answer is serialized, on the daemon's thread (it owns the records)
+        return CompletableFuture.allOf(extras.toArray(new CompletableFuture[0])).thenApplyAsync(v -> {
             ObjectNode out = Rpc.JSON.createObjectNode();
-            ArrayNode list = out.putArray("torrents");
-            if (table) {
-                ArrayNode header = list.addArray();
-                fields.forEach(header::add);
-                for (CompletableFuture<ObjectNode> r : rows) {
-                    ArrayNode row = list.addArray();
-                    ObjectNode o = r.join();
-                    fields.forEach(f -> row.add(o.get(f)));
-                }
-            } else {
-                rows.forEach(r -> list.add(r.join()));
-            }
+            out.putPOJO("torrents", new TorrentFields.Rows(d, ts, statuses,
+                    extras.stream().map(CompletableFuture::join).toList(), fields, table, false));
             if (recent) {
                 ArrayNode gone = out.putArray("removed");
                 long since = Instant.now().getEpochSecond() - 60;
@@ -210,7 +201,7 @@ final class RpcMethods {
                 });
             }
             return out;
-        });
+        }, d.executor);
     }
 
     // ---- torrent-add ----

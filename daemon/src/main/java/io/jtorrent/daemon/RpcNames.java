@@ -136,6 +136,9 @@ final class RpcNames {
 
     /** An answer's keys in snake_case, all the way down (and a table-format torrent-get's header row). */
     static JsonNode answer(JsonNode n, boolean tableHeader) {
+        if (n instanceof com.fasterxml.jackson.databind.node.POJONode p && p.getPojo() instanceof TorrentFields.Rows rows) {
+            return new com.fasterxml.jackson.databind.node.POJONode(rows.inSnakeCase()); // torrent-get's rows, written later
+        }
         if (n.isObject()) {
             ObjectNode out = Rpc.JSON.createObjectNode();
             n.fields().forEachRemaining(e -> out.set(snake(e.getKey()), answer(e.getValue(), e.getKey().equals("torrents"))));

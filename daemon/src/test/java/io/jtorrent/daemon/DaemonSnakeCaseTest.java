@@ -62,9 +62,17 @@ class DaemonSnakeCaseTest {
             assertThat(old.get("file-count").asInt()).isEqualTo(2);
             assertThat(old.get("primary-mime-type").asText()).isEqualTo("application/octet-stream");
 
+            assertThat(rpc.call("torrent-get", Map.of("ids", List.of(1), "fields", List.of("id", "noSuchField")))
+                    .get("arguments").get("torrents").get(0).has("noSuchField")).as("an unknown field is left out").isFalse();
+
             JsonNode table = rpc.call("torrent_get", Map.of("ids", List.of(1), "format", "table",
-                    "fields", List.of("id", "hash_string"))).get("arguments").get("torrents");
+                    "fields", List.of("id", "hash_string", "no_such_field", "file_stats"))).get("arguments").get("torrents");
             assertThat(table.get(0).get(1).asText()).as("a table's header row in the style asked").isEqualTo("hash_string");
+            assertThat(table.get(1).size()).as("one value per field").isEqualTo(4);
+            assertThat(table.get(1).get(0).asInt()).isEqualTo(1);
+            assertThat(table.get(1).get(2).isNull()).as("an unknown field is null in a table").isTrue();
+            assertThat(table.get(1).get(3).get(0).get("bytes_completed").asLong())
+                    .as("objects inside a table row keep their names, in the style asked").isZero();
 
             JsonNode s = rpc.call("session_get", Map.of("fields", List.of("rpc_version", "rpc_version_semver", "speed_limit_down",
                     "download_dir", "default_trackers"))).get("arguments");

@@ -251,11 +251,13 @@ final class Requests {
      * Checked once a second by the torrent: request timeouts and snubbing. A snubbing peer's
      * requests are given back to the picker and cancelled: a peer that was only slow (a stalled
      * stream) then does not send again what we ask of it or of others now; a block already on its
-     * way is still taken.
+     * way is still taken. The request it then gets has a whole timeout again: asked and cancelled
+     * every second, a slow peer's block would never come.
      */
     void checkRequests(long now, long timeoutNanos) {
         if (timedOut(now, timeoutNanos)) {
             LOG.debug("{}: snubbed, {} requests given back", peer.address, size());
+            lastBlockAt = now; // the one request it now gets has a whole timeout, not a second
             for (PiecePicker.Block b : giveUpAll(null)) {
                 host.unrequest(peer, b);
                 peer.sendNoFlush(new PeerMessage.Cancel(b.piece(), b.begin(), host.blockLength(b)));

@@ -395,6 +395,9 @@ class PeerConnectionTest {
         // cancelled, so that a peer that was only slow does not send them twice; then one request at a time
         assertThat(transport.take()).containsExactly("cancel 0/0", "cancel 0/1", "cancel 1/0", "cancel 1/1",
                 "cancel 2/0", "cancel 2/1", "cancel 3/0", "cancel 3/1", "request 0/0");
+        // that request has a whole timeout: not cancelled at the next second's check
+        p.requests.checkRequests(host.now() + timeout + 1 + 1_000_000_000L, timeout);
+        assertThat(transport.take()).isEmpty();
         // a block asked for before the snub still arrives late: taken, and the peer is no longer snubbing
         p.handle(new PeerMessage.Piece(1, 0, Unpooled.buffer(PiecePicker.BLOCK).writeZero(PiecePicker.BLOCK)));
         assertThat(host.log).contains("block 1/0");
