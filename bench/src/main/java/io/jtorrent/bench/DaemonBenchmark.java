@@ -151,6 +151,11 @@ public final class DaemonBenchmark {
             }
             Collections.sort(ms);
             long rss = rssKiB(p.pid());
+            String hold = System.getenv("DAEMON_BENCH_HOLD_SECONDS"); // time to look inside (jcmd) before it is stopped
+            if (hold != null) {
+                System.out.printf("%s: pid %d, held for %s s%n", name, p.pid(), hold);
+                Thread.sleep(Long.parseLong(hold) * 1000);
+            }
             System.out.printf(Locale.ROOT, "%s: idle RSS %d KiB; %d torrents seeding after %.1f s; torrent-get median %.1f ms, p90 %.1f ms; RSS %d KiB%n",
                     name, idleRss, torrents.size(), addSeconds, ms.get(ms.size() / 2), ms.get(ms.size() * 9 / 10), rss);
             return new Result(name, torrents.size(), ms.get(ms.size() / 2), ms.get(ms.size() * 9 / 10), rss, addSeconds, idleRss);

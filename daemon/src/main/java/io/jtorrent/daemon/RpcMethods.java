@@ -183,8 +183,9 @@ final class RpcMethods {
     private CompletableFuture<ObjectNode> rows(List<ManagedTorrent> ts, List<TorrentStatus> statuses, List<String> fields,
                                                boolean table, boolean recent) {
         List<CompletableFuture<TorrentFields.Extras>> extras = new ArrayList<>();
+        TorrentFields.Needs needs = TorrentFields.Needs.of(fields);
         for (ManagedTorrent t : ts) {
-            extras.add(TorrentFields.extras(t, fields));
+            extras.add(TorrentFields.extras(t, needs));
         }
         // the rows are written as the answer is serialized, on the daemon's thread (it owns the records)
         return CompletableFuture.allOf(extras.toArray(new CompletableFuture[0])).thenApplyAsync(v -> {

@@ -1,6 +1,7 @@
 package io.jtorrent.daemon;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonSerializable;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.jsontype.TypeSerializer;
@@ -48,23 +49,40 @@ final class TorrentFields {
         static final Extras NONE = new Extras(List.of(), List.of(), new long[0], null);
     }
 
+    /** Which of the extras a list of fields needs: worked out once per request, not once per torrent. */
+    record Needs(boolean peers, boolean trackers, boolean files, boolean pieces) {
+        static Needs of(List<String> fields) {
+            boolean peers = false;
+            boolean trackers = false;
+            boolean files = false;
+            boolean pieces = false;
+            for (String f : fields) {
+                peers |= PEER_FIELDS.contains(f);
+                trackers |= TRACKER_FIELDS.contains(f);
+                files |= FILE_FIELDS.contains(f);
+                pieces |= PIECE_FIELDS.contains(f);
+            }
+            return new Needs(peers, trackers, files, pieces);
+        }
+
+        boolean any() {
+            return peers || trackers || files || pieces;
+        }
+    }
+
     /**
-     * What {@code fields} need of torrent {@code t} besides its status, fetched from its loop —
-     * nothing (at once) unless a field uses peers, trackers, files or pieces.
+     * What fields that {@code need} extras ask of torrent {@code t} besides its status, fetched
+     * from its loop — nothing (at once) unless a field uses peers, trackers, files or pieces.
      */
-    static CompletableFuture<Extras> extras(ManagedTorrent t, List<String> fields) {
-        boolean wantPeers = fields.stream().anyMatch(PEER_FIELDS::contains);
-        boolean wantTrackers = fields.stream().anyMatch(TRACKER_FIELDS::contains);
-        boolean wantFiles = fields.stream().anyMatch(FILE_FIELDS::contains);
-        boolean wantPieces = fields.stream().anyMatch(PIECE_FIELDS::contains);
-        if (!wantPeers && !wantTrackers && !wantFiles && !wantPieces) {
+    static CompletableFuture<Extras> extras(ManagedTorrent t, Needs need) {
+        if (!need.any()) {
             return CompletableFuture.completedFuture(Extras.NONE);
         }
-        CompletableFuture<List<PeerInfo>> peers = wantPeers ? t.handle.peers() : CompletableFuture.completedFuture(List.of());
-        CompletableFuture<List<TrackerInfo>> trackers = wantTrackers ? t.handle.trackers()
+        CompletableFuture<List<PeerInfo>> peers = need.peers() ? t.handle.peers() : CompletableFuture.completedFuture(List.of());
+        CompletableFuture<List<TrackerInfo>> trackers = need.trackers() ? t.handle.trackers()
                 : CompletableFuture.completedFuture(List.of());
-        CompletableFuture<long[]> files = wantFiles ? t.handle.fileProgress() : CompletableFuture.completedFuture(new long[0]);
-        CompletableFuture<PieceMap> pieces = wantPieces ? t.handle.pieceMap() : CompletableFuture.completedFuture(null);
+        CompletableFuture<long[]> files = need.files() ? t.handle.fileProgress() : CompletableFuture.completedFuture(new long[0]);
+        CompletableFuture<PieceMap> pieces = need.pieces() ? t.handle.pieceMap() : CompletableFuture.completedFuture(null);
         return CompletableFuture.allOf(peers, trackers, files, pieces)
                 .thenApply(v -> new Extras(peers.join(), trackers.join(), files.join(), pieces.join()));
     }
@@ -105,23 +123,33 @@ final class TorrentFields {
         @Override
         public void serialize(JsonGenerator g, SerializerProvider provider) throws IOException {
             Out o = new Out(g, table, snake);
+            // the row's names, encoded once for all rows
+            SerializedString[] names = new SerializedString[fields.size()];
+            Field[] known = new Field[fields.size()];
+            for (int j = 0; j < names.length; j++) {
+                names[j] = new SerializedString(o.name(fields.get(j)));
+                known[j] = Field.named(fields.get(j));
+            }
             g.writeStartArray();
             if (table) {
                 g.writeStartArray();
-                for (String f : fields) {
-                    g.writeString(o.name(f));
+                for (SerializedString name : names) {
+                    g.writeString(name);
                 }
                 g.writeEndArray();
             }
             for (int i = 0; i < torrents.size(); i++) {
                 Extras x = extras.get(i);
+                ManagedTorrent t = torrents.get(i);
+                Metainfo m = t.handle.metainfo();
                 if (table) {
                     g.writeStartArray();
                 } else {
                     g.writeStartObject();
                 }
-                for (String f : fields) {
-                    put(d, o, f, torrents.get(i), statuses.get(i), x.peers(), x.trackers(), x.fileDone(), x.map());
+                for (int j = 0; j < names.length; j++) {
+                    o.field = names[j];
+                    put(d, o, fields.get(j), known[j], t, m, statuses.get(i), x.peers(), x.trackers(), x.fileDone(), x.map());
                 }
                 if (table) {
                     g.writeEndArray();
@@ -161,8 +189,15 @@ final class TorrentFields {
             return snake ? RpcNames.snake(f) : f;
         }
 
+        /** The row's field being written, its name encoded. */
+        SerializedString field;
+
         private void key(String f) throws IOException {
-            if (depth == 0 ? !table : !inArray.get(depth)) {
+            if (depth == 0) {
+                if (!table) {
+                    g.writeFieldName(field);
+                }
+            } else if (!inArray.get(depth)) {
                 g.writeFieldName(name(f));
             }
         }
@@ -266,83 +301,188 @@ final class TorrentFields {
         return Math.max(0, idle * 60L - (java.time.Instant.now().getEpochSecond() - t.lastTransfer));
     }
 
-    private static void put(Daemon d, Out o, String f, ManagedTorrent t, TorrentStatus s, List<PeerInfo> peers,
-                            List<TrackerInfo> trackers, long[] fileDone, PieceMap map) throws IOException {
+    /** The fields torrent-get knows, by their names (old-style and, where Transmission has two, both). */
+    enum Field {
+        ID("id"),
+        HASH_STRING("hashString"),
+        NAME("name"),
+        STATUS("status"),
+        PERCENT_DONE("percentDone"),
+        PERCENT_COMPLETE("percentComplete"),
+        METADATA_PERCENT_COMPLETE("metadataPercentComplete"),
+        RATE_DOWNLOAD("rateDownload"),
+        RATE_UPLOAD("rateUpload"),
+        ETA("eta"),
+        ETA_IDLE("etaIdle"),
+        SIZE_WHEN_DONE("sizeWhenDone"),
+        LEFT_UNTIL_DONE("leftUntilDone"),
+        DESIRED_AVAILABLE("desiredAvailable"),
+        HAVE_VALID("haveValid"),
+        HAVE_UNCHECKED("haveUnchecked"),
+        TOTAL_SIZE("totalSize"),
+        UPLOADED_EVER("uploadedEver"),
+        DOWNLOADED_EVER("downloadedEver"),
+        CORRUPT_EVER("corruptEver"),
+        UPLOAD_RATIO("uploadRatio"),
+        PEERS_CONNECTED("peersConnected"),
+        JTORRENT_SEEDS("jtorrentSeeds"),
+        PEERS_SENDING_TO_US("peersSendingToUs"),
+        PEERS_GETTING_FROM_US("peersGettingFromUs"),
+        WEBSEEDS_SENDING_TO_US("webseedsSendingToUs"),
+        ERROR("error"),
+        ERROR_STRING("errorString"),
+        IS_FINISHED("isFinished"),
+        IS_STALLED("isStalled"),
+        IS_PRIVATE("isPrivate"),
+        ADDED_DATE("addedDate"),
+        DONE_DATE("doneDate"),
+        ACTIVITY_DATE("activityDate"),
+        START_DATE("startDate"),
+        EDIT_DATE("editDate"),
+        DATE_CREATED("dateCreated"),
+        COMMENT("comment"),
+        CREATOR("creator"),
+        DOWNLOAD_DIR("downloadDir"),
+        QUEUE_POSITION("queuePosition"),
+        LABELS("labels"),
+        MAGNET_LINK("magnetLink"),
+        PIECE_COUNT("pieceCount"),
+        PIECE_SIZE("pieceSize"),
+        FILE_COUNT("fileCount", "file-count"),
+        RECHECK_PROGRESS("recheckProgress"),
+        SECONDS_DOWNLOADING("secondsDownloading"),
+        SECONDS_SEEDING("secondsSeeding"),
+        SEED_RATIO_LIMIT("seedRatioLimit"),
+        SEED_RATIO_MODE("seedRatioMode"),
+        SEED_IDLE_LIMIT("seedIdleLimit"),
+        SEED_IDLE_MODE("seedIdleMode"),
+        UPLOAD_LIMIT("uploadLimit"),
+        UPLOAD_LIMITED("uploadLimited"),
+        DOWNLOAD_LIMIT("downloadLimit"),
+        DOWNLOAD_LIMITED("downloadLimited"),
+        HONORS_SESSION_LIMITS("honorsSessionLimits"),
+        BANDWIDTH_PRIORITY("bandwidthPriority"),
+        PEER_LIMIT("peer-limit"),
+        TORRENT_FILE("torrentFile"),
+        PRIMARY_MIME_TYPE("primary-mime-type"),
+        SEQUENTIAL_DOWNLOAD("sequentialDownload"),
+        WEBSEEDS("webseeds"),
+        GROUP("group"),
+        TRACKER_LIST("trackerList"),
+        TRACKERS("trackers"),
+        TRACKER_STATS("trackerStats"),
+        FILES("files"),
+        FILE_STATS("fileStats"),
+        WANTED("wanted"),
+        PRIORITIES("priorities"),
+        PEERS("peers"),
+        PEERS_FROM("peersFrom"),
+        PIECES("pieces"),
+        AVAILABILITY("availability"),
+        JTORRENT_PIECE_MAP("jtorrentPieceMap");
+
+        private static final java.util.Map<String, Field> BY_NAME = new java.util.HashMap<>();
+
+        static {
+            for (Field f : values()) {
+                for (String name : f.names) {
+                    BY_NAME.put(name, f);
+                }
+            }
+        }
+
+        private final String[] names;
+
+        Field(String... names) {
+            this.names = names;
+        }
+
+        /** The field called {@code name}, or null for one we do not know. */
+        static Field named(String name) {
+            return BY_NAME.get(name);
+        }
+    }
+
+    private static void put(Daemon d, Out o, String f, Field field, ManagedTorrent t, Metainfo m, TorrentStatus s,
+                            List<PeerInfo> peers, List<TrackerInfo> trackers, long[] fileDone, PieceMap map) throws IOException {
         TorrentRecord r = t.record;
-        Metainfo m = t.handle.metainfo();
         long left = s.wantedBytes() - s.doneBytes();
-        switch (f) {
-            case "id" -> o.put(f, r.id);
-            case "hashString" -> o.put(f, r.infoHash);
-            case "name" -> o.put(f, s.name());
-            case "status" -> o.put(f, statusCode(t, s));
-            case "percentDone" -> o.put(f, m == null ? 0.0 : s.progress());
-            case "percentComplete" -> o.put(f, m == null || m.info().totalLength() == 0 ? 0.0
+        if (field == null) {
+            o.unknown(); // left out of an object, as Transmission does; null in a table
+            return;
+        }
+        switch (field) {
+            case ID -> o.put(f, r.id);
+            case HASH_STRING -> o.put(f, r.infoHash);
+            case NAME -> o.put(f, s.name());
+            case STATUS -> o.put(f, statusCode(t, s));
+            case PERCENT_DONE -> o.put(f, m == null ? 0.0 : s.progress());
+            case PERCENT_COMPLETE -> o.put(f, m == null || m.info().totalLength() == 0 ? 0.0
                     : (double) s.piecesHave() / Math.max(1, s.pieceCount()));
-            case "metadataPercentComplete" -> o.put(f, m == null ? 0.0 : 1.0);
-            case "rateDownload" -> o.put(f, s.downloadRate());
-            case "rateUpload" -> o.put(f, s.uploadRate());
-            case "eta" -> o.put(f, eta(s));
-            case "etaIdle" -> o.put(f, etaIdle(d, t, s));
-            case "sizeWhenDone" -> o.put(f, s.wantedBytes());
-            case "leftUntilDone" -> o.put(f, left);
-            case "desiredAvailable" -> o.put(f, s.peers() > 0 ? left : 0);
-            case "haveValid" -> o.put(f, s.doneBytes());
-            case "haveUnchecked" -> o.put(f, 0);
-            case "totalSize" -> o.put(f, m == null ? 0 : m.info().totalLength());
-            case "uploadedEver" -> o.put(f, s.uploaded());
-            case "downloadedEver" -> o.put(f, s.downloaded());
-            case "corruptEver" -> o.put(f, s.wasted());
-            case "uploadRatio" -> o.put(f, ratio(s));
-            case "peersConnected" -> o.put(f, s.peers());
-            case "jtorrentSeeds" -> o.put(f, s.seeds()); // connected peers that have everything (the list's Seeds column)
-            case "peersSendingToUs" -> o.put(f, s.peersSendingToUs());
-            case "peersGettingFromUs" -> o.put(f, s.peersGettingFromUs());
-            case "webseedsSendingToUs" -> o.put(f, s.webSeedsSendingToUs());
-            case "error" -> o.put(f, s.state() == TorrentState.ERROR ? 3 : 0);
-            case "errorString" -> o.put(f, s.error().orElse(""));
-            case "isFinished" -> o.put(f, r.limitReached || (s.isFinished() && r.paused));
-            case "isStalled" -> o.put(f, s.state() == TorrentState.DOWNLOADING && s.downloadRate() == 0 && s.peers() == 0);
-            case "isPrivate" -> o.put(f, m != null && m.info().isPrivate());
-            case "addedDate" -> o.put(f, r.addedDate);
-            case "doneDate" -> o.put(f, r.doneDate);
-            case "activityDate" -> o.put(f, r.activityDate);
-            case "startDate" -> o.put(f, r.addedDate);
-            case "editDate" -> o.put(f, 0);
-            case "dateCreated" -> o.put(f, m == null ? 0 : m.creationDate().map(i -> i.getEpochSecond()).orElse(0L));
-            case "comment" -> o.put(f, m == null ? "" : m.comment().orElse(""));
-            case "creator" -> o.put(f, m == null ? "" : m.createdBy().orElse(""));
-            case "downloadDir" -> o.put(f, r.downloadDir);
-            case "queuePosition" -> o.put(f, r.queuePosition);
-            case "labels" -> {
+            case METADATA_PERCENT_COMPLETE -> o.put(f, m == null ? 0.0 : 1.0);
+            case RATE_DOWNLOAD -> o.put(f, s.downloadRate());
+            case RATE_UPLOAD -> o.put(f, s.uploadRate());
+            case ETA -> o.put(f, eta(s));
+            case ETA_IDLE -> o.put(f, etaIdle(d, t, s));
+            case SIZE_WHEN_DONE -> o.put(f, s.wantedBytes());
+            case LEFT_UNTIL_DONE -> o.put(f, left);
+            case DESIRED_AVAILABLE -> o.put(f, s.peers() > 0 ? left : 0);
+            case HAVE_VALID -> o.put(f, s.doneBytes());
+            case HAVE_UNCHECKED -> o.put(f, 0);
+            case TOTAL_SIZE -> o.put(f, m == null ? 0 : m.info().totalLength());
+            case UPLOADED_EVER -> o.put(f, s.uploaded());
+            case DOWNLOADED_EVER -> o.put(f, s.downloaded());
+            case CORRUPT_EVER -> o.put(f, s.wasted());
+            case UPLOAD_RATIO -> o.put(f, ratio(s));
+            case PEERS_CONNECTED -> o.put(f, s.peers());
+            case JTORRENT_SEEDS -> o.put(f, s.seeds()); // connected peers that have everything (the list's Seeds column)
+            case PEERS_SENDING_TO_US -> o.put(f, s.peersSendingToUs());
+            case PEERS_GETTING_FROM_US -> o.put(f, s.peersGettingFromUs());
+            case WEBSEEDS_SENDING_TO_US -> o.put(f, s.webSeedsSendingToUs());
+            case ERROR -> o.put(f, s.state() == TorrentState.ERROR ? 3 : 0);
+            case ERROR_STRING -> o.put(f, s.error().orElse(""));
+            case IS_FINISHED -> o.put(f, r.limitReached || (s.isFinished() && r.paused));
+            case IS_STALLED -> o.put(f, s.state() == TorrentState.DOWNLOADING && s.downloadRate() == 0 && s.peers() == 0);
+            case IS_PRIVATE -> o.put(f, m != null && m.info().isPrivate());
+            case ADDED_DATE -> o.put(f, r.addedDate);
+            case DONE_DATE -> o.put(f, r.doneDate);
+            case ACTIVITY_DATE -> o.put(f, r.activityDate);
+            case START_DATE -> o.put(f, r.addedDate);
+            case EDIT_DATE -> o.put(f, 0);
+            case DATE_CREATED -> o.put(f, m == null ? 0 : m.creationDate().map(i -> i.getEpochSecond()).orElse(0L));
+            case COMMENT -> o.put(f, m == null ? "" : m.comment().orElse(""));
+            case CREATOR -> o.put(f, m == null ? "" : m.createdBy().orElse(""));
+            case DOWNLOAD_DIR -> o.put(f, r.downloadDir);
+            case QUEUE_POSITION -> o.put(f, r.queuePosition);
+            case LABELS -> {
                 o.array(f);
                 for (String label : r.labels) {
                     o.add(label);
                 }
                 o.end();
             }
-            case "magnetLink" -> o.put(f, m != null ? MagnetUri.of(m).toString() : String.valueOf(r.magnet));
-            case "pieceCount" -> o.put(f, s.pieceCount());
-            case "pieceSize" -> o.put(f, m == null ? 0 : m.info().pieceLength());
-            case "fileCount", "file-count" -> o.put(f, m == null ? 0 : m.info().files().size());
-            case "recheckProgress" -> o.put(f, s.checkProgress());
-            case "secondsDownloading" -> o.put(f, r.downloadingMillis / 1000);
-            case "secondsSeeding" -> o.put(f, r.seedingMillis / 1000);
-            case "seedRatioLimit" -> o.put(f, r.seedRatioLimit);
-            case "seedRatioMode" -> o.put(f, r.seedRatioMode);
-            case "seedIdleLimit" -> o.put(f, r.seedIdleLimit);
-            case "seedIdleMode" -> o.put(f, r.seedIdleMode);
-            case "uploadLimit" -> o.put(f, r.uploadLimitKBps);
-            case "uploadLimited" -> o.put(f, r.uploadLimited);
-            case "downloadLimit" -> o.put(f, r.downloadLimitKBps);
-            case "downloadLimited" -> o.put(f, r.downloadLimited);
-            case "honorsSessionLimits" -> o.put(f, r.honorsSessionLimits);
-            case "bandwidthPriority" -> o.put(f, r.bandwidthPriority);
-            case "peer-limit" -> o.put(f, r.peerLimit > 0 ? r.peerLimit : d.settings.maxConnectionsPerTorrent);
-            case "torrentFile" -> o.put(f, m == null || t.torrentFile == null ? "" : t.torrentFile.toString());
-            case "primary-mime-type" -> o.put(f, m == null ? "application/octet-stream" : MimeTypes.primary(m.info().files()));
-            case "sequentialDownload" -> o.put(f, r.sequentialDownload);
-            case "webseeds" -> {
+            case MAGNET_LINK -> o.put(f, m != null ? MagnetUri.of(m).toString() : String.valueOf(r.magnet));
+            case PIECE_COUNT -> o.put(f, s.pieceCount());
+            case PIECE_SIZE -> o.put(f, m == null ? 0 : m.info().pieceLength());
+            case FILE_COUNT -> o.put(f, m == null ? 0 : m.info().files().size());
+            case RECHECK_PROGRESS -> o.put(f, s.checkProgress());
+            case SECONDS_DOWNLOADING -> o.put(f, r.downloadingMillis / 1000);
+            case SECONDS_SEEDING -> o.put(f, r.seedingMillis / 1000);
+            case SEED_RATIO_LIMIT -> o.put(f, r.seedRatioLimit);
+            case SEED_RATIO_MODE -> o.put(f, r.seedRatioMode);
+            case SEED_IDLE_LIMIT -> o.put(f, r.seedIdleLimit);
+            case SEED_IDLE_MODE -> o.put(f, r.seedIdleMode);
+            case UPLOAD_LIMIT -> o.put(f, r.uploadLimitKBps);
+            case UPLOAD_LIMITED -> o.put(f, r.uploadLimited);
+            case DOWNLOAD_LIMIT -> o.put(f, r.downloadLimitKBps);
+            case DOWNLOAD_LIMITED -> o.put(f, r.downloadLimited);
+            case HONORS_SESSION_LIMITS -> o.put(f, r.honorsSessionLimits);
+            case BANDWIDTH_PRIORITY -> o.put(f, r.bandwidthPriority);
+            case PEER_LIMIT -> o.put(f, r.peerLimit > 0 ? r.peerLimit : d.settings.maxConnectionsPerTorrent);
+            case TORRENT_FILE -> o.put(f, m == null || t.torrentFile == null ? "" : t.torrentFile.toString());
+            case PRIMARY_MIME_TYPE -> o.put(f, m == null ? "application/octet-stream" : MimeTypes.primary(m.info().files()));
+            case SEQUENTIAL_DOWNLOAD -> o.put(f, r.sequentialDownload);
+            case WEBSEEDS -> {
                 o.array(f);
                 if (m != null) {
                     for (String w : m.webSeeds()) {
@@ -351,9 +491,9 @@ final class TorrentFields {
                 }
                 o.end();
             }
-            case "group" -> o.put(f, r.group == null ? "" : r.group);
-            case "trackerList" -> o.put(f, TrackerLists.format(TrackerLists.current(r, m)));
-            case "trackers" -> {
+            case GROUP -> o.put(f, r.group == null ? "" : r.group);
+            case TRACKER_LIST -> o.put(f, TrackerLists.format(TrackerLists.current(r, m)));
+            case TRACKERS -> {
                 o.array(f);
                 List<List<String>> tiers = TrackerLists.current(r, m);
                 int id = 0;
@@ -370,7 +510,7 @@ final class TorrentFields {
                 }
                 o.end();
             }
-            case "trackerStats" -> {
+            case TRACKER_STATS -> {
                 o.array(f);
                 int id = 0;
                 for (TrackerInfo x : trackers) {
@@ -407,7 +547,7 @@ final class TorrentFields {
                 }
                 o.end();
             }
-            case "files" -> {
+            case FILES -> {
                 o.array(f);
                 if (m != null) {
                     List<FileEntry> fs = m.info().files();
@@ -426,7 +566,7 @@ final class TorrentFields {
                 }
                 o.end();
             }
-            case "fileStats" -> {
+            case FILE_STATS -> {
                 o.array(f);
                 if (m != null) {
                     for (int i = 0; i < m.info().files().size(); i++) {
@@ -439,7 +579,7 @@ final class TorrentFields {
                 }
                 o.end();
             }
-            case "wanted" -> {
+            case WANTED -> {
                 o.array(f);
                 int n = m == null ? 0 : m.info().files().size();
                 for (int i = 0; i < n; i++) {
@@ -447,7 +587,7 @@ final class TorrentFields {
                 }
                 o.end();
             }
-            case "priorities" -> {
+            case PRIORITIES -> {
                 o.array(f);
                 int n = m == null ? 0 : m.info().files().size();
                 for (int i = 0; i < n; i++) {
@@ -455,7 +595,7 @@ final class TorrentFields {
                 }
                 o.end();
             }
-            case "peers" -> {
+            case PEERS -> {
                 o.array(f);
                 for (PeerInfo p : peers) {
                     o.startObject();
@@ -480,7 +620,7 @@ final class TorrentFields {
                 }
                 o.end();
             }
-            case "peersFrom" -> {
+            case PEERS_FROM -> {
                 o.object(f);
                 Out x = o;
                 long incoming = peers.stream().filter(p -> !p.outgoing()).count();
@@ -493,8 +633,8 @@ final class TorrentFields {
                 x.put("fromLtep", 0);
                 o.end();
             }
-            case "pieces" -> o.put(f, map == null ? "" : Base64.getEncoder().encodeToString(bits(map.have(), map.pieceCount())));
-            case "availability" -> {
+            case PIECES -> o.put(f, map == null ? "" : Base64.getEncoder().encodeToString(bits(map.have(), map.pieceCount())));
+            case AVAILABILITY -> {
                 o.array(f);
                 if (map != null) {
                     for (int i = 0; i < map.pieceCount(); i++) {
@@ -503,7 +643,7 @@ final class TorrentFields {
                 }
                 o.end();
             }
-            case "jtorrentPieceMap" -> {
+            case JTORRENT_PIECE_MAP -> {
                 o.object(f);
                 if (map != null) {
                     o.put("pieceCount", map.pieceCount());
@@ -517,7 +657,6 @@ final class TorrentFields {
                 }
                 o.end();
             }
-            default -> o.unknown(); // left out of an object, as Transmission does; null in a table
         }
     }
 

@@ -418,6 +418,9 @@ public final class PeerSet {
                          long utpReceived, long utpSent) {}
 
     public Counts counts() {
+        if (peers.isEmpty()) { // most of a daemon's thousand torrents, most of the time
+            return new Counts(0, 0, 0, closedWireReceived, closedWireSent, 0, closedUtpReceived, closedUtpSent);
+        }
         int seeds = 0;
         int sending = 0;
         int getting = 0;

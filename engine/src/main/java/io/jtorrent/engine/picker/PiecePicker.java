@@ -62,6 +62,9 @@ public final class PiecePicker<S> {
     private final Map<Integer, Partial> partials = new LinkedHashMap<>();
     private boolean sequential;
 
+    /** Moves at every change of {@code have} or the priorities. */
+    private long changes;
+
     public PiecePicker(int pieceCount, long pieceLength, long totalLength, Random random) {
         this.pieceCount = pieceCount;
         this.pieceLength = pieceLength;
@@ -122,6 +125,7 @@ public final class PiecePicker<S> {
      * when the transfers stopped for the check, or a failed write left them unverified).
      */
     public void setHave(BitSet pieces) {
+        changes++;
         have.clear();
         have.or(pieces);
         have.clear(pieceCount, Math.max(pieceCount, have.length()));
@@ -142,7 +146,13 @@ public final class PiecePicker<S> {
 
     /** Piece priorities: 0 skip, 1 normal, higher first. */
     public void setPriorities(byte[] pieces) {
+        changes++;
         System.arraycopy(pieces, 0, priority, 0, pieceCount);
+    }
+
+    /** A count that moves whenever what we have or want does (for views that cache what they derive from them). */
+    public long changes() {
+        return changes;
     }
 
     public int priority(int piece) {
@@ -427,6 +437,7 @@ public final class PiecePicker<S> {
     /** The piece's hash matched: it is had. */
     public void pieceVerified(int piece) {
         partials.remove(piece);
+        changes++;
         have.set(piece);
     }
 

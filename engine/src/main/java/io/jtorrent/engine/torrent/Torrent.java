@@ -51,6 +51,8 @@ public final class Torrent {
     final EventLoop eventLoop;
     final AddTorrentParams params;
     final InfoHash infoHash;
+    /** See {@link #views()}. */
+    private final TorrentViews views = new TorrentViews(this);
     /** The torrent's metadata (given, or for a magnet link null until peers sent it) and its layout, renames applied. */
     volatile Metainfo metainfo;
     Info info;
@@ -168,9 +170,9 @@ public final class Torrent {
         TrackerEdits.replace(this, tiers);
     }
 
-    /** Views for programs that show the torrent (status, peers, trackers, files, pieces). */
+    /** Views for programs that show the torrent (status, peers, trackers, files, pieces); one per torrent (it keeps counts). */
     public TorrentViews views() {
-        return new TorrentViews(this);
+        return views;
     }
 
     /** Recheck, file priorities and storage moves. */

@@ -25,17 +25,30 @@ public final class TorrentViews {
         this.t = t;
     }
 
+    /** The wanted and done bytes last counted, and of what picker at what change (a walk over every piece). */
+    private Object countedPicker;
+    private long countedAt = -1;
+    private long wantedBytes;
+    private long doneBytes;
+
     public TorrentStatus status() {
-        long wantedBytes = 0;
-        long doneBytes = 0;
         int pieceCount = t.info == null ? 0 : t.info.pieceCount();
-        for (int i = 0; i < pieceCount; i++) {
-            if (t.picker.priority(i) > 0) {
-                wantedBytes += t.info.pieceSize(i);
-                if (t.picker.have(i)) {
-                    doneBytes += t.info.pieceSize(i);
+        if (t.picker != countedPicker || (t.picker != null && t.picker.changes() != countedAt)) {
+            // counted again only when what we have or want changed: a daemon asks for a thousand statuses a second
+            long wanted = 0;
+            long done = 0;
+            for (int i = 0; i < pieceCount; i++) {
+                if (t.picker.priority(i) > 0) {
+                    wanted += t.info.pieceSize(i);
+                    if (t.picker.have(i)) {
+                        done += t.info.pieceSize(i);
+                    }
                 }
             }
+            wantedBytes = wanted;
+            doneBytes = done;
+            countedPicker = t.picker;
+            countedAt = t.picker == null ? -1 : t.picker.changes();
         }
         PeerSet.Counts c = t.peerSet.counts();
         double progress = t.info == null ? 0 : wantedBytes == 0 ? 1 : (double) doneBytes / wantedBytes;
@@ -47,9 +60,19 @@ public final class TorrentViews {
                 t.picker == null ? 0 : t.picker.haveCount(), pieceCount, t.resume.uploadedTotal(),
                 t.resume.downloadedTotal(), t.transfers.wasted, t.transfers.hashFailures, c.wireReceived(), c.wireSent(),
                 t.trackerSeeders, t.trackerLeechers, t.trackerDownloaded, Optional.ofNullable(t.error), c.sending(),
-                c.getting(), (int) t.webSeeds.stream().filter(WebSeed::busy).count(), t.transfers.uploadMeter.total(),
+                c.getting(), busyWebSeeds(), t.transfers.uploadMeter.total(),
                 t.transfers.downloadMeter.total(), t.state == io.jtorrent.engine.TorrentState.CHECKING ? t.checkProgress : 0,
                 c.utpPeers(), c.utpReceived(), c.utpSent());
+    }
+
+    private int busyWebSeeds() {
+        int n = 0;
+        for (WebSeed w : t.webSeeds) {
+            if (w.busy()) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Whether the download is in end game: every block it still wants is requested from someone. */
