@@ -51,7 +51,6 @@ public final class Torrent {
     final EventLoop eventLoop;
     final AddTorrentParams params;
     final InfoHash infoHash;
-    /** See {@link #views()}. */
     private final TorrentViews views = new TorrentViews(this);
     /** The torrent's metadata (given, or for a magnet link null until peers sent it) and its layout, renames applied. */
     volatile Metainfo metainfo;
@@ -201,10 +200,7 @@ public final class Torrent {
 
     // ---- lifecycle ----
 
-    /**
-     * Opens the storage, checks the data on disk, then starts transferring. A magnet link's
-     * torrent first fetches its metadata from peers, then does the same.
-     */
+    /** Opens the storage, checks the data, then transfers; a magnet link's torrent fetches its metadata first. */
     public void start() {
         assert owner.inLoop();
         post(new SessionEvent.TorrentAdded(infoHash, name()));
