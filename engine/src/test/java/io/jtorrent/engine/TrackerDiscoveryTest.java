@@ -59,10 +59,21 @@ class TrackerDiscoveryTest {
                     .tracker("udp://127.0.0.1:" + tracker.port() + "/announce").build().metainfo();
             try (Session seed = Session.start(Swarm.loopback().build());
                  Session leech = Session.start(Swarm.loopback().build())) {
+                List<SessionEvent> seedEvents = new CopyOnWriteArrayList<>();
+                seed.subscribe(seedEvents::add);
                 leech.subscribe(events::add);
                 seed.add(AddTorrentParams.builder(m, seedDir).seedOnly(true).build()).get(30, TimeUnit.SECONDS);
+                // the seed is known to the tracker before the leecher asks (else the leecher's first
+                // answer may hold no one, and its next announce is the tracker's interval away)
+                Swarm.await(Duration.ofSeconds(30), "the seed's announce over UDP; its events: " + seedEvents,
+                        () -> seedEvents.stream().anyMatch(e -> e instanceof SessionEvent.TrackerReply));
                 TorrentHandle h = leech.add(AddTorrentParams.builder(m, tmp.resolve("leech-udp")).build()).get(30, TimeUnit.SECONDS);
-                Swarm.await(Duration.ofSeconds(60), "the download through the UDP tracker", () -> Swarm.status(h).isFinished());
+                try {
+                    Swarm.await(Duration.ofSeconds(60), "the download through the UDP tracker", () -> Swarm.status(h).isFinished());
+                } catch (AssertionError e) {
+                    throw new AssertionError(e.getMessage() + "; leecher " + Swarm.status(h) + ", its events " + events
+                            + "; the seed's events " + seedEvents, e);
+                }
             }
         }
         assertThat(Files.mismatch(seedDir.resolve("u.bin"), tmp.resolve("leech-udp/u.bin"))).isEqualTo(-1L);
