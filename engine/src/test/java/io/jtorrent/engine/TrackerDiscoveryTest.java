@@ -124,9 +124,16 @@ class TrackerDiscoveryTest {
                 // one reply for each swarm the seed announced to (its v1 and its v2 one)
                 Swarm.await(Duration.ofSeconds(30), "the seed's announces in both swarms",
                         () -> seedEvents.stream().filter(e -> e instanceof SessionEvent.TrackerReply).count() >= 2);
+                List<SessionEvent> events = new CopyOnWriteArrayList<>();
+                leech.subscribe(events::add);
                 TorrentHandle h = leech.add(AddTorrentParams.builder(io.jtorrent.metainfo.MagnetUri.parse(link),
                         tmp.resolve("leech-h")).build()).get(30, TimeUnit.SECONDS);
-                Swarm.await(Duration.ofSeconds(60), "the download found through the v2 swarm", () -> Swarm.status(h).isFinished());
+                try {
+                    Swarm.await(Duration.ofSeconds(60), "the download found through the v2 swarm", () -> Swarm.status(h).isFinished());
+                } catch (AssertionError e) {
+                    throw new AssertionError(e.getMessage() + "; leecher " + Swarm.status(h) + ", its trackers " + h.trackers().get()
+                            + ", its events " + events + "; the seed's events " + seedEvents, e);
+                }
             }
         }
         assertThat(Files.mismatch(seedDir.resolve("h.bin"), tmp.resolve("leech-h/h.bin"))).isEqualTo(-1L);
