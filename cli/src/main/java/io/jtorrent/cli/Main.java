@@ -52,6 +52,10 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
 
     /** Runs a command line as {@code ./jtorrent} would, printing to the given writers; returns the exit status. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
+        Integer plain = InfoCommand.plain(out, args);
+        if (plain != null) {
+            return plain;
+        }
         boolean debug = Arrays.asList(args).contains("--debug");
         CommandLine cli = new CommandLine(new Main());
         String wanted = null;

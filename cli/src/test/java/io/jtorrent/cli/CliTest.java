@@ -221,4 +221,42 @@ class CliTest {
         Cli info = Cli.run("info", dir.resolve("t.torrent").toString());
         assertThat(info.out()).contains("1 MiB (1048576 bytes)", "64 x 16 KiB");
     }
+
+    @Test
+    void infoWithoutTheParserPrintsWhatTheParserPathPrintsAndDeclinesAnythingElse() throws Exception {
+        randomFile("fast/one.bin", 70_000, 21);
+        randomFile("fast/deep/two.bin", 50_000, 22);
+        Path v1 = tmp.resolve("v1.torrent");
+        Path hybrid = tmp.resolve("h.torrent");
+        assertThat(Cli.run("create", tmp.resolve("fast").toString(), "-o", v1.toString(), "-t", "udp://127.0.0.1:3",
+                "--comment", "c").status()).isZero();
+        assertThat(Cli.run("create", "--hybrid", tmp.resolve("fast").toString(), "-o", hybrid.toString()).status()).isZero();
+        String magnet = "magnet:?xt=urn:btih:c12fe1c06bba254a9dc9f519b335aa7c1367a88a&dn=demo&tr=udp%3A%2F%2F127.0.0.1%3A1";
+        for (String source : new String[] {v1.toString(), hybrid.toString(), magnet}) {
+            for (String[] args : new String[][] {{"info", source}, {"info", source, "--json"}, {"info", "--json", source}}) {
+                java.io.StringWriter fast = new java.io.StringWriter();
+                assertThat(InfoCommand.plain(new java.io.PrintWriter(fast), args)).as(String.join(" ", args)).isEqualTo(ExitCode.OK);
+                // --debug takes the parser's path and changes nothing in what info prints
+                String[] parsed = java.util.Arrays.copyOf(args, args.length + 1);
+                parsed[args.length] = "--debug";
+                Cli slow = Cli.run(parsed);
+                assertThat(slow.status()).isZero();
+                assertThat(fast.toString()).as(String.join(" ", args)).isNotEmpty().isEqualTo(slow.out());
+            }
+        }
+        Path junk = Files.write(tmp.resolve("junk.torrent"), new byte[] {'d', '4'});
+        java.io.StringWriter none = new java.io.StringWriter();
+        for (String[] args : new String[][] {{"info", junk.toString()}, {"info", tmp.resolve("missing.torrent").toString()},
+                {"info", "magnet:?dn=nohash"}, {"info", v1.toString(), "--help"}, {"info", "@" + v1}, {"info"},
+                {"info", v1.toString(), v1.toString()}, {"info", v1.toString(), "--json", "--json"}, {"verify", v1.toString()},
+                {"info", magnet, "--fetch"}, {"info", "--", v1.toString()}}) {
+            assertThat(InfoCommand.plain(new java.io.PrintWriter(none), args)).as(String.join(" ", args)).isNull();
+        }
+        assertThat(none.toString()).isEmpty();
+        // and those still get the parser's answers
+        Cli junkInfo = Cli.run("info", junk.toString());
+        assertThat(junkInfo.status()).isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(junkInfo.out()).isEmpty();
+        assertThat(Cli.run("info", v1.toString(), "--help").out()).contains("--json", "--fetch");
+    }
 }

@@ -115,6 +115,9 @@ public final class InfoHash implements Comparable<InfoHash> {
     }
 
     static byte[] digest(Version version, byte[] data) {
+        if (version == Version.V1 && data.length <= SmallSha1.MAX) {
+            return SmallSha1.digest(data);
+        }
         try {
             return MessageDigest.getInstance(version.algorithm).digest(data);
         } catch (NoSuchAlgorithmException e) {

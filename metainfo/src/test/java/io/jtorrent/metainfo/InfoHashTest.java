@@ -43,4 +43,27 @@ class InfoHashTest {
         assertThatThrownBy(() -> InfoHash.parse("g".repeat(40))).hasMessageContaining("not valid hex");
         assertThatThrownBy(() -> InfoHash.v1(new byte[19])).hasMessageContaining("20 bytes");
     }
+
+    @Test
+    void theSmallSha1AgreesWithTheJdksAtEveryPaddingBoundaryAndOnRandomInput() throws Exception {
+        java.util.Random r = new java.util.Random(42);
+        java.util.List<Integer> lengths = new java.util.ArrayList<>();
+        for (int n = 0; n <= 300; n++) {
+            lengths.add(n); // every place the 0x80 byte and the length can fall in the last one or two blocks
+        }
+        for (int i = 0; i < 50; i++) {
+            lengths.add(r.nextInt(SmallSha1.MAX + 1));
+        }
+        lengths.add(SmallSha1.MAX);
+        lengths.add(SmallSha1.MAX + 1); // the JDK's, through the same door
+        for (int n : lengths) {
+            byte[] data = new byte[n];
+            r.nextBytes(data);
+            byte[] jdk = java.security.MessageDigest.getInstance("SHA-1").digest(data);
+            assertThat(InfoHash.v1Of(data).bytes()).as("%d bytes", n).isEqualTo(jdk);
+            if (n <= SmallSha1.MAX) {
+                assertThat(SmallSha1.digest(data)).as("%d bytes", n).isEqualTo(jdk);
+            }
+        }
+    }
 }
