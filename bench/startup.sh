@@ -46,7 +46,7 @@ env JTORRENT_JAVA="$newest" "$root/jtorrent" --version > /dev/null 2>&1 # its ar
 j17=$(time_runs env JTORRENT_JAVA="$newest" "$root/jtorrent" info "$torrent")
 
 printf '`info` of a 64 MiB torrent, median of %d runs, wall seconds\n' "$runs"
-printf '%-58s %6.3f\n' "./jtorrent info (JDK 17, static class-data archive, C1, serial GC)" "$launcher"
+printf '%-58s %6.3f\n' "./jtorrent info (JDK 17, static class-data archive, C1, G1)" "$launcher"
 printf '%-58s %6.3f\n' "  the same without the archive (JTORRENT_NO_CACHE=1)" "$nocache"
 printf '%-58s %6.3f\n' "  the same on JDK ${newest_v:-?} (JTORRENT_JAVA)" "$j17"
 printf '%-58s %6.3f\n' "  the launcher before (java -jar, parallel GC, C2)" "$old"

@@ -156,22 +156,38 @@ final class InfoCommand implements Callable<Integer> {
         f.put("name", info.name());
         f.put("version", info.hasV1() && info.hasV2() ? "hybrid" : info.hasV2() ? "v2" : "v1");
         f.put("infoHash", m.infoHash().hex());
-        m.infoHashV2().ifPresent(h -> f.put("infoHashV2", h.hex()));
+        if (m.infoHashV2().isPresent()) {
+            f.put("infoHashV2", m.infoHashV2().get().hex());
+        }
         f.put("totalSize", info.totalLength());
-        long data = info.files().stream().filter(e -> !e.pad()).mapToLong(FileEntry::length).sum();
+        // no lambdas or streams on info's path: the first one a JVM links costs a cold start ~15 ms
+        long data = 0;
+        List<Map<String, Object>> files = new java.util.ArrayList<>();
+        for (FileEntry e : info.files()) {
+            if (!e.pad()) {
+                data += e.length();
+                files.add(file(e));
+            }
+        }
         if (data != info.totalLength()) {
             f.put("dataSize", data); // without the pad files (v2 and hybrid torrents align files to pieces)
         }
         f.put("pieceLength", info.pieceLength());
         f.put("pieceCount", info.pieceCount());
         f.put("private", info.isPrivate());
-        f.put("files", info.files().stream().filter(e -> !e.pad()).map(InfoCommand::file).toList());
+        f.put("files", java.util.Collections.unmodifiableList(files));
         f.put("trackers", m.trackers());
         f.put("trackerTiers", m.trackerTiers());
         f.put("webSeeds", m.webSeeds());
-        m.comment().ifPresent(c -> f.put("comment", c));
-        m.createdBy().ifPresent(c -> f.put("createdBy", c));
-        m.creationDate().ifPresent(d -> f.put("creationDate", d.toString()));
+        if (m.comment().isPresent()) {
+            f.put("comment", m.comment().get());
+        }
+        if (m.createdBy().isPresent()) {
+            f.put("createdBy", m.createdBy().get());
+        }
+        if (m.creationDate().isPresent()) {
+            f.put("creationDate", isoInstant(m.creationDate().get()));
+        }
         MagnetUri magnet = MagnetUri.of(m);
         f.put("magnet", magnet.toString());
         if (info.hasV1() && info.hasV2()) {
@@ -185,6 +201,32 @@ final class InfoCommand implements Callable<Integer> {
             f.put("warnings", m.warnings());
         }
         return f;
+    }
+
+    /**
+     * What {@link java.time.Instant#toString} prints ("2026-12-02T12:38:41Z"), without loading the
+     * {@code java.time.format} machinery for whole seconds of the years 1 to 9999 (a creation date).
+     */
+    static String isoInstant(java.time.Instant t) {
+        if (t.getNano() != 0 || t.getEpochSecond() < -62135596800L || t.getEpochSecond() > 253402300799L) {
+            return t.toString();
+        }
+        java.time.LocalDateTime d = java.time.LocalDateTime.ofEpochSecond(t.getEpochSecond(), 0, java.time.ZoneOffset.UTC);
+        StringBuilder b = new StringBuilder(20);
+        pad(b, d.getYear(), 4).append('-');
+        pad(b, d.getMonthValue(), 2).append('-');
+        pad(b, d.getDayOfMonth(), 2).append('T');
+        pad(b, d.getHour(), 2).append(':');
+        pad(b, d.getMinute(), 2).append(':');
+        return pad(b, d.getSecond(), 2).append('Z').toString();
+    }
+
+    private static StringBuilder pad(StringBuilder b, int value, int width) {
+        String v = Integer.toString(value);
+        for (int i = v.length(); i < width; i++) {
+            b.append('0');
+        }
+        return b.append(v);
     }
 
     private static Map<String, Object> file(FileEntry e) {
@@ -203,7 +245,9 @@ final class InfoCommand implements Callable<Integer> {
         f.put("version", m.infoHash().version() == io.jtorrent.metainfo.InfoHash.Version.V2 ? "v2"
                 : m.v2InfoHash().isPresent() ? "hybrid" : "v1");
         f.put("infoHash", m.infoHash().hex());
-        m.v2InfoHash().ifPresent(h -> f.put("infoHashV2", h.hex()));
+        if (m.v2InfoHash().isPresent()) {
+            f.put("infoHashV2", m.v2InfoHash().get().hex());
+        }
         f.put("trackers", m.trackers());
         f.put("webSeeds", m.webSeeds());
         f.put("peers", m.peers());
@@ -257,16 +301,22 @@ final class InfoCommand implements Callable<Integer> {
         } else {
             List<String> trackers = (List<String>) f.get("trackers");
             out.println(trackers.isEmpty() ? "trackers:     none" : "trackers:");
-            trackers.forEach(t -> out.println("  " + t));
+            for (String t : trackers) {
+                out.println("  " + t);
+            }
         }
         List<String> webSeeds = (List<String>) f.get("webSeeds");
         if (!webSeeds.isEmpty()) {
             out.println("web seeds:");
-            webSeeds.forEach(w -> out.println("  " + w));
+            for (String w : webSeeds) {
+                out.println("  " + w);
+            }
         }
         if (f.containsKey("peers") && !((List<?>) f.get("peers")).isEmpty()) {
             out.println("peers:");
-            ((List<String>) f.get("peers")).forEach(p -> out.println("  " + p));
+            for (String p : (List<String>) f.get("peers")) {
+                out.println("  " + p);
+            }
         }
         if (f.containsKey("files")) {
             List<Map<String, Object>> files = (List<Map<String, Object>>) f.get("files");
@@ -279,7 +329,9 @@ final class InfoCommand implements Callable<Integer> {
         }
         if (f.containsKey("warnings")) {
             out.println("warnings:");
-            ((List<String>) f.get("warnings")).forEach(w -> out.println("  " + w));
+            for (String w : (List<String>) f.get("warnings")) {
+                out.println("  " + w);
+            }
         }
         out.println("magnet:       " + f.get("magnet"));
         if (f.containsKey("magnetV1")) {

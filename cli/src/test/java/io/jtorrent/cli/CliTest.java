@@ -259,4 +259,20 @@ class CliTest {
         assertThat(junkInfo.out()).isEmpty();
         assertThat(Cli.run("info", v1.toString(), "--help").out()).contains("--json", "--fetch");
     }
+
+    @Test
+    void creationDatesPrintAsInstantPrintsThem() {
+        java.util.Random r = new java.util.Random(7);
+        long[] edges = {0, 1, -1, 59, 86_399, 951_782_400, -62135596800L, 253402300799L, -62135596801L, 253402300800L};
+        for (long s : edges) {
+            java.time.Instant t = java.time.Instant.ofEpochSecond(s);
+            assertThat(InfoCommand.isoInstant(t)).isEqualTo(t.toString());
+        }
+        for (int i = 0; i < 20_000; i++) {
+            java.time.Instant t = java.time.Instant.ofEpochSecond(r.nextLong(-62135596800L, 253402300800L));
+            assertThat(InfoCommand.isoInstant(t)).isEqualTo(t.toString());
+        }
+        java.time.Instant nanos = java.time.Instant.ofEpochSecond(5, 120);
+        assertThat(InfoCommand.isoInstant(nanos)).isEqualTo(nanos.toString());
+    }
 }

@@ -63,6 +63,15 @@ public record MagnetUri(InfoHash infoHash, Optional<InfoHash> v2InfoHash, Option
                 List.of(), m.webSeeds(), List.of());
     }
 
+    private static boolean allDigits(String s, int from) {
+        for (int i = from; i < s.length(); i++) {
+            if (!Character.isDigit(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public static boolean looksLikeMagnet(String s) {
         return s.regionMatches(true, 0, "magnet:", 0, 7);
     }
@@ -92,7 +101,7 @@ public record MagnetUri(InfoHash infoHash, Optional<InfoHash> v2InfoHash, Option
             }
             String key = param.substring(0, eq).toLowerCase(java.util.Locale.ROOT);
             int dot = key.lastIndexOf('.');
-            if (dot > 0 && key.substring(dot + 1).chars().allMatch(Character::isDigit)) {
+            if (dot > 0 && allDigits(key, dot + 1)) {
                 key = key.substring(0, dot); // tr.1 -> tr
             }
             String value = decode(param.substring(eq + 1), key.equals("dn"), key);
@@ -139,14 +148,24 @@ public record MagnetUri(InfoHash infoHash, Optional<InfoHash> v2InfoHash, Option
         StringBuilder b = new StringBuilder("magnet:?");
         if (infoHash.version() == InfoHash.Version.V1) {
             b.append("xt=urn:btih:").append(infoHash.hex());
-            v2InfoHash.ifPresent(h -> b.append("&xt=urn:btmh:1220").append(h.hex()));
+            if (v2InfoHash.isPresent()) {
+                b.append("&xt=urn:btmh:1220").append(v2InfoHash.get().hex());
+            }
         } else {
             b.append("xt=urn:btmh:1220").append(infoHash.hex());
         }
-        displayName.ifPresent(n -> b.append("&dn=").append(encode(n)));
-        trackers.forEach(t -> b.append("&tr=").append(encode(t)));
-        webSeeds.forEach(w -> b.append("&ws=").append(encode(w)));
-        peers.forEach(p -> b.append("&x.pe=").append(encode(p)));
+        if (displayName.isPresent()) {
+            b.append("&dn=").append(encode(displayName.get()));
+        }
+        for (String t : trackers) {
+            b.append("&tr=").append(encode(t));
+        }
+        for (String w : webSeeds) {
+            b.append("&ws=").append(encode(w));
+        }
+        for (String p : peers) {
+            b.append("&x.pe=").append(encode(p));
+        }
         if (!selectOnly.isEmpty()) {
             b.append("&so=").append(formatSelection(selectOnly));
         }

@@ -46,7 +46,11 @@ public final class Metainfo {
         this.pieceLayers = Map.copyOf(pieceLayers);
         this.info = info;
         this.infoBytes = infoBytes;
-        this.trackerTiers = trackerTiers.stream().map(List::copyOf).toList();
+        List<List<String>> tiers = new java.util.ArrayList<>(trackerTiers.size());
+        for (List<String> tier : trackerTiers) {
+            tiers.add(List.copyOf(tier));
+        }
+        this.trackerTiers = List.copyOf(tiers);
         this.webSeeds = List.copyOf(webSeeds);
         this.httpSeeds = List.copyOf(httpSeeds);
         this.nodes = List.copyOf(nodes);
@@ -209,7 +213,11 @@ public final class Metainfo {
 
     /** All tracker URLs, tier by tier. */
     public List<String> trackers() {
-        return trackerTiers.stream().flatMap(List::stream).toList();
+        List<String> all = new java.util.ArrayList<>();
+        for (List<String> tier : trackerTiers) {
+            all.addAll(tier);
+        }
+        return java.util.Collections.unmodifiableList(all);
     }
 
     /** BEP 19 web seeds ({@code url-list}). */

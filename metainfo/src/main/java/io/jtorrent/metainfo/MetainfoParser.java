@@ -56,7 +56,7 @@ final class MetainfoParser {
             throw new MetainfoException("not a valid torrent file: expected a dictionary at the top level, found "
                     + decoded.value().typeName());
         }
-        BValue infoValue = top.get("info").orElseThrow(() -> new MetainfoException("info: missing"));
+        BValue infoValue = required(top, "info", "info");
         if (!(infoValue instanceof BDictionary info)) {
             throw new MetainfoException("info: expected a dictionary, found " + infoValue.typeName());
         }
@@ -98,10 +98,13 @@ final class MetainfoParser {
     private List<List<String>> declaredV1Paths = List.of();
 
     private Info info(BDictionary info, InfoHash infoHash, boolean v2) throws MetainfoException {
-        String declaredName = text(info, "name")
-                .orElseThrow(() -> new MetainfoException(info.containsKey("name")
-                        ? "info.name: expected a string, found " + info.get("name").get().typeName()
-                        : "info.name: missing"));
+        Optional<String> nameText = text(info, "name");
+        if (nameText.isEmpty()) {
+            throw new MetainfoException(info.containsKey("name")
+                    ? "info.name: expected a string, found " + info.get("name").get().typeName()
+                    : "info.name: missing");
+        }
+        String declaredName = nameText.get();
         String name = PathSanitizer.element(declaredName);
         if (name.isEmpty()) {
             name = infoHash.hex();
@@ -167,7 +170,10 @@ final class MetainfoParser {
                 v2Indexes = FileTreeParser.matchHybrid(declaredV2, files, declaredV1Paths);
             }
             v2Files = FileTreeParser.place(declaredV2, files, v2Indexes, pieceLength);
-            long v2Pieces = v2Files.stream().mapToLong(Info.V2File::pieceCount).sum();
+            long v2Pieces = 0;
+            for (Info.V2File f : v2Files) {
+                v2Pieces += f.pieceCount();
+            }
             if (v2Pieces != expectedPieces) {
                 throw new MetainfoException("hybrid torrent: the v1 data makes " + expectedPieces
                         + " pieces, the v2 file tree " + v2Pieces);
@@ -179,7 +185,7 @@ final class MetainfoParser {
 
     private static byte[] v1Pieces(BDictionary info, long total, long pieceLength, long expectedPieces)
             throws MetainfoException {
-        BValue piecesValue = info.get("pieces").orElseThrow(() -> new MetainfoException("info.pieces: missing"));
+        BValue piecesValue = required(info, "pieces", "info.pieces");
         if (!(piecesValue instanceof BBytes piecesBytes)) {
             throw new MetainfoException("info.pieces: expected a string, found " + piecesValue.typeName());
         }
@@ -229,19 +235,23 @@ final class MetainfoParser {
             }
             List<String> symlink = List.of();
             if (symlinkAttr) {
-                BValue target = file.get("symlink path").orElseThrow(
-                        () -> new MetainfoException(where + ".symlink path: missing for a symlink"));
+                BValue target = file.get("symlink path").orElse(null);
+                if (target == null) {
+                    throw new MetainfoException(where + ".symlink path: missing for a symlink");
+                }
                 symlink = strings(target, where + ".symlink path");
                 length = 0; // a symlink holds no data (libtorrent lays it out so, whatever it declares)
             }
             declared.add(new Declared(path, length, pad, attr, symlink));
         }
 
-        declaredV1Paths = declared.stream().map(Declared::path).toList();
+        List<List<String>> declaredPaths = new ArrayList<>(declared.size());
         List<List<String>> safe = new ArrayList<>(declared.size());
         for (Declared d : declared) {
+            declaredPaths.add(d.path());
             safe.add(PathSanitizer.under(name, d.path()));
         }
+        declaredV1Paths = declaredPaths;
         safe = PathSanitizer.deduplicate(safe);
 
         List<FileEntry> files = new ArrayList<>(declared.size());
@@ -277,8 +287,7 @@ final class MetainfoParser {
                 warnings.add(e.getMessage() + "; using path");
             }
         }
-        return strings(file.get("path").orElseThrow(() -> new MetainfoException(where + ".path: missing")),
-                where + ".path");
+        return strings(required(file, "path", where + ".path"), where + ".path");
     }
 
     /** A list of strings (a path), or an error naming {@code where}. */
@@ -296,8 +305,20 @@ final class MetainfoParser {
         return out;
     }
 
+    /**
+     * {@code d[key]}, or an error "WHERE: missing". (No lambdas on the parser's path: the first
+     * one a JVM links costs a cold {@code jtorrent info} about 15 ms.)
+     */
+    private static BValue required(BDictionary d, String key, String where) throws MetainfoException {
+        Optional<BValue> v = d.get(key);
+        if (v.isEmpty()) {
+            throw new MetainfoException(where + ": missing");
+        }
+        return v.get();
+    }
+
     private static long integer(BDictionary d, String key, String where) throws MetainfoException {
-        BValue v = d.get(key).orElseThrow(() -> new MetainfoException(where + ": missing"));
+        BValue v = required(d, key, where);
         if (!(v instanceof BInteger i)) {
             throw new MetainfoException(where + ": expected an integer, found " + v.typeName());
         }
@@ -338,7 +359,10 @@ final class MetainfoParser {
             }
         }
         if (tiers.isEmpty()) {
-            text(top, "announce").map(String::trim).filter(s -> !s.isEmpty()).ifPresent(a -> tiers.add(List.of(a)));
+            String announce = text(top, "announce").orElse("").trim();
+            if (!announce.isEmpty()) {
+                tiers.add(List.of(announce));
+            }
         }
         return tiers;
     }
