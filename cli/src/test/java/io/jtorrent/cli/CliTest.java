@@ -223,6 +223,16 @@ class CliTest {
     }
 
     @Test
+    void theDaemonsCacheTrainingRunsADaemonThatTakesATorrentThroughItsRpcAndCloses() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("daemon-training"));
+        assertThat(CacheTraining.trainDaemon(dir)).isZero(); // zero only once the daemon has closed
+        try (var files = Files.walk(dir.resolve("config"))) {
+            assertThat(files.map(p -> p.getFileName().toString()).toList()).contains("settings.json")
+                    .anyMatch(n -> n.endsWith(".torrent")); // the torrent it was given, kept in its state
+        }
+    }
+
+    @Test
     void infoWithoutTheParserPrintsWhatTheParserPathPrintsAndDeclinesAnythingElse() throws Exception {
         randomFile("fast/one.bin", 70_000, 21);
         randomFile("fast/deep/two.bin", 50_000, 22);
