@@ -12,8 +12,7 @@ import java.nio.file.Path;
  * classes in its list). The commands' archive: what users start most often and want back at once,
  * {@code create} of a small file, then {@code info} of the torrent it made. The daemon's (argument
  * {@code daemon}): a daemon started on loopback, a torrent added and listed through its RPC, then
- * closed — its idle process is 2.6 MiB smaller with its classes from there than parsed into its
- * metaspace, and with no other command's classes mapped beside them.
+ * closed: it answers its first RPC in 0.7 s instead of 1.2, and idles in 1.4 MiB less.
  *
  * <pre>{@code java -XX:DumpLoadedClassList=classes.lst -cp jtorrent.jar io.jtorrent.cli.CacheTraining DIR [daemon]}</pre>
  */
