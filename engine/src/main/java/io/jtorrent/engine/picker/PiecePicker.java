@@ -59,6 +59,8 @@ public final class PiecePicker<S> {
     private final int[] availability;
     private final byte[] priority;
     private final BitSet have;
+    /** The pieces {@link #wanted}: a priority above 0 and not had (kept with them; see {@link #interesting}). */
+    private final BitSet wantedSet;
     private final Map<Integer, Partial> partials = new LinkedHashMap<>();
     private boolean sequential;
 
@@ -74,6 +76,8 @@ public final class PiecePicker<S> {
         this.priority = new byte[pieceCount];
         java.util.Arrays.fill(priority, (byte) 1);
         this.have = new BitSet(pieceCount);
+        this.wantedSet = new BitSet(pieceCount);
+        wantedSet.set(0, pieceCount);
     }
 
     private final class Partial {
@@ -130,6 +134,16 @@ public final class PiecePicker<S> {
         have.or(pieces);
         have.clear(pieceCount, Math.max(pieceCount, have.length()));
         partials.clear();
+        recomputeWanted();
+    }
+
+    private void recomputeWanted() {
+        wantedSet.clear();
+        for (int i = 0; i < pieceCount; i++) {
+            if (priority[i] > 0 && !have.get(i)) {
+                wantedSet.set(i);
+            }
+        }
     }
 
     public boolean have(int piece) {
@@ -148,6 +162,7 @@ public final class PiecePicker<S> {
     public void setPriorities(byte[] pieces) {
         changes++;
         System.arraycopy(pieces, 0, priority, 0, pieceCount);
+        recomputeWanted();
     }
 
     /** A count that moves whenever what we have or want does (for views that cache what they derive from them). */
@@ -164,17 +179,12 @@ public final class PiecePicker<S> {
     }
 
     public boolean wanted(int piece) {
-        return priority[piece] > 0 && !have.get(piece);
+        return wantedSet.get(piece);
     }
 
     /** Whether every wanted piece is had. */
     public boolean complete() {
-        for (int i = have.nextClearBit(0); i < pieceCount; i = have.nextClearBit(i + 1)) {
-            if (priority[i] > 0) {
-                return false;
-            }
-        }
-        return true;
+        return wantedSet.isEmpty();
     }
 
     /** Bytes of wanted pieces not yet had. */
@@ -190,12 +200,9 @@ public final class PiecePicker<S> {
 
     /** Whether a peer with these pieces has one we want. */
     public boolean interesting(BitSet peerHas) {
-        for (int i = peerHas.nextSetBit(0); i >= 0 && i < pieceCount; i = peerHas.nextSetBit(i + 1)) {
-            if (wanted(i)) {
-                return true;
-            }
-        }
-        return false;
+        // word by word: asked of every peer at every verified piece, and a peer that has nearly
+        // everything was walked piece by piece (a twentieth of a 200-peer simulation's time)
+        return peerHas.intersects(wantedSet);
     }
 
     // ---- availability ----
@@ -439,6 +446,7 @@ public final class PiecePicker<S> {
         partials.remove(piece);
         changes++;
         have.set(piece);
+        wantedSet.clear(piece);
     }
 
     /**
