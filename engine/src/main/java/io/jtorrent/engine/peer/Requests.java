@@ -38,6 +38,31 @@ final class Requests {
     /** The most requests the peer takes at once ({@code reqq} of its extended handshake). */
     private int limit = Integer.MAX_VALUE;
     private long lastBlockAt;
+    /** Since when we have waited for a block with requests outstanding (-1: not waiting). */
+    private long waitingSince = -1;
+    /**
+     * The longest such wait in this window and in the one before, ns: a peer that answers in
+     * batches (Transmission sends what was asked about twice a second) keeps us waiting far longer
+     * than a steady stream's spacing between blocks, and the queue must cover the wait.
+     */
+    private long longestWait;
+    private long longestWaitBefore;
+    private long waitWindowStart;
+    /** The wait the last block ended, counted if the next comes with it (a batch). */
+    private long lastWait;
+    private long lastArrival = -1;
+    /**
+     * Blocks this close together came in one batch: within a thirty-second of the spacing the rate we
+     * get from the peer gives its blocks on average, or 250 us (a cold JVM takes that to handle one).
+     */
+    private static final long BATCH_SPACING = TimeUnit.MICROSECONDS.toNanos(250);
+    /** The peer's rate at the last re-size, bytes/s. */
+    private long lastRate;
+    /** Longer waits are stalls (a snub, a pause), not batches. */
+    private static final long MAX_BATCH_WAIT = TimeUnit.SECONDS.toNanos(2);
+    /** Waits beyond a steady stream's spacing count only from here (a sender's hiccups stay out). */
+    private static final long MIN_BATCH_EXCESS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long WAIT_WINDOW = TimeUnit.SECONDS.toNanos(3);
     /** No block for longer than the request timeout: one request at a time until one comes. */
     boolean snubbed;
 
@@ -72,6 +97,9 @@ final class Requests {
     }
 
     void sent(PiecePicker.Block b, long now) {
+        if (outstanding.isEmpty()) {
+            waitingSince = now;
+        }
         outstanding.put(b, now);
     }
 
@@ -98,11 +126,34 @@ final class Requests {
     void delivered(long now) {
         lastBlockAt = now;
         snubbed = false;
+        // a long wait counts when a batch ends it: the next block comes at once. A link that is
+        // merely shared (the peer sending to others meanwhile) ends a wait with one block, then
+        // the link's spacing, a fair part of the average; so does a simulated one
+        long together = lastRate > 0 ? Math.max(BATCH_SPACING, (long) (PiecePicker.BLOCK * 1e9 / lastRate) / 32) : BATCH_SPACING;
+        if (lastWait > 0 && now - lastArrival <= together) {
+            if (now - waitWindowStart > WAIT_WINDOW) {
+                longestWaitBefore = longestWait;
+                longestWait = 0;
+                waitWindowStart = now;
+            }
+            longestWait = Math.max(longestWait, lastWait);
+        }
+        lastWait = waitingSince >= 0 && now - waitingSince <= MAX_BATCH_WAIT ? now - waitingSince : 0;
+        lastArrival = now;
+        waitingSince = outstanding.isEmpty() ? -1 : now;
     }
 
     /** No longer outstanding (rejected by the peer): false if it was not. */
     boolean remove(PiecePicker.Block b) {
-        return outstanding.remove(b) != null;
+        boolean was = outstanding.remove(b) != null;
+        notWaitingIfNone();
+        return was;
+    }
+
+    private void notWaitingIfNone() {
+        if (outstanding.isEmpty()) {
+            waitingSince = -1;
+        }
     }
 
     /** No longer waited for; its block, if it still comes, is taken. False if it was not outstanding. */
@@ -111,6 +162,7 @@ final class Requests {
             return false;
         }
         remember(b);
+        notWaitingIfNone();
         return true;
     }
 
@@ -125,6 +177,7 @@ final class Requests {
                 out.add(b);
             }
         }
+        notWaitingIfNone();
         return out;
     }
 
@@ -150,10 +203,19 @@ final class Requests {
      * Re-sizes the queue: twice the bandwidth-delay product, at least 2, at most {@code max}. The
      * delay is the lowest round trip seen plus a margin for scheduling, not the smoothed one:
      * requests queued at a rate-limited peer lengthen the smoothed round trip, which would grow the
-     * queue, which would lengthen it again.
+     * queue, which would lengthen it again. Plus, for a peer that answers in batches, how much
+     * longer than a steady stream's spacing we lately waited for a block (from 100 ms): a queue
+     * sized from the round trip alone ran dry between its batches, and its rate, and so the queue,
+     * stayed low (64 MiB from Transmission 3.00 took minutes).
      */
     void adjust(long rate, int max) {
+        lastRate = rate;
         long delay = (minRtt == Long.MAX_VALUE ? srtt : minRtt) + TimeUnit.MILLISECONDS.toNanos(50);
+        long spacing = rate > 0 ? (long) (PiecePicker.BLOCK * 1e9 / rate) : 0;
+        long batching = Math.max(longestWait, longestWaitBefore) - spacing;
+        if (batching >= MIN_BATCH_EXCESS) {
+            delay += batching;
+        }
         long bdp = (long) (rate * (delay / 1e9));
         int t = (int) Math.min(max, 2 + 2 * bdp / PiecePicker.BLOCK);
         target = Math.max(2, outstanding.isEmpty() && rate == 0 ? INITIAL_QUEUE : t);
@@ -161,6 +223,7 @@ final class Requests {
 
     void clear() {
         outstanding.clear();
+        waitingSince = -1;
     }
 
     // ---- the protocol side ----
