@@ -76,20 +76,8 @@ class RequestsTest {
 
     @Test
     void aSteadyRateLimitedPeerKeepsAQueueSizedFromItsRoundTrip() {
-        Downloader d = new Downloader();
-        d.topUp(0);
         // 1 MiB/s: a block every 15.6 ms, the first 20 ms after it was asked
-        long spacing = SECOND * PiecePicker.BLOCK / (1 << 20);
-        long nextArrival = 20 * MS;
-        for (long now = 0; now < 20 * SECOND; now += MS) {
-            if (now >= nextArrival && !d.asked.isEmpty()) {
-                d.arrive(now);
-                nextArrival = now + spacing;
-            }
-            if (now % SECOND == 0 && now > 0) {
-                d.second(now);
-            }
-        }
+        Downloader d = linkAtOneMiBps(now -> false);
         // 2 + 2 x 1 MiB/s x (20 ms + 50 ms) / 16 KiB = 10.75: no more for the steady stream's spacing
         assertThat(d.rate).isBetween(900_000L, 1_100_000L);
         assertThat(d.r.room() + d.r.size()).isBetween(8, 12);
@@ -97,15 +85,24 @@ class RequestsTest {
 
     @Test
     void aSharedLinkThatKeepsUsWaitingButSendsAtItsPaceIsNoBatch() {
-        Downloader d = new Downloader();
-        d.topUp(0);
         // 1 MiB/s, but after two seconds, every half second the peer serves others for 300 ms:
         // waits end with one block, then the link's spacing (15.6 ms), never a batch
+        Downloader d = linkAtOneMiBps(now -> now > 2 * SECOND && now % (500 * MS) < 300 * MS);
+        // sized from the round trip (20 ms, seen in the first two seconds) like the steady
+        // stream's, at the 40% of the rate it now gets: the 300 ms waits do not grow it
+        assertThat(d.rate).isBetween(300_000L, 500_000L);
+        long expected = 2 + 2 * d.rate * 70 / 1000 / PiecePicker.BLOCK;
+        assertThat(d.r.room() + d.r.size()).isBetween(2, (int) expected + 1);
+    }
+
+    /** 20 s of a peer sending at 1 MiB/s, one block at a time, except while {@code busyElsewhere}; the first block 20 ms after it was asked. */
+    private static Downloader linkAtOneMiBps(java.util.function.LongPredicate busyElsewhere) {
+        Downloader d = new Downloader();
+        d.topUp(0);
         long spacing = SECOND * PiecePicker.BLOCK / (1 << 20);
         long nextArrival = 20 * MS;
         for (long now = 0; now < 20 * SECOND; now += MS) {
-            boolean servingOthers = now > 2 * SECOND && now % (500 * MS) < 300 * MS;
-            if (!servingOthers && now >= nextArrival && !d.asked.isEmpty()) {
+            if (!busyElsewhere.test(now) && now >= nextArrival && !d.asked.isEmpty()) {
                 d.arrive(now);
                 nextArrival = now + spacing;
             }
@@ -113,10 +110,6 @@ class RequestsTest {
                 d.second(now);
             }
         }
-        // sized from the round trip (20 ms, seen in the first two seconds) like the steady
-        // stream's, at the 40% of the rate it now gets: the 300 ms waits do not grow it
-        assertThat(d.rate).isBetween(300_000L, 500_000L);
-        long expected = 2 + 2 * d.rate * 70 / 1000 / PiecePicker.BLOCK;
-        assertThat(d.r.room() + d.r.size()).isBetween(2, (int) expected + 1);
+        return d;
     }
 }
