@@ -100,6 +100,11 @@ public final class ThreadPoolDiskIo implements DiskIo {
             int size = buf.capacity();
             if (!closed && spareBytes.addAndGet(size) <= SPARE_BYTES) {
                 spares(size).add(buf);
+                if (closed) {
+                    // close() drained the spares between our check and the add: this one would
+                    // never be freed (close sets the flag before it drains, so one of us sees it)
+                    freeSpares();
+                }
             } else {
                 if (!closed) {
                     spareBytes.addAndGet(-size);
@@ -302,7 +307,11 @@ public final class ThreadPoolDiskIo implements DiskIo {
         disk.awaitTermination(30, TimeUnit.SECONDS);
         hash.awaitTermination(30, TimeUnit.SECONDS);
         closed = true;
-        // the kept piece buffers are direct memory no collector frees
+        freeSpares();
+    }
+
+    /** Frees the kept piece buffers: direct memory no collector frees. */
+    private void freeSpares() {
         for (ConcurrentLinkedQueue<ByteBuf> q : spares.values()) {
             for (ByteBuf b; (b = q.poll()) != null; ) {
                 spareBytes.addAndGet(-b.capacity());

@@ -92,4 +92,45 @@ class ThreadPoolDiskIoTest {
             disk.close();
         }
     }
+
+    @Test
+    void aBufferReleasedWhileTheDiskClosesIsFreedNotLost() throws Exception {
+        // a release that passed its "not closed" check, then added its buffer to the spares after
+        // close() had drained them, left direct memory no one would free
+        int lost = 0;
+        for (int round = 0; round < 300; round++) {
+            ThreadPoolDiskIo disk = new ThreadPoolDiskIo(1, 1);
+            java.util.List<DiskIo.PieceBuffer> held = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                held.add(disk.pieceBuffer(16384));
+            }
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(held.size() + 1);
+            java.util.List<Thread> releasers = new java.util.ArrayList<>();
+            for (DiskIo.PieceBuffer b : held) {
+                Thread t = new Thread(() -> {
+                    try {
+                        start.await();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                    b.release();
+                });
+                t.start();
+                releasers.add(t);
+            }
+            start.await();
+            disk.close();
+            for (Thread t : releasers) {
+                t.join(10_000);
+            }
+            for (DiskIo.PieceBuffer b : held) {
+                java.lang.reflect.Field f = b.getClass().getDeclaredField("buf");
+                f.setAccessible(true);
+                if (((io.netty.buffer.ByteBuf) f.get(b)).refCnt() != 0) {
+                    lost++;
+                }
+            }
+        }
+        assertThat(lost).as("buffers neither kept nor freed").isZero();
+    }
 }
