@@ -63,6 +63,9 @@ final class Requests {
     /** Waits beyond a steady stream's spacing count only from here (a sender's hiccups stay out). */
     private static final long MIN_BATCH_EXCESS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long WAIT_WINDOW = TimeUnit.SECONDS.toNanos(3);
+    /** Re-sizes (one a second) since a batch last ended a wait: after {@link #BATCHES_FORGOTTEN}, the waits are forgotten. */
+    private int resizesSinceBatch;
+    private static final int BATCHES_FORGOTTEN = 6;
     /** No block for longer than the request timeout: one request at a time until one comes. */
     boolean snubbed;
 
@@ -137,6 +140,7 @@ final class Requests {
                 waitWindowStart = now;
             }
             longestWait = Math.max(longestWait, lastWait);
+            resizesSinceBatch = 0;
         }
         lastWait = waitingSince >= 0 && now - waitingSince <= MAX_BATCH_WAIT ? now - waitingSince : 0;
         lastArrival = now;
@@ -210,6 +214,10 @@ final class Requests {
      */
     void adjust(long rate, int max) {
         lastRate = rate;
+        if (++resizesSinceBatch > BATCHES_FORGOTTEN) {
+            longestWait = 0; // a peer that stopped batching: its queue goes back to the round trip's
+            longestWaitBefore = 0;
+        }
         long delay = (minRtt == Long.MAX_VALUE ? srtt : minRtt) + TimeUnit.MILLISECONDS.toNanos(50);
         long spacing = rate > 0 ? (long) (PiecePicker.BLOCK * 1e9 / rate) : 0;
         long batching = Math.max(longestWait, longestWaitBefore) - spacing;

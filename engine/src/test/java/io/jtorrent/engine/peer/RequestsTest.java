@@ -112,4 +112,40 @@ class RequestsTest {
         }
         return d;
     }
+
+    @Test
+    void aPeerThatStopsBatchingGetsTheRoundTripsQueueBack() {
+        Downloader d = new Downloader();
+        d.topUp(0);
+        // 10 s of batches twice a second, then 20 s of a steady 1 MiB/s stream, 20 ms away
+        long now = 0;
+        for (int tick = 1; tick <= 100; tick++) {
+            now = tick * 100 * MS;
+            if (tick % 5 == 0) {
+                int n = d.asked.size();
+                for (int i = 0; i < n; i++) {
+                    d.arrive(now + i * MS / 100);
+                }
+            }
+            if (tick % 10 == 0) {
+                d.second(now);
+            }
+        }
+        assertThat(d.r.room() + d.r.size()).isEqualTo(500);
+        long spacing = SECOND * PiecePicker.BLOCK / (1 << 20);
+        long nextArrival = now + 20 * MS;
+        for (long t = now + MS; t < now + 20 * SECOND; t += MS) {
+            if (t >= nextArrival && !d.asked.isEmpty()) {
+                d.arrive(t);
+                nextArrival = t + spacing;
+            }
+            if ((t - now) % SECOND == 0) {
+                d.second(t);
+            }
+        }
+        // sized from the round trip again (20 ms, once the batches' 500 requests drained, + 50 ms
+        // at 1 MiB/s: 2 + 2 x 64 x 0.07 = 11); with the old waits still counted (+0.5 s) it was ~72
+        assertThat(d.rate).isBetween(900_000L, 1_100_000L);
+        assertThat(d.r.room() + d.r.size()).isBetween(2, 20);
+    }
 }
