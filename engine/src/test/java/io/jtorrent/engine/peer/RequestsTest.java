@@ -49,23 +49,9 @@ class RequestsTest {
     void aPeerThatAnswersInBatchesTwiceASecondGetsAQueueThatCoversTheWait() {
         Downloader d = new Downloader();
         d.topUp(0);
-        long rateAtFirst = -1;
-        for (int tick = 1; tick <= 20 * 10; tick++) { // 20 s in steps of 100 ms
-            long now = tick * 100 * MS;
-            if (tick % 5 == 0) {
-                // the batch: every request that arrived before it is answered at once, 10 us apart each
-                int n = d.asked.size();
-                for (int i = 0; i < n; i++) {
-                    d.arrive(now + i * MS / 100);
-                }
-            }
-            if (tick % 10 == 0) {
-                d.second(now);
-                if (tick == 20) {
-                    rateAtFirst = d.rate;
-                }
-            }
-        }
+        batchesTwiceASecond(d, 0, 2);
+        long rateAtFirst = d.rate;
+        batchesTwiceASecond(d, 2 * SECOND, 18);
         // the queue covers the half second between batches, up to its cap of 500: 500 blocks a
         // batch. Sized from the round trip alone (~0 here, + 50 ms) it settled at 2-3 blocks, and
         // the rate with it: 2 + 2 x 2q/s x 0.05 s = q gives q = 2.5, 80 KB/s
@@ -118,19 +104,7 @@ class RequestsTest {
         Downloader d = new Downloader();
         d.topUp(0);
         // 10 s of batches twice a second, then 20 s of a steady 1 MiB/s stream, 20 ms away
-        long now = 0;
-        for (int tick = 1; tick <= 100; tick++) {
-            now = tick * 100 * MS;
-            if (tick % 5 == 0) {
-                int n = d.asked.size();
-                for (int i = 0; i < n; i++) {
-                    d.arrive(now + i * MS / 100);
-                }
-            }
-            if (tick % 10 == 0) {
-                d.second(now);
-            }
-        }
+        long now = batchesTwiceASecond(d, 0, 10);
         assertThat(d.r.room() + d.r.size()).isEqualTo(500);
         long spacing = SECOND * PiecePicker.BLOCK / (1 << 20);
         long nextArrival = now + 20 * MS;
@@ -147,5 +121,26 @@ class RequestsTest {
         // at 1 MiB/s: 2 + 2 x 64 x 0.07 = 11); with the old waits still counted (+0.5 s) it was ~72
         assertThat(d.rate).isBetween(900_000L, 1_100_000L);
         assertThat(d.r.room() + d.r.size()).isBetween(2, 20);
+    }
+
+    /**
+     * {@code seconds} from {@code from} of a peer that answers every request it has twice a second,
+     * all at once (10 us apart), the queue re-sized each second; returns the time at the end.
+     */
+    private static long batchesTwiceASecond(Downloader d, long from, int seconds) {
+        long now = from;
+        for (int tick = 1; tick <= seconds * 10; tick++) {
+            now = from + tick * 100 * MS;
+            if (tick % 5 == 0) {
+                int n = d.asked.size();
+                for (int i = 0; i < n; i++) {
+                    d.arrive(now + i * MS / 100);
+                }
+            }
+            if (tick % 10 == 0) {
+                d.second(now);
+            }
+        }
+        return now;
     }
 }
