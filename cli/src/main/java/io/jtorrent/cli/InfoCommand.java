@@ -57,19 +57,25 @@ final class InfoCommand implements Callable<Integer> {
                 io.jtorrent.storage.ResumeData.writeAtomically(saveTorrent, m.toTorrentFile());
             }
             fields = describe(m);
-        } else if (MagnetUri.looksLikeMagnet(source)) {
-            fields = describe(MagnetUri.parse(source));
-        } else if (fetch) {
+        } else if (fetch && !MagnetUri.looksLikeMagnet(source)) {
             throw new BadInputException("--fetch is for magnet links; " + source + " is a file");
         } else {
-            Path file = Path.of(source);
-            if (!Files.isRegularFile(file)) {
-                throw new BadInputException(source + ": no such file (give a .torrent file or a magnet: link)");
-            }
-            fields = describe(Metainfo.read(file));
+            fields = describe(source);
         }
         print(spec.commandLine().getOut(), fields, json);
         return ExitCode.OK;
+    }
+
+    /** What a magnet link or a .torrent file holds, without fetching anything. */
+    private static Map<String, Object> describe(String source) throws Exception {
+        if (MagnetUri.looksLikeMagnet(source)) {
+            return describe(MagnetUri.parse(source));
+        }
+        Path file = Path.of(source);
+        if (!Files.isRegularFile(file)) {
+            throw new BadInputException(source + ": no such file (give a .torrent file or a magnet: link)");
+        }
+        return describe(Metainfo.read(file));
     }
 
     /**
@@ -95,17 +101,8 @@ final class InfoCommand implements Callable<Integer> {
                 return null;
             }
         }
-        Map<String, Object> fields;
         try {
-            if (MagnetUri.looksLikeMagnet(source)) {
-                fields = describe(MagnetUri.parse(source));
-            } else {
-                Path file = Path.of(source);
-                if (!Files.isRegularFile(file)) {
-                    return null;
-                }
-                fields = describe(Metainfo.read(file));
-            }
+            Map<String, Object> fields = describe(source);
             java.io.StringWriter whole = new java.io.StringWriter(); // printed whole or not at all
             print(new PrintWriter(whole), fields, json);
             out.print(whole);
