@@ -117,18 +117,17 @@ public final class RedisStore implements SwarmStore {
                 bytes(Long.toString(now)), bytes(Long.toString(now + expiryMillis)), address, address,
                 bytes(p.seeder() ? "1" : "0"), bytes(event), bytes(Integer.toString(a.numWant())),
                 bytes(Long.toString(Math.max(1, 2 * expiryMillis / 1000))));
-        List<Peer> peers = new ArrayList<>();
+        // the script returns each peer as its compact address and port (ids are not kept, nor handed out)
+        java.io.ByteArrayOutputStream v4 = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream v6 = new java.io.ByteArrayOutputStream();
         for (int i = 3; i + 1 < r.size(); i += 2) {
             byte[] addr = (byte[]) r.get(i + 1);
-            int len = addr.length - 2;
-            if (len != 4 && len != 16) {
-                continue;
+            if (addr.length == 6 || addr.length == 18) {
+                (addr.length == 6 ? v4 : v6).writeBytes(addr);
             }
-            byte[] ip = java.util.Arrays.copyOf(addr, len);
-            int port = ((addr[len] & 0xff) << 8) | (addr[len + 1] & 0xff);
-            peers.add(new Peer(new byte[20], ip, port, false)); // ids are not kept, nor handed out
         }
-        return new Answer(((Long) r.get(0)).intValue(), ((Long) r.get(1)).intValue(), ((Long) r.get(2)).intValue(), peers);
+        return new Answer(((Long) r.get(0)).intValue(), ((Long) r.get(1)).intValue(), ((Long) r.get(2)).intValue(),
+                v4.toByteArray(), v6.toByteArray());
     }
 
     @Override

@@ -1,5 +1,9 @@
 package io.jtorrent.trackerserver;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -23,8 +27,38 @@ public interface SwarmStore extends AutoCloseable {
 
     enum Event { NONE, STARTED, COMPLETED, STOPPED }
 
-    /** What a swarm looks like after an announce, and the peers to give back. */
-    record Answer(int complete, int incomplete, int downloaded, List<Peer> peers) {}
+    /**
+     * What a swarm looks like after an announce, and the peers to give back in their compact forms
+     * (BEP 23, BEP 7), as both protocols send them: {@code peers4} six bytes per IPv4 peer (address,
+     * port big-endian), {@code peers6} eighteen per IPv6 peer.
+     */
+    record Answer(int complete, int incomplete, int downloaded, byte[] peers4, byte[] peers6) {
+        static final byte[] NONE = new byte[0];
+
+        /** Counts only, no peers. */
+        Answer(int complete, int incomplete, int downloaded) {
+            this(complete, incomplete, downloaded, NONE, NONE);
+        }
+
+        /** The peers as socket addresses, IPv4 ones first (non-compact answers). */
+        public List<InetSocketAddress> addresses() {
+            List<InetSocketAddress> out = new ArrayList<>(peers4.length / 6 + peers6.length / 18);
+            addresses(peers4, 4, out);
+            addresses(peers6, 16, out);
+            return out;
+        }
+
+        private static void addresses(byte[] compact, int length, List<InetSocketAddress> out) {
+            for (int at = 0; at + length + 2 <= compact.length; at += length + 2) {
+                try {
+                    InetAddress ip = InetAddress.getByAddress(java.util.Arrays.copyOfRange(compact, at, at + length));
+                    out.add(new InetSocketAddress(ip, ((compact[at + length] & 0xff) << 8) | (compact[at + length + 1] & 0xff)));
+                } catch (UnknownHostException e) {
+                    throw new AssertionError(e); // four or sixteen bytes are always an address
+                }
+            }
+        }
+    }
 
     /** Counts of one swarm, for scrape. */
     record Counts(int complete, int incomplete, int downloaded) {}

@@ -347,20 +347,12 @@ public final class TrackerServer implements AutoCloseable {
         BDictionary.Builder d = BDictionary.builder()
                 .put("interval", interval).put("min interval", Math.max(1, interval / 2)).put("tracker id", trackerId)
                 .put("complete", a.complete()).put("incomplete", a.incomplete()).put("downloaded", a.downloaded());
-        {
-            List<BValue> list = new ArrayList<>();
-            for (SwarmStore.Peer p : a.peers()) {
-                String ip;
-                try {
-                    ip = java.net.InetAddress.getByAddress(p.address()).getHostAddress();
-                } catch (java.net.UnknownHostException e) {
-                    continue;
-                }
-                // no "peer id": peers are handed out by address only (ids would let anyone impersonate them)
-                list.add(BDictionary.builder().put("ip", ip).put("port", p.port()).build());
-            }
-            d.put("peers", BList.of(list));
+        List<BValue> list = new ArrayList<>();
+        for (InetSocketAddress p : a.addresses()) {
+            // no "peer id": peers are handed out by address only (ids would let anyone impersonate them)
+            list.add(BDictionary.builder().put("ip", p.getAddress().getHostAddress()).put("port", p.getPort()).build());
         }
+        d.put("peers", BList.of(list));
         return d.build().encode();
     }
 
@@ -369,21 +361,13 @@ public final class TrackerServer implements AutoCloseable {
      * dictionary is built for it. Keys in sorted order, as bencode requires.
      */
     private byte[] compactResponse(SwarmStore.Answer a) {
-        java.io.ByteArrayOutputStream v4 = new java.io.ByteArrayOutputStream(6 * a.peers().size());
-        java.io.ByteArrayOutputStream v6 = new java.io.ByteArrayOutputStream();
-        for (SwarmStore.Peer p : a.peers()) {
-            var out = p.address().length == 4 ? v4 : v6;
-            out.writeBytes(p.address());
-            out.write(p.port() >> 8);
-            out.write(p.port() & 0xff);
-        }
-        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream(128 + v4.size() + v6.size());
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream(160 + a.peers4().length + a.peers6().length);
         ascii(b, "d8:completei" + a.complete() + "e10:downloadedi" + a.downloaded() + "e10:incompletei" + a.incomplete()
-                + "e8:intervali" + interval + "e12:min intervali" + Math.max(1, interval / 2) + "e5:peers" + v4.size() + ":");
-        b.writeBytes(v4.toByteArray());
-        if (v6.size() > 0) {
-            ascii(b, "6:peers6" + v6.size() + ":");
-            b.writeBytes(v6.toByteArray());
+                + "e8:intervali" + interval + "e12:min intervali" + Math.max(1, interval / 2) + "e5:peers" + a.peers4().length + ":");
+        b.writeBytes(a.peers4());
+        if (a.peers6().length > 0) {
+            ascii(b, "6:peers6" + a.peers6().length + ":");
+            b.writeBytes(a.peers6());
         }
         ascii(b, "10:tracker id" + trackerId.length() + ":" + trackerId + "e");
         return b.toByteArray();

@@ -210,19 +210,10 @@ public final class UdpTrackerServer implements AutoCloseable {
             LOG.warn("UDP announce from {} failed in the store: {}", from, e.toString());
             throw new TrackerException("the tracker's storage is unavailable; try again later", false);
         }
-        int n = 0;
-        for (SwarmStore.Peer p : answer.peers()) {
-            n += p.address().length == address.length ? 1 : 0;
-        }
-        // the reply written at once: no buffer per peer
-        ByteBuffer reply = ByteBuffer.allocate(20 + n * (address.length + 2)).putInt(UdpTrackerProtocol.ANNOUNCE)
-                .putInt(a.transactionId()).putInt(interval).putInt(answer.incomplete()).putInt(answer.complete());
-        for (SwarmStore.Peer p : answer.peers()) {
-            if (p.address().length == address.length) {
-                reply.put(p.address()).putShort((short) p.port());
-            }
-        }
-        return reply.array();
+        // peers of the asker's address family, as BEP 15 answers; the reply written at once
+        byte[] peers = address.length == 4 ? answer.peers4() : answer.peers6();
+        return ByteBuffer.allocate(20 + peers.length).putInt(UdpTrackerProtocol.ANNOUNCE).putInt(a.transactionId())
+                .putInt(interval).putInt(answer.incomplete()).putInt(answer.complete()).put(peers).array();
     }
 
     @Override

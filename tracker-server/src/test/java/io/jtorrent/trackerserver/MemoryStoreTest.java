@@ -2,7 +2,12 @@ package io.jtorrent.trackerserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -18,12 +23,13 @@ class MemoryStoreTest {
         return new SwarmStore.Peer(id, new byte[] {10, 0, (byte) (i >> 8), (byte) i}, 6881, false);
     }
 
-    private static List<SwarmStore.Peer> announce(MemoryStore store, int i, int numWant) throws SwarmStore.Full {
-        return store.announce(new SwarmStore.Announce(HASH, peer(i), SwarmStore.Event.NONE, numWant)).peers();
+    private static List<InetSocketAddress> announce(MemoryStore store, int i, int numWant) throws SwarmStore.Full {
+        return store.announce(new SwarmStore.Announce(HASH, peer(i), SwarmStore.Event.NONE, numWant)).addresses();
     }
 
-    private static int index(SwarmStore.Peer p) {
-        return ((p.address()[2] & 0xff) << 8) | (p.address()[3] & 0xff);
+    private static int index(InetSocketAddress p) {
+        byte[] a = p.getAddress().getAddress();
+        return ((a[2] & 0xff) << 8) | (a[3] & 0xff);
     }
 
     @Test
@@ -36,7 +42,7 @@ class MemoryStoreTest {
         Set<Integer> everSeen = new HashSet<>();
         for (int round = 0; round < 200; round++) {
             int asker = round * 7 % size;
-            List<SwarmStore.Peer> got = announce(store, asker, 50);
+            List<InetSocketAddress> got = announce(store, asker, 50);
             assertThat(got).hasSize(50);
             Set<Integer> these = new HashSet<>();
             got.forEach(p -> these.add(index(p)));
@@ -58,7 +64,66 @@ class MemoryStoreTest {
         for (int i = 500; i < 600; i++) {
             announce(store, i, 0);
         }
-        List<SwarmStore.Peer> got = announce(store, 600, 50);
+        List<InetSocketAddress> got = announce(store, 600, 50);
         assertThat(got).isNotEmpty().allSatisfy(p -> assertThat(index(p)).isBetween(500, 599));
+    }
+
+    /**
+     * The packed table against a map, through 200,000 random starts, stops, completions and expiries
+     * of IPv4 and IPv6 peers in a few swarms: the counts agree at every step, and every peer handed
+     * out is a live one of the swarm, never the asker, never twice.
+     */
+    @Test
+    void thePackedSwarmsAgreeWithAMapThroughRandomChurn() throws Exception {
+        AtomicLong now = new AtomicLong();
+        long expiry = 1_000;
+        MemoryStore store = new MemoryStore(expiry, now::get);
+        byte[][] hashes = {new byte[20], new byte[20], new byte[20]};
+        hashes[1][0] = 1;
+        hashes[2][0] = 2;
+        // per swarm: peer (address, port) -> [seeder, last seen]
+        List<Map<InetSocketAddress, long[]>> model = List.of(new HashMap<>(), new HashMap<>(), new HashMap<>());
+        int[] downloaded = new int[3];
+        Random r = new Random(7);
+        for (int step = 0; step < 200_000; step++) {
+            now.addAndGet(r.nextInt(3));
+            if (r.nextInt(5_000) == 0) {
+                store.expire();
+                for (Map<InetSocketAddress, long[]> m : model) {
+                    m.values().removeIf(v -> now.get() - v[1] > expiry);
+                }
+            }
+            int swarm = r.nextInt(3);
+            byte[] address = r.nextBoolean() ? new byte[] {10, 0, 0, (byte) r.nextInt(40)}
+                    : new byte[] {0x20, 1, 0x0d, (byte) 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) r.nextInt(40)};
+            int port = 6881 + r.nextInt(3);
+            boolean seeder = r.nextInt(4) == 0;
+            int e = r.nextInt(10);
+            SwarmStore.Event event = e == 0 ? SwarmStore.Event.STOPPED : e == 1 ? SwarmStore.Event.COMPLETED : SwarmStore.Event.NONE;
+            InetSocketAddress self = new InetSocketAddress(InetAddress.getByAddress(address), port);
+            SwarmStore.Answer answer = store.announce(new SwarmStore.Announce(hashes[swarm],
+                    new SwarmStore.Peer(new byte[20], address, port, seeder), event, 1 + r.nextInt(60)));
+            Map<InetSocketAddress, long[]> m = model.get(swarm);
+            if (event == SwarmStore.Event.STOPPED) {
+                m.remove(self);
+            } else {
+                m.put(self, new long[] {seeder ? 1 : 0, now.get()});
+                downloaded[swarm] += event == SwarmStore.Event.COMPLETED ? 1 : 0;
+            }
+            long seeders = m.values().stream().filter(v -> v[0] == 1).count();
+            assertThat(answer.complete()).as("step %d", step).isEqualTo(seeders);
+            assertThat(answer.incomplete()).as("step %d", step).isEqualTo(m.size() - seeders);
+            if (!m.isEmpty()) {
+                assertThat(answer.downloaded()).isEqualTo(downloaded[swarm]);
+            }
+            List<InetSocketAddress> got = answer.addresses();
+            assertThat(new HashSet<>(got)).as("distinct").hasSize(got.size()).doesNotContain(self);
+            for (InetSocketAddress p : got) {
+                long[] v = m.get(p);
+                assertThat(v).as("step %d: %s is in the swarm", step, p).isNotNull();
+                assertThat(now.get() - v[1]).isLessThanOrEqualTo(expiry);
+                assertThat(seeder && v[0] == 1).as("a seeder is given no seeders").isFalse();
+            }
+        }
     }
 }
