@@ -30,11 +30,13 @@ public final class MemoryStore implements SwarmStore {
 
     /** Bytes of one peer's record: its address as IPv6 (IPv4 mapped into it), then its port. */
     private static final int RECORD = 18;
+    private static final byte SEEDER = 1;
+    private static final byte V6 = 2;
     private static final byte[] V4_MAPPED = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff};
 
     /**
      * One swarm's peers. Peer i is record i of {@code records}, {@code seen[i]} its last announce,
-     * {@code seeder[i]} whether it has everything. {@code slots} indexes the records by their bytes:
+     * {@code flags[i]} whether it has everything ({@link #SEEDER}) and has an IPv6 address ({@link #V6}). {@code slots} indexes the records by their bytes:
      * open addressing with linear probing, i + 1 in a used slot, 0 in a free one, at most half full.
      * A removed peer's place is taken by the last one, so the records stay dense for sampling.
      */
@@ -42,7 +44,7 @@ public final class MemoryStore implements SwarmStore {
         private final long seed;
         byte[] records = new byte[2 * RECORD];
         long[] seen = new long[2];
-        boolean[] seeder = new boolean[2];
+        byte[] flags = new byte[2];
         int[] slots = new int[4];
         int size;
         int seeders;
@@ -99,7 +101,7 @@ public final class MemoryStore implements SwarmStore {
             }
             System.arraycopy(key, 0, records, size * RECORD, RECORD);
             seen[size] = 0;
-            seeder[size] = false;
+            flags[size] = Arrays.equals(key, 0, V4_MAPPED.length, V4_MAPPED, 0, V4_MAPPED.length) ? 0 : V6;
             link(size);
             return size++;
         }
@@ -115,7 +117,7 @@ public final class MemoryStore implements SwarmStore {
 
         /** Removes peer i; the last peer takes its index. */
         void remove(int i) {
-            if (seeder[i]) {
+            if (seeder(i)) {
                 seeders--;
             }
             unlink(slotOf(i));
@@ -124,7 +126,7 @@ public final class MemoryStore implements SwarmStore {
                 slots[slotOf(last)] = i + 1;
                 System.arraycopy(records, last * RECORD, records, i * RECORD, RECORD);
                 seen[i] = seen[last];
-                seeder[i] = seeder[last];
+                flags[i] = flags[last];
             }
             size--;
         }
@@ -147,7 +149,7 @@ public final class MemoryStore implements SwarmStore {
         private void resize(int capacity) {
             records = Arrays.copyOf(records, capacity * RECORD);
             seen = Arrays.copyOf(seen, capacity);
-            seeder = Arrays.copyOf(seeder, capacity);
+            flags = Arrays.copyOf(flags, capacity);
         }
 
         private void reindex(int length) {
@@ -165,8 +167,12 @@ public final class MemoryStore implements SwarmStore {
             }
         }
 
-        boolean isV4(int i) {
-            return Arrays.equals(records, i * RECORD, i * RECORD + V4_MAPPED.length, V4_MAPPED, 0, V4_MAPPED.length);
+        boolean seeder(int i) {
+            return (flags[i] & SEEDER) != 0;
+        }
+
+        void seeder(int i, boolean seeder) {
+            flags[i] = (byte) (seeder ? flags[i] | SEEDER : flags[i] & ~SEEDER);
         }
     }
 
@@ -246,12 +252,12 @@ public final class MemoryStore implements SwarmStore {
                     throw new Full("the torrent's swarm is full (" + maxPeersPerSwarm + " peers)");
                 }
                 at = s.add(key);
-            } else if (s.seeder[at]) {
+            } else if (s.seeder(at)) {
                 s.seeders--;
             }
-            s.seeder[at] = a.peer().seeder();
+            s.seeder(at, a.peer().seeder());
             s.seen[at] = now;
-            if (s.seeder[at]) {
+            if (s.seeder(at)) {
                 s.seeders++;
             }
             if (a.event() == Event.COMPLETED) {
@@ -314,11 +320,11 @@ public final class MemoryStore implements SwarmStore {
     }
 
     private void take(Swarm s, int i, int self, long now, Picked out) {
-        if (i == self || (s.seeder[self] && s.seeder[i]) || now - s.seen[i] > expiryNanos) {
+        if (i == self || (s.seeder(self) && s.seeder(i)) || now - s.seen[i] > expiryNanos) {
             return;
         }
         int at = i * RECORD;
-        if (s.isV4(i)) {
+        if ((s.flags[i] & V6) == 0) {
             System.arraycopy(s.records, at + V4_MAPPED.length, out.v4, out.v4Length, 6);
             out.v4Length += 6;
         } else {
