@@ -52,6 +52,22 @@ public final class CacheTraining {
      * A daemon on 127.0.0.1 (no DHT, no local discovery), the torrent added from its data, listed
      * as {@code transmission-remote -l} lists, then {@code session-close}; true if it closed.
      */
+    /** A JSON string literal. */
+    static String jsonString(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 2).append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\') {
+                b.append('\\').append(c);
+            } else if (c < 0x20) {
+                b.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.append('"').toString();
+    }
+
     private static boolean daemon(Path dir, Path torrent, PrintWriter out) {
         int rpcPort;
         try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -65,20 +81,21 @@ public final class CacheTraining {
         daemon.setDaemon(true);
         daemon.start();
         try {
-            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-            java.util.List<String> fields = java.util.List.of("id", "name", "status", "error", "errorString", "eta",
+            // the requests written by hand: Jackson's data binding in the training would put its
+            // classes in the daemon's archive, resident in every daemon, which never uses them
+            String fields = String.join("\", \"", "id", "name", "status", "error", "errorString", "eta",
                     "isFinished", "isStalled", "leftUntilDone", "metadataPercentComplete", "peersConnected",
                     "peersGettingFromUs", "peersSendingToUs", "percentDone", "queuePosition", "rateDownload", "rateUpload",
                     "recheckProgress", "seedRatioMode", "seedRatioLimit", "sizeWhenDone", "totalSize", "uploadRatio",
                     "uploadedEver", "webseedsSendingToUs");
             String[] calls = {
-                json.writeValueAsString(java.util.Map.of("method", "session-get")),
-                json.writeValueAsString(java.util.Map.of("method", "torrent-add", "arguments", java.util.Map.of(
-                        "metainfo", java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(torrent)),
-                        "download-dir", dir.toString()))),
-                json.writeValueAsString(java.util.Map.of("method", "torrent-get", "arguments", java.util.Map.of("fields", fields))),
-                json.writeValueAsString(java.util.Map.of("method", "session-stats")),
-                json.writeValueAsString(java.util.Map.of("method", "session-close")),
+                "{\"method\": \"session-get\"}",
+                "{\"method\": \"torrent-add\", \"arguments\": {\"metainfo\": \""
+                        + java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(torrent))
+                        + "\", \"download-dir\": " + jsonString(dir.toString()) + "}}",
+                "{\"method\": \"torrent-get\", \"arguments\": {\"fields\": [\"" + fields + "\"]}}",
+                "{\"method\": \"session-stats\"}",
+                "{\"method\": \"session-close\"}",
             };
             String session = "";
             long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
@@ -101,7 +118,7 @@ public final class CacheTraining {
                             return false;
                         }
                         session = answer.substring(at + 26, answer.indexOf('\r', at)).trim(); // asked again with it
-                    } else if (answer.startsWith("HTTP/1.1 200")) {
+                    } else if (answer.startsWith("HTTP/1.1 200") && answer.contains("\"result\":\"success\"")) {
                         i++;
                     } else {
                         return false;

@@ -224,8 +224,10 @@ class CliTest {
 
     @Test
     void theDaemonsCacheTrainingRunsADaemonThatTakesATorrentThroughItsRpcAndCloses() throws Exception {
-        Path dir = Files.createDirectories(tmp.resolve("daemon-training"));
-        assertThat(CacheTraining.trainDaemon(dir)).isZero(); // zero only once the daemon has closed
+        // a quote and a backslash in the path: the training writes its requests' JSON by hand
+        Path dir = Files.createDirectories(tmp.resolve("daemon \"training\" \\ here"));
+        assertThat(CacheTraining.jsonString("a\"b\\c\n")).isEqualTo("\"a\\\"b\\\\c\\u000a\"");
+        assertThat(CacheTraining.trainDaemon(dir)).isZero(); // zero only once every answer was a success and the daemon closed
         try (var files = Files.walk(dir.resolve("config"))) {
             assertThat(files.map(p -> p.getFileName().toString()).toList()).contains("settings.json")
                     .anyMatch(n -> n.endsWith(".torrent")); // the torrent it was given, kept in its state

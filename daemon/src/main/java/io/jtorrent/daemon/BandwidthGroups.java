@@ -73,7 +73,7 @@ final class BandwidthGroups {
         d.state.groups.put(name, next);
         d.all().stream().filter(t -> name.equals(t.record.group)).forEach(this::apply);
         d.markDirty();
-        return Rpc.JSON.createObjectNode();
+        return Json.object();
     }
 
     /** {@code group-get}: the groups named by {@code group} (a name or a list), or all. */
@@ -95,7 +95,7 @@ final class BandwidthGroups {
         } else {
             throw new RpcException("group-get: group must be a name or a list of names");
         }
-        ObjectNode o = Rpc.JSON.createObjectNode();
+        ObjectNode o = Json.object();
         ArrayNode out = o.putArray("group");
         for (String name : names) {
             Group g = d.state.groups.get(name);

@@ -1,7 +1,5 @@
 package io.jtorrent.daemon;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jtorrent.storage.ResumeData;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -63,14 +61,16 @@ public final class DaemonState {
     public Boolean utpEnabled;
     public List<TorrentRecord> torrents = new ArrayList<>();
 
-    private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-
     static DaemonState load(Path file) throws IOException {
         if (!Files.exists(file)) {
             return new DaemonState();
         }
         try {
-            return JSON.readValue(file.toFile(), DaemonState.class);
+            com.fasterxml.jackson.databind.JsonNode tree = Json.read(Files.readAllBytes(file));
+            if (tree == null) {
+                throw new IOException("empty");
+            }
+            return Json.fromTree(tree, DaemonState.class);
         } catch (IOException e) {
             throw new IOException(file + ": not a daemon state file: " + e.getMessage(), e);
         }
@@ -79,13 +79,17 @@ public final class DaemonState {
     /** Writes the settings file's session keys, then the state file without them. */
     void save(Path file, SettingsFile settings) throws IOException {
         settings.save(this);
-        com.fasterxml.jackson.databind.node.ObjectNode tree = JSON.valueToTree(this);
+        com.fasterxml.jackson.databind.node.ObjectNode tree = (com.fasterxml.jackson.databind.node.ObjectNode) Json.tree(this);
         tree.remove(SettingsFile.SESSION_KEYS.values());
-        ResumeData.writeAtomically(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(tree));
+        ResumeData.writeAtomically(file, Json.writePretty(tree));
     }
 
     /** A deep copy, to be written by another thread while the daemon goes on changing this one. */
     DaemonState copy() {
-        return JSON.convertValue(this, DaemonState.class);
+        try {
+            return Json.fromTree(Json.tree(this), DaemonState.class);
+        } catch (IOException e) {
+            throw new IllegalStateException("a state's own tree does not read back", e);
+        }
     }
 }

@@ -1,7 +1,6 @@
 package io.jtorrent.daemon;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -19,12 +18,6 @@ import org.slf4j.LoggerFactory;
  */
 final class Rpc {
     private static final Logger LOG = LoggerFactory.getLogger(Rpc.class);
-    /** Strings up to the RPC body's size (a base64 torrent), nesting far below any stack limit. */
-    static final ObjectMapper JSON = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
-            .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
-                    .maxStringLength(HttpGate.MAX_RPC_BODY).maxNestingDepth(64).build())
-            .build());
-
     private final Map<String, RpcMethods.Method> methods;
     /** The daemon's thread: answers are serialized there (torrent-get's rows read the torrents' records as they are written). */
     private final java.util.concurrent.Executor daemonThread;
@@ -38,7 +31,7 @@ final class Rpc {
     CompletableFuture<byte[]> handle(byte[] body) {
         JsonNode request;
         try {
-            request = JSON.readTree(body);
+            request = Json.read(body);
         } catch (Exception e) {
             return CompletableFuture.completedFuture(answer(null, "invalid JSON: " + firstLine(e.getMessage()), null));
         }
@@ -64,7 +57,7 @@ final class Rpc {
         if (args != null && !args.isObject() && !args.isNull()) {
             return CompletableFuture.completedFuture(answer(tag, "arguments must be a JSON object", null));
         }
-        ObjectNode a = args == null || args.isNull() ? JSON.createObjectNode() : (ObjectNode) args;
+        ObjectNode a = args == null || args.isNull() ? Json.object() : (ObjectNode) args;
         if (snake) {
             a = RpcNames.arguments(name, a);
         }
@@ -100,16 +93,12 @@ final class Rpc {
     }
 
     private static byte[] answer(JsonNode tag, String result, ObjectNode arguments) {
-        ObjectNode o = JSON.createObjectNode();
+        ObjectNode o = Json.object();
         o.put("result", result);
-        o.set("arguments", arguments == null ? JSON.createObjectNode() : arguments);
+        o.set("arguments", arguments == null ? Json.object() : arguments);
         if (tag != null && (tag.isIntegralNumber() || tag.isTextual())) {
             o.set("tag", tag);
         }
-        try {
-            return JSON.writeValueAsBytes(o);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return Json.write(o);
     }
 }

@@ -64,7 +64,7 @@ final class RpcMethods {
         t.put("session-stats", m.onDaemon(m::sessionStats));
         t.put("session-close", m.onDaemon(a -> {
             new Thread(d::close, "jtorrent-daemon-close").start();
-            return CompletableFuture.completedFuture(Rpc.JSON.createObjectNode());
+            return CompletableFuture.completedFuture(Json.object());
         }));
         t.put("free-space", m.onDaemon(m::freeSpace));
         t.put("torrent-rename-path", m.onDaemon(m::torrentRenamePath));
@@ -84,7 +84,7 @@ final class RpcMethods {
                 throw new RpcException("blocklist-update: interrupted");
             }
             d.applyBlocklist();
-            ObjectNode o = Rpc.JSON.createObjectNode();
+            ObjectNode o = Json.object();
             o.put("blocklist-size", d.blocklist.size());
             return o;
         }, d.io));
@@ -92,7 +92,7 @@ final class RpcMethods {
         for (String how : List.of("top", "up", "down", "bottom")) {
             t.put("queue-move-" + how, m.onDaemon(a -> {
                 d.moveInQueue(m.select(a), how);
-                return CompletableFuture.completedFuture(Rpc.JSON.createObjectNode());
+                return CompletableFuture.completedFuture(Json.object());
             }));
         }
         return t;
@@ -155,7 +155,7 @@ final class RpcMethods {
         for (ManagedTorrent t : select(a)) {
             all.add(f.apply(t));
         }
-        return CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).thenApply(v -> Rpc.JSON.createObjectNode());
+        return CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).thenApply(v -> Json.object());
     }
 
     // ---- torrent-get ----
@@ -189,7 +189,7 @@ final class RpcMethods {
         }
         // the rows are written as the answer is serialized, on the daemon's thread (it owns the records)
         return CompletableFuture.allOf(extras.toArray(new CompletableFuture[0])).thenApplyAsync(v -> {
-            ObjectNode out = Rpc.JSON.createObjectNode();
+            ObjectNode out = Json.object();
             out.putPOJO("torrents", new TorrentFields.Rows(d, ts, statuses,
                     extras.stream().map(CompletableFuture::join).toList(), fields, table, false));
             if (recent) {
@@ -284,7 +284,7 @@ final class RpcMethods {
                 nt.record.bandwidthPriority = priority;
                 nt.handle.setBandwidthPriority(priority);
             }
-            ObjectNode out = Rpc.JSON.createObjectNode();
+            ObjectNode out = Json.object();
             ObjectNode t = out.putObject(added.duplicate() ? "torrent-duplicate" : "torrent-added");
             t.put("id", added.torrent().id());
             t.put("hashString", added.torrent().hash());
@@ -340,7 +340,7 @@ final class RpcMethods {
             }
             t.record.renames.add(List.of(path, name));
             d.markDirty();
-            ObjectNode out = Rpc.JSON.createObjectNode();
+            ObjectNode out = Json.object();
             out.put("path", path);
             out.put("name", name);
             out.put("id", t.id());
@@ -369,7 +369,7 @@ final class RpcMethods {
             "paused", "files-wanted", "files-unwanted", "priority-high", "priority-low", "priority-normal", "labels", "peer-limit",
             "bandwidthPriority");
     /** torrent-add arguments accepted only at the value that asks for nothing: no cookies for the fetch. */
-    private static final Map<String, JsonNode> TORRENT_ADD_ONLY_DEFAULT = Map.of("cookies", Rpc.JSON.getNodeFactory().textNode(""));
+    private static final Map<String, JsonNode> TORRENT_ADD_ONLY_DEFAULT = Map.of("cookies", Json.NODES.textNode(""));
     /** What session-set applies; any other argument is refused by name unless it asks for what already is. */
     private static final java.util.Set<String> SESSION_SET_APPLIED = java.util.Set.of("alt-speed-down", "alt-speed-up",
             "alt-speed-enabled", "speed-limit-down", "speed-limit-down-enabled", "speed-limit-up", "speed-limit-up-enabled",
@@ -521,12 +521,12 @@ final class RpcMethods {
             }
         }
         d.markDirty();
-        return CompletableFuture.allOf(work.toArray(new CompletableFuture[0])).thenApply(v -> Rpc.JSON.createObjectNode());
+        return CompletableFuture.allOf(work.toArray(new CompletableFuture[0])).thenApply(v -> Json.object());
     }
 
     /** The tracker arguments whose meaning needs no torrent (URLs to add, a whole list), to check them up front. */
     private static ObjectNode tryTrackerTypesOnly(ObjectNode a) {
-        ObjectNode check = Rpc.JSON.createObjectNode();
+        ObjectNode check = Json.object();
         for (String k : List.of("trackerAdd", "trackerList")) {
             if (a.has(k)) {
                 check.set(k, a.get(k));
@@ -557,7 +557,7 @@ final class RpcMethods {
 
     private CompletableFuture<ObjectNode> sessionGet(ObjectNode a) {
         DaemonState s = d.state;
-        ObjectNode o = Rpc.JSON.createObjectNode();
+        ObjectNode o = Json.object();
         o.put("alt-speed-down", s.altSpeedDownKBps);
         o.put("alt-speed-enabled", s.altSpeedEnabled);
         o.put("alt-speed-time-begin", s.altSpeedTimeBegin);
@@ -623,7 +623,7 @@ final class RpcMethods {
         o.put("version", VERSION);
         JsonNode fields = a.get("fields");
         if (fields != null && fields.isArray() && fields.size() > 0) {
-            ObjectNode only = Rpc.JSON.createObjectNode();
+            ObjectNode only = Json.object();
             fields.forEach(f -> {
                 if (o.has(f.asText())) {
                     only.set(f.asText(), o.get(f.asText()));
@@ -636,7 +636,7 @@ final class RpcMethods {
 
     private CompletableFuture<ObjectNode> sessionSet(ObjectNode a) {
         Map<String, JsonNode> current = new java.util.HashMap<>();
-        sessionGet(Rpc.JSON.createObjectNode()).join().fields().forEachRemaining(e -> current.put(e.getKey(), e.getValue()));
+        sessionGet(Json.object()).join().fields().forEachRemaining(e -> current.put(e.getKey(), e.getValue()));
         onlyApplied("session-set", a, SESSION_SET_APPLIED, current);
         // checked before anything changes: a refused directory leaves the session as it was
         Path downloadDir = a.has("download-dir") ? d.roots.confine("download-dir", text(a, "download-dir")) : null;
@@ -769,7 +769,7 @@ final class RpcMethods {
         }
         d.applySpeedLimits();
         d.markDirty();
-        return CompletableFuture.completedFuture(Rpc.JSON.createObjectNode());
+        return CompletableFuture.completedFuture(Json.object());
     }
 
     private CompletableFuture<ObjectNode> sessionStats(ObjectNode a) {
@@ -794,7 +794,7 @@ final class RpcMethods {
             }
         }
         long secs = (System.currentTimeMillis() - d.startedAt) / 1000;
-        ObjectNode o = Rpc.JSON.createObjectNode();
+        ObjectNode o = Json.object();
         o.put("activeTorrentCount", active);
         o.put("downloadSpeed", down);
         o.put("pausedTorrentCount", paused);
@@ -826,7 +826,7 @@ final class RpcMethods {
             if (!Files.isDirectory(p)) {
                 throw new RpcException("no such directory: " + path);
             }
-            ObjectNode o = Rpc.JSON.createObjectNode();
+            ObjectNode o = Json.object();
             o.put("path", path);
             o.put("size-bytes", usable(p));
             try {
@@ -853,7 +853,7 @@ final class RpcMethods {
         } catch (IOException e) {
             open = false;
         }
-        ObjectNode o = Rpc.JSON.createObjectNode();
+        ObjectNode o = Json.object();
         o.put("port-is-open", open);
         o.put("ip_protocol", "ipv4");
         return o;

@@ -117,12 +117,12 @@ final class RpcNames {
 
     /** A snake_case request's arguments with old names: its keys, its {@code fields} and a textual {@code ids}. */
     static ObjectNode arguments(String method, ObjectNode a) {
-        ObjectNode out = Rpc.JSON.createObjectNode();
+        ObjectNode out = Json.object();
         a.fields().forEachRemaining(e -> {
             String key = old(e.getKey(), false);
             JsonNode v = e.getValue();
             if (key.equals("fields") && v.isArray()) {
-                ArrayNode fields = Rpc.JSON.createArrayNode();
+                ArrayNode fields = Json.array();
                 boolean torrentFields = method.startsWith("torrent");
                 v.forEach(f -> fields.add(f.isTextual() ? old(f.asText(), torrentFields) : f.asText()));
                 v = fields;
@@ -140,12 +140,12 @@ final class RpcNames {
             return new com.fasterxml.jackson.databind.node.POJONode(rows.inSnakeCase()); // torrent-get's rows, written later
         }
         if (n.isObject()) {
-            ObjectNode out = Rpc.JSON.createObjectNode();
+            ObjectNode out = Json.object();
             n.fields().forEachRemaining(e -> out.set(snake(e.getKey()), answer(e.getValue(), e.getKey().equals("torrents"))));
             return out;
         }
         if (n.isArray()) {
-            ArrayNode out = Rpc.JSON.createArrayNode();
+            ArrayNode out = Json.array();
             for (int i = 0; i < n.size(); i++) {
                 JsonNode x = n.get(i);
                 out.add(tableHeader && i == 0 && x.isArray() ? header((ArrayNode) x) : answer(x, false));
@@ -156,7 +156,7 @@ final class RpcNames {
     }
 
     private static ArrayNode header(ArrayNode names) {
-        ArrayNode out = Rpc.JSON.createArrayNode();
+        ArrayNode out = Json.array();
         names.forEach(x -> out.add(x.isTextual() ? snake(x.asText()) : x.asText()));
         return out;
     }

@@ -1,7 +1,6 @@
 package io.jtorrent.daemon;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jtorrent.storage.ResumeData;
 import java.io.IOException;
@@ -40,7 +39,6 @@ public final class SettingsFile {
     static final String NAME = "settings.json";
     /** A settings file is a page of keys; anything much larger is not one. */
     static final long MAX_SIZE = 1 << 20;
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SALT_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789./";
 
     /** Session keys, by Transmission's name, with the {@link DaemonState} field each one is kept in. */
@@ -97,7 +95,7 @@ public final class SettingsFile {
     public static SettingsFile load(Path configDir) throws IOException {
         Path f = configDir.resolve(NAME);
         if (!Files.exists(f)) {
-            return new SettingsFile(f, JSON.createObjectNode(), null);
+            return new SettingsFile(f, Json.object(), null);
         }
         if (Files.size(f) > MAX_SIZE) {
             throw new IOException(f + ": larger than " + MAX_SIZE + " bytes: not a settings file");
@@ -105,7 +103,7 @@ public final class SettingsFile {
         byte[] bytes = Files.readAllBytes(f);
         JsonNode n;
         try {
-            n = JSON.readTree(bytes);
+            n = Json.read(bytes);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IOException(f + ": not valid JSON: " + e.getOriginalMessage(), e);
         }
@@ -207,7 +205,7 @@ public final class SettingsFile {
 
     /** Sets a key as a flag given on the command line would: written at the next {@link #save}. */
     public synchronized void set(String key, Object value) {
-        values.set(key, JSON.valueToTree(value));
+        values.set(key, Json.tree(value));
     }
 
     /** Sets the encryption policy by its name (required, preferred, tolerated), stored as Transmission's number. */
@@ -234,29 +232,29 @@ public final class SettingsFile {
 
     /** The session keys found in the file, put into the state (its fields as the file gives them). */
     synchronized void applyTo(DaemonState state) throws IOException {
-        ObjectNode fields = JSON.createObjectNode();
+        ObjectNode fields = Json.object();
         SESSION_KEYS.forEach((key, field) -> {
             if (values.has(key)) {
                 JsonNode v = values.get(key);
                 if (key.equals("encryption")) {
-                    v = JSON.getNodeFactory().textNode(ENCRYPTION.get(v.asInt()));
+                    v = Json.NODES.textNode(ENCRYPTION.get(v.asInt()));
                 } else if ((key.equals("incomplete-dir") || key.equals("script-torrent-done-filename")) && v.asText().isEmpty()) {
-                    v = JSON.getNodeFactory().nullNode();
+                    v = Json.NODES.nullNode();
                 }
                 fields.set(field, v);
             }
         });
         try {
-            JSON.readerForUpdating(state).readValue(fields);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IOException(file + ": " + e.getOriginalMessage(), e);
+            Json.update(state, fields);
+        } catch (IOException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
         }
     }
 
     /** The session keys from the state, as Transmission writes them. */
     static ObjectNode sessionValues(DaemonState state) {
-        ObjectNode fields = JSON.valueToTree(state);
-        ObjectNode out = JSON.createObjectNode();
+        ObjectNode fields = (ObjectNode) Json.tree(state);
+        ObjectNode out = Json.object();
         SESSION_KEYS.forEach((key, field) -> {
             JsonNode v = fields.get(field);
             if (key.equals("encryption")) {
@@ -268,7 +266,7 @@ public final class SettingsFile {
                     out.set(key, v);
                 }
             } else {
-                out.set(key, v == null || v.isNull() ? JSON.getNodeFactory().textNode("") : v);
+                out.set(key, v == null || v.isNull() ? Json.NODES.textNode("") : v);
             }
         });
         return out;
@@ -282,12 +280,12 @@ public final class SettingsFile {
 
     /** Writes the file as it now is (keys sorted, as Transmission writes them), only when something changed. */
     public synchronized void write() throws IOException {
-        ObjectNode sorted = JSON.createObjectNode();
+        ObjectNode sorted = Json.object();
         List<String> keys = new ArrayList<>();
         values.fieldNames().forEachRemaining(keys::add);
         keys.sort(null);
         keys.forEach(k -> sorted.set(k, values.get(k)));
-        byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(sorted);
+        byte[] bytes = Json.writePretty(sorted);
         if (written != null && Arrays.equals(bytes, written)) {
             return;
         }

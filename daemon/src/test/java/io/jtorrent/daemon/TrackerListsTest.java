@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /** The tracker list's edits without a daemon: the order they apply in, and the bound on its size. */
 class TrackerListsTest {
     private static ObjectNode args(String key, Object value) {
-        return Rpc.JSON.createObjectNode().set(key, Rpc.JSON.valueToTree(value));
+        return Json.object().set(key, new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(value));
     }
 
     @Test
