@@ -272,7 +272,11 @@ final class Json {
             return v.asText();
         }
         if (raw == int.class || raw == Integer.class) {
-            return (int) number(v, where);
+            long n = number(v, where);
+            if (n != (int) n) {
+                throw new IOException("\"" + where + "\" is out of range: " + n);
+            }
+            return (int) n;
         }
         if (raw == long.class || raw == Long.class) {
             return number(v, where);

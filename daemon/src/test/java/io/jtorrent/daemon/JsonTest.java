@@ -139,5 +139,7 @@ class JsonTest {
                 .getBytes(StandardCharsets.UTF_8)), DaemonState.class)).hasMessageContaining("\"wanted[]\" must be true or false");
         assertThatThrownBy(() -> Json.fromTree(Json.read("{\"nextId\": \"seven\"}".getBytes(StandardCharsets.UTF_8)), DaemonState.class))
                 .hasMessageContaining("\"nextId\" must be a number");
+        assertThatThrownBy(() -> Json.fromTree(Json.read("{\"nextId\": 4294967297}".getBytes(StandardCharsets.UTF_8)), DaemonState.class))
+                .as("an int field is not wrapped around").hasMessageContaining("\"nextId\" is out of range");
     }
 }
