@@ -27,6 +27,13 @@ final class SeedHints {
     static final long HINTED_BYTES = 1 << 20;
     static final int MIN_HINTS = 2;
     static final int MAX_HINTS = 16;
+    /**
+     * Pieces weighed per suggestion once every piece went out: all of them up to this many; beyond,
+     * this many from a cursor that moves on each time (more only if none of those would do). An
+     * exact scan of a 40,000-piece torrent's pieces for every suggestion, seeded at full speed, was
+     * ~16 M steps a second.
+     */
+    static final int SCAN = 1024;
 
     private final int pieceCount;
     private final int hints;
@@ -35,6 +42,8 @@ final class SeedHints {
     /** Pieces never given out. */
     private int neverGiven;
     private int cursor;
+    /** Where the next bounded scan for the least given piece starts. */
+    private int scanCursor;
     /** How many of our peers have a piece (the picker's availability). */
     private final IntUnaryOperator availability;
 
@@ -132,7 +141,8 @@ final class SeedHints {
     /**
      * The next piece for {@code p}, which lacks it, was not suggested it and did not ask for it:
      * one never given out, from the cursor on; once every piece went out, the one fewest peers
-     * around us have or were given (the last given spread least). -1 if none.
+     * around us have or were given (the last given spread least), among {@link #SCAN} of them at
+     * most when there are more. -1 if none.
      */
     private int leastGiven(PeerConnection p) {
         if (neverGiven > 0) {
@@ -146,12 +156,18 @@ final class SeedHints {
         }
         int best = -1;
         int bestSpread = Integer.MAX_VALUE;
-        for (int i = 0; i < pieceCount; i++) {
+        int start = pieceCount <= SCAN ? 0 : scanCursor;
+        int k = 0;
+        for (; k < pieceCount && (k < SCAN || best < 0); k++) {
+            int i = start + k < pieceCount ? start + k : start + k - pieceCount;
             int spread = given[i] + availability.applyAsInt(i);
             if (spread < bestSpread && eligible(p, i)) {
                 best = i;
                 bestSpread = spread;
             }
+        }
+        if (pieceCount > SCAN) {
+            scanCursor = (int) ((start + (long) k) % pieceCount);
         }
         return best;
     }

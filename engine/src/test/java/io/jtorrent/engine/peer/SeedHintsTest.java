@@ -94,4 +94,29 @@ class SeedHintsTest {
         unchoked(b);
         assertThat(said(b)).as("0 went to nobody from us").containsExactly("suggest 3", "suggest 0", "Unchoke");
     }
+
+    @Test
+    void onceAllWentOutASuggestionWeighsABoundedWindowOfPiecesNotEveryOne() {
+        int pieces = 4_992; // 312 peers of 16 suggestions give out each piece once
+        int[] looked = {0};
+        // availability: pieces that are multiples of 7 are the rarest around us
+        SeedHints big = new SeedHints(pieces, 16, piece -> {
+            looked[0]++;
+            return piece % 7 == 0 ? 0 : 3;
+        });
+        for (int given = 0; given < pieces; given += 16) {
+            PeerConnection p = new PeerConnection(host, new PeerConnectionTest.Transport(), PeerConnectionTest.handshake(true), false, 0);
+            big.attach(p);
+            big.unchoked(p);
+        }
+        assertThat(looked[0]).as("never-given pieces come from the cursor, unweighed").isZero();
+        PeerConnectionTest.Transport t = new PeerConnectionTest.Transport();
+        PeerConnection late = new PeerConnection(host, t, PeerConnectionTest.handshake(true), false, 0);
+        big.attach(late);
+        big.unchoked(late);
+        List<String> suggested = said(t);
+        assertThat(suggested).hasSize(16).allSatisfy(m -> assertThat(Integer.parseInt(m.substring("suggest ".length())) % 7)
+                .as("the least spread in its window: %s", m).isZero());
+        assertThat(looked[0]).as("pieces weighed for 16 suggestions").isLessThanOrEqualTo(16 * SeedHints.SCAN);
+    }
 }
