@@ -17,6 +17,11 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
 
     @Override
     public int handleExecutionException(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+        return report(e, Main.prefix(cli), cli.getErr(), debug);
+    }
+
+    /** The one line for {@code e} on {@code err}, after {@code prefix} ("jtorrent create"); returns the exit status. */
+    static int report(Exception e, String prefix, java.io.PrintWriter err, boolean debug) {
         int status;
         String message;
         if (e instanceof BadInputException || e instanceof MetainfoException) {
@@ -42,11 +47,11 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
             // words, not a class name: the details are behind --debug
             message = "internal error" + (e.getMessage() != null ? ": " + words(e) : "") + " (run with --debug for details)";
         }
-        cli.getErr().println(Main.prefix(cli) + ": " + message);
+        err.println(prefix + ": " + message);
         if (debug) {
-            e.printStackTrace(cli.getErr());
+            e.printStackTrace(err);
         }
-        cli.getErr().flush();
+        err.flush();
         return status;
     }
 

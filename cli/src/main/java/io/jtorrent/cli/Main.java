@@ -53,6 +53,9 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     /** Runs a command line as {@code ./jtorrent} would, printing to the given writers; returns the exit status. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         Integer plain = InfoCommand.plain(out, args);
+        if (plain == null) {
+            plain = CreateCommand.plain(out, err, args);
+        }
         if (plain != null) {
             return plain;
         }

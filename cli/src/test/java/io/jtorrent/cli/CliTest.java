@@ -273,6 +273,70 @@ class CliTest {
     }
 
     @Test
+    void createWithoutTheParserMakesWhatTheParserPathMakesAndDeclinesAnythingElse() throws Exception {
+        randomFile("plain/one.bin", 70_000, 31);
+        randomFile("plain/deep/two.bin", 50_000, 32);
+        String src = tmp.resolve("plain").toString();
+        String[][] forms = {
+            {"create", src, "-o", "OUT", "--no-date"},
+            {"create", "--piece-size", "16K", src, "--output=OUT", "--threads", "1", "--no-date", "-f"},
+            {"create", src, "-o", "OUT", "-t", "udp://127.0.0.1:3,http://127.0.0.1:4/announce", "-t", "http://127.0.0.1:5/a",
+                "-w", "http://127.0.0.1:6/", "-c", "a comment", "-s", "src", "--private", "--no-date"},
+            {"create", src, "-o", "OUT", "--hybrid", "--piece-size=32K", "--no-date"},
+            {"create", src, "-o", "OUT", "--v2", "--no-date", "--force"},
+        };
+        for (String[] form : forms) {
+            String[] fast = form.clone();
+            String[] parsed = java.util.Arrays.copyOf(form, form.length + 1);
+            parsed[form.length] = "--debug"; // takes the parser's path and changes nothing in what create makes
+            Path a = tmp.resolve("fast.torrent");
+            Path b = tmp.resolve("parsed.torrent");
+            for (int i = 0; i < form.length; i++) {
+                fast[i] = form[i].replace("OUT", a.toString());
+                parsed[i] = form[i].replace("OUT", b.toString());
+            }
+            java.io.StringWriter out = new java.io.StringWriter();
+            java.io.StringWriter err = new java.io.StringWriter();
+            assertThat(CreateCommand.plain(new java.io.PrintWriter(out), new java.io.PrintWriter(err), fast))
+                    .as(String.join(" ", form)).isEqualTo(ExitCode.OK);
+            Cli slow = Cli.run(parsed);
+            assertThat(slow.status()).as(slow.err()).isZero();
+            assertThat(Files.readAllBytes(a)).as(String.join(" ", form)).isEqualTo(Files.readAllBytes(b));
+            java.util.function.Function<String, String> steady = o -> o.replace(a.toString(), "OUT").replace(b.toString(), "OUT")
+                    .replaceAll("hashed in: .*", "hashed in");
+            assertThat(steady.apply(out.toString())).isNotEmpty().isEqualTo(steady.apply(slow.out()));
+            Files.delete(a);
+            Files.delete(b);
+        }
+        Path exists = Files.writeString(tmp.resolve("exists.torrent"), "x");
+        java.io.StringWriter none = new java.io.StringWriter();
+        for (String[] args : new String[][] {{"create"}, {"create", src, "--help"}, {"create", "@" + src}, {"create", src, src},
+                {"create", src, "-o", exists.toString()}, {"create", tmp.resolve("missing").toString()},
+                {"create", src, "--threads", "0"}, {"create", src, "--threads", "x"},
+                {"create", src, "--v2", "--hybrid"}, {"create", src, "--force", "--force"}, {"create", src, "-o"},
+                {"create", src, "--comment", "-x"}, {"create", src, "--debug"}, {"create", src, "-fo", "x"},
+                {"create", "--", src}, {"create", src, "--no-date=true"}, {"info", src}}) {
+            assertThat(CreateCommand.plain(new java.io.PrintWriter(none), new java.io.PrintWriter(none), args))
+                    .as(String.join(" ", args)).isNull();
+        }
+        assertThat(none.toString()).isEmpty();
+        assertThat(Files.readString(exists)).as("nothing written by a declined create").isEqualTo("x");
+        // a piece size the builder refuses: the same line and status on both paths, no torrent written
+        java.io.StringWriter badErr = new java.io.StringWriter();
+        String odd = tmp.resolve("odd.torrent").toString();
+        assertThat(CreateCommand.plain(new java.io.PrintWriter(none), new java.io.PrintWriter(badErr), "create", src, "-o", odd,
+                "--piece-size", "3K")).isEqualTo(ExitCode.BAD_INPUT);
+        Cli oddParsed = Cli.run("create", src, "-o", odd, "--piece-size", "3K", "--debug");
+        assertThat(oddParsed.status()).isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(badErr.toString()).contains("--piece-size").isEqualTo(oddParsed.err().lines().findFirst().orElseThrow() + "\n");
+        assertThat(tmp.resolve("odd.torrent")).doesNotExist();
+        // and those still get the parser's answers
+        Cli refused = Cli.run("create", src, "-o", exists.toString());
+        assertThat(refused.status()).isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(refused.err()).contains("already exists");
+    }
+
+    @Test
     void creationDatesPrintAsInstantPrintsThem() {
         java.util.Random r = new java.util.Random(7);
         long[] edges = {0, 1, -1, 59, 86_399, 951_782_400, -62135596800L, 253402300799L, -62135596801L, 253402300800L};
