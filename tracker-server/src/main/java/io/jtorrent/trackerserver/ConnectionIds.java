@@ -1,41 +1,35 @@
 package io.jtorrent.trackerserver;
 
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.function.LongSupplier;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
- * UDP tracker connection ids that need no state per client: the first 8 bytes of an HMAC-SHA256
- * of the client's address and port and the current minute, under a secret made at start. An id is
- * accepted in its minute and the next, so it lives one to two minutes (BEP 15 asks for at least
- * one). Thread-safe: each thread keeps its own MAC.
+ * UDP tracker connection ids that need no state per client: SipHash-2-4 (a keyed pseudo-random
+ * function made for short inputs) of the client's address and port and the current minute, under a
+ * 128-bit secret made at start. An id is accepted in its minute and the next, so it lives one to
+ * two minutes (BEP 15 asks for at least one). Thread-safe, no allocation but the input's bytes.
+ * (HMAC-SHA256 did the same job at ~4% of a UDP announce's CPU.)
  */
 final class ConnectionIds {
     private static final long WINDOW_NANOS = 60_000_000_000L;
 
-    private final ThreadLocal<Mac> mac;
+    private final long k0;
+    private final long k1;
     private final LongSupplier clock;
 
+    /** @param secret 16 bytes */
     ConnectionIds(byte[] secret, LongSupplier nanoClock) {
-        byte[] key = secret.clone();
-        this.mac = ThreadLocal.withInitial(() -> {
-            try {
-                Mac m = Mac.getInstance("HmacSHA256");
-                m.init(new SecretKeySpec(key, "HmacSHA256"));
-                return m;
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("every JDK has HmacSHA256", e);
-            }
-        });
+        if (secret.length != 16) {
+            throw new IllegalArgumentException("a 16-byte secret, not " + secret.length);
+        }
+        this.k0 = littleEndian(secret, 0, 8);
+        this.k1 = littleEndian(secret, 8, 8);
         this.clock = nanoClock;
     }
 
     static byte[] newSecret() {
-        byte[] s = new byte[32];
+        byte[] s = new byte[16];
         new SecureRandom().nextBytes(s);
         return s;
     }
@@ -50,9 +44,60 @@ final class ConnectionIds {
     }
 
     private long id(InetSocketAddress client, long window) {
-        Mac m = mac.get();
-        m.update(client.getAddress().getAddress());
-        m.update(ByteBuffer.allocate(12).putInt(client.getPort()).putLong(window).array());
-        return ByteBuffer.wrap(m.doFinal()).getLong();
+        byte[] address = client.getAddress().getAddress();
+        byte[] in = new byte[address.length + 10];
+        System.arraycopy(address, 0, in, 0, address.length);
+        int at = address.length;
+        in[at] = (byte) (client.getPort() >> 8);
+        in[at + 1] = (byte) client.getPort();
+        for (int i = 0; i < 8; i++) {
+            in[at + 2 + i] = (byte) (window >>> (8 * i));
+        }
+        return sipHash24(k0, k1, in);
+    }
+
+    /** SipHash-2-4 of {@code m} under the key (k0, k1), as its reference implementation computes it. */
+    static long sipHash24(long k0, long k1, byte[] m) {
+        long v0 = 0x736f6d6570736575L ^ k0;
+        long v1 = 0x646f72616e646f6dL ^ k1;
+        long v2 = 0x6c7967656e657261L ^ k0;
+        long v3 = 0x7465646279746573L ^ k1;
+        int whole = m.length - m.length % 8;
+        for (int i = 0; i < whole; i += 8) {
+            long word = littleEndian(m, i, 8);
+            v3 ^= word;
+            for (int r = 0; r < 2; r++) {
+                v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
+                v2 += v3; v3 = Long.rotateLeft(v3, 16); v3 ^= v2;
+                v0 += v3; v3 = Long.rotateLeft(v3, 21); v3 ^= v0;
+                v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
+            }
+            v0 ^= word;
+        }
+        long last = ((long) m.length << 56) | littleEndian(m, whole, m.length - whole);
+        v3 ^= last;
+        for (int r = 0; r < 2; r++) {
+            v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
+            v2 += v3; v3 = Long.rotateLeft(v3, 16); v3 ^= v2;
+            v0 += v3; v3 = Long.rotateLeft(v3, 21); v3 ^= v0;
+            v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
+        }
+        v0 ^= last;
+        v2 ^= 0xff;
+        for (int r = 0; r < 4; r++) {
+            v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
+            v2 += v3; v3 = Long.rotateLeft(v3, 16); v3 ^= v2;
+            v0 += v3; v3 = Long.rotateLeft(v3, 21); v3 ^= v0;
+            v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
+        }
+        return v0 ^ v1 ^ v2 ^ v3;
+    }
+
+    private static long littleEndian(byte[] b, int from, int count) {
+        long v = 0;
+        for (int i = count - 1; i >= 0; i--) {
+            v = (v << 8) | (b[from + i] & 0xffL);
+        }
+        return v;
     }
 }
