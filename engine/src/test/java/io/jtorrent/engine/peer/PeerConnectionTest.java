@@ -35,11 +35,22 @@ class PeerConnectionTest {
         final List<String> log = new ArrayList<>();
         /** Virtual time that never moves unless a test moves it; timers wait for that. */
         final ManualLoop loop = new ManualLoop();
+        final int pieces;
 
         Host(String have) {
+            this(have, PIECES);
+        }
+
+        /** A torrent of {@code pieces} pieces, none had, all wanted. */
+        Host(int pieces) {
+            this("", pieces);
+        }
+
+        private Host(String have, int pieces) {
+            this.pieces = pieces;
             this.have = bits(have);
             this.want = new BitSet();
-            this.want.set(0, PIECES);
+            this.want.set(0, pieces);
             this.want.andNot(this.have);
         }
 
@@ -75,7 +86,7 @@ class PeerConnectionTest {
 
         @Override
         public int pieceCount() {
-            return PIECES;
+            return pieces;
         }
 
         @Override
@@ -426,6 +437,21 @@ class PeerConnectionTest {
         assertThat(p.suggested()).containsExactly(3, 1);
         p.handle(PeerMessage.Choke.INSTANCE);
         assertThat(p.suggested()).isEmpty();
+    }
+
+    @Test
+    void aPeerIsHeldToItsLatestSuggestions() {
+        Host host = new Host(200);
+        PeerConnection p = peer(host, true);
+        for (int piece = 0; piece < 150; piece++) {
+            p.handle(new PeerMessage.SuggestPiece(piece));
+        }
+        p.handle(new PeerMessage.SuggestPiece(149)); // again: not counted twice
+        java.util.List<Integer> latest = new java.util.ArrayList<>();
+        for (int piece = 150 - PeerConnection.MAX_SUGGESTED; piece < 150; piece++) {
+            latest.add(piece);
+        }
+        assertThat(p.suggested()).as("the oldest dropped").containsExactlyElementsOf(latest);
     }
 
     @Test
