@@ -34,6 +34,7 @@ public final class AddTorrentParams {
     final long uploadLimit;
     final long downloadLimit;
     final boolean seedOnly;
+    final boolean seedMode;
     final boolean superSeeding;
     private final List<List<String>> trackerTiers;
     final List<String> webSeeds;
@@ -53,6 +54,7 @@ public final class AddTorrentParams {
         this.uploadLimit = b.uploadLimit;
         this.downloadLimit = b.downloadLimit;
         this.seedOnly = b.seedOnly;
+        this.seedMode = b.seedMode;
         this.superSeeding = b.superSeeding;
         this.trackerTiers = b.trackerTiers;
         List<String> ws = new ArrayList<>(metainfo != null ? metainfo.webSeeds() : magnet.webSeeds());
@@ -155,6 +157,11 @@ public final class AddTorrentParams {
         return seedOnly;
     }
 
+    /** Whether the data is trusted at start and each piece checked when first uploaded (see {@link Builder#seedMode}). */
+    public boolean seedMode() {
+        return seedMode;
+    }
+
     /** Whether to super-seed (BEP 16) while seeding: offer each peer a piece at a time (default: no). */
     public boolean superSeeding() {
         return superSeeding;
@@ -215,6 +222,7 @@ public final class AddTorrentParams {
         private long uploadLimit;
         private long downloadLimit;
         private boolean seedOnly;
+        private boolean seedMode;
         private boolean superSeeding;
         private List<List<String>> trackerTiers;
 
@@ -314,6 +322,19 @@ public final class AddTorrentParams {
 
         public Builder seedOnly(boolean on) {
             this.seedOnly = on;
+            return this;
+        }
+
+        /**
+         * Seed mode, as libtorrent's {@code seed_mode}: the data is not hashed at start (pieces
+         * whose files exist are taken as had, and served at once); each piece is hashed the first
+         * time a peer asks for it, before any of it is sent. A piece that does not match stops the
+         * torrent with an error, so nothing unverified ever leaves; resume data records only the
+         * pieces verified. For a seed whose data is known to be complete (it made the torrent).
+         * A recheck hashes everything and ends seed mode.
+         */
+        public Builder seedMode(boolean on) {
+            this.seedMode = on;
             return this;
         }
 

@@ -73,6 +73,9 @@ final class ResumeSaver {
         saving = true;
         dirty = false;
         BitSet verified = t.picker.haveSet();
+        if (t.transfers.unverified != null) {
+            verified.andNot(t.transfers.unverified); // seed mode: only what was hashed is vouched for
+        }
         long up = uploadedTotal();
         long down = downloadedTotal();
         Path saveDir = t.saveDir;

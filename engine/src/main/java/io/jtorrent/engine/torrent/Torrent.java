@@ -262,8 +262,10 @@ public final class Torrent {
                     }
                     resume.loadTotals(opened.resume());
                     storage = opened.storage();
-                    DataCheck.hash(services.disk(), owner, metainfo, storage, opened.trusted(), opened.toHash(),
-                            settings().hashThreads * 2, p -> checkProgress = p, this::checkDone);
+                    // seed mode: the pieces taken as had, none hashed now (each is when first asked for)
+                    BitSet taken = transfers.seedMode(params.seedMode(), ignoreResume, opened);
+                    DataCheck.hash(services.disk(), owner, metainfo, storage, taken != null ? taken : opened.trusted(),
+                            taken != null ? new BitSet() : opened.toHash(), settings().hashThreads * 2, p -> checkProgress = p, this::checkDone);
                 });
     }
 

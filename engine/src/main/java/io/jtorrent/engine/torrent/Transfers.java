@@ -15,7 +15,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
@@ -158,8 +160,83 @@ final class Transfers implements PieceAssembly.Owner<BlockSource> {
     // ---- blocks out, within the limits ----
 
     void readBlock(PeerMessage.Request r, BiConsumer<PeerMessage.Piece, IOException> done) {
+        if (unverified != null && unverified.get(r.piece())) {
+            verifyThenRead(r, done);
+            return;
+        }
         readCache.read(t.storage, r, (data, e) ->
                 done.accept(data == null ? null : new PeerMessage.Piece(r.piece(), r.begin(), data), e));
+    }
+
+    /**
+     * Seed mode ({@link io.jtorrent.engine.AddTorrentParams.Builder#seedMode}): pieces taken as had
+     * without a hash, each checked when first asked for; null when none is left, or not in seed
+     * mode. On the loop.
+     */
+    BitSet unverified;
+    /** Seed mode ended (a recheck): every later check hashes. */
+    private boolean seedModeOver;
+
+    /**
+     * At a check: in seed mode (and not a user's recheck, which ends it) the pieces taken as had —
+     * those the resume data vouches for, and those whose files exist, which are hashed when first
+     * asked for; null to hash now.
+     */
+    BitSet seedMode(boolean on, boolean ignoreResume, DataCheck.Opened opened) {
+        seedModeOver |= ignoreResume;
+        unverified = null;
+        if (!on || seedModeOver) {
+            return null;
+        }
+        BitSet taken = (BitSet) opened.trusted().clone();
+        taken.or(opened.toHash());
+        unverified = opened.toHash().isEmpty() ? null : (BitSet) opened.toHash().clone();
+        return taken;
+    }
+
+    private record Waiting(PeerMessage.Request request, BiConsumer<PeerMessage.Piece, IOException> done) {}
+
+    /** Seed mode: pieces being hashed before their first upload, with the requests waiting for each. */
+    private final Map<Integer, List<Waiting>> verifying = new HashMap<>();
+
+    /**
+     * Seed mode: hashes a piece taken as had before any of it is sent; the requests for it wait.
+     * A match serves them; a mismatch stops the torrent with an error (a storage error: the data
+     * is not what the torrent describes), so not a byte of it leaves.
+     */
+    private void verifyThenRead(PeerMessage.Request r, BiConsumer<PeerMessage.Piece, IOException> done) {
+        int piece = r.piece();
+        List<Waiting> waiting = verifying.get(piece);
+        if (waiting != null) {
+            waiting.add(new Waiting(r, done));
+            return;
+        }
+        waiting = new ArrayList<>();
+        waiting.add(new Waiting(r, done));
+        verifying.put(piece, waiting);
+        BitSet one = new BitSet();
+        one.set(piece);
+        io.jtorrent.storage.Storage storage = t.storage;
+        DataCheck.hash(t.services.disk(), t.owner, t.metainfo, storage, new BitSet(), one, 1, p -> { }, have -> {
+            List<Waiting> callers = verifying.remove(piece);
+            if (t.storage != storage) {
+                return; // stopped meanwhile: its peers are gone, and nothing is vouched for
+            }
+            if (have.get(piece)) {
+                if (unverified != null) {
+                    unverified.clear(piece);
+                    if (unverified.isEmpty()) {
+                        unverified = null;
+                    }
+                }
+                t.resume.dirty();
+                callers.forEach(w -> readBlock(w.request(), w.done()));
+                return;
+            }
+            IOException e = new IOException("piece " + piece + " does not match the torrent: seed mode took the data"
+                    + " as complete without checking it; check the data");
+            callers.forEach(w -> w.done().accept(null, e));
+        });
     }
 
     /** A bandwidth group's limiters shared with other torrents (Transmission's groups), or none. */
