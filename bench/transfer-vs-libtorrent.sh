@@ -49,13 +49,16 @@ run_jtorrent() {
   local sp lp leech seed_pid start end
   sp=$(free_port); lp=$(free_port)
   leech="$work/transfer-leech-jt"; rm -rf "$leech"; mkdir -p "$leech"
-  # no resume data: the seeder hashes its data at every run, as libtorrent's seed_mode hashes each
-  # piece the first time it serves it (its CPU figure includes that)
+  # no resume data, and seed mode as libtorrent's seeder has it (seed_mode): each piece hashed the
+  # first time it is served, so both seeders' CPU figures include one hash of the data
+  # (SEED_CHECK=1: the seeder hashes everything before it serves, with a 1-s head start instead)
   rm -rf "$work/state-seed"
-  "$root/jtorrent" seed "$torrent" -d "$seed_dir" --port "$sp" --bind 127.0.0.1 --no-dht "${jt_transport[@]}" --state-dir "$work/state-seed" > /dev/null 2>&1 &
+  local mode=(--seed-mode); [[ "${SEED_CHECK:-0}" == 1 ]] && mode=()
+  "$root/jtorrent" seed "$torrent" -d "$seed_dir" --port "$sp" --bind 127.0.0.1 --no-dht "${jt_transport[@]}" "${mode[@]}" \
+      --state-dir "$work/state-seed" > /dev/null 2>&1 &
   seed_pid=$!
   wait_port "$sp"
-  sleep 1 # the seeder checks its data before it serves (the leecher waits for it if it takes longer)
+  [[ "${SEED_CHECK:-0}" == 1 ]] && sleep 1 # the seeder checks its data before it serves
   start=$(date +%s.%N)
   /usr/bin/time -f "%U %S %M" -o "$work/time.out" "$root/jtorrent" download "$torrent" -d "$leech" --port "$lp" \
       --bind 127.0.0.1 --no-dht "${jt_transport[@]}" --peer "127.0.0.1:$sp" > /dev/null 2>&1

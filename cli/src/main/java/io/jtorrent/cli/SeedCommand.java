@@ -32,6 +32,12 @@ final class SeedCommand implements Callable<Integer> {
                     + " about once (for the first seed of a new torrent with many peers; slower for a few).")
     boolean superSeed;
 
+    @picocli.CommandLine.Option(names = "--seed-mode",
+            description = "Serve at once without checking the data first (libtorrent's seed_mode): each piece is hashed before"
+                    + " its first upload, and one that does not match stops the seed with an error. For data known to be"
+                    + " complete, such as the data the torrent was made from.")
+    boolean seedMode;
+
     @Override
     public Integer call() throws Exception {
         Transfer.checkSaveDir(target.saveDir);
@@ -41,7 +47,8 @@ final class SeedCommand implements Callable<Integer> {
                 throw new BadInputException("seed needs the .torrent file, not a magnet link (the data must be checked against it)");
             }
             Metainfo m = Transfer.readTorrent(java.nio.file.Path.of(torrent));
-            AddTorrentParams.Builder p = AddTorrentParams.builder(m, target.saveDir).seedOnly(true).superSeeding(superSeed);
+            AddTorrentParams.Builder p = AddTorrentParams.builder(m, target.saveDir).seedOnly(true).superSeeding(superSeed)
+                    .seedMode(seedMode);
             session.peers.forEach(p::peer);
             all.add(p.build());
         }

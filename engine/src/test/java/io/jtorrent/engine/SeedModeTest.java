@@ -46,6 +46,26 @@ class SeedModeTest {
     }
 
     @Test
+    void v2AndHybridPiecesAreCheckedByTheirMerkleHashesInSeedMode() throws Exception {
+        for (io.jtorrent.metainfo.TorrentBuilder.Version version : new io.jtorrent.metainfo.TorrentBuilder.Version[] {
+                io.jtorrent.metainfo.TorrentBuilder.Version.V2, io.jtorrent.metainfo.TorrentBuilder.Version.HYBRID}) {
+            Path seedDir = tmp.resolve("seed-" + version);
+            Path root = io.jtorrent.testkit.Trees.randomFiles(seedDir.resolve("tree"), "file", 3, 100_000, 40_000, 70_000);
+            Metainfo m = io.jtorrent.metainfo.TorrentBuilder.from(root).pieceLength(32768).version(version).build().metainfo();
+            try (Session seed = Session.start(Swarm.loopback().build());
+                 Session leech = Session.start(Swarm.loopback().build())) {
+                TorrentHandle s = seed.add(AddTorrentParams.builder(m, seedDir).seedOnly(true).seedMode(true).build())
+                        .get(30, TimeUnit.SECONDS);
+                TorrentHandle l = leech.add(AddTorrentParams.builder(m, tmp.resolve("leech-" + version))
+                        .peer(new InetSocketAddress("127.0.0.1", seed.listenPort())).build()).get(30, TimeUnit.SECONDS);
+                Swarm.await(Duration.ofSeconds(60), version + ": the leecher to finish", () -> Swarm.status(l).isFinished());
+                assertThat(Swarm.status(s).state()).as(version + ": every piece matched").isEqualTo(TorrentState.SEEDING);
+            }
+            Swarm.assertSameTree(root, tmp.resolve("leech-" + version + "/tree"));
+        }
+    }
+
+    @Test
     void aPieceThatDoesNotMatchStopsTheSeedBeforeAnyOfItLeaves() throws Exception {
         Path seedDir = tmp.resolve("seed");
         Metainfo m = Swarm.makeData(seedDir, "bad", 2, 16384, 200_000);

@@ -41,7 +41,7 @@ public final class PieceReadCache {
     /** Reads a requested block; {@code done} gets a buffer to release, or the error. */
     public void read(Storage storage, PeerMessage.Request r, BiConsumer<ByteBuf, IOException> done) {
         long size = pieceSize.applyAsLong(r.piece());
-        if (size > CAPACITY / 4) {
+        if (!cachesWhole(size)) {
             disk.read(storage, r.piece(), r.begin(), r.length(), loop, done);
             return;
         }
@@ -65,16 +65,30 @@ public final class PieceReadCache {
                 callers.forEach(w -> w.done().accept(null, error));
                 return;
             }
-            cache.put(r.piece(), data);
-            bytes += data.readableBytes();
-            while (bytes > CAPACITY && cache.size() > 1) {
-                var eldest = cache.entrySet().iterator().next();
-                bytes -= eldest.getValue().readableBytes();
-                eldest.getValue().release();
-                cache.remove(eldest.getKey());
-            }
+            put(r.piece(), data);
             callers.forEach(w -> read(storage, w.request(), w.done()));
         });
+    }
+
+    /** Whether a piece of this size is read whole and kept (larger ones are read block by block). */
+    public static boolean cachesWhole(long pieceSize) {
+        return pieceSize <= CAPACITY / 4;
+    }
+
+    /** Keeps a whole piece read elsewhere (seed mode's check read it), least recently used ones dropped. */
+    public void put(int piece, ByteBuf data) {
+        ByteBuf old = cache.put(piece, data);
+        if (old != null) {
+            bytes -= old.readableBytes();
+            old.release();
+        }
+        bytes += data.readableBytes();
+        while (bytes > CAPACITY && cache.size() > 1) {
+            var eldest = cache.entrySet().iterator().next();
+            bytes -= eldest.getValue().readableBytes();
+            eldest.getValue().release();
+            cache.remove(eldest.getKey());
+        }
     }
 
     /** Releases every cached piece. */

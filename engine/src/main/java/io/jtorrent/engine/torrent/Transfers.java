@@ -201,8 +201,9 @@ final class Transfers implements PieceAssembly.Owner<BlockSource> {
 
     /**
      * Seed mode: hashes a piece taken as had before any of it is sent; the requests for it wait.
-     * A match serves them; a mismatch stops the torrent with an error (a storage error: the data
-     * is not what the torrent describes), so not a byte of it leaves.
+     * The piece is read whole once and hashed on the disk pool; a match keeps it in the read cache
+     * the requests are then served from, a mismatch stops the torrent with an error (a storage
+     * error: the data is not what the torrent describes), so not a byte of it leaves.
      */
     private void verifyThenRead(PeerMessage.Request r, BiConsumer<PeerMessage.Piece, IOException> done) {
         int piece = r.piece();
@@ -214,29 +215,62 @@ final class Transfers implements PieceAssembly.Owner<BlockSource> {
         waiting = new ArrayList<>();
         waiting.add(new Waiting(r, done));
         verifying.put(piece, waiting);
-        BitSet one = new BitSet();
-        one.set(piece);
         io.jtorrent.storage.Storage storage = t.storage;
-        DataCheck.hash(t.services.disk(), t.owner, t.metainfo, storage, new BitSet(), one, 1, p -> { }, have -> {
-            List<Waiting> callers = verifying.remove(piece);
-            if (t.storage != storage) {
-                return; // stopped meanwhile: its peers are gone, and nothing is vouched for
-            }
-            if (have.get(piece)) {
-                if (unverified != null) {
-                    unverified.clear(piece);
-                    if (unverified.isEmpty()) {
-                        unverified = null;
-                    }
-                }
-                t.resume.dirty();
-                callers.forEach(w -> readBlock(w.request(), w.done()));
+        long size = t.info.pieceSize(piece);
+        if (size > Integer.MAX_VALUE) {
+            verified(piece, storage, null, new IOException("piece " + piece + " is too large to check in one read"));
+            return;
+        }
+        DiskIo disk = t.services.disk();
+        disk.read(storage, piece, 0, (int) size, t.owner, (data, readError) -> {
+            if (readError != null) {
+                verified(piece, storage, null, readError);
                 return;
             }
-            IOException e = new IOException("piece " + piece + " does not match the torrent: seed mode took the data"
-                    + " as complete without checking it; check the data");
-            callers.forEach(w -> w.done().accept(null, e));
+            io.jtorrent.engine.disk.PieceCheck check = io.jtorrent.engine.disk.PieceCheck.of(t.metainfo, piece);
+            disk.run(() -> {
+                io.jtorrent.engine.disk.PieceCheck.Digest d = check.digest();
+                d.update(data.nioBuffer());
+                return check.matches(d.finish());
+            }, t.owner, (matches, hashError) -> {
+                if (hashError == null && Boolean.TRUE.equals(matches)) {
+                    verified(piece, storage, data, null);
+                } else {
+                    data.release();
+                    verified(piece, storage, null, hashError != null ? hashError : new IOException("piece " + piece
+                            + " does not match the torrent: seed mode took the data as complete without checking it;"
+                            + " check the data"));
+                }
+            });
         });
+    }
+
+    /** Seed mode: a piece's check is over ({@code data}, the piece read whole, when it matched). */
+    private void verified(int piece, io.jtorrent.storage.Storage storage, io.netty.buffer.ByteBuf data, IOException error) {
+        List<Waiting> callers = verifying.remove(piece);
+        if (t.storage != storage) {
+            if (data != null) {
+                data.release();
+            }
+            return; // stopped meanwhile: its peers are gone, and nothing is vouched for
+        }
+        if (error != null) {
+            callers.forEach(w -> w.done().accept(null, error));
+            return;
+        }
+        if (unverified != null) {
+            unverified.clear(piece);
+            if (unverified.isEmpty()) {
+                unverified = null;
+            }
+        }
+        t.resume.dirty();
+        if (PieceReadCache.cachesWhole(data.readableBytes())) {
+            readCache.put(piece, data); // served from the read that was checked
+        } else {
+            data.release();
+        }
+        callers.forEach(w -> readBlock(w.request(), w.done()));
     }
 
     /** A bandwidth group's limiters shared with other torrents (Transmission's groups), or none. */
