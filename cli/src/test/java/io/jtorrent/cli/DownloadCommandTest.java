@@ -206,5 +206,10 @@ class DownloadCommandTest {
         Cli seed = Cli.run("seed", torrent.toString(), "-d", tmp.resolve("empty").toString(), "--port", "0", "--no-dht", "--bind", "127.0.0.1");
         assertThat(seed.status()).isEqualTo(2);
         assertThat(seed.err()).contains("incomplete");
+        // and in seed mode too: only pieces whose files are there are taken as had
+        Cli trusting = Cli.run("seed", torrent.toString(), "-d", tmp.resolve("empty").toString(), "--port", "0", "--no-dht",
+                "--bind", "127.0.0.1", "--seed-mode");
+        assertThat(trusting.status()).isEqualTo(2);
+        assertThat(trusting.err()).contains("incomplete");
     }
 }
