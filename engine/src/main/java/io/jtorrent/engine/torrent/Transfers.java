@@ -215,6 +215,20 @@ final class Transfers implements PieceAssembly.Owner<BlockSource> {
         waiting = new ArrayList<>();
         waiting.add(new Waiting(r, done));
         verifying.put(piece, waiting);
+        if (checksRunning < MAX_CHECKS) {
+            check(piece);
+        } else {
+            checksQueued.add(piece); // bounded by the pieces: each is queued once
+        }
+    }
+
+    /** Seed mode: pieces read and hashed at once at most (each a whole piece in memory); the rest wait their turn. */
+    static final int MAX_CHECKS = 4;
+    private int checksRunning;
+    private final java.util.ArrayDeque<Integer> checksQueued = new java.util.ArrayDeque<>();
+
+    private void check(int piece) {
+        checksRunning++;
         io.jtorrent.storage.Storage storage = t.storage;
         long size = t.info.pieceSize(piece);
         if (size > Integer.MAX_VALUE) {
@@ -248,6 +262,11 @@ final class Transfers implements PieceAssembly.Owner<BlockSource> {
     /** Seed mode: a piece's check is over ({@code data}, the piece read whole, when it matched). */
     private void verified(int piece, io.jtorrent.storage.Storage storage, io.netty.buffer.ByteBuf data, IOException error) {
         List<Waiting> callers = verifying.remove(piece);
+        checksRunning--;
+        Integer next = checksQueued.poll();
+        if (next != null) {
+            check(next);
+        }
         if (t.storage != storage) {
             if (data != null) {
                 data.release();
