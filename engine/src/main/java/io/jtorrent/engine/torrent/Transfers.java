@@ -3,6 +3,7 @@ package io.jtorrent.engine.torrent;
 import io.jtorrent.engine.SessionEvent;
 import io.jtorrent.engine.TorrentState;
 import io.jtorrent.engine.disk.DiskIo;
+import io.jtorrent.engine.disk.PieceCheck;
 import io.jtorrent.engine.disk.PieceReadCache;
 import io.jtorrent.engine.picker.PiecePicker;
 import io.jtorrent.engine.pieces.BlockSource;
@@ -10,7 +11,9 @@ import io.jtorrent.engine.pieces.PieceAssembly;
 import io.jtorrent.engine.pieces.SmartBan;
 import io.jtorrent.engine.rate.RateLimiter;
 import io.jtorrent.engine.rate.RateMeter;
+import io.jtorrent.storage.Storage;
 import io.jtorrent.wire.PeerMessage;
+import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -116,8 +119,8 @@ final class Transfers implements PieceAssembly.Owner<BlockSource> {
     }
 
     @Override
-    public io.jtorrent.engine.disk.PieceCheck pieceCheck(int piece) {
-        return io.jtorrent.engine.disk.PieceCheck.of(t.metainfo, piece);
+    public PieceCheck pieceCheck(int piece) {
+        return PieceCheck.of(t.metainfo, piece);
     }
 
     @Override
@@ -229,7 +232,7 @@ final class Transfers implements PieceAssembly.Owner<BlockSource> {
 
     private void check(int piece) {
         checksRunning++;
-        io.jtorrent.storage.Storage storage = t.storage;
+        Storage storage = t.storage;
         long size = t.info.pieceSize(piece);
         if (size > Integer.MAX_VALUE) {
             verified(piece, storage, null, new IOException("piece " + piece + " is too large to check in one read"));
@@ -241,9 +244,9 @@ final class Transfers implements PieceAssembly.Owner<BlockSource> {
                 verified(piece, storage, null, readError);
                 return;
             }
-            io.jtorrent.engine.disk.PieceCheck check = io.jtorrent.engine.disk.PieceCheck.of(t.metainfo, piece);
+            PieceCheck check = pieceCheck(piece);
             disk.run(() -> {
-                io.jtorrent.engine.disk.PieceCheck.Digest d = check.digest();
+                PieceCheck.Digest d = check.digest();
                 d.update(data.nioBuffer());
                 return check.matches(d.finish());
             }, t.owner, (matches, hashError) -> {
@@ -260,7 +263,7 @@ final class Transfers implements PieceAssembly.Owner<BlockSource> {
     }
 
     /** Seed mode: a piece's check is over ({@code data}, the piece read whole, when it matched). */
-    private void verified(int piece, io.jtorrent.storage.Storage storage, io.netty.buffer.ByteBuf data, IOException error) {
+    private void verified(int piece, Storage storage, ByteBuf data, IOException error) {
         List<Waiting> callers = verifying.remove(piece);
         checksRunning--;
         Integer next = checksQueued.poll();
