@@ -298,7 +298,7 @@ public final class MemoryStore implements SwarmStore {
         int start = r.nextInt(size);
         if (size <= 2 * numWant) {
             // small swarm: walk it all from a random start
-            for (int k = 0; k < size && out.count < want; k++) {
+            for (int k = 0; k < size && out.count() < want; k++) {
                 take(s, (start + k) % size, self, now, out);
             }
         } else {
@@ -310,7 +310,7 @@ public final class MemoryStore implements SwarmStore {
             while (gcd(stride, size) != 1) {
                 stride = stride % (size - 1) + 1;
             }
-            for (int k = 0; k < 3 * numWant && k < size && out.count < want; k++) {
+            for (int k = 0; k < 3 * numWant && k < size && out.count() < want; k++) {
                 take(s, (int) ((start + (long) k * stride) % size), self, now, out);
             }
         }
@@ -324,10 +324,13 @@ public final class MemoryStore implements SwarmStore {
         byte[] v6;
         int v4Length;
         int v6Length;
-        int count;
 
         Picked(int want) {
             v4 = new byte[6 * want];
+        }
+
+        int count() {
+            return v4Length / 6 + v6Length / KEY;
         }
     }
 
@@ -356,7 +359,6 @@ public final class MemoryStore implements SwarmStore {
             System.arraycopy(s.records, at, out.v6, out.v6Length, KEY);
             out.v6Length += KEY;
         }
-        out.count++;
         return true;
     }
 
