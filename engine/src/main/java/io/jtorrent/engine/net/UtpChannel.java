@@ -115,10 +115,13 @@ public final class UtpChannel extends AbstractChannel {
 
     /** A datagram for this connection, from the socket's thread. */
     void packet(UtpPacket p) {
-        if (!isRegistered()) {
-            return; // not yet on a loop: a retransmission will come
+        EventLoop loop;
+        try {
+            loop = eventLoop();
+        } catch (IllegalStateException notRegistered) {
+            return; // not on a loop (yet, or moving to its torrent's): a retransmission will come
         }
-        eventLoop().execute(() -> {
+        loop.execute(() -> {
             synchronized (this) {
                 if (connection == null) {
                     return;
@@ -185,6 +188,9 @@ public final class UtpChannel extends AbstractChannel {
         }
         timerAt = next;
         timer = eventLoop().schedule(() -> {
+            if (!isRegistered()) {
+                return; // deregistered while this was due: doRegister sets a new timer
+            }
             timer = null;
             synchronized (this) {
                 if (connection != null) {
@@ -266,6 +272,24 @@ public final class UtpChannel extends AbstractChannel {
             connectTimeout.cancel(false);
         }
         socket.unregister(this);
+    }
+
+    /**
+     * Leaving a loop (for its torrent's, after the handshake): the timer goes, so that it cannot
+     * fire on the old loop while the new one runs the channel, nor find no loop to re-arm on.
+     */
+    @Override
+    protected void doDeregister() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+
+    /** On a loop again: the timer comes back, and what arrived meanwhile is handed on. */
+    @Override
+    protected void doRegister() {
+        eventLoop().execute(this::afterInput);
     }
 
     @Override

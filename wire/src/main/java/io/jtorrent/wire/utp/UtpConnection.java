@@ -13,9 +13,13 @@ import java.util.Random;
  * {@link Peer}. No socket, no timer: the owner calls {@link #tick} by {@link #nextTimeoutMicros}.
  *
  * <p>Sequence and ack numbers are packets, 16 bits, wrapping. Acks are cumulative with a
- * selective-ack bitmask for what came out of order; a packet is resent after three duplicate acks
- * (or three packets acknowledged past it) and on the retransmission timeout (BEP 29's RTT, RTT
- * variance and RTO, at least {@value #MIN_RTO_MICROS} µs, doubling on each timeout). The send
+ * selective-ack bitmask for what came out of order; a packet sent once is resent after three
+ * duplicate acks or when three packets past it are acknowledged (every hole in the bitmask, not
+ * only the first), the window halved once per round trip of losses. One retransmission timer runs
+ * for the oldest packet, as TCP's (RFC 6298): restarted when an ack frees data, and on expiry it
+ * doubles the timeout once (BEP 29's RTT, RTT variance and RTO, at least {@value #MIN_RTO_MICROS}
+ * µs), drops the window to two packets and marks everything in flight for resending, which the
+ * window then paces (a burst of resends into a full queue would only be lost again). The send
  * window is LEDBAT's, with LEDBAT++'s changes so that it really yields to TCP: the one-way delay the
  * peer reports, less the lowest seen in the last two minutes, is the queuing delay; the window
  * grows additively while it is under {@value #TARGET_DELAY_MICROS} µs (LEDBAT++'s 60 ms, not BEP
@@ -60,7 +64,10 @@ public final class UtpConnection {
         final UtpPacket packet;
         long sentAt;
         int transmissions;
+        /** Taken as lost, to be sent again: not counted in {@link #bytesInFlight} meanwhile. */
         boolean resend;
+        /** The sequence number of the next new packet when this one was last sent: those from it on left after it. */
+        int sentBefore;
 
         Sent(UtpPacket packet) {
             this.packet = packet;
@@ -104,6 +111,11 @@ public final class UtpConnection {
     private long lastQueuingDelay;
     private int lastAck = -1;
     private int dupAcks;
+    /** When the retransmission timer started: the oldest packet's timeout is this plus {@link #rto}. */
+    private long timerStart;
+    /** A loss halved the window; more losses until the ack passes {@link #recoverySeq} do not halve it again. */
+    private boolean recovering;
+    private int recoverySeq;
     /** LEDBAT++'s periodic slowdown: the window held at its minimum until then, so others can grow and the base is re-measured. */
     private long slowdownUntil = -1;
     private long nextSlowdown = -1;
@@ -133,6 +145,7 @@ public final class UtpConnection {
         Sent syn = new Sent(new UtpPacket(UtpPacket.Type.SYN, c.recvId, 0, 0, RECEIVE_WINDOW, c.seqNr, 0, null, null));
         c.seqNr = (c.seqNr + 1) & 0xffff;
         c.outstanding.put(syn.packet.seq(), syn);
+        c.timerStart = now;
         c.transmit(syn, now);
         return c;
     }
@@ -243,7 +256,7 @@ public final class UtpConnection {
         }
         replyDiff = (now - p.timestampMicros()) & 0xffffffffL;
         if (peerWindow < UtpPacket.MSS && p.windowSize() >= UtpPacket.MSS && !outstanding.isEmpty()) {
-            outstanding.values().iterator().next().resend = true; // the window opened: what it refused goes again now
+            markLost(outstanding.values().iterator().next()); // the window opened: what it refused goes again now
         }
         peerWindow = p.windowSize();
         if (p.type() == UtpPacket.Type.SYN) {
@@ -273,15 +286,21 @@ public final class UtpConnection {
     /** The peer's ack and selective ack: what left the network, the round trip, the window. */
     private void acknowledged(UtpPacket p, long now) {
         long acked = 0;
+        byte[] sack = p.selectiveAck();
         for (Iterator<Sent> it = outstanding.values().iterator(); it.hasNext(); ) {
             Sent s = it.next();
             int seq = s.packet.seq();
-            boolean sacked = p.selectiveAck() != null && sackBit(p.selectiveAck(), (seq - p.ack() - 2) & 0xffff);
+            boolean sacked = sack != null && sackBit(sack, (seq - p.ack() - 2) & 0xffff);
             if (!after(seq, p.ack()) || sacked) {
                 it.remove();
                 acked += s.size();
-                bytesInFlight -= s.size();
-                if (s.transmissions == 1) {
+                if (!s.resend) {
+                    bytesInFlight -= s.size();
+                }
+                if (s.transmissions == 1 && !s.resend && (seq == p.ack() || sacked)) {
+                    // a round trip: sent once, and this ack is the first news of it. (Packets the
+                    // cumulative ack passes below its number waited at the peer for a gap to fill:
+                    // their times are that wait, and would slow the window down for seconds.)
                     rttSample(now - s.sentAt);
                 }
                 if (s.packet.type() == UtpPacket.Type.FIN) {
@@ -290,29 +309,71 @@ public final class UtpConnection {
                 }
             }
         }
+        if (recovering && !after(recoverySeq, p.ack())) {
+            recovering = false; // everything sent when the loss was seen is acknowledged
+        }
         if (acked > 0) {
             dupAcks = 0;
+            timerStart = now; // data left the network: the oldest packet's timeout counts from now
             congestion(acked, p.timestampDiffMicros(), now);
         } else if (p.type() == UtpPacket.Type.STATE && p.ack() == lastAck && !outstanding.isEmpty()) {
             if (++dupAcks == DUP_ACKS) {
-                lost();
+                Sent first = outstanding.values().iterator().next();
+                if (first.transmissions == 1) {
+                    lost(first);
+                }
             }
         }
-        if (p.selectiveAck() != null && !outstanding.isEmpty() && countBits(p.selectiveAck()) >= DUP_ACKS) {
-            Sent first = outstanding.values().iterator().next();
-            if (first.packet.seq() == ((p.ack() + 1) & 0xffff) && first.transmissions == 1) {
-                lost();
-            }
+        if (sack != null) {
+            sackLosses(p.ack(), sack);
         }
         lastAck = p.ack();
     }
 
-    /** The oldest packet is taken as lost: resent at once, the window halved. */
-    private void lost() {
-        Sent first = outstanding.values().iterator().next();
-        first.resend = true;
-        cwnd = Math.max(MIN_CWND, cwnd / 2);
+    /**
+     * Every packet with at least three packets sent after it acknowledged is taken as lost: a
+     * burst into a full queue loses runs of packets, and each hole is resent now, not one per
+     * round trip; a resent packet is lost again when three packets that left after its resend
+     * have come (into the same full queue a resend is lost as easily as the packet was).
+     */
+    private void sackLosses(int ack, byte[] sack) {
+        int bits = sack.length * 8;
+        int[] after = new int[bits + 1]; // after[i]: acknowledged packets past bit i - 1
+        for (int i = bits - 1; i >= 0; i--) {
+            after[i] = after[i + 1] + (sackBit(sack, i) ? 1 : 0);
+        }
+        for (Sent s : outstanding.values()) {
+            int bit = (s.packet.seq() - ack - 2) & 0xffff; // 0xffff for the first missing packet: all bits are past it
+            int past = bit == 0xffff ? after[0] : bit < bits ? after[bit + 1] : 0;
+            if (past < DUP_ACKS) {
+                break; // packets further on have fewer acknowledged past them
+            }
+            if (!s.resend && s.transmissions > 1) {
+                int since = (s.sentBefore - ack - 2) & 0xffff; // the first bit of what left after the resend
+                past = since < bits ? after[since] : 0;
+            }
+            if (!s.resend && past >= DUP_ACKS) {
+                lost(s);
+            }
+        }
+    }
+
+    /** A packet taken as lost: resent as the window allows, the window halved once per round trip of losses. */
+    private void lost(Sent s) {
+        markLost(s);
+        if (!recovering) {
+            recovering = true;
+            recoverySeq = (seqNr - 1) & 0xffff;
+            cwnd = Math.max(MIN_CWND, cwnd / 2);
+        }
         slowStart = false;
+    }
+
+    private void markLost(Sent s) {
+        if (!s.resend) {
+            s.resend = true;
+            bytesInFlight -= s.size();
+        }
     }
 
     private void rttSample(long sample) {
@@ -378,8 +439,9 @@ public final class UtpConnection {
         if (p.type() == UtpPacket.Type.FIN) {
             eofSeq = seq;
         }
-        if (seq == ((ackNr + 1) & 0xffff) && p.payload().length > receiveWindow()) {
-            // past the window we advertised (the application is not reading): refused, sent again later
+        if (seq == ((ackNr + 1) & 0xffff) && unread + p.payload().length > RECEIVE_WINDOW) {
+            // the application is not reading: refused, sent again later. (Only what is unread counts:
+            // packets held past a gap must not shut out the very packet that fills it.)
         } else if (seq == ((ackNr + 1) & 0xffff)) {
             take(p);
             while (state != State.CLOSED) {
@@ -398,7 +460,7 @@ public final class UtpConnection {
                 peer.deliver(held);
             }
         } else if (after(seq, ackNr) && ((seq - ackNr) & 0xffff) <= REORDER_LIMIT && p.type() == UtpPacket.Type.DATA
-                && !reorder.containsKey(seq) && p.payload().length <= receiveWindow()) {
+                && !reorder.containsKey(seq) && reorderBytes + unread + p.payload().length <= RECEIVE_WINDOW) {
             reorder.put(seq, p.payload());
             reorderBytes += p.payload().length;
         }
@@ -421,17 +483,24 @@ public final class UtpConnection {
         if (state != State.CONNECTED) {
             return;
         }
+        long window = Math.min((long) cwnd, peerWindow);
         for (Sent s : outstanding.values()) {
             if (s.resend) {
+                if (bytesInFlight > 0 && bytesInFlight + s.size() > window) {
+                    return; // resends first; the rest when acks open the window
+                }
+                bytesInFlight += s.size();
                 transmit(s, now);
             }
         }
-        long window = Math.min((long) cwnd, peerWindow);
         while (!sendQueue.isEmpty() && (bytesInFlight == 0 || bytesInFlight + sendQueue.peek().length <= window)) {
             byte[] chunk = sendQueue.poll();
             queuedBytes -= chunk.length;
             Sent s = new Sent(new UtpPacket(UtpPacket.Type.DATA, sendId, 0, 0, 0, seqNr, 0, null, chunk));
             seqNr = (seqNr + 1) & 0xffff;
+            if (outstanding.isEmpty()) {
+                timerStart = now;
+            }
             outstanding.put(s.packet.seq(), s);
             bytesInFlight += s.size();
             transmit(s, now);
@@ -440,6 +509,9 @@ public final class UtpConnection {
             finSent = true;
             Sent fin = new Sent(new UtpPacket(UtpPacket.Type.FIN, sendId, 0, 0, 0, seqNr, 0, null, null));
             seqNr = (seqNr + 1) & 0xffff;
+            if (outstanding.isEmpty()) {
+                timerStart = now;
+            }
             outstanding.put(fin.packet.seq(), fin);
             transmit(fin, now);
         }
@@ -451,6 +523,7 @@ public final class UtpConnection {
         peer.send(new UtpPacket(p.type(), p.type() == UtpPacket.Type.SYN ? recvId : sendId, now, replyDiff, receiveWindow(),
                 p.seq(), ackNr, null, p.payload()));
         s.sentAt = now;
+        s.sentBefore = seqNr;
         s.transmissions++;
         s.resend = false;
     }
@@ -491,39 +564,34 @@ public final class UtpConnection {
         if (outstanding.isEmpty() || state == State.CLOSED) {
             return Long.MAX_VALUE;
         }
-        long earliest = Long.MAX_VALUE;
-        for (Sent s : outstanding.values()) {
-            earliest = Math.min(earliest, s.sentAt + rto);
-        }
-        return earliest;
+        return timerStart + rto;
     }
 
-    /** Retransmission timeouts: the window falls to one packet and the timed-out packets go again. */
+    /**
+     * The retransmission timeout: the timeout doubles (once per expiry, however many packets are
+     * in flight), the window falls to two packets, and everything in flight is sent again as the
+     * window lets it, oldest first.
+     */
     public void tick(long now) {
-        if (state == State.CLOSED || outstanding.isEmpty()) {
+        if (state == State.CLOSED || outstanding.isEmpty() || now < timerStart + rto) {
             return;
         }
-        boolean timedOut = false;
-        for (Sent s : outstanding.values()) {
-            if (now - s.sentAt >= rto) {
-                if (s.transmissions >= MAX_TRANSMISSIONS) {
-                    end(state == State.SYN_SENT ? "no answer to the uTP SYN" : "timed out");
-                    return;
-                }
-                s.resend = true;
-                timedOut = true;
-            }
+        Sent first = outstanding.values().iterator().next();
+        if (first.transmissions >= MAX_TRANSMISSIONS) {
+            end(state == State.SYN_SENT ? "no answer to the uTP SYN" : "timed out");
+            return;
         }
-        if (timedOut) {
-            cwnd = MIN_CWND;
-            slowStart = false;
-            rto = Math.min(MAX_RTO_MICROS, rto * 2);
-            if (state == State.SYN_SENT) {
-                Sent syn = outstanding.values().iterator().next();
-                transmit(syn, now);
-            } else {
-                flush(now);
-            }
+        outstanding.values().forEach(this::markLost);
+        cwnd = MIN_CWND;
+        slowStart = false;
+        recovering = false;
+        rto = Math.min(MAX_RTO_MICROS, rto * 2);
+        timerStart = now;
+        if (state == State.SYN_SENT) {
+            first.resend = false;
+            transmit(first, now);
+        } else {
+            flush(now);
         }
     }
 
@@ -547,11 +615,4 @@ public final class UtpConnection {
         return bit < mask.length * 8 && (mask[bit / 8] & (1 << (bit % 8))) != 0;
     }
 
-    private static int countBits(byte[] mask) {
-        int n = 0;
-        for (byte b : mask) {
-            n += Integer.bitCount(b & 0xff);
-        }
-        return n;
-    }
 }
