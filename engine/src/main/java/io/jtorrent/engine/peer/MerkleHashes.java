@@ -115,8 +115,8 @@ public final class MerkleHashes {
         return rejected;
     }
 
-    /** Starts fetching the piece layers {@code m} lacks; peers are asked at the next {@link #tick}. */
-    public void fetch(Metainfo m) {
+    /** Starts fetching the piece layers {@code m} lacks, asking {@code peers} at once. */
+    public void fetch(Metainfo m, Iterable<PeerConnection> peers) {
         fetching = m;
         Info info = m.info();
         int pieceHeight = MerkleTree.pieceHeight(info.pieceLength());
@@ -138,7 +138,9 @@ public final class MerkleHashes {
         if (missingChunks.isEmpty()) {
             fetching = null;
             owner.layersComplete(m);
+            return;
         }
+        askIdle(peers, owner.now());
     }
 
     /** Asks idle peers for wanted chunks (one at a time each) and takes back the ones unanswered too long. */
@@ -156,19 +158,27 @@ public final class MerkleHashes {
             }
             return false;
         });
+        askIdle(peers, now);
+    }
+
+    /** Gives each peer not asked for a chunk now the next wanted one. */
+    private void askIdle(Iterable<PeerConnection> peers, long now) {
         for (PeerConnection p : peers) {
             if (wanted.isEmpty()) {
                 return;
             }
-            if (p.isClosed() || asked.stream().anyMatch(c -> c.askedOf == p)) {
-                continue;
+            if (!p.isClosed() && asked.stream().noneMatch(c -> c.askedOf == p)) {
+                ask(p, now);
             }
-            Chunk c = wanted.poll();
-            c.askedOf = p;
-            c.askedAt = now;
-            asked.add(c);
-            p.send(c.request);
         }
+    }
+
+    private void ask(PeerConnection p, long now) {
+        Chunk c = wanted.poll();
+        c.askedOf = p;
+        c.askedAt = now;
+        asked.add(c);
+        p.send(c.request);
     }
 
     /** A hash message from {@code p}; a hashes message that does not prove out closes the connection. */
@@ -379,6 +389,8 @@ public final class MerkleHashes {
             wanted.clear();
             asked.clear();
             owner.layersComplete(done);
+        } else if (!wanted.isEmpty() && !p.isClosed()) {
+            ask(p, owner.now()); // it answered: the next chunk now, not at the next tick
         }
     }
 }

@@ -228,7 +228,7 @@ public final class Torrent {
             return;
         }
         if (!m.info().hasV1() && !m.hasAllPieceLayers()) {
-            merkleHashes.fetch(m); // a v2 magnet: its piece layers come from peers, then metadataComplete
+            merkleHashes.fetch(m, peerSet.snapshot()); // a v2 magnet: its piece layers come from peers, then metadataComplete
         } else {
             metadataComplete(m);
         }

@@ -134,6 +134,62 @@ class MerkleHashesTest {
         assertThat(honestHost.log).noneMatch(l -> l.startsWith("ban"));
     }
 
+    /** A v2 magnet's layers, one request per file: each answer brings the next request at once, no tick between. */
+    @Test
+    void aV2MagnetsPieceLayersComeChunkAfterChunkWithoutWaitingForTicks() throws Exception {
+        Path tree = dir.resolve("tree");
+        Files.createDirectories(tree);
+        for (int i = 0; i < 3; i++) {
+            byte[] b = new byte[150_000 + i * 10_000]; // three pieces each: one piece layer per file
+            new Random(10 + i).nextBytes(b);
+            Files.write(tree.resolve("f" + i), b);
+        }
+        Metainfo full = TorrentBuilder.from(tree).version(TorrentBuilder.Version.V2).pieceLength(PIECE).build().metainfo();
+        Metainfo magnet = Metainfo.ofInfo(full.infoBytes(), List.of(), List.of());
+        assertThat(magnet.hasAllPieceLayers()).isFalse();
+        Metainfo[] complete = {null};
+        MerkleHashes leecher = new MerkleHashes(new MerkleHashes.Owner() {
+            @Override
+            public Metainfo metainfo() {
+                return magnet;
+            }
+
+            @Override
+            public long now() {
+                return 0;
+            }
+
+            @Override
+            public void layersComplete(Metainfo m) {
+                complete[0] = m;
+            }
+
+            @Override
+            public void readLeaves(int piece, Consumer<byte[]> leaves) {
+                throw new AssertionError("a leecher without the data serves no block hashes");
+            }
+        });
+        PeerConnectionTest.Transport wire = new PeerConnectionTest.Transport();
+        PeerConnection seed = peer(new PeerConnectionTest.Host("1111"), wire);
+        MerkleHashes seeder = exchange(full);
+        PeerConnectionTest.Transport seederWire = new PeerConnectionTest.Transport();
+        PeerConnection leecherSeenBySeeder = peer(new PeerConnectionTest.Host("0000"), seederWire);
+
+        leecher.fetch(magnet, List.of(seed));
+        for (int answered = 0; complete[0] == null; answered++) {
+            assertThat(answered).as("requests answered").isLessThan(3);
+            PeerMessage.HashRequest request = (PeerMessage.HashRequest) wire.sent.get(wire.sent.size() - 1);
+            assertThat(wire.sent).as("one request at a time").hasSize(answered + 1);
+            seeder.handle(leecherSeenBySeeder, request);
+            leecher.handle(seed, seederWire.sent.get(seederWire.sent.size() - 1));
+        }
+        assertThat(wire.sent).hasSize(3);
+        assertThat(complete[0].hasAllPieceLayers()).isTrue();
+        for (var f : full.info().v2Files()) {
+            assertThat(complete[0].pieceLayer(f).orElseThrow()).isEqualTo(full.pieceLayer(f).orElseThrow());
+        }
+    }
+
     @Test
     void blockHashesAreServedWithAProofToTheRootAndPieceLayersToo() throws Exception {
         PeerConnectionTest.Transport wire = new PeerConnectionTest.Transport();
