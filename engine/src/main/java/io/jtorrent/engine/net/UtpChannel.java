@@ -38,6 +38,8 @@ public final class UtpChannel extends AbstractChannel {
     /** Delivered payload not yet handed to the pipeline (reading paused). */
     private final ArrayDeque<byte[]> inbound = new ArrayDeque<>();
     private boolean readPending;
+    /** An ack flush is queued on the loop, behind the packets of this batch. */
+    private boolean ackQueued;
     private ChannelPromise connectPromise;
     private ScheduledFuture<?> connectTimeout;
     private ScheduledFuture<?> timer;
@@ -129,7 +131,21 @@ public final class UtpChannel extends AbstractChannel {
                 connection.receive(p, micros());
             }
             afterInput();
+            if (!ackQueued) {
+                // after the packets queued with this one (a socket read hands over a batch): one ack for them all
+                ackQueued = true;
+                eventLoop().execute(this::flushAck);
+            }
         });
+    }
+
+    private void flushAck() {
+        ackQueued = false;
+        synchronized (this) {
+            if (connection != null) {
+                connection.flushAck(micros());
+            }
+        }
     }
 
     /** After input or a timer: hand payload on, send what waits, set the next timeout. On the loop. */

@@ -124,6 +124,8 @@ public final class UtpConnection {
     /** Bytes delivered that the application has not taken yet: they close the window we advertise. */
     private int unread;
     private long lastAdvertised = RECEIVE_WINDOW;
+    /** Data came that no packet of ours has acknowledged yet. */
+    private boolean ackOwed;
 
     private UtpConnection(Peer peer, int recvId, int sendId, State state) {
         this.peer = peer;
@@ -464,9 +466,22 @@ public final class UtpConnection {
             reorder.put(seq, p.payload());
             reorderBytes += p.payload().length;
         }
-        sendAck(now);
         if (eofSeq >= 0 && ackNr == eofSeq) {
+            sendAck(now); // the FIN's ack goes now: nothing follows it
             end("closed by the peer");
+        } else {
+            ackOwed = true; // one ack for the owner's whole batch of packets (flushAck), or on data we send
+        }
+    }
+
+    /**
+     * Sends the ack the packets since the last one are owed, if data going out has not carried it.
+     * The owner calls this after each batch of packets it hands in: one ack per batch, not per
+     * packet, halves the packets a download sends.
+     */
+    public void flushAck(long now) {
+        if (ackOwed && state != State.CLOSED) {
+            sendAck(now);
         }
     }
 
@@ -522,6 +537,9 @@ public final class UtpConnection {
         UtpPacket p = s.packet;
         peer.send(new UtpPacket(p.type(), p.type() == UtpPacket.Type.SYN ? recvId : sendId, now, replyDiff, receiveWindow(),
                 p.seq(), ackNr, null, p.payload()));
+        if (reorder.isEmpty()) {
+            ackOwed = false; // it carries our ack (not a selective one: that goes in a STATE)
+        }
         s.sentAt = now;
         s.sentBefore = seqNr;
         s.transmissions++;
@@ -529,6 +547,7 @@ public final class UtpConnection {
     }
 
     private void sendAck(long now) {
+        ackOwed = false;
         peer.send(new UtpPacket(UtpPacket.Type.STATE, sendId, now, replyDiff, receiveWindow(), seqNr, ackNr, selectiveAck(),
                 null));
     }

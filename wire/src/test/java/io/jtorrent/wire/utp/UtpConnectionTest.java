@@ -80,9 +80,17 @@ class UtpConnectionTest {
             };
         }
 
+        /** DATA packets A sent, and STATE packets (bare acks) B sent. */
+        int dataFromA;
+        int acksFromB;
+
         void put(boolean toB, UtpPacket p) {
             if (toB && p.type() == UtpPacket.Type.DATA) {
                 lastSeqFromA = p.seq();
+                dataFromA++;
+            }
+            if (!toB && p.type() == UtpPacket.Type.STATE) {
+                acksFromB++;
             }
             if (loss > 0 && random.nextDouble() < loss) {
                 return;
@@ -133,6 +141,15 @@ class UtpConnectionTest {
                         }
                     } else {
                         a.receive(p, now);
+                    }
+                }
+                Delivery following = queue.peek();
+                if (following == null || following.at > now) { // a batch of packets ends: its acks go
+                    if (a != null) {
+                        a.flushAck(now);
+                    }
+                    if (b != null) {
+                        b.flushAck(now);
                     }
                 }
                 // the application reads everything delivered at once
@@ -200,6 +217,18 @@ class UtpConnectionTest {
         link.run(link.now + 10_000 * MS, () -> link.a.state() == UtpConnection.State.CLOSED
                 && link.b.state() == UtpConnection.State.CLOSED, () -> { });
         assertThat(link.events).contains("B closed: closed by the peer", "A closed: closed");
+    }
+
+    /** Packets that arrive together (a window sent at once, no bottleneck) are acknowledged once, not one by one. */
+    @Test
+    void aBatchOfPacketsIsAcknowledgedOnce() throws Exception {
+        Link link = new Link();
+        link.a = UtpConnection.connect(link.end(true), new Random(9), 0);
+        byte[] ab = data(2_000_000, 9);
+        Writer wa = new Writer(link, new UtpConnection[] {link.a}, ab);
+        link.run(60_000 * MS, () -> link.atB.size() == ab.length, wa);
+        assertThat(link.atB.toByteArray()).isEqualTo(ab);
+        assertThat(link.acksFromB).as("acks for %d data packets", link.dataFromA).isLessThan(link.dataFromA / 4);
     }
 
     @Test

@@ -49,6 +49,7 @@ class UtpFuzzTest {
                     c.write(new byte[5000], 0, 5000, now);
                 } else {
                     c.receive(p, now);
+                    c.flushAck(now);
                     c.tick(now);
                 }
             } catch (UtpException expected) {
