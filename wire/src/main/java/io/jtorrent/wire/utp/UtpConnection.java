@@ -89,6 +89,8 @@ public final class UtpConnection {
     private int ackNr;
     private final LinkedHashMap<Integer, Sent> outstanding = new LinkedHashMap<>();
     private long bytesInFlight;
+    /** Packets in {@link #outstanding} marked to be sent again. */
+    private int resends;
     private final ArrayDeque<byte[]> sendQueue = new ArrayDeque<>();
     private int queuedBytes;
     private final Map<Integer, byte[]> reorder = new HashMap<>();
@@ -298,6 +300,8 @@ public final class UtpConnection {
                 acked += s.size();
                 if (!s.resend) {
                     bytesInFlight -= s.size();
+                } else {
+                    resends--;
                 }
                 if (s.transmissions == 1 && !s.resend && (seq == p.ack() || sacked)) {
                     // a round trip: sent once, and this ack is the first news of it. (Packets the
@@ -374,6 +378,7 @@ public final class UtpConnection {
     private void markLost(Sent s) {
         if (!s.resend) {
             s.resend = true;
+            resends++;
             bytesInFlight -= s.size();
         }
     }
@@ -499,7 +504,8 @@ public final class UtpConnection {
             return;
         }
         long window = Math.min((long) cwnd, peerWindow);
-        for (Sent s : outstanding.values()) {
+        for (Iterator<Sent> it = resends > 0 ? outstanding.values().iterator() : null; it != null && resends > 0; ) {
+            Sent s = it.next(); // (not walked at all when nothing waits to be resent: once per ack, it was)
             if (s.resend) {
                 if (bytesInFlight > 0 && bytesInFlight + s.size() > window) {
                     return; // resends first; the rest when acks open the window
@@ -543,7 +549,10 @@ public final class UtpConnection {
         s.sentAt = now;
         s.sentBefore = seqNr;
         s.transmissions++;
-        s.resend = false;
+        if (s.resend) {
+            s.resend = false;
+            resends--;
+        }
     }
 
     private void sendAck(long now) {
@@ -607,7 +616,6 @@ public final class UtpConnection {
         rto = Math.min(MAX_RTO_MICROS, rto * 2);
         timerStart = now;
         if (state == State.SYN_SENT) {
-            first.resend = false;
             transmit(first, now);
         } else {
             flush(now);
@@ -618,6 +626,7 @@ public final class UtpConnection {
         if (state != State.CLOSED) {
             state = State.CLOSED;
             outstanding.clear();
+            resends = 0;
             sendQueue.clear();
             reorder.clear();
             peer.closed(reason);
