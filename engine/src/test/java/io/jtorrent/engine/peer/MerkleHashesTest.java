@@ -63,6 +63,12 @@ class MerkleHashesTest {
 
     /** An exchange whose disk reads are {@code disk}'s: given a piece and where its leaves go. */
     private static MerkleHashes exchange(Metainfo known, java.util.function.BiConsumer<Integer, Consumer<byte[]>> disk) {
+        return exchange(known, disk, complete -> { });
+    }
+
+    /** ... and {@code complete} hears the metadata once its piece layers are all in. */
+    private static MerkleHashes exchange(Metainfo known, java.util.function.BiConsumer<Integer, Consumer<byte[]>> disk,
+                                         Consumer<Metainfo> complete) {
         return new MerkleHashes(new MerkleHashes.Owner() {
             @Override
             public Metainfo metainfo() {
@@ -75,7 +81,8 @@ class MerkleHashesTest {
             }
 
             @Override
-            public void layersComplete(Metainfo complete) {
+            public void layersComplete(Metainfo m) {
+                complete.accept(m);
             }
 
             @Override
@@ -148,27 +155,9 @@ class MerkleHashesTest {
         Metainfo magnet = Metainfo.ofInfo(full.infoBytes(), List.of(), List.of());
         assertThat(magnet.hasAllPieceLayers()).isFalse();
         Metainfo[] complete = {null};
-        MerkleHashes leecher = new MerkleHashes(new MerkleHashes.Owner() {
-            @Override
-            public Metainfo metainfo() {
-                return magnet;
-            }
-
-            @Override
-            public long now() {
-                return 0;
-            }
-
-            @Override
-            public void layersComplete(Metainfo m) {
-                complete[0] = m;
-            }
-
-            @Override
-            public void readLeaves(int piece, Consumer<byte[]> leaves) {
-                throw new AssertionError("a leecher without the data serves no block hashes");
-            }
-        });
+        MerkleHashes leecher = exchange(magnet, (piece, leaves) -> {
+            throw new AssertionError("a leecher without the data serves no block hashes");
+        }, m -> complete[0] = m);
         PeerConnectionTest.Transport wire = new PeerConnectionTest.Transport();
         PeerConnection seed = peer(new PeerConnectionTest.Host("1111"), wire);
         MerkleHashes seeder = exchange(full);
