@@ -37,6 +37,10 @@ final class Network {
         hosts.remove(p.address());
     }
 
+    /** Handshakes that reached a torrent, and those it refused (full, already connected, banned ...). */
+    long handshakes;
+    long refused;
+
     /** {@code from} dials {@code to}: {@code connected} once the connection is up, {@code failed} if it never is or ends before the peer joined. */
     void dial(SimPeer from, InetSocketAddress to, IntConsumer connected, Runnable failed) {
         clock.at(clock.now() + latency, () -> {
@@ -74,7 +78,9 @@ final class Network {
             return;
         }
         String refusal = t.peerSet().admit(h.peerId(), at.remoteAddress(), at.outgoing);
+        handshakes++;
         if (refusal != null) {
+            refused++;
             at.close();
             return;
         }

@@ -64,6 +64,9 @@ final class SimPeer implements TorrentServices {
     double endGameAt = -1;
     double doneAt = -1;
     double leftAt = -1;
+    /** The upload link's busy time when the first piece came and when end game began (-1: not yet). */
+    private long busyAtFirstPiece = -1;
+    private long busyAtEndGame = -1;
     int hashFailures;
     int bans;
     int pieces;
@@ -251,6 +254,7 @@ final class SimPeer implements TorrentServices {
         if (e instanceof SessionEvent.PieceFinished f) {
             if (firstPieceAt < 0) {
                 firstPieceAt = now();
+                busyAtFirstPiece = uplink.busyNanos;
             }
             pieces++;
             world.pieceFinished(this, f.piece());
@@ -260,6 +264,7 @@ final class SimPeer implements TorrentServices {
                 doneAt = now();
                 if (endGameAt < 0) {
                     endGameAt = doneAt;
+                    busyAtEndGame = uplink.busyNanos;
                 }
                 world.finished(this);
             }
@@ -274,7 +279,19 @@ final class SimPeer implements TorrentServices {
     void noteEndGame() {
         if (endGameAt < 0 && doneAt < 0 && torrent != null && torrent.views().endGame()) {
             endGameAt = now();
+            busyAtEndGame = uplink.busyNanos;
         }
+    }
+
+    /**
+     * The share of its upload capacity it used while trading (from its first piece to end game),
+     * or -1 if it has no capacity or no such phase: what the swarm made of what it could give.
+     */
+    double tradingUpload() {
+        if (uplink.rate() <= 0 || busyAtFirstPiece < 0 || busyAtEndGame < 0 || endGameAt <= firstPieceAt) {
+            return -1;
+        }
+        return Math.min(1, (busyAtEndGame - busyAtFirstPiece) / ((endGameAt - firstPieceAt) * 1e9));
     }
 
     @Override

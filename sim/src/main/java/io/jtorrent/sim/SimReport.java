@@ -54,6 +54,17 @@ public final class SimReport {
         out.println("  trading (to end game):          " + percentiles(done, p -> p.endGameAt - p.firstPieceAt));
         out.println("  end game (last pieces):         " + percentiles(done, p -> p.doneAt - p.endGameAt));
         out.println("  completion (from arrival):      " + percentiles(done, p -> p.doneAt - p.arrivedAt));
+        List<SimPeer> uploaders = new ArrayList<>();
+        for (SimPeer p : done) {
+            if (p.tradingUpload() >= 0) {
+                uploaders.add(p);
+            }
+        }
+        if (!uploaders.isEmpty()) {
+            out.println("upload used while trading, % (p10 / p50 / p90 / max over " + uploaders.size() + "): "
+                    + percentiles(uploaders, p -> 100 * p.tradingUpload()));
+        }
+        out.printf(Locale.ROOT, "handshakes refused:              %d of %d%n", r.refused(), r.handshakes());
         if (c.scenario() == Simulation.Scenario.FREE_RIDERS) {
             freeRiders(out);
         }

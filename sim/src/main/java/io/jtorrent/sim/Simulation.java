@@ -169,9 +169,10 @@ public final class Simulation {
      * @param peers every host, the seed first
      * @param verified whether every leecher that completed holds the file block for block
      * @param events events the scheduler ran
+     * @param handshakes handshakes that reached a torrent; {@code refused} of them it turned away
      */
     public record Result(Config config, double seconds, double aggregateSeconds, int completed, int expected, boolean verified,
-                         List<SimPeer> peers, long events, long seedRepeatBytes) {
+                         List<SimPeer> peers, long events, long seedRepeatBytes, long handshakes, long refused) {
         public boolean allComplete() {
             return completed == expected && verified;
         }

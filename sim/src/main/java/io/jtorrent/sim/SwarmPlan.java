@@ -117,7 +117,7 @@ final class SwarmPlan {
             end = world.clock.now() / 1e9;
         }
         return new Simulation.Result(config, end, world.aggregateAt, completed, expected, verified, List.copyOf(hosts),
-                world.clock.executed(), world.seedRepeatBytes);
+                world.clock.executed(), world.seedRepeatBytes, world.network.handshakes, world.network.refused);
     }
 
     /** Progress lines: about twenty over the bound's time, at round numbers of seconds. */

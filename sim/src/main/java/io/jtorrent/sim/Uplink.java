@@ -17,6 +17,8 @@ final class Uplink {
     private final ArrayDeque<Pipe> ready = new ArrayDeque<>();
     private boolean busy;
     long sent;
+    /** Nanoseconds the link has spent sending, so far (a batch counts when it starts). */
+    long busyNanos;
 
     /** @param bytesPerSecond the capacity; 0 for none to speak of (instant) */
     Uplink(Scheduler clock, long bytesPerSecond) {
@@ -60,6 +62,7 @@ final class Uplink {
         Pipe pipe = p;
         Pipe.Batch batch = pipe.takeBatch(BATCH_BYTES);
         long nanos = nanos(batch.bytes(), bytesPerSecond);
+        busyNanos += nanos;
         clock.at(clock.now() + nanos, () -> {
             sent += batch.bytes();
             pipe.transmitted(batch);

@@ -47,9 +47,25 @@ class SimulationTest {
                 assertThat(p.endGameAt).isLessThanOrEqualTo(p.doneAt);
             }
         }
+        for (SimPeer p : r.peers()) {
+            if (p.role == SimPeer.Role.LEECHER) {
+                assertThat(p.tradingUpload()).as(p.name + "'s upload used while trading").isBetween(0.0, 1.0);
+            }
+        }
         // nobody can beat the bound; the engine should be within a small factor of it
         assertThat(r.ratio()).isBetween(1.0, 2.5);
         assertThat(new SimReport(r).lastLine()).startsWith("simulation complete: peers=50 ");
+    }
+
+    @Test
+    void aCrowdLargerThanTheConnectionLimitIsMostlyAdmittedAtTheFirstHandshake() throws Exception {
+        // 150 peers arriving together, each given 50 by the tracker, each taking 80 connections:
+        // dialling every peer given, the first to fill up refused 30% of all handshakes (10% when
+        // half the slots wait for the peers that dial in)
+        Simulation.Result r = Simulation.run(small(150, 1), p -> { });
+        assertThat(r.allComplete()).isTrue();
+        assertThat(r.handshakes()).isPositive();
+        assertThat((double) r.refused() / r.handshakes()).isLessThan(0.15);
     }
 
     @Test

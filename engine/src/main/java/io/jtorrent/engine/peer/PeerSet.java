@@ -137,6 +137,19 @@ public final class PeerSet {
         }
     }
 
+    /**
+     * While peers dial us (one did within this long, or we started this long ago), we dial only
+     * up to half our connection limit. In a crowd that arrives together everyone dials the peers
+     * the tracker gave and is dialled by others: peers that had dialled up to their limit refused
+     * the later comers (`jtorrent simulate`, 150 peers: 8,585 of 28,412 handshakes refused, 1,306
+     * of 13,212 with half), the unlucky held a third as many connections as the lucky until their
+     * redials seconds later, and their uploads idled for want of neighbours. A peer nobody can
+     * dial (behind a NAT) fills its slots once this has passed.
+     */
+    static final long INCOMING_QUIET_NANOS = 5_000_000_000L;
+    /** When a peer last dialled us (Long.MIN_VALUE: not looked at yet). */
+    private long incomingAt = Long.MIN_VALUE;
+
     /** Dials the candidates that are due, within the torrent's and the session's limits. */
     public void connect() {
         assert torrent.owner().inLoop();
@@ -147,6 +160,20 @@ public final class PeerSet {
         int max = torrent.maxPeers();
         int limit = torrent.seeding() ? max / 2 : max;
         int room = limit - peers.size() - connecting;
+        long now = torrent.now();
+        if (incomingAt == Long.MIN_VALUE) {
+            incomingAt = now; // the first look: as if a peer had just dialled in
+        }
+        if (now - incomingAt < INCOMING_QUIET_NANOS) {
+            // half the slots wait for peers that dial us while they still do (see INCOMING_QUIET_NANOS)
+            int out = 0;
+            for (PeerConnection p : peers) {
+                if (p.outgoing) {
+                    out++;
+                }
+            }
+            room = Math.min(room, (max + 1) / 2 - out - connecting);
+        }
         for (InetSocketAddress address : candidates.due(torrent.now(), Math.max(0, room), this::isConnectedTo)) {
             candidates.dialing(address);
             connecting++;
@@ -227,6 +254,9 @@ public final class PeerSet {
         assert torrent.owner().inLoop();
         peers.add(p);
         snapshot = null;
+        if (!p.outgoing) {
+            incomingAt = torrent.now();
+        }
         p.transport.markJoined();
         candidates.joined(p.address);
         if (torrent.superSeed() && superSeeding == null && torrent.seeding()) {
@@ -292,7 +322,9 @@ public final class PeerSet {
         }
         slots.announced(p, piece);
         if (!p.amInterested && picker.wanted(piece)) {
-            p.setInterested(true);
+            p.setInterested(true); // asks at once
+        } else if (p.amInterested && !p.peerChoking && picker.wanted(piece)) {
+            p.requests.requestMore(); // a queue that ran dry for want of pieces refills now, not at the next tick
         }
         closeIfBothSeeds(p);
     }
