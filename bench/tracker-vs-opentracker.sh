@@ -22,7 +22,8 @@ printf 'listen.tcp 127.0.0.1:%d\nlisten.udp 127.0.0.1:%d\naccess.whitelist white
 opentracker -f "$work/opentracker.conf" > "$work/opentracker.log" 2>&1 &
 ot_pid=$!
 "$root/jtorrent" --version > /dev/null
-"$root/jtorrent" tracker --http-port "$jt_port" --udp-port "$jt_port" --bind 127.0.0.1 > "$work/jtorrent.log" 2>&1 &
+# shellcheck disable=SC2086 # JT_TRACKER_OPTS: extra options for ./jtorrent tracker, split on spaces
+"$root/jtorrent" tracker --http-port "$jt_port" --udp-port "$jt_port" --bind 127.0.0.1 ${JT_TRACKER_OPTS:-} > "$work/jtorrent.log" 2>&1 &
 jt_pid=$!
 trap 'kill $ot_pid $jt_pid 2>/dev/null || true' EXIT
 wait_port "$ot_port"; wait_port "$jt_port"

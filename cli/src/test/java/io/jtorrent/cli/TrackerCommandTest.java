@@ -23,6 +23,9 @@ class TrackerCommandTest {
         assertThat(bad.status()).isEqualTo(2);
         assertThat(bad.err()).contains("not a 40-digit hex info-hash");
         assertThat(Cli.run("tracker", "--interval", "0").status()).isEqualTo(2);
+        Cli noThreads = Cli.run("tracker", "--http-threads", "0");
+        assertThat(noThreads.status()).isEqualTo(2);
+        assertThat(noThreads.err()).contains("--http-threads");
         try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Cli inUse = Cli.run("tracker", "--bind", "127.0.0.1", "--http-port", Integer.toString(busy.getLocalPort()),
                     "--udp-port", "-1");
