@@ -142,7 +142,7 @@ public final class PeerSet {
      * up to half our connection limit. In a crowd that arrives together everyone dials the peers
      * the tracker gave and is dialled by others: peers that had dialled up to their limit refused
      * the later comers (`jtorrent simulate`, 150 peers: 8,585 of 28,412 handshakes refused, 1,306
-     * of 13,212 with half), the unlucky held a third as many connections as the lucky until their
+     * of 13,212 with half), the unlucky held half as many connections as the lucky until their
      * redials seconds later, and their uploads idled for want of neighbours. A peer nobody can
      * dial (behind a NAT) fills its slots once this has passed.
      */
