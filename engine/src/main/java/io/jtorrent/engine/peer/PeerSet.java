@@ -138,7 +138,7 @@ public final class PeerSet {
     }
 
     /**
-     * While peers dial us (one did within this long, or we started this long ago), we dial only
+     * While peers dial us (one did within this long, or we (re)started this long ago), we dial only
      * up to half our connection limit. In a crowd that arrives together everyone dials the peers
      * the tracker gave and is dialled by others: peers that had dialled up to their limit refused
      * the later comers (`jtorrent simulate`, 150 peers: 8,585 of 28,412 handshakes refused, 1,306
@@ -423,10 +423,12 @@ public final class PeerSet {
         }
     }
 
+    /** The torrent stopped: every peer closed; when it starts again, it starts as new (see {@link #INCOMING_QUIET_NANOS}). */
     public void closeAll(String reason) {
         for (PeerConnection p : snapshot()) {
             p.close(reason);
         }
+        incomingAt = Long.MIN_VALUE;
     }
 
     /** The disk's back-pressure changed: peers stop or resume reading. */

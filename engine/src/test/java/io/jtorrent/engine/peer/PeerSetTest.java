@@ -146,6 +146,22 @@ class PeerSetTest {
     }
 
     @Test
+    void aTorrentStartedAgainLongAfterWaitsForThoseWhoDialInAsANewOneDoes() {
+        Torrent t = new Torrent(10);
+        PeerSet set = new PeerSet(t, new Random(1));
+        set.addCandidates(addresses(30), false);
+        set.connect();
+        assertThat(t.dialled).hasSize(5);
+        set.closeAll("torrent stopped");
+        t.loop.advance(3600 * SECOND);
+        set.connect(); // started again an hour later (the first five dials still count as under way here)
+        assertThat(t.dialled).as("no more than half the limit under way").hasSize(5);
+        t.loop.advance(6 * SECOND);
+        set.connect();
+        assertThat(t.dialled).hasSize(10);
+    }
+
+    @Test
     void aHaveFromAPeerThatUnchokesUsBringsRequestsAtOnceNotAtTheNextTick() {
         Torrent t = new Torrent(10);
         PeerSet set = new PeerSet(t, new Random(1));
