@@ -320,8 +320,9 @@ class DaemonSecurityTest {
             List<String> answers = new ArrayList<>();
             for (String url : List.of(base + "/loop", base + "/missing", base + "/secret", "http://127.0.0.1:" + closedPort + "/x")) {
                 String r = c.call("torrent-add", Map.of("filename", url)).get("result").asText();
-                answers.add(r.replace(url, "URL"));
-                assertThat(r).doesNotContain("SECRET", "refused", "404", "redirect", "Connection");
+                String said = r.replace(url, "URL"); // the URL itself may hold "404" (a port 40407 did)
+                answers.add(said);
+                assertThat(said).doesNotContain("SECRET", "refused", "404", "redirect", "Connection");
             }
             assertThat(answers).containsOnly(answers.get(0));
             assertThat(c.call("torrent-add", Map.of("filename", "file://" + notATorrent)).get("result").asText())
