@@ -58,8 +58,8 @@ final class TrackerCommand implements Callable<Integer> {
     /*
      * Half the cores answer HTTP by default: the other half are left to the UDP reader, the
      * collector and the kernel's network stack. On 2 cores under wrk -t2 -c64 (bench/tracker-vs-
-     * opentracker.sh, 2026-12-03): one thread p99 5.18-5.31 ms at 43-47k req/s (4 runs), two
-     * threads 7.66 ms at 48k; both ~2.4x opentracker's rate.
+     * opentracker.sh, 2026-12-03): one thread p99 5.18-5.70 ms at 43-47k req/s (4 runs), two
+     * threads 7.66 ms at 48k; both 2.3-2.5x opentracker's rate.
      */
     @Option(names = "--http-threads", paramLabel = "N", description = "Threads answering HTTP (default: half the cores, at least one).")
     int httpThreads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);

@@ -174,7 +174,7 @@ public final class PeerSet {
             }
             room = Math.min(room, (max + 1) / 2 - out - connecting);
         }
-        for (InetSocketAddress address : candidates.due(torrent.now(), Math.max(0, room), this::isConnectedTo)) {
+        for (InetSocketAddress address : candidates.due(now, Math.max(0, room), this::isConnectedTo)) {
             candidates.dialing(address);
             connecting++;
             boolean[] counted = {true};
@@ -321,10 +321,12 @@ public final class PeerSet {
             superSeeding.announced(p, piece, snapshot(), torrent.now());
         }
         slots.announced(p, piece);
-        if (!p.amInterested && picker.wanted(piece)) {
-            p.setInterested(true); // asks at once
-        } else if (p.amInterested && !p.peerChoking && picker.wanted(piece)) {
-            p.requests.requestMore(); // a queue that ran dry for want of pieces refills now, not at the next tick
+        if (picker.wanted(piece)) {
+            if (!p.amInterested) {
+                p.setInterested(true); // asks at once
+            } else if (!p.peerChoking) {
+                p.requests.requestMore(); // a queue that ran dry for want of pieces refills now, not at the next tick
+            }
         }
         closeIfBothSeeds(p);
     }
