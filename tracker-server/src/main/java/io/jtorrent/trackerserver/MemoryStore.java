@@ -30,6 +30,7 @@ public final class MemoryStore implements SwarmStore {
 
     /** A peer's key: its address as IPv6 (IPv4 mapped into it), then its port; the compact form. */
     private static final int KEY = 18;
+    private static final ThreadLocal<Picked> PICKED = ThreadLocal.withInitial(Picked::new);
     /** A peer's record: its key, a flags byte at {@link #FLAGS}, its last announce (a long) at {@link #SEEN}. */
     private static final int RECORD = 32;
     private static final int FLAGS = 18;
@@ -293,7 +294,7 @@ public final class MemoryStore implements SwarmStore {
         if (want <= 0) {
             return new Answer(s.seeders, size - s.seeders, s.downloaded);
         }
-        Picked out = new Picked(want);
+        Picked out = PICKED.get().reset(want);
         ThreadLocalRandom r = ThreadLocalRandom.current();
         int start = r.nextInt(size);
         if (size <= 2 * numWant) {
@@ -315,18 +316,30 @@ public final class MemoryStore implements SwarmStore {
             }
         }
         return new Answer(s.seeders, size - s.seeders, s.downloaded, Arrays.copyOf(out.v4, out.v4Length),
-                out.v6 == null ? Answer.NONE : Arrays.copyOf(out.v6, out.v6Length));
+                out.v6Length == 0 ? Answer.NONE : Arrays.copyOf(out.v6, out.v6Length));
     }
 
-    /** The peers a sample took so far, in compact form. */
+    /**
+     * The peers a sample took so far, in compact form: one per thread, reused (the answer copies
+     * out what was taken), so that an announce makes no scratch arrays.
+     */
     private static final class Picked {
-        final byte[] v4;
+        byte[] v4 = new byte[6 * 200];
         byte[] v6;
         int v4Length;
         int v6Length;
 
-        Picked(int want) {
-            v4 = new byte[6 * want];
+        /** Emptied, with room for {@code want} peers of either family. */
+        Picked reset(int want) {
+            if (v4.length < 6 * want) {
+                v4 = new byte[6 * want];
+            }
+            if (v6 != null && v6.length < KEY * want) {
+                v6 = null;
+            }
+            v4Length = 0;
+            v6Length = 0;
+            return this;
         }
 
         int count() {
@@ -354,7 +367,7 @@ public final class MemoryStore implements SwarmStore {
             out.v4Length += 6;
         } else {
             if (out.v6 == null) {
-                out.v6 = new byte[out.v4.length * 3];
+                out.v6 = new byte[out.v4.length / 6 * KEY];
             }
             System.arraycopy(s.records, at, out.v6, out.v6Length, KEY);
             out.v6Length += KEY;

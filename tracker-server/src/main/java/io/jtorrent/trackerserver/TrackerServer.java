@@ -5,6 +5,8 @@ import io.jtorrent.bencode.BDictionary;
 import io.jtorrent.bencode.BList;
 import io.jtorrent.bencode.BValue;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -14,16 +16,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -39,8 +31,15 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code /stats} (text) and {@code /metrics} (Prometheus). Every malformed announce gets HTTP 200 with a bencoded {@code failure reason},
  * as clients expect. HTTP keep-alive is honoured.
  *
- * <p>Limits: request line 8 KiB, headers 8 KiB, no body, {@value QueryString#MAX_PARAMETERS}
- * parameters, {@code numwant} at most {@value #MAX_NUMWANT} (default {@value #DEFAULT_NUMWANT}).
+ * <p>Limits: request line 8 KiB, headers 8 KiB, no body ({@link HttpRequestDecoder}: a request
+ * that breaks one is answered with its HTTP status and a failure reason, and the connection closed),
+ * {@value QueryString#MAX_PARAMETERS} parameters, {@code numwant} at most {@value #MAX_NUMWANT}
+ * (default {@value #DEFAULT_NUMWANT}).
+ *
+ * <p>An announce makes little garbage (about 1.1 KB, from 2.6 KB with Netty's HTTP codec): the
+ * request is read by {@link HttpRequestDecoder}, its query by {@link AnnounceQuery} where it stands,
+ * and the answer's headers and compact body are written straight into pooled buffers, flushed once
+ * per read.
  */
 public final class TrackerServer implements AutoCloseable {
     public static final int DEFAULT_NUMWANT = 50;
@@ -110,8 +109,7 @@ public final class TrackerServer implements AutoCloseable {
                         }
                         ch.closeFuture().addListener(c -> connections.decrementAndGet());
                         ch.pipeline().addLast(new io.netty.handler.timeout.ReadTimeoutHandler(idleTimeout.toMillis(), TimeUnit.MILLISECONDS),
-                                new HttpServerCodec(8192, 8192, 8192), new HttpServerKeepAliveHandler(),
-                                new HttpObjectAggregator(0), handler);
+                                new HttpRequestDecoder(), handler);
                     }
                 }).bind(bind).awaitUninterruptibly();
         if (!f.isSuccess()) {
@@ -176,32 +174,37 @@ public final class TrackerServer implements AutoCloseable {
     }
 
     @ChannelHandler.Sharable
-    private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private final class Handler extends SimpleChannelInboundHandler<HttpRequestDecoder.Request> {
         @Override
-        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-            String uri = req.uri();
+        protected void channelRead0(ChannelHandlerContext ctx, HttpRequestDecoder.Request req) {
+            if (!req.ok()) {
+                failures.increment();
+                respond(ctx, req, req.status(), failure(req.error()), TEXT);
+                return;
+            }
+            String uri = req.target();
             int q = uri.indexOf('?');
-            String path = q < 0 ? uri : uri.substring(0, q);
-            String query = q < 0 ? "" : uri.substring(q + 1);
-            byte[] body;
-            String type = "text/plain";
-            if (!req.decoderResult().isSuccess()) {
-                body = failure("malformed request: " + req.decoderResult().cause().getMessage());
-            } else if (path.equals("/announce")) {
+            if ((q < 0 ? uri.length() : q) == ANNOUNCE.length() && uri.startsWith(ANNOUNCE)) {
+                // the query is read where it stands in the target, with no copy of it
                 announces.increment();
                 InetSocketAddress from = (InetSocketAddress) ctx.channel().remoteAddress();
+                int query = q < 0 ? uri.length() : q + 1;
                 if (storeWork != null) {
-                    offLoop(ctx, HttpUtil.isKeepAlive(req), () -> announce(query, from));
+                    offLoop(ctx, req, () -> announce(ctx.alloc(), uri, query, from));
                     return;
                 }
-                body = announce(query, from);
-            } else if (path.equals("/scrape")) {
+                respond(ctx, req, announce(ctx.alloc(), uri, query, from));
+                return;
+            }
+            String path = q < 0 ? uri : uri.substring(0, q);
+            String query = q < 0 ? "" : uri.substring(q + 1);
+            if (path.equals("/scrape")) {
                 scrapes.increment();
                 if (storeWork != null) {
-                    offLoop(ctx, HttpUtil.isKeepAlive(req), () -> scrape(query));
+                    offLoop(ctx, req, () -> Unpooled.wrappedBuffer(scrape(query)));
                     return;
                 }
-                body = scrape(query);
+                respond(ctx, req, 200, scrape(query), TEXT);
             } else if (path.equals("/metrics")) {
                 scraped = store.totals();
                 java.io.ByteArrayOutputStream m = new java.io.ByteArrayOutputStream(16384);
@@ -210,18 +213,20 @@ public final class TrackerServer implements AutoCloseable {
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
-                respond(ctx, req, HttpResponseStatus.OK, m.toByteArray(), metricsWriter.getContentType());
-                return;
+                respond(ctx, req, 200, m.toByteArray(), metricsWriter.getContentType());
             } else if (path.equals("/stats")) {
                 long[] t = store.totals();
-                body = String.format(java.util.Locale.ROOT,
+                respond(ctx, req, 200, String.format(java.util.Locale.ROOT,
                         "swarms %d%npeers %d%nseeders %d%nannounces %d%nannounces_per_second %.1f%nscrapes %d%nfailures %d%n",
-                        t[0], t[1], t[2], announces.sum(), announceRate, scrapes.sum(), failures.sum()).getBytes(StandardCharsets.UTF_8);
+                        t[0], t[1], t[2], announces.sum(), announceRate, scrapes.sum(), failures.sum()).getBytes(StandardCharsets.UTF_8), TEXT);
             } else {
-                respond(ctx, req, HttpResponseStatus.NOT_FOUND, "not found\n".getBytes(StandardCharsets.UTF_8), type);
-                return;
+                respond(ctx, req, 404, "not found\n".getBytes(StandardCharsets.UTF_8), TEXT);
             }
-            respond(ctx, req, HttpResponseStatus.OK, body, path.equals("/stats") ? type : "text/plain");
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush(); // the answers to everything read in this pass, in one write
         }
 
         @Override
@@ -246,36 +251,84 @@ public final class TrackerServer implements AutoCloseable {
      * Answers from the store's worker pool (a blocking store must not hold an event loop); a full
      * queue is answered at once with a failure, so no request waits without bound.
      */
-    private void offLoop(ChannelHandlerContext ctx, boolean keepAlive, java.util.function.Supplier<byte[]> work) {
+    private void offLoop(ChannelHandlerContext ctx, HttpRequestDecoder.Request req, java.util.function.Supplier<ByteBuf> work) {
         try {
             storeWork.execute(() -> {
-                byte[] body;
+                ByteBuf body;
                 try {
                     body = work.get();
                 } catch (RuntimeException e) {
-                    body = failure("the tracker's storage is unavailable; try again later");
+                    body = Unpooled.wrappedBuffer(failure("the tracker's storage is unavailable; try again later"));
                 }
-                byte[] answer = body;
-                ctx.executor().execute(() -> respond(ctx, keepAlive, HttpResponseStatus.OK, answer, "text/plain"));
+                ByteBuf answer = body;
+                ctx.executor().execute(() -> {
+                    respond(ctx, req, answer);
+                    ctx.flush();
+                });
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            respond(ctx, keepAlive, HttpResponseStatus.OK, failure("the tracker is overloaded; try again later"), "text/plain");
+            respond(ctx, req, 200, failure("the tracker is overloaded; try again later"), TEXT);
         }
     }
 
-    private static void respond(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, byte[] body, String type) {
-        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
-        res.headers().set(HttpHeaderNames.CONTENT_TYPE, type).setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-        HttpUtil.setKeepAlive(res, keepAlive);
-        var f = ctx.writeAndFlush(res);
-        if (!keepAlive) {
-            f.addListener(ChannelFutureListener.CLOSE);
+    private static final String TEXT = "text/plain";
+
+    private static void respond(ChannelHandlerContext ctx, HttpRequestDecoder.Request req, int status, byte[] body, String type) {
+        respond(ctx, req, status, Unpooled.wrappedBuffer(body), type);
+    }
+
+    /** A {@code text/plain} 200 answer with this body (released when written). */
+    private static void respond(ChannelHandlerContext ctx, HttpRequestDecoder.Request req, ByteBuf body) {
+        respond(ctx, req, 200, body, TEXT);
+    }
+
+    /**
+     * Writes the status line, the headers and {@code body} (released when written; not sent for a
+     * HEAD), not flushed: the handler flushes once per read. A connection not kept alive is
+     * flushed and closed after it.
+     */
+    private static void respond(ChannelHandlerContext ctx, HttpRequestDecoder.Request req, int status, ByteBuf body, String type) {
+        ByteBuf head = ctx.alloc().ioBuffer(128);
+        head.writeCharSequence("HTTP/1.1 ", StandardCharsets.US_ASCII);
+        writeDecimal(head, status);
+        head.writeCharSequence(switch (status) {
+            case 200 -> " OK";
+            case 400 -> " Bad Request";
+            case 404 -> " Not Found";
+            case 405 -> " Method Not Allowed";
+            case 413 -> " Content Too Large";
+            case 414 -> " URI Too Long";
+            case 431 -> " Request Header Fields Too Large";
+            case 505 -> " HTTP Version Not Supported";
+            default -> " Error";
+        }, StandardCharsets.US_ASCII);
+        head.writeCharSequence("\r\nContent-Type: ", StandardCharsets.US_ASCII);
+        head.writeCharSequence(type, StandardCharsets.US_ASCII);
+        head.writeCharSequence("\r\nContent-Length: ", StandardCharsets.US_ASCII);
+        writeDecimal(head, body.readableBytes());
+        head.writeCharSequence(req.keepAlive() ? "\r\n\r\n" : "\r\nConnection: close\r\n\r\n", StandardCharsets.US_ASCII);
+        if (req.head()) {
+            body.release();
+            body = Unpooled.EMPTY_BUFFER;
+        }
+        if (req.keepAlive()) {
+            ctx.write(head, ctx.voidPromise());
+            ctx.write(body, ctx.voidPromise());
+        } else {
+            ctx.write(head, ctx.voidPromise());
+            ctx.writeAndFlush(body).addListener(ChannelFutureListener.CLOSE);
         }
     }
 
-    private static void respond(ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status, byte[] body,
-                                String type) {
-        respond(ctx, HttpUtil.isKeepAlive(req) && req.decoderResult().isSuccess(), status, body, type);
+    /** Writes {@code v} (not negative) in decimal, without making a string of it. */
+    static void writeDecimal(ByteBuf out, long v) {
+        long p = 1;
+        while (p <= v / 10) {
+            p *= 10;
+        }
+        for (; p > 0; p /= 10) {
+            out.writeByte((int) ('0' + v / p % 10));
+        }
     }
 
     private byte[] failure(String reason) {
@@ -283,67 +336,33 @@ public final class TrackerServer implements AutoCloseable {
         return BDictionary.builder().put("failure reason", reason).build().encode();
     }
 
-    private byte[] announce(String query, InetSocketAddress from) {
+    private static final String ANNOUNCE = "/announce";
+
+    /** The answer to the announce whose query string starts at {@code query} in {@code target}, in a buffer from {@code alloc}. */
+    private ByteBuf announce(ByteBufAllocator alloc, String target, int query, InetSocketAddress from) {
         try {
-            byte[] infoHash = null;
-            byte[] peerId = null;
-            long port = -1;
-            long left = -1;
-            int numWant = DEFAULT_NUMWANT;
-            boolean compact = true;
-            SwarmStore.Event event = SwarmStore.Event.NONE;
-            for (QueryString.Param p : QueryString.parse(query)) {
-                String v = new String(p.value(), StandardCharsets.ISO_8859_1);
-                switch (p.name()) {
-                    case "info_hash" -> infoHash = p.value();
-                    case "peer_id" -> peerId = p.value();
-                    case "port" -> port = number("port", v);
-                    case "left" -> left = number("left", v);
-                    case "uploaded", "downloaded" -> number(p.name(), v);
-                    case "numwant" -> numWant = (int) Math.min(MAX_NUMWANT, Math.max(0, number("numwant", v)));
-                    case "compact" -> compact = !v.equals("0");
-                    case "event" -> event = switch (v) {
-                        case "started" -> SwarmStore.Event.STARTED;
-                        case "completed" -> SwarmStore.Event.COMPLETED;
-                        case "stopped" -> SwarmStore.Event.STOPPED;
-                        case "", "empty" -> SwarmStore.Event.NONE;
-                        default -> throw new QueryString.BadRequest("unknown event '" + v + "'");
-                    };
-                    default -> { /* key, ip, no_peer_id, trackerid, supportcrypto...: accepted, not needed */ }
-                }
-            }
-            if (infoHash == null || infoHash.length != 20) {
-                throw new QueryString.BadRequest(infoHash == null ? "missing info_hash" : "info_hash must be 20 bytes, got " + infoHash.length);
-            }
-            if (peerId == null || peerId.length != 20) {
-                throw new QueryString.BadRequest(peerId == null ? "missing peer_id" : "peer_id must be 20 bytes, got " + peerId.length);
-            }
-            if (port < 1 || port > 65535) {
-                throw new QueryString.BadRequest(port < 0 ? "missing port" : "invalid port " + port);
-            }
-            if (whitelist != null && !whitelist.contains(java.util.HexFormat.of().formatHex(infoHash))) {
+            AnnounceQuery q = AnnounceQuery.parse(target, query);
+            if (whitelist != null && !whitelist.contains(java.util.HexFormat.of().formatHex(q.infoHash))) {
                 throw new QueryString.BadRequest("unregistered torrent");
             }
             if (!budget.take(from.getAddress())) {
                 throw new QueryString.BadRequest("too many announces from your address; try again later");
             }
             byte[] address = from.getAddress().getAddress();
-            SwarmStore.Peer peer = new SwarmStore.Peer(peerId, address, (int) port, left == 0);
-            SwarmStore.Answer answer = store.announce(new SwarmStore.Announce(infoHash, peer, event, numWant));
-            return response(answer, compact);
+            SwarmStore.Peer peer = new SwarmStore.Peer(q.peerId, address, (int) q.port, q.left == 0);
+            SwarmStore.Answer answer = store.announce(new SwarmStore.Announce(q.infoHash, peer, q.event, q.numWant));
+            return q.compact ? compactResponse(alloc, answer) : Unpooled.wrappedBuffer(response(answer));
         } catch (QueryString.BadRequest | SwarmStore.Full e) {
-            return failure(e.getMessage());
+            return Unpooled.wrappedBuffer(failure(e.getMessage()));
         } catch (RuntimeException e) {
             // the store is unreachable or slow (Redis down): a failure the client retries, never a hang
             org.slf4j.LoggerFactory.getLogger(TrackerServer.class).warn("announce failed in the store: {}", e.toString());
-            return failure("the tracker's storage is unavailable; try again later");
+            return Unpooled.wrappedBuffer(failure("the tracker's storage is unavailable; try again later"));
         }
     }
 
-    private byte[] response(SwarmStore.Answer a, boolean compact) {
-        if (compact) {
-            return compactResponse(a);
-        }
+    /** The non-compact answer (BEP 3's list of dictionaries). */
+    private byte[] response(SwarmStore.Answer a) {
         BDictionary.Builder d = BDictionary.builder()
                 .put("interval", interval).put("min interval", Math.max(1, interval / 2)).put("tracker id", trackerId)
                 .put("complete", a.complete()).put("incomplete", a.incomplete()).put("downloaded", a.downloaded());
@@ -357,24 +376,38 @@ public final class TrackerServer implements AutoCloseable {
     }
 
     /**
-     * The compact answer, written straight into bytes: it is most of a tracker's work, so no
-     * dictionary is built for it. Keys in sorted order, as bencode requires.
+     * The compact answer, written straight into a pooled buffer: it is most of a tracker's work,
+     * so no dictionary, string or array is made for it. Keys in sorted order, as bencode requires.
      */
-    private byte[] compactResponse(SwarmStore.Answer a) {
-        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream(160 + a.peers4().length + a.peers6().length);
-        ascii(b, "d8:completei" + a.complete() + "e10:downloadedi" + a.downloaded() + "e10:incompletei" + a.incomplete()
-                + "e8:intervali" + interval + "e12:min intervali" + Math.max(1, interval / 2) + "e5:peers" + a.peers4().length + ":");
-        b.writeBytes(a.peers4());
+    private ByteBuf compactResponse(ByteBufAllocator alloc, SwarmStore.Answer a) {
+        ByteBuf b = alloc.ioBuffer(200 + a.peers4().length + a.peers6().length);
+        ascii(b, "d8:completei");
+        writeDecimal(b, a.complete());
+        ascii(b, "e10:downloadedi");
+        writeDecimal(b, a.downloaded());
+        ascii(b, "e10:incompletei");
+        writeDecimal(b, a.incomplete());
+        ascii(b, "e8:intervali");
+        writeDecimal(b, interval);
+        ascii(b, "e12:min intervali");
+        writeDecimal(b, Math.max(1, interval / 2));
+        ascii(b, "e5:peers");
+        writeDecimal(b, a.peers4().length);
+        b.writeByte(':').writeBytes(a.peers4());
         if (a.peers6().length > 0) {
-            ascii(b, "6:peers6" + a.peers6().length + ":");
-            b.writeBytes(a.peers6());
+            ascii(b, "6:peers6");
+            writeDecimal(b, a.peers6().length);
+            b.writeByte(':').writeBytes(a.peers6());
         }
-        ascii(b, "10:tracker id" + trackerId.length() + ":" + trackerId + "e");
-        return b.toByteArray();
+        ascii(b, "10:tracker id");
+        writeDecimal(b, trackerId.length());
+        b.writeByte(':');
+        ascii(b, trackerId);
+        return b.writeByte('e');
     }
 
-    private static void ascii(java.io.ByteArrayOutputStream b, String s) {
-        b.writeBytes(s.getBytes(StandardCharsets.US_ASCII));
+    private static void ascii(ByteBuf b, String s) {
+        b.writeCharSequence(s, StandardCharsets.US_ASCII);
     }
 
     private byte[] scrape(String query) {
@@ -395,13 +428,6 @@ public final class TrackerServer implements AutoCloseable {
         } catch (QueryString.BadRequest e) {
             return failure(e.getMessage());
         }
-    }
-
-    private static long number(String name, String v) throws QueryString.BadRequest {
-        if (v.isEmpty() || v.length() > 19 || !v.chars().allMatch(Character::isDigit)) {
-            throw new QueryString.BadRequest(name + " is not a number: '" + (v.length() > 20 ? v.substring(0, 20) + "..." : v) + "'");
-        }
-        return Long.parseLong(v);
     }
 
     @Override

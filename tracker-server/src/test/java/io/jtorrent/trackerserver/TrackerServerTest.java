@@ -105,4 +105,37 @@ class TrackerServerTest {
         assertThat(get("/metrics")).contains("# TYPE jtorrent_tracker_peers gauge", "jtorrent_tracker_peers 1.0", "jvm_threads_current",
                 "jtorrent_tracker_http_announces_total");
     }
+
+    /** Everything the server sends on one connection until it closes it (bounded by a 10 s read timeout). */
+    private String exchange(String requests) throws Exception {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.address().getPort())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(requests.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            return new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    @Test
+    void keepAlivePipeliningHeadAndRefusalsAreAnsweredAsHttpSays() throws Exception {
+        String hash20 = "%01%02%03%04%05%06%07%08%09%10%11%12%13%14%15%16%17%18%19%20";
+        String announce = "/announce?info_hash=" + hash20 + "&peer_id=-AA0001-aaaaaaaaaaaa&port=1&left=0";
+        // three requests sent at once on one connection: three answers in order, the last closes it
+        String all = exchange("GET " + announce + " HTTP/1.1\r\nHost: t\r\n\r\n"
+                + "GET /nothing HTTP/1.1\r\nHost: t\r\n\r\n"
+                + "HEAD /stats HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+        String[] parts = all.split("HTTP/1.1 ", -1);
+        assertThat(parts).hasSize(4);
+        assertThat(parts[1]).startsWith("200 OK\r\n").contains("8:completei1e", "5:peers0:").doesNotContain("Connection: close");
+        int length = Integer.parseInt(parts[1].replaceAll("(?s).*Content-Length: (\\d+).*", "$1"));
+        assertThat(parts[1].substring(parts[1].indexOf("\r\n\r\n") + 4)).hasSize(length);
+        assertThat(parts[2]).startsWith("404 Not Found\r\n").endsWith("not found\n");
+        assertThat(parts[3]).startsWith("200 OK\r\n").contains("Connection: close").endsWith("\r\n\r\n"); // HEAD: no body
+        // HTTP/1.0 closes after one answer
+        assertThat(exchange("GET /stats HTTP/1.0\r\n\r\nGET /stats HTTP/1.0\r\n\r\n").split("HTTP/1.1 ", -1)).hasSize(2);
+        // an over-long request line: 414 with a reason clients show, then the connection is closed
+        String refused = exchange("GET /announce?" + "a".repeat(HttpRequestDecoder.MAX_REQUEST_LINE + 1));
+        assertThat(refused).startsWith("HTTP/1.1 414 URI Too Long\r\n").contains("Connection: close", "failure reason");
+        assertThat(exchange("POST /announce HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc")).startsWith("HTTP/1.1 405 ");
+        assertThat(get("/stats")).contains("announces 1");
+    }
 }
