@@ -62,20 +62,25 @@ class AnnounceQueryTest {
         byte[] hash = null;
         byte[] id = null;
         String port = null;
+        boolean numbers = true; // every numeric parameter, the last or not, must be a number
         try {
             for (QueryString.Param p : QueryString.parse(query)) {
+                String v = new String(p.value(), StandardCharsets.ISO_8859_1);
                 switch (p.name()) {
                     case "info_hash" -> hash = p.value();
                     case "peer_id" -> id = p.value();
-                    case "port" -> port = new String(p.value(), StandardCharsets.ISO_8859_1);
+                    case "port" -> port = v;
                     default -> { }
+                }
+                if (p.name().equals("port") || p.name().equals("left")) {
+                    numbers &= v.matches("[0-9]{1,18}");
                 }
             }
         } catch (QueryString.BadRequest e) {
             assertThat(fast).as("the general parser refused %s", query).isNull();
             return;
         }
-        boolean valid = hash != null && hash.length == 20 && id != null && id.length == 20 && port != null
+        boolean valid = numbers && hash != null && hash.length == 20 && id != null && id.length == 20 && port != null
                 && port.matches("[0-9]{1,5}") && Integer.parseInt(port) >= 1 && Integer.parseInt(port) <= 65535;
         assertThat(fast != null).as(query).isEqualTo(valid);
         if (fast != null) {

@@ -75,8 +75,17 @@ class MemoryStoreTest {
      */
     @Test
     void thePackedSwarmsAgreeWithAMapThroughRandomChurn() throws Exception {
+        churn(40, 1_000, 200_000);
+    }
+
+    /** Swarms of up to 2,400 peers (ten chunks of records), grown, swept and trimmed again and again. */
+    @Test
+    void largeSwarmsSpanningChunksAgreeWithAMapThroughChurn() throws Exception {
+        churn(400, 30_000, 40_000);
+    }
+
+    private static void churn(int addresses, long expiry, int steps) throws Exception {
         AtomicLong now = new AtomicLong();
-        long expiry = 1_000;
         MemoryStore store = new MemoryStore(expiry, now::get);
         byte[][] hashes = {new byte[20], new byte[20], new byte[20]};
         hashes[1][0] = 1;
@@ -85,7 +94,7 @@ class MemoryStoreTest {
         List<Map<InetSocketAddress, long[]>> model = List.of(new HashMap<>(), new HashMap<>(), new HashMap<>());
         int[] downloaded = new int[3];
         Random r = new Random(7);
-        for (int step = 0; step < 200_000; step++) {
+        for (int step = 0; step < steps; step++) {
             now.addAndGet(r.nextInt(3));
             if (r.nextInt(5_000) == 0) {
                 store.expire();
@@ -94,8 +103,9 @@ class MemoryStoreTest {
                 }
             }
             int swarm = r.nextInt(3);
-            byte[] address = r.nextBoolean() ? new byte[] {10, 0, 0, (byte) r.nextInt(40)}
-                    : new byte[] {0x20, 1, 0x0d, (byte) 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) r.nextInt(40)};
+            int a = r.nextInt(addresses);
+            byte[] address = r.nextBoolean() ? new byte[] {10, 0, (byte) (a >> 8), (byte) a}
+                    : new byte[] {0x20, 1, 0x0d, (byte) 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) (a >> 8), (byte) a};
             int port = 6881 + r.nextInt(3);
             boolean seeder = r.nextInt(4) == 0;
             int e = r.nextInt(10);
