@@ -4,6 +4,8 @@
 # that opentracker whitelists) and UDP with bench's UdpAnnounceLoad. Prints requests/s, p99 and the
 # ratios. Both trackers on 127.0.0.1, stopped by PID.
 #   bench/tracker-vs-opentracker.sh [SECONDS=10] [HASHES=1000]
+# WARMUP=S (default 3): seconds of the same load sent to each tracker before its measured run
+# (the JIT's compilations, and the swarms filling, happen there).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 seconds="${1:-10}"
@@ -40,15 +42,16 @@ http() { # PORT SECONDS -> "requests_per_s p99_ms"
 }
 udp() { java -cp "$cp" io.jtorrent.bench.UdpAnnounceLoad 127.0.0.1 "$1" "$2" 32 "$work/hashes.txt" | awk '{print $3, $7}'; }
 
-http "$jt_port" 3 > /dev/null; http "$ot_port" 3 > /dev/null   # warm-up (the JIT, caches)
+warmup="${WARMUP:-3}"
+http "$jt_port" "$warmup" > /dev/null; http "$ot_port" "$warmup" > /dev/null   # warm-up (the JIT, caches)
 read -r jt_rps jt_p99 < <(http "$jt_port" "$seconds")
 read -r ot_rps ot_p99 < <(http "$ot_port" "$seconds")
-udp "$jt_port" 3 > /dev/null
+udp "$jt_port" "$warmup" > /dev/null; udp "$ot_port" "$warmup" > /dev/null
 read -r jt_udp jt_udp99 < <(udp "$jt_port" "$seconds")
 read -r ot_udp ot_udp99 < <(udp "$ot_port" "$seconds")
 jt_rss=$(awk '/VmRSS/ {print int($2/1024)}' "/proc/$jt_pid/status")
 
-printf 'HTTP announces, wrk -t2 -c64 -d%ss, %d info-hashes, random peer ids\n' "$seconds" "$nhashes"
+printf 'HTTP announces, wrk -t2 -c64 -d%ss after %ss of warm-up, %d info-hashes, random peer ids\n' "$seconds" "$warmup" "$nhashes"
 printf '  %-14s %10.0f req/s   p99 %7.2f ms\n' "jtorrent" "$jt_rps" "$jt_p99"
 printf '  %-14s %10.0f req/s   p99 %7.2f ms\n' "opentracker" "$ot_rps" "$ot_p99"
 printf '  ratio jtorrent/opentracker: %.2f\n' "$(echo "$jt_rps / $ot_rps" | bc -l)"

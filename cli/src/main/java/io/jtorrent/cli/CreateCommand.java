@@ -216,21 +216,32 @@ final class CreateCommand implements Callable<Integer> {
         writeAtomically(target, created.bytes());
 
         Info info = created.metainfo().info();
-        out.printf(Locale.ROOT, "created %s%n", target);
-        out.printf(Locale.ROOT, "  name:       %s%n", info.name());
-        out.printf(Locale.ROOT, "  files:      %d%n", info.files().size());
-        out.printf(Locale.ROOT, "  size:       %s (%d bytes)%n", Sizes.format(info.totalLength()), info.totalLength());
-        out.printf(Locale.ROOT, "  pieces:     %d x %s%n", info.pieceCount(), Sizes.format(info.pieceLength()));
-        created.metainfo().infoHashV1().ifPresent(h -> out.printf(Locale.ROOT, "  info-hash:  %s%n", h.hex()));
-        created.metainfo().infoHashV2().ifPresent(h -> out.printf(Locale.ROOT, "  v2 hash:    %s%n", h.hex()));
-        out.printf(Locale.ROOT, "  magnet:     %s%n", MagnetUri.of(created.metainfo()));
-        out.printf(Locale.ROOT, "  hashed in:  %.2f s (%s/s, %d threads)%n", seconds,
-                Sizes.format((long) (info.totalLength() / Math.max(seconds, 1e-9))), threads);
+        // concatenation, not printf: a Formatter's first use is ~20 ms of a cold start
+        StringBuilder b = new StringBuilder(512).append("created ").append(target).append(NL)
+                .append("  name:       ").append(info.name()).append(NL)
+                .append("  files:      ").append(info.files().size()).append(NL)
+                .append("  size:       ").append(Sizes.format(info.totalLength())).append(" (").append(info.totalLength())
+                .append(" bytes)").append(NL)
+                .append("  pieces:     ").append(info.pieceCount()).append(" x ").append(Sizes.format(info.pieceLength())).append(NL);
+        if (created.metainfo().infoHashV1().isPresent()) {
+            b.append("  info-hash:  ").append(created.metainfo().infoHashV1().get().hex()).append(NL);
+        }
+        if (created.metainfo().infoHashV2().isPresent()) {
+            b.append("  v2 hash:    ").append(created.metainfo().infoHashV2().get().hex()).append(NL);
+        }
+        b.append("  magnet:     ").append(MagnetUri.of(created.metainfo())).append(NL)
+                .append("  hashed in:  ").append(Sizes.fixed(seconds, 2)).append(" s (")
+                .append(Sizes.format((long) (info.totalLength() / Math.max(seconds, 1e-9)))).append("/s, ")
+                .append(threads).append(" threads)").append(NL);
+        out.print(b);
+        out.flush();
         return ExitCode.OK;
     }
 
+    private static final String NL = System.lineSeparator();
+
     static String version() {
-        return new Main.Version().getVersion()[0];
+        return Main.versionLine();
     }
 
     /** Writes via a temporary file in the same directory and a rename, so no half-written torrent is ever seen. */
