@@ -4,6 +4,8 @@ import io.jtorrent.net.Transport;
 import io.jtorrent.tracker.TrackerException;
 import io.jtorrent.tracker.UdpTrackerProtocol;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -78,14 +80,16 @@ public final class UdpTrackerServer implements AutoCloseable {
     private final class Reader extends SimpleChannelInboundHandler<DatagramPacket> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket p) {
+            InetSocketAddress sender = p.sender();
+            if (workers == null) {
+                // read where it lies (the datagram's buffer lives until this returns), answered
+                // at once and flushed once the batch read is done
+                answer(ctx, p.content().nioBuffer(), sender, false);
+                return;
+            }
             ByteBuffer b = ByteBuffer.allocate(p.content().readableBytes());
             p.content().readBytes(b);
             b.flip();
-            InetSocketAddress sender = p.sender();
-            if (workers == null) {
-                answer(ctx, b, sender, false); // flushed once the batch read is done
-                return;
-            }
             workers.execute(() -> answer(ctx, b, sender, true));
         }
 
@@ -102,9 +106,9 @@ public final class UdpTrackerServer implements AutoCloseable {
 
     private void answer(ChannelHandlerContext ctx, ByteBuffer request, InetSocketAddress sender, boolean flush) {
         try {
-            byte[] reply = handle(request, sender);
+            ByteBuf reply = handle(request, sender, ctx.alloc());
             if (reply != null) {
-                DatagramPacket out = new DatagramPacket(Unpooled.wrappedBuffer(reply), sender);
+                DatagramPacket out = new DatagramPacket(reply, sender);
                 if (flush) {
                     ctx.writeAndFlush(out);
                 } else {
@@ -137,8 +141,8 @@ public final class UdpTrackerServer implements AutoCloseable {
         return announces.sum();
     }
 
-    /** The reply to one datagram, or null to drop it. */
-    byte[] handle(ByteBuffer b, InetSocketAddress from) {
+    /** The reply to one datagram in a buffer from {@code alloc} (an announce's written straight into it), or null to drop it. */
+    ByteBuf handle(ByteBuffer b, InetSocketAddress from, ByteBufAllocator alloc) {
         if (b.remaining() < 16) {
             errors.increment();
             return null; // too short to carry even a transaction id
@@ -151,14 +155,14 @@ public final class UdpTrackerServer implements AutoCloseable {
                 if (first != UdpTrackerProtocol.PROTOCOL_ID) {
                     throw new TrackerException("bad protocol id", true);
                 }
-                return UdpTrackerProtocol.connectReply(tx, ids.issue(from));
+                return Unpooled.wrappedBuffer(UdpTrackerProtocol.connectReply(tx, ids.issue(from)));
             }
             if (!ids.valid(from, first)) {
                 throw new TrackerException("unknown or expired connection id", true);
             }
             if (action == UdpTrackerProtocol.ANNOUNCE) {
                 announces.increment();
-                return announce(UdpTrackerProtocol.parseAnnounce(b.duplicate()), from);
+                return announce(UdpTrackerProtocol.parseAnnounce(b.duplicate()), from, alloc);
             }
             if (action == UdpTrackerProtocol.SCRAPE) {
                 int n = (b.remaining() - 16) / 20;
@@ -172,16 +176,16 @@ public final class UdpTrackerServer implements AutoCloseable {
                     SwarmStore.Counts c = store.scrape(hash);
                     entries.add(new UdpTrackerProtocol.ScrapeEntry(c.complete(), c.downloaded(), c.incomplete()));
                 }
-                return UdpTrackerProtocol.scrapeReply(tx, entries);
+                return Unpooled.wrappedBuffer(UdpTrackerProtocol.scrapeReply(tx, entries));
             }
             throw new TrackerException("unknown action " + action, true);
         } catch (TrackerException e) {
             errors.increment();
-            return UdpTrackerProtocol.error(tx, e.getMessage());
+            return Unpooled.wrappedBuffer(UdpTrackerProtocol.error(tx, e.getMessage()));
         }
     }
 
-    private byte[] announce(UdpTrackerProtocol.Announce a, InetSocketAddress from) throws TrackerException {
+    private ByteBuf announce(UdpTrackerProtocol.Announce a, InetSocketAddress from, ByteBufAllocator alloc) throws TrackerException {
         if (a.port() == 0) {
             throw new TrackerException("invalid port 0", true);
         }
@@ -212,8 +216,8 @@ public final class UdpTrackerServer implements AutoCloseable {
         }
         // peers of the asker's address family, as BEP 15 answers; the reply written at once
         byte[] peers = address.length == 4 ? answer.peers4() : answer.peers6();
-        return ByteBuffer.allocate(20 + peers.length).putInt(UdpTrackerProtocol.ANNOUNCE).putInt(a.transactionId())
-                .putInt(interval).putInt(answer.incomplete()).putInt(answer.complete()).put(peers).array();
+        return alloc.ioBuffer(20 + peers.length).writeInt(UdpTrackerProtocol.ANNOUNCE).writeInt(a.transactionId())
+                .writeInt(interval).writeInt(answer.incomplete()).writeInt(answer.complete()).writeBytes(peers);
     }
 
     @Override

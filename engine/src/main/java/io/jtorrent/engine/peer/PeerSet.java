@@ -223,6 +223,14 @@ public final class PeerSet {
         }
         for (PeerConnection p : peers) {
             if (java.util.Arrays.equals(p.peerId, peerId)) {
+                if (!outgoing && !p.outgoing && p.address.getAddress().equals(address.getAddress())) {
+                    // it dialled us again from the same host: it has given up the connection we
+                    // hold, which died without our hearing (a uTP peer's new connection even comes
+                    // from the same port). Refused, it would be locked out until ours timed out.
+                    // (From another host, the same id is refused: it cannot push a peer out.)
+                    p.close("replaced by the peer's new connection");
+                    break;
+                }
                 // both sides dialled at once: keep the connection the lower peer id opened, as the
                 // other side decides the same way
                 boolean weAreLower = java.util.Arrays.compareUnsigned(ours, peerId) < 0;

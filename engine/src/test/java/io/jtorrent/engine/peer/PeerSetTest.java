@@ -178,4 +178,19 @@ class PeerSetTest {
         set.hasPiece(p, 1);
         assertThat(transport.take()).containsExactly("request 1/0", "request 1/1");
     }
+
+    @Test
+    void aPeerThatDialsAgainFromItsHostReplacesItsOldConnectionAndNoOtherHostCanPushItOut() {
+        Torrent t = new Torrent(10);
+        PeerSet set = new PeerSet(t, new Random(1));
+        PeerConnectionTest.Transport first = new PeerConnectionTest.Transport();
+        set.joined(incoming(first)); // peer id all zeros, from 192.0.2.7:6881
+        byte[] id = new byte[20];
+        assertThat(set.admit(id, new InetSocketAddress("198.51.100.9", 6881), false))
+                .as("the same id from another host").isEqualTo("already connected to this peer");
+        assertThat(first.closed).isFalse();
+        // the peer's connection died on its side; it dials again (uTP: from the same address and port)
+        assertThat(set.admit(id, new InetSocketAddress("192.0.2.7", 6881), false)).isNull();
+        assertThat(first.closed).as("the connection it gave up is closed").isTrue();
+    }
 }
