@@ -19,6 +19,7 @@ targets=(
   "dht KrpcFuzzTest#krpcParsingOnlyEverThrowsKrpcException"
   "tracker TrackerAnswersFuzzTest#trackerParsersOnlyEverThrowTrackerException"
   "tracker-server QueryStringFuzzTest#queryStringOnlyEverThrowsBadRequest"
+  "tracker-server HttpRequestDecoderFuzzTest#theReaderYieldsRequestsOrOneRefusalAndTheParserOnlyRefuses"
   "engine WebSeedResponseFuzzTest#anyServerAnswerGivesTheRangeOrAWebSeedError"
   "daemon RpcFuzzTest#everyBodyGetsAJsonAnswer"
 )
