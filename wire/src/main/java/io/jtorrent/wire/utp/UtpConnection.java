@@ -28,7 +28,9 @@ import java.util.Random;
  * and the climb back took), so that a competing flow can grow and the base delay is measured
  * afresh; it halves on a loss and falls to two packets on a timeout (bench/ledbat.sh).
  * Everything remote input can grow is bounded: the reorder buffer by the receive window, the send
- * queue by {@value #SEND_BUFFER} bytes.
+ * queue by {@value #SEND_BUFFER} bytes. What a connection delivered and its reader has not taken,
+ * and what it holds past a gap, together stay under twice the receive window (and a packet): a
+ * peer may fill the reorder half, then the in-order half up to the gap, and no more.
  */
 public final class UtpConnection {
     public static final long TARGET_DELAY_MICROS = 60_000;
@@ -167,6 +169,11 @@ public final class UtpConnection {
     }
 
     /** The connection id packets to us carry (what a socket demultiplexes by, with the address). */
+    /** Bytes held past a gap, waiting for it to be filled (for tests of the bound). */
+    int heldBytes() {
+        return reorderBytes;
+    }
+
     /** Packets ignored because they acknowledged data never sent. */
     public long forgedAcks() {
         return forgedAcks;

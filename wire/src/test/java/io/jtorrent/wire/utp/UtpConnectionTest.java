@@ -342,4 +342,61 @@ class UtpConnectionTest {
         assertThat(UtpConnection.after(0xffff, 1)).isFalse();
         assertThat(UtpConnection.after(5, 5)).isFalse();
     }
+
+    /**
+     * A peer that sends far ahead of a gap, then up to the gap, to a reader that never reads: what
+     * the connection holds and has handed over unread stays within twice the receive window, and
+     * nothing more is taken in either half.
+     */
+    @Test
+    void aPeerFillingTheReorderHalfThenTheInOrderHalfIsHeldToTwiceTheWindow() throws Exception {
+        long[] delivered = {0};
+        int[] ours = {0}; // the sequence number of the connection's answer, which the attacker acknowledges
+        UtpConnection.Peer peer = new UtpConnection.Peer() {
+            @Override
+            public void send(UtpPacket p) {
+                ours[0] = p.seq();
+            }
+
+            @Override
+            public void deliver(byte[] d) {
+                delivered[0] += d.length;
+            }
+
+            @Override
+            public void connected() {
+            }
+
+            @Override
+            public void closed(String reason) {
+            }
+        };
+        int id = 100;
+        int seq = 5000;
+        UtpConnection c = UtpConnection.accept(peer, new UtpPacket(UtpPacket.Type.SYN, id, 0, 0, 1 << 20, seq, 0, null, null),
+                new Random(9), 0);
+        int ack = (ours[0] - 1) & 0xffff; // a STATE names the next sequence number; a peer acknowledges the one before
+        byte[] payload = new byte[UtpPacket.MAX_PAYLOAD];
+        int gap = 200; // packets seq+1 .. seq+gap-1 withheld at first; the attacker sends seq+gap onwards
+        for (int k = gap; k < UtpConnection.REORDER_LIMIT; k++) {
+            c.receive(new UtpPacket(UtpPacket.Type.DATA, id, 0, 0, 1 << 20, (seq + k) & 0xffff, ack, null, payload), k);
+        }
+        assertThat(delivered[0]).isZero();
+        assertThat(c.heldBytes()).as("the reorder half").isBetween(UtpConnection.RECEIVE_WINDOW - UtpPacket.MAX_PAYLOAD,
+                UtpConnection.RECEIVE_WINDOW);
+        int heldAtFirst = c.heldBytes();
+        for (int k = 1; k < gap; k++) { // now up to the gap, in order; the reader reads nothing
+            c.receive(new UtpPacket(UtpPacket.Type.DATA, id, 0, 0, 1 << 20, (seq + k) & 0xffff, ack, null, payload), 10_000 + k);
+        }
+        assertThat(delivered[0] + c.heldBytes()).as("unread and held together")
+                .isLessThanOrEqualTo(2L * UtpConnection.RECEIVE_WINDOW + UtpPacket.MAX_PAYLOAD);
+        assertThat(delivered[0]).as("the in-order half filled").isGreaterThan(UtpConnection.RECEIVE_WINDOW - UtpPacket.MAX_PAYLOAD);
+        long before = delivered[0] + c.heldBytes();
+        for (int k = 1; k < UtpConnection.REORDER_LIMIT; k++) { // everything again: nothing more is taken
+            c.receive(new UtpPacket(UtpPacket.Type.DATA, id, 0, 0, 1 << 20, (seq + k) & 0xffff, ack, null, payload), 20_000 + k);
+        }
+        assertThat(delivered[0] + c.heldBytes()).isEqualTo(before);
+        assertThat(c.heldBytes()).isLessThanOrEqualTo(heldAtFirst);
+        assertThat(c.state()).isEqualTo(UtpConnection.State.CONNECTED);
+    }
 }
