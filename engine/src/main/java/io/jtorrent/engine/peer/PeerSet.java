@@ -224,10 +224,8 @@ public final class PeerSet {
         for (PeerConnection p : peers) {
             if (java.util.Arrays.equals(p.peerId, peerId)) {
                 if (!outgoing && !p.outgoing && p.address.getAddress().equals(address.getAddress())) {
-                    // it dialled us again from the same host: it has given up the connection we
-                    // hold, which died without our hearing (a uTP peer's new connection even comes
-                    // from the same port). Refused, it would be locked out until ours timed out.
-                    // (From another host, the same id is refused: it cannot push a peer out.)
+                    // it dialled us again from its host: it gave up the one we hold, which died unheard
+                    // (refused, it would wait for ours to time out); another host cannot push it out
                     p.close("replaced by the peer's new connection");
                     break;
                 }
