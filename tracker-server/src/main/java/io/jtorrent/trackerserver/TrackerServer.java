@@ -227,6 +227,19 @@ public final class TrackerServer implements AutoCloseable {
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
             ctx.flush(); // the answers to everything read in this pass, in one write
+            if (!ctx.channel().isWritable()) {
+                // a client that sends requests without reading the answers: read no more of it
+                // until they drain, so that what waits for it stays bounded (Netty's high-water mark)
+                ctx.channel().config().setAutoRead(false);
+            }
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (ctx.channel().isWritable()) {
+                ctx.channel().config().setAutoRead(true);
+            }
+            ctx.fireChannelWritabilityChanged();
         }
 
         @Override
