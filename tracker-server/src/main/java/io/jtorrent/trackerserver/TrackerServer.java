@@ -10,7 +10,6 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
@@ -97,7 +96,6 @@ public final class TrackerServer implements AutoCloseable {
                 new java.util.concurrent.ArrayBlockingQueue<>(MAX_STORE_QUEUE), new DefaultThreadFactory("jtorrent-tracker-store", true));
         this.whitelist = whitelist;
         this.group = Transport.group(threads, new DefaultThreadFactory("jtorrent-tracker", true));
-        Handler handler = new Handler();
         var f = new ServerBootstrap().group(group).channelFactory(Transport.serverSocket(group))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -109,7 +107,7 @@ public final class TrackerServer implements AutoCloseable {
                         }
                         ch.closeFuture().addListener(c -> connections.decrementAndGet());
                         ch.pipeline().addLast(new io.netty.handler.timeout.ReadTimeoutHandler(idleTimeout.toMillis(), TimeUnit.MILLISECONDS),
-                                new HttpRequestDecoder(), handler);
+                                new HttpRequestDecoder(), new Handler());
                     }
                 }).bind(bind).awaitUninterruptibly();
         if (!f.isSuccess()) {
@@ -173,12 +171,46 @@ public final class TrackerServer implements AutoCloseable {
         return store;
     }
 
-    @ChannelHandler.Sharable
+    /** Requests of one connection waiting behind a store call, beyond which it is read no further until they drain. */
+    static final int MAX_QUEUED = 64;
+
+    /**
+     * One connection's requests. Answers go out in the order the requests came (HTTP/1.1): with a
+     * blocking store, a request that reached it holds the ones pipelined behind it until its answer
+     * is written.
+     */
     private final class Handler extends SimpleChannelInboundHandler<HttpRequestDecoder.Request> {
+        private final java.util.ArrayDeque<HttpRequestDecoder.Request> queued = new java.util.ArrayDeque<>();
+        /** A request is with the blocking store: the ones after it wait in {@link #queued}. */
+        private boolean waiting;
+
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, HttpRequestDecoder.Request req) {
+            if (waiting) {
+                queued.add(req);
+                return;
+            }
+            answer(ctx, req);
+        }
+
+        /** Reads on while the answers drain and few requests wait; else not, so what a client can make us hold is bounded. */
+        private void updateReading(ChannelHandlerContext ctx) {
+            ctx.channel().config().setAutoRead(ctx.channel().isWritable() && queued.size() <= MAX_QUEUED);
+        }
+
+        /** A store call's answer is written: the requests that waited behind it are answered, in order. */
+        private void resumed(ChannelHandlerContext ctx) {
+            waiting = false;
+            HttpRequestDecoder.Request next;
+            while (!waiting && (next = queued.poll()) != null) {
+                answer(ctx, next);
+            }
+            ctx.flush();
+            updateReading(ctx);
+        }
+
+        private void answer(ChannelHandlerContext ctx, HttpRequestDecoder.Request req) {
             if (!req.ok()) {
-                failures.increment();
                 respond(ctx, req, req.status(), failure(req.error()), TEXT);
                 return;
             }
@@ -190,7 +222,8 @@ public final class TrackerServer implements AutoCloseable {
                 InetSocketAddress from = (InetSocketAddress) ctx.channel().remoteAddress();
                 int query = q < 0 ? uri.length() : q + 1;
                 if (storeWork != null) {
-                    offLoop(ctx, req, () -> announce(ctx.alloc(), uri, query, from));
+                    waiting = true;
+                    offLoop(ctx, req, () -> announce(ctx.alloc(), uri, query, from), () -> resumed(ctx));
                     return;
                 }
                 respond(ctx, req, announce(ctx.alloc(), uri, query, from));
@@ -201,7 +234,8 @@ public final class TrackerServer implements AutoCloseable {
             if (path.equals("/scrape")) {
                 scrapes.increment();
                 if (storeWork != null) {
-                    offLoop(ctx, req, () -> Unpooled.wrappedBuffer(scrape(query)));
+                    waiting = true;
+                    offLoop(ctx, req, () -> Unpooled.wrappedBuffer(scrape(query)), () -> resumed(ctx));
                     return;
                 }
                 respond(ctx, req, 200, scrape(query), TEXT);
@@ -227,18 +261,14 @@ public final class TrackerServer implements AutoCloseable {
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
             ctx.flush(); // the answers to everything read in this pass, in one write
-            if (!ctx.channel().isWritable()) {
-                // a client that sends requests without reading the answers: read no more of it
-                // until they drain, so that what waits for it stays bounded (Netty's high-water mark)
-                ctx.channel().config().setAutoRead(false);
-            }
+            // a client that sends requests without reading the answers is read no further until
+            // they drain (Netty's high-water mark), nor one whose requests pile up behind the store
+            updateReading(ctx);
         }
 
         @Override
         public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-            if (ctx.channel().isWritable()) {
-                ctx.channel().config().setAutoRead(true);
-            }
+            updateReading(ctx);
             ctx.fireChannelWritabilityChanged();
         }
 
@@ -264,7 +294,8 @@ public final class TrackerServer implements AutoCloseable {
      * Answers from the store's worker pool (a blocking store must not hold an event loop); a full
      * queue is answered at once with a failure, so no request waits without bound.
      */
-    private void offLoop(ChannelHandlerContext ctx, HttpRequestDecoder.Request req, java.util.function.Supplier<ByteBuf> work) {
+    private void offLoop(ChannelHandlerContext ctx, HttpRequestDecoder.Request req, java.util.function.Supplier<ByteBuf> work,
+                         Runnable written) {
         try {
             storeWork.execute(() -> {
                 ByteBuf body;
@@ -276,11 +307,12 @@ public final class TrackerServer implements AutoCloseable {
                 ByteBuf answer = body;
                 ctx.executor().execute(() -> {
                     respond(ctx, req, answer);
-                    ctx.flush();
+                    written.run();
                 });
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
             respond(ctx, req, 200, failure("the tracker is overloaded; try again later"), TEXT);
+            ctx.executor().execute(written); // after this read's requests are queued, as any answer
         }
     }
 

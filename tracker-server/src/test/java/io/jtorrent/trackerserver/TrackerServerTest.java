@@ -177,4 +177,59 @@ class TrackerServerTest {
         }
         assertThat(server.announceCount()).as("the server answered a part of them").isPositive();
     }
+
+    /**
+     * With a blocking store (Redis), announces are answered off the event loop; requests pipelined
+     * behind a slow one still get their answers in order, as HTTP/1.1 requires.
+     */
+    @Test
+    void pipelinedAnswersKeepTheirOrderBehindASlowStore() throws Exception {
+        MemoryStore memory = new MemoryStore(TimeUnit.MINUTES.toNanos(2), System::nanoTime);
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        SwarmStore slowFirst = new SwarmStore() {
+            @Override
+            public Answer announce(Announce a) {
+                if (calls.getAndIncrement() == 0) {
+                    try {
+                        Thread.sleep(300);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return memory.announce(a);
+            }
+
+            @Override
+            public Counts scrape(byte[] infoHash) {
+                return memory.scrape(infoHash);
+            }
+
+            @Override
+            public long[] totals() {
+                return memory.totals();
+            }
+
+            @Override
+            public boolean blocking() {
+                return true;
+            }
+        };
+        String hash20 = "%01%02%03%04%05%06%07%08%09%10%11%12%13%14%15%16%17%18%19%20";
+        try (TrackerServer t = new TrackerServer(new InetSocketAddress("127.0.0.1", 0), slowFirst, 60, null, 1)) {
+            String all;
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", t.address().getPort())) {
+                s.setSoTimeout(10_000);
+                s.getOutputStream().write(("GET /announce?info_hash=" + hash20 + "&peer_id=-AA0001-aaaaaaaaaaaa&port=1 HTTP/1.1\r\n\r\n"
+                        + "GET /nothing HTTP/1.1\r\n\r\n"
+                        + "GET /announce?info_hash=" + hash20 + "&peer_id=-BB0001-bbbbbbbbbbbb&port=2 HTTP/1.1\r\n"
+                        + "Connection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                all = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+            }
+            String[] parts = all.split("HTTP/1.1 ", -1);
+            assertThat(parts).hasSize(4);
+            assertThat(parts[1]).as("the slow announce first").startsWith("200 ").contains("10:incompletei1e");
+            assertThat(parts[2]).startsWith("404 ");
+            assertThat(parts[3]).startsWith("200 ").contains("10:incompletei2e");
+        }
+    }
 }
