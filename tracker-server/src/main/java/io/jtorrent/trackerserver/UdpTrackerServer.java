@@ -42,7 +42,8 @@ public final class UdpTrackerServer implements AutoCloseable {
     private final EventLoopGroup group;
     /**
      * Where answers are computed when only one thread can read the socket (NIO), so that all
-     * cores work; null on epoll, where every core reads a socket of its own and answers there.
+     * cores work, or when the store may block; null on epoll with the memory store, where every
+     * core reads a socket of its own and answers there.
      */
     private final ExecutorService workers;
     /** The sockets, all on one port: one per core on epoll (SO_REUSEPORT), else one. */
@@ -59,7 +60,9 @@ public final class UdpTrackerServer implements AutoCloseable {
         this.whitelist = whitelist;
         boolean epoll = Transport.epoll();
         this.group = Transport.group(epoll ? threads : 1, new DefaultThreadFactory("jtorrent-tracker-udp", true));
-        this.workers = epoll ? null : new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS,
+        // a blocking store (Redis) is never called on a reading thread: a slow one would stall every
+        // datagram that socket receives
+        this.workers = epoll && !store.blocking() ? null : new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(4096), new DefaultThreadFactory("jtorrent-tracker-udp-work", true),
                 new ThreadPoolExecutor.DiscardPolicy()); // overloaded: drop, as the socket would
         InetSocketAddress at = bind;
@@ -76,7 +79,7 @@ public final class UdpTrackerServer implements AutoCloseable {
         }
     }
 
-    /** Reads one socket's datagrams; answers them on its thread (epoll) or on the workers (NIO). */
+    /** Reads one socket's datagrams; answers them on its thread (epoll, memory store) or on the workers. */
     private final class Reader extends SimpleChannelInboundHandler<DatagramPacket> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket p) {

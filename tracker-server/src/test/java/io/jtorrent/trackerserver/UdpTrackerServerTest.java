@@ -155,4 +155,83 @@ class UdpTrackerServerTest {
         assertThat(announce("-EE0001-eeeeeeeeeeee", 2005, 0).interval()).isEqualTo(60);
         assertThat(server.announceCount()).isGreaterThan(1);
     }
+
+    /**
+     * On epoll each core's socket answers on its own thread; a blocking store must not be called
+     * there: one slow announce would hold every datagram that socket gets. Connects from eight
+     * ports (spread over the sockets by the kernel) are answered while an announce waits 3 s.
+     */
+    @Test
+    void aSlowBlockingStoreDoesNotHoldTheOtherDatagramsOnEpoll() throws Exception {
+        MemoryStore memory = new MemoryStore(TimeUnit.MINUTES.toNanos(2), System::nanoTime);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        SwarmStore slow = new SwarmStore() {
+            @Override
+            public Answer announce(Announce a) {
+                try {
+                    release.await(3, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return memory.announce(a);
+            }
+
+            @Override
+            public Counts scrape(byte[] infoHash) {
+                return memory.scrape(infoHash);
+            }
+
+            @Override
+            public long[] totals() {
+                return memory.totals();
+            }
+
+            @Override
+            public boolean blocking() {
+                return true;
+            }
+        };
+        server.close();
+        String before = System.getProperty(io.jtorrent.net.Transport.PROPERTY);
+        System.setProperty(io.jtorrent.net.Transport.PROPERTY, "epoll");
+        try {
+            org.junit.jupiter.api.Assumptions.assumeTrue(io.jtorrent.net.Transport.epoll(), "epoll is not available here");
+            server = new UdpTrackerServer(new InetSocketAddress("127.0.0.1", 0), slow, 60, null);
+        } finally {
+            if (before == null) {
+                System.clearProperty(io.jtorrent.net.Transport.PROPERTY);
+            } else {
+                System.setProperty(io.jtorrent.net.Transport.PROPERTY, before);
+            }
+        }
+        InetSocketAddress to = new InetSocketAddress("127.0.0.1", server.address().getPort());
+        try (java.net.DatagramSocket announcer = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            announcer.setSoTimeout(5000);
+            long id = connect(announcer, to, 1);
+            byte[] announce = io.jtorrent.tracker.UdpTrackerProtocol.announceRequest(new io.jtorrent.tracker.UdpTrackerProtocol.Announce(
+                    id, 2, hash.bytes(), "-SS0001-ssssssssssss".getBytes(), 0, 0, 0, 2, 0, 0, 50, 6881));
+            announcer.send(new java.net.DatagramPacket(announce, announce.length, to));
+            Thread.sleep(100); // the announce is with the store
+            for (int i = 0; i < 8; i++) {
+                try (java.net.DatagramSocket other = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+                    other.setSoTimeout(1000);
+                    long t0 = System.nanoTime();
+                    connect(other, to, 10 + i);
+                    assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("connect %d answered", i).isLessThan(Duration.ofMillis(1000));
+                }
+            }
+        } finally {
+            release.countDown();
+        }
+    }
+
+    /** A connect from {@code s}: the connection id (a timeout fails the test). */
+    private static long connect(java.net.DatagramSocket s, InetSocketAddress to, int tx) throws Exception {
+        byte[] req = io.jtorrent.tracker.UdpTrackerProtocol.connectRequest(tx);
+        s.send(new java.net.DatagramPacket(req, req.length, to));
+        byte[] buf = new byte[64];
+        java.net.DatagramPacket reply = new java.net.DatagramPacket(buf, buf.length);
+        s.receive(reply);
+        return java.nio.ByteBuffer.wrap(buf, 8, 8).getLong();
+    }
 }
