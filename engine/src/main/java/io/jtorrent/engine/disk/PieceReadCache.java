@@ -4,11 +4,8 @@ import io.jtorrent.storage.Storage;
 import io.jtorrent.wire.PeerMessage;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 import java.util.function.IntToLongFunction;
@@ -27,7 +24,7 @@ public final class PieceReadCache {
     private final IntToLongFunction pieceSize;
     private final LinkedHashMap<Integer, ByteBuf> cache = new LinkedHashMap<>(16, 0.75f, true);
     /** Pieces being read, with the requests waiting for each. */
-    private final Map<Integer, List<Waiter>> reading = new HashMap<>();
+    private final PieceWaiters<Waiter> reading = new PieceWaiters<>();
 
     private record Waiter(PeerMessage.Request request, BiConsumer<ByteBuf, IOException> done) {}
     private long bytes;
@@ -50,16 +47,11 @@ public final class PieceReadCache {
             done.accept(cached.retainedSlice(r.begin(), r.length()), null);
             return;
         }
-        List<Waiter> waiting = reading.get(r.piece());
-        if (waiting != null) {
-            waiting.add(new Waiter(r, done));
-            return;
+        if (!reading.add(r.piece(), new Waiter(r, done))) {
+            return; // the piece is being read: served when it is in
         }
-        List<Waiter> queue = new ArrayList<>();
-        queue.add(new Waiter(r, done));
-        reading.put(r.piece(), queue);
         disk.read(storage, r.piece(), 0, (int) size, loop, (data, error) -> {
-            List<Waiter> callers = reading.remove(r.piece());
+            List<Waiter> callers = reading.done(r.piece());
             if (error != null) {
                 // every waiter hears it: each caller's count of reads in flight goes down
                 callers.forEach(w -> w.done().accept(null, error));

@@ -5,6 +5,7 @@ import io.jtorrent.engine.TorrentState;
 import io.jtorrent.engine.disk.DiskIo;
 import io.jtorrent.engine.disk.PieceCheck;
 import io.jtorrent.engine.disk.PieceReadCache;
+import io.jtorrent.engine.disk.PieceWaiters;
 import io.jtorrent.engine.picker.PiecePicker;
 import io.jtorrent.engine.pieces.BlockSource;
 import io.jtorrent.engine.pieces.PieceAssembly;
@@ -18,9 +19,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
@@ -200,7 +199,7 @@ final class Transfers implements PieceAssembly.Owner<BlockSource> {
     private record Waiting(PeerMessage.Request request, BiConsumer<PeerMessage.Piece, IOException> done) {}
 
     /** Seed mode: pieces being hashed before their first upload, with the requests waiting for each. */
-    private final Map<Integer, List<Waiting>> verifying = new HashMap<>();
+    private final PieceWaiters<Waiting> verifying = new PieceWaiters<>();
 
     /**
      * Seed mode: hashes a piece taken as had before any of it is sent; the requests for it wait.
@@ -210,14 +209,9 @@ final class Transfers implements PieceAssembly.Owner<BlockSource> {
      */
     private void verifyThenRead(PeerMessage.Request r, BiConsumer<PeerMessage.Piece, IOException> done) {
         int piece = r.piece();
-        List<Waiting> waiting = verifying.get(piece);
-        if (waiting != null) {
-            waiting.add(new Waiting(r, done));
-            return;
+        if (!verifying.add(piece, new Waiting(r, done))) {
+            return; // its check is under way or queued
         }
-        waiting = new ArrayList<>();
-        waiting.add(new Waiting(r, done));
-        verifying.put(piece, waiting);
         if (checksRunning < MAX_CHECKS) {
             check(piece);
         } else {
@@ -264,7 +258,7 @@ final class Transfers implements PieceAssembly.Owner<BlockSource> {
 
     /** Seed mode: a piece's check is over ({@code data}, the piece read whole, when it matched). */
     private void verified(int piece, Storage storage, ByteBuf data, IOException error) {
-        List<Waiting> callers = verifying.remove(piece);
+        List<Waiting> callers = verifying.done(piece);
         checksRunning--;
         Integer next = checksQueued.poll();
         if (next != null) {
