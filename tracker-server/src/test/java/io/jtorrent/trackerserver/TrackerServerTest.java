@@ -184,36 +184,12 @@ class TrackerServerTest {
      */
     @Test
     void pipelinedAnswersKeepTheirOrderBehindASlowStore() throws Exception {
-        MemoryStore memory = new MemoryStore(TimeUnit.MINUTES.toNanos(2), System::nanoTime);
         java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
-        SwarmStore slowFirst = new SwarmStore() {
-            @Override
-            public Answer announce(Announce a) {
-                if (calls.getAndIncrement() == 0) {
-                    try {
-                        Thread.sleep(300);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-                return memory.announce(a);
+        SwarmStore slowFirst = new HookedStore(true, a -> {
+            if (calls.getAndIncrement() == 0) {
+                HookedStore.pause(300);
             }
-
-            @Override
-            public Counts scrape(byte[] infoHash) {
-                return memory.scrape(infoHash);
-            }
-
-            @Override
-            public long[] totals() {
-                return memory.totals();
-            }
-
-            @Override
-            public boolean blocking() {
-                return true;
-            }
-        };
+        });
         String hash20 = "%01%02%03%04%05%06%07%08%09%10%11%12%13%14%15%16%17%18%19%20";
         try (TrackerServer t = new TrackerServer(new InetSocketAddress("127.0.0.1", 0), slowFirst, 60, null, 1)) {
             String all;

@@ -125,27 +125,12 @@ class UdpTrackerServerTest {
 
     @Test
     void aFailingStoreCostsOnlyTheRequestsItFails() throws Exception {
-        MemoryStore memory = new MemoryStore(TimeUnit.MINUTES.toNanos(2), System::nanoTime);
         java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
-        SwarmStore flaky = new SwarmStore() {
-            @Override
-            public Answer announce(Announce a) {
-                if (down.get()) {
-                    throw new IllegalStateException("store unreachable");
-                }
-                return memory.announce(a);
+        SwarmStore flaky = new HookedStore(false, a -> {
+            if (down.get()) {
+                throw new IllegalStateException("store unreachable");
             }
-
-            @Override
-            public Counts scrape(byte[] infoHash) {
-                return memory.scrape(infoHash);
-            }
-
-            @Override
-            public long[] totals() {
-                return memory.totals();
-            }
-        };
+        });
         server.close();
         server = new UdpTrackerServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), flaky, 60, null);
         // answered with an error the client can act on, never left without a reply
@@ -163,34 +148,14 @@ class UdpTrackerServerTest {
      */
     @Test
     void aSlowBlockingStoreDoesNotHoldTheOtherDatagramsOnEpoll() throws Exception {
-        MemoryStore memory = new MemoryStore(TimeUnit.MINUTES.toNanos(2), System::nanoTime);
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        SwarmStore slow = new SwarmStore() {
-            @Override
-            public Answer announce(Announce a) {
-                try {
-                    release.await(3, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return memory.announce(a);
+        SwarmStore slow = new HookedStore(true, a -> {
+            try {
+                release.await(3, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-
-            @Override
-            public Counts scrape(byte[] infoHash) {
-                return memory.scrape(infoHash);
-            }
-
-            @Override
-            public long[] totals() {
-                return memory.totals();
-            }
-
-            @Override
-            public boolean blocking() {
-                return true;
-            }
-        };
+        });
         server.close();
         String before = System.getProperty(io.jtorrent.net.Transport.PROPERTY);
         System.setProperty(io.jtorrent.net.Transport.PROPERTY, "epoll");
