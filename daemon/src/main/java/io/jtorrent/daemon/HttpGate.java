@@ -57,6 +57,8 @@ final class HttpGate extends ChannelDuplexHandler {
     private long bodyLimit;
     /** A request is complete and its answer not yet fully written. */
     private boolean answering;
+    /** Requests came faster than their answers were read: closed, nothing more is taken. */
+    private boolean overrun;
     private String path = "/";
 
     HttpGate(Rules rules) {
@@ -85,6 +87,22 @@ final class HttpGate extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (overrun) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof HttpRequest && !ctx.channel().isWritable()) {
+            // another request while the answers already sent wait unread beyond the socket's
+            // buffers: a client that pipelines without reading. Answered, each would take memory
+            // and this event loop's time from every other client (one such client held the others
+            // for 6-10 s and grew the heap by answers); closed instead. (A client that reads its
+            // answers never sends into an unwritable channel: what it has not read is in the kernel.)
+            overrun = true;
+            ReferenceCountUtil.release(msg);
+            ctx.channel().config().setAutoRead(false);
+            ctx.close();
+            return;
+        }
         if (msg instanceof HttpRequest req) {
             if (draining || closeAfterAnswer) {
                 ReferenceCountUtil.release(msg);

@@ -161,6 +161,48 @@ class DaemonSecurityTest {
         }
     }
 
+    /**
+     * A client that pipelines requests for the web UI's page (tens of kilobytes an answer) and
+     * never reads the answers: once they back up past the socket's buffers, its next request
+     * closes its connection. Before, the daemon answered every request it was sent: the heap grew
+     * by the answers and the other clients of that event loop waited 6-10 s.
+     */
+    @Test
+    void aClientThatPipelinesWithoutReadingIsClosedAndTheOthersAreServed() throws Exception {
+        try (Daemon d = Daemon.start(options(null, security(List.of(), null, Duration.ofSeconds(30))))) {
+            byte[] request = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+            java.nio.ByteBuffer many = java.nio.ByteBuffer.allocate(request.length * 1000);
+            for (int i = 0; i < 1000; i++) {
+                many.put(request);
+            }
+            boolean closed = false;
+            try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(new InetSocketAddress("127.0.0.1", d.rpcPort()))) {
+                ch.configureBlocking(false);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (!closed && System.nanoTime() < deadline) {
+                    if (!many.hasRemaining()) {
+                        many.rewind();
+                    }
+                    try {
+                        if (ch.write(many) == 0) {
+                            Thread.sleep(5);
+                        }
+                    } catch (IOException resetByTheDaemon) {
+                        closed = true;
+                    }
+                }
+            }
+            assertThat(closed).as("the daemon closed the client that does not read").isTrue();
+            for (int i = 0; i < 4; i++) {
+                long t0 = System.nanoTime();
+                RawHttp.Answer other = RawHttp.exchange(d.rpcPort(), "127.0.0." + (2 + i),
+                        "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+                assertThat(other.status()).isEqualTo(200);
+                assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("another client's answer").isLessThan(Duration.ofSeconds(2));
+            }
+        }
+    }
+
     @Test
     void passwordGuessingIsSlowedDownPerAddress() throws Exception {
         try (Daemon d = Daemon.start(options("alice:s3cret", security(List.of(), null, Duration.ofSeconds(30))))) {
