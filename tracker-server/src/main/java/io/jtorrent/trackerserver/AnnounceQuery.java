@@ -58,12 +58,12 @@ final class AnnounceQuery {
     }
 
     private void param(String q, int ns, int ne, int vs, int ve) throws QueryString.BadRequest {
-        int length = decodedLength(q, vs, ve); // checks the escapes of every value, as QueryString does
+        int length = QueryString.decodedLength(q, vs, ve); // checks the escapes of every value, as QueryString.parse does
         String name = plain(q, ns, ne) ? null : new String(QueryString.decode(q.substring(ns, ne)), java.nio.charset.StandardCharsets.UTF_8);
         if (is(q, ns, ne, name, "info_hash")) {
-            infoHash = decode(q, vs, ve, length);
+            infoHash = QueryString.decode(q, vs, ve, length);
         } else if (is(q, ns, ne, name, "peer_id")) {
-            peerId = decode(q, vs, ve, length);
+            peerId = QueryString.decode(q, vs, ve, length);
         } else if (is(q, ns, ne, name, "port")) {
             port = number("port", q, vs, ve, length);
         } else if (is(q, ns, ne, name, "left")) {
@@ -75,9 +75,9 @@ final class AnnounceQuery {
         } else if (is(q, ns, ne, name, "numwant")) {
             numWant = (int) Math.min(TrackerServer.MAX_NUMWANT, number("numwant", q, vs, ve, length));
         } else if (is(q, ns, ne, name, "compact")) {
-            compact = !(length == 1 && decode(q, vs, ve, length)[0] == '0');
+            compact = !(length == 1 && QueryString.decode(q, vs, ve, length)[0] == '0');
         } else if (is(q, ns, ne, name, "event")) {
-            event = event(new String(decode(q, vs, ve, length), java.nio.charset.StandardCharsets.ISO_8859_1));
+            event = event(new String(QueryString.decode(q, vs, ve, length), java.nio.charset.StandardCharsets.ISO_8859_1));
         }
         // key, ip, no_peer_id, trackerid, supportcrypto...: accepted, not needed
     }
@@ -108,40 +108,6 @@ final class AnnounceQuery {
         return true;
     }
 
-    /** The number of bytes [from, to) decodes to; a bad escape or a non-ASCII character is an error. */
-    private static int decodedLength(String q, int from, int to) throws QueryString.BadRequest {
-        int length = 0;
-        for (int i = from; i < to; i++, length++) {
-            char c = q.charAt(i);
-            if (c == '%') {
-                if (i + 2 >= to || Character.digit(q.charAt(i + 1), 16) < 0 || Character.digit(q.charAt(i + 2), 16) < 0) {
-                    String s = q.substring(from, to);
-                    throw new QueryString.BadRequest("bad percent-escape in '" + (s.length() > 40 ? s.substring(0, 40) + "..." : s) + "'");
-                }
-                i += 2;
-            } else if (c >= 0x80) {
-                throw new QueryString.BadRequest("non-ASCII character in the query string");
-            }
-        }
-        return length;
-    }
-
-    /** Bytes [from, to) decoded ({@code length} of them, from {@link #decodedLength}). */
-    private static byte[] decode(String q, int from, int to, int length) {
-        byte[] out = new byte[length];
-        int o = 0;
-        for (int i = from; i < to; i++) {
-            char c = q.charAt(i);
-            if (c == '%') {
-                out[o++] = (byte) (Character.digit(q.charAt(i + 1), 16) * 16 + Character.digit(q.charAt(i + 2), 16));
-                i += 2;
-            } else {
-                out[o++] = (byte) (c == '+' ? ' ' : c);
-            }
-        }
-        return out;
-    }
-
     /** A decimal number of at most 19 digits. */
     private static long number(String name, String q, int from, int to, int length) throws QueryString.BadRequest {
         if (length == to - from) { // no escapes: read the characters as they are
@@ -150,7 +116,7 @@ final class AnnounceQuery {
                 return v;
             }
         } else {
-            String s = new String(decode(q, from, to, length), java.nio.charset.StandardCharsets.ISO_8859_1);
+            String s = new String(QueryString.decode(q, from, to, length), java.nio.charset.StandardCharsets.ISO_8859_1);
             long v = digits(s, 0, s.length());
             if (v >= 0) {
                 return v;

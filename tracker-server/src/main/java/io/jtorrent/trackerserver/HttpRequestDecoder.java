@@ -160,14 +160,8 @@ final class HttpRequestDecoder extends ByteToMessageDecoder {
                     return Request.bad(400, "malformed header name");
                 }
             }
-            int v = colon + 1;
-            int ve = e;
-            while (v < ve && (in.getByte(v) == ' ' || in.getByte(v) == '\t')) {
-                v++;
-            }
-            while (ve > v && (in.getByte(ve - 1) == ' ' || in.getByte(ve - 1) == '\t')) {
-                ve--;
-            }
+            int v = skipSpaces(in, colon + 1, e);
+            int ve = trimSpaces(in, v, e);
             if (equalsAscii(in, at, colon, "Connection")) {
                 if (containsToken(in, v, ve, "close")) {
                     keepAlive = false;
@@ -207,20 +201,29 @@ final class HttpRequestDecoder extends ByteToMessageDecoder {
         while (at < to) {
             int comma = in.indexOf(at, to, (byte) ',');
             int e = comma < 0 ? to : comma;
-            int a = at;
-            int b = e;
-            while (a < b && (in.getByte(a) == ' ' || in.getByte(a) == '\t')) {
-                a++;
-            }
-            while (b > a && (in.getByte(b - 1) == ' ' || in.getByte(b - 1) == '\t')) {
-                b--;
-            }
-            if (equalsAscii(in, a, b, token)) {
+            int a = skipSpaces(in, at, e);
+            if (equalsAscii(in, a, trimSpaces(in, a, e), token)) {
                 return true;
             }
             at = e + 1;
         }
         return false;
+    }
+
+    /** The first index in [from, to) past spaces and tabs (HTTP's optional white space), or {@code to}. */
+    private static int skipSpaces(ByteBuf in, int from, int to) {
+        while (from < to && (in.getByte(from) == ' ' || in.getByte(from) == '\t')) {
+            from++;
+        }
+        return from;
+    }
+
+    /** The end of [from, to) with trailing spaces and tabs left off. */
+    private static int trimSpaces(ByteBuf in, int from, int to) {
+        while (to > from && (in.getByte(to - 1) == ' ' || in.getByte(to - 1) == '\t')) {
+            to--;
+        }
+        return to;
     }
 
     private static int lower(byte b) {

@@ -1,6 +1,5 @@
 package io.jtorrent.trackerserver;
 
-import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -42,26 +41,44 @@ final class QueryString {
     }
 
     static byte[] decode(String s) throws BadRequest {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
-        for (int i = 0; i < s.length(); i++) {
+        return decode(s, 0, s.length(), decodedLength(s, 0, s.length()));
+    }
+
+    /**
+     * The number of bytes chars [from, to) of {@code s} decode to ('%' and two hex digits one
+     * byte, '+' a space); a bad percent-escape or a non-ASCII character is an error.
+     */
+    static int decodedLength(String s, int from, int to) throws BadRequest {
+        int length = 0;
+        for (int i = from; i < to; i++, length++) {
             char c = s.charAt(i);
             if (c == '%') {
-                int hi = i + 1 < s.length() ? Character.digit(s.charAt(i + 1), 16) : -1;
-                int lo = i + 2 < s.length() ? Character.digit(s.charAt(i + 2), 16) : -1;
-                if (hi < 0 || lo < 0) {
-                    throw new BadRequest("bad percent-escape in '" + (s.length() > 40 ? s.substring(0, 40) + "..." : s) + "'");
+                if (i + 2 >= to || Character.digit(s.charAt(i + 1), 16) < 0 || Character.digit(s.charAt(i + 2), 16) < 0) {
+                    String part = s.substring(from, to);
+                    throw new BadRequest("bad percent-escape in '" + (part.length() > 40 ? part.substring(0, 40) + "..." : part) + "'");
                 }
-                out.write(hi * 16 + lo);
                 i += 2;
-            } else if (c == '+') {
-                out.write(' ');
-            } else if (c < 0x80) {
-                out.write(c);
-            } else {
+            } else if (c >= 0x80) {
                 throw new BadRequest("non-ASCII character in the query string");
             }
         }
-        return out.toByteArray();
+        return length;
+    }
+
+    /** Chars [from, to) of {@code s} decoded: {@code length} bytes, as {@link #decodedLength} counted them. */
+    static byte[] decode(String s, int from, int to, int length) {
+        byte[] out = new byte[length];
+        int o = 0;
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c == '%') {
+                out[o++] = (byte) (Character.digit(s.charAt(i + 1), 16) * 16 + Character.digit(s.charAt(i + 2), 16));
+                i += 2;
+            } else {
+                out[o++] = (byte) (c == '+' ? ' ' : c);
+            }
+        }
+        return out;
     }
 
     /** A request the tracker answers with a {@code failure reason}. */
