@@ -208,4 +208,52 @@ class TrackerServerTest {
             assertThat(parts[3]).startsWith("200 ").contains("10:incompletei2e");
         }
     }
+
+    /**
+     * Requests pipelined behind an announce the (blocking) store holds wait in the connection's
+     * queue; past {@value TrackerServer#MAX_QUEUED} of them the connection is read no further, so
+     * the client's writes stall at the kernel's buffers instead of the queue growing with them.
+     */
+    @Test
+    void requestsQueuedBehindABlockedStoreStopTheReading() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        SwarmStore blocked = new HookedStore(true, a -> {
+            try {
+                release.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        String hash20 = "%01%02%03%04%05%06%07%08%09%10%11%12%13%14%15%16%17%18%19%20";
+        byte[] request = ("GET /announce?info_hash=" + hash20 + "&peer_id=-AA0001-aaaaaaaaaaaa&port=1 HTTP/1.1\r\n\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        java.nio.ByteBuffer many = java.nio.ByteBuffer.allocate(request.length * 1000);
+        for (int i = 0; i < 1000; i++) {
+            many.put(request);
+        }
+        try (TrackerServer t = new TrackerServer(new InetSocketAddress("127.0.0.1", 0), blocked, 60, null, 1);
+             java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(
+                     new InetSocketAddress("127.0.0.1", t.address().getPort()))) {
+            ch.configureBlocking(false);
+            long written = 0;
+            long idleSince = System.nanoTime();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (System.nanoTime() < deadline) {
+                if (!many.hasRemaining()) {
+                    many.rewind();
+                }
+                int n = ch.write(many);
+                written += n;
+                if (n > 0) {
+                    idleSince = System.nanoTime();
+                } else if (System.nanoTime() - idleSince > TimeUnit.MILLISECONDS.toNanos(500)) {
+                    break; // stalled: the server has stopped reading
+                } else {
+                    Thread.sleep(5);
+                }
+            }
+            release.countDown();
+            assertThat(written).as("bytes taken from a client whose requests wait behind a blocked store").isLessThan(48L << 20);
+        }
+    }
 }
