@@ -33,6 +33,7 @@ import java.util.List;
  * </table>
  * Whether the fast and extension messages were negotiated in the handshake is the connection's
  * business: the decoder only frames them. A message is decoded only once all of it has arrived; nothing is allocated for its body before.
+ * What has arrived of it is kept as {@link WireCumulator} says: large reads without a copy.
  */
 public final class PeerWireDecoder extends ByteToMessageDecoder {
     public static final int DEFAULT_MAX_BITFIELD_BYTES = 256 * 1024;
@@ -48,6 +49,13 @@ public final class PeerWireDecoder extends ByteToMessageDecoder {
 
     public PeerWireDecoder(int maxBitfieldBytes) {
         this.maxBitfieldBytes = maxBitfieldBytes;
+        setCumulator(WireCumulator.INSTANCE);
+    }
+
+    /** The bytes held for a message not yet whole: how many, in how many buffers, and their room (for tests). */
+    int[] held() {
+        ByteBuf b = internalBuffer();
+        return new int[] {b.readableBytes(), b instanceof io.netty.buffer.CompositeByteBuf c ? c.numComponents() : 1, b.capacity()};
     }
 
     @Override
