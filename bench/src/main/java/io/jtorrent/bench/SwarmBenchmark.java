@@ -16,7 +16,7 @@ import java.util.Locale;
  *
  * <pre>
  * java ... io.jtorrent.bench.SwarmBenchmark --out bench/results [--size-mib 64] [--seed-rate-mib 4]
- *     [--peer-rate-mib 4] [--peers 1,2,4,8,16,32,64] [--scenario-peers 16] [--scenarios true] [--work DIR]
+ *     [--peer-rate-mib 4] [--piece-kib 64] [--peers 1,2,4,8,16,32,64] [--scenario-peers 16] [--scenarios true] [--work DIR]
  * </pre>
  */
 public final class SwarmBenchmark {
@@ -28,6 +28,7 @@ public final class SwarmBenchmark {
         long seedRate = 4L << 20;
         long peerRate = 4L << 20;
         List<Integer> peers = List.of(1, 2, 4, 8, 16, 32, 64);
+        int pieceLength = 64 * 1024;
         int scenarioPeers = 16;
         boolean scenarios = true;
         Path work = Files.createTempDirectory("jtorrent-swarm-bench");
@@ -38,6 +39,7 @@ public final class SwarmBenchmark {
                 case "--size-mib" -> size = Long.parseLong(v) << 20;
                 case "--seed-rate-mib" -> seedRate = Long.parseLong(v) << 20;
                 case "--peer-rate-mib" -> peerRate = Long.parseLong(v) << 20;
+                case "--piece-kib" -> pieceLength = Integer.parseInt(v) * 1024;
                 case "--peers" -> peers = java.util.Arrays.stream(v.split(",")).map(Integer::parseInt).toList();
                 case "--scenario-peers" -> scenarioPeers = Integer.parseInt(v);
                 case "--scenarios" -> scenarios = Boolean.parseBoolean(v);
@@ -52,7 +54,7 @@ public final class SwarmBenchmark {
             Path dir = work.resolve("n" + n);
             long cpuBefore = cpuNanos();
             SwarmRunner.Result r = SwarmRunner.run(new SwarmRunner.Config(n, size, seedRate, peerRate,
-                    SwarmRunner.Scenario.BASIC, dir, n), s -> { });
+                    pieceLength, SwarmRunner.Scenario.BASIC, dir, n), s -> { });
             double cpu = (cpuNanos() - cpuBefore) / 1e9;
             deleteTree(dir);
             if (!r.allComplete()) {
