@@ -65,7 +65,7 @@ final class SimulateCommand implements Callable<Integer> {
     long randomSeed = 1;
 
     @Option(names = "--scenario", paramLabel = "NAME",
-            description = "basic (default), flash-crowd, free-riders, seed-leaves, churn or corrupt-peer.")
+            description = "basic (default), flash-crowd, free-riders, seed-leaves, churn, corrupt-peer or short-of-memory.")
     String scenario = "basic";
 
     @Option(names = "--free-riders", paramLabel = "FRACTION",
@@ -98,7 +98,7 @@ final class SimulateCommand implements Callable<Integer> {
             sc = Simulation.Scenario.valueOf(scenario.toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
             throw new BadInputException("--scenario: '" + scenario
-                    + "' is not basic, flash-crowd, free-riders, seed-leaves, churn or corrupt-peer");
+                    + "' is not basic, flash-crowd, free-riders, seed-leaves, churn, corrupt-peer or short-of-memory");
         }
         List<Simulation.RateClass> classes = peerRates != null ? rateClasses(peerRates)
                 : List.of(new Simulation.RateClass(label(peerRate == null ? 4L << 20 : peerRate),

@@ -23,8 +23,26 @@ import java.util.function.Consumer;
  * being simulated; the network is.
  */
 final class SimDisk implements DiskIo {
+    /** Short of memory: one in this many piece buffers, checks and reads finds none. */
+    static final int SHORT_ONE_IN = 7;
+
     private final Map<Integer, ArrayDeque<byte[]>> free = new HashMap<>();
     private byte[] scratch = new byte[0];
+    private final boolean shortOfMemory;
+    private long tries;
+
+    SimDisk(boolean shortOfMemory) {
+        this.shortOfMemory = shortOfMemory;
+    }
+
+    /** Whether this buffer, check or read finds no memory (short of memory: one in {@link #SHORT_ONE_IN}). */
+    private boolean noMemoryNow() {
+        return shortOfMemory && ++tries % SHORT_ONE_IN == 0;
+    }
+
+    private static NoBuffersException noMemory() {
+        return new NoBuffersException("out of memory: simulated", null);
+    }
 
     private final class HeapPiece implements PieceBuffer {
         final byte[] data;
@@ -61,6 +79,9 @@ final class SimDisk implements DiskIo {
 
     @Override
     public PieceBuffer pieceBuffer(int size) {
+        if (noMemoryNow()) {
+            return null;
+        }
         return new HeapPiece(size);
     }
 
@@ -80,6 +101,10 @@ final class SimDisk implements DiskIo {
 
     @Override
     public void read(Storage storage, int piece, int begin, int length, Executor loop, BiConsumer<ByteBuf, IOException> done) {
+        if (noMemoryNow()) {
+            loop.execute(() -> done.accept(null, noMemory()));
+            return;
+        }
         ByteBuf view = storage instanceof GeneratedData.Store s ? s.view(piece, begin, length) : null;
         if (view != null) {
             loop.execute(() -> done.accept(view, null));
@@ -118,6 +143,11 @@ final class SimDisk implements DiskIo {
     public void verifyAndWrite(Storage storage, int piece, PieceBuffer data, PieceCheck check, int blockSize, boolean crcsIfGood,
                                Executor loop, Consumer<PieceHash> done) {
         HeapPiece p = (HeapPiece) data;
+        if (noMemoryNow()) {
+            p.release();
+            loop.execute(() -> done.accept(new PieceHash(null, null, noMemory())));
+            return;
+        }
         PieceHash result;
         try {
             ByteBuffer whole = ByteBuffer.wrap(p.data, 0, p.size);

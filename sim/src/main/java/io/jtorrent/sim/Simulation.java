@@ -35,7 +35,13 @@ public final class Simulation {
         /** A fifth of the leechers leave at random times and as many new ones join. */
         CHURN,
         /** One more peer claims every piece and sends every block corrupted. */
-        CORRUPT_PEER
+        CORRUPT_PEER,
+        /**
+         * The disks are short of buffer memory: one in {@value SimDisk#SHORT_ONE_IN} piece buffers,
+         * checks and reads finds none (as when a JVM's direct memory is used up). Nobody's fault:
+         * every leecher still completes, no torrent stops, no peer is blamed.
+         */
+        SHORT_OF_MEMORY
     }
 
     /** Leechers with this upload capacity, a fraction of all; {@code label} names the class in reports. */
@@ -200,7 +206,7 @@ public final class Simulation {
         final Settings settings;
         final Network network;
         final SimTracker tracker;
-        final SimDisk disk = new SimDisk();
+        final SimDisk disk;
         final GeneratedData data;
         private final int[] leecherCopies;
         private int piecesHeld;
@@ -211,6 +217,7 @@ public final class Simulation {
         World(Config config) {
             this.config = config;
             this.random = new Random(config.randomSeed());
+            this.disk = new SimDisk(config.scenario() == Scenario.SHORT_OF_MEMORY);
             this.settings = Settings.builder().maxConnectionsPerTorrent(80).lsd(false).utp(false)
                     .randomSeed(config.randomSeed()).build();
             this.network = new Network(clock, config.latencyNanos(), settings.writeHighWater);

@@ -58,6 +58,25 @@ class SimulationTest {
     }
 
     @Test
+    void disksShortOfMemoryCostTimeNotTorrentsNorBans() throws Exception {
+        Simulation.Result r = Simulation.run(small(20, 9).withScenario(Simulation.Scenario.SHORT_OF_MEMORY, 0), p -> { });
+        assertThat(r.allComplete()).as("no torrent stopped for want of memory").isTrue();
+        long received = 0;
+        int leechers = 0;
+        for (SimPeer p : r.peers()) {
+            if (p.role == SimPeer.Role.LEECHER) {
+                leechers++;
+                received += p.received;
+                assertThat(p.dataMatches()).as(p.name).isTrue();
+                assertThat(p.hashFailures).as(p.name + ": a piece not checked for want of memory is no failed piece").isZero();
+                assertThat(p.bans).as(p.name).isZero();
+            }
+        }
+        assertThat(received).as("pieces whose check found no memory were downloaded again")
+                .isGreaterThan(leechers * r.config().size());
+    }
+
+    @Test
     void aCrowdLargerThanTheConnectionLimitIsMostlyAdmittedAtTheFirstHandshake() throws Exception {
         // 150 peers arriving together, each given 50 by the tracker, each taking 80 connections:
         // dialling every peer given, the first to fill up refused 30% of all handshakes (10% when

@@ -38,7 +38,21 @@ public interface DiskIo extends AutoCloseable {
         void release();
     }
 
-    /** A new, empty buffer for a piece of {@code size} bytes. */
+    /**
+     * An operation failed for want of memory for its buffer (the JVM's direct memory used up), not
+     * because of the disk: the data and the storage are as they were, and the operation can be
+     * asked again later. Not a reason to stop a torrent.
+     */
+    final class NoBuffersException extends IOException {
+        public NoBuffersException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * A new, empty buffer for a piece of {@code size} bytes; null when there is no memory for one
+     * just now (the piece is then written block by block, from the blocks' own buffers).
+     */
     PieceBuffer pieceBuffer(int size);
 
     /** Writes a block and releases it; {@code done} gets null or the error. */

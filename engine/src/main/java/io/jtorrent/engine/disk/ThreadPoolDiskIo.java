@@ -120,7 +120,11 @@ public final class ThreadPoolDiskIo implements DiskIo {
 
     @Override
     public PieceBuffer pieceBuffer(int size) {
-        return new DirectPieceBuffer(size);
+        try {
+            return new DirectPieceBuffer(size);
+        } catch (OutOfMemoryError directMemoryUsedUp) {
+            return null; // the piece goes block by block: its blocks are in memory already
+        }
     }
 
     /** Bytes of piece buffers kept for reuse (tests). */
@@ -275,7 +279,7 @@ public final class ThreadPoolDiskIo implements DiskIo {
                 } catch (Exception e) {
                     error = new IOException(e.toString(), e);
                 } catch (OutOfMemoryError e) { // direct memory: fail this operation, not the thread
-                    error = new IOException("out of memory: " + e.getMessage(), e);
+                    error = new NoBuffersException("out of memory: " + e.getMessage(), e);
                 }
                 T r = result;
                 IOException err = error;

@@ -69,6 +69,14 @@ public interface PeerHost {
 
     void storageError(String message);
 
+    /**
+     * Whether a read that failed may be asked again a little later: memory for its buffer was short
+     * (the JVM's direct memory), the disk is fine. Such a failure is no storage error.
+     */
+    default boolean retryLater(IOException readError) {
+        return false;
+    }
+
     void peerHasPieces(PeerConnection p, BitSet pieces);
 
     void peerHasPiece(PeerConnection p, int piece);

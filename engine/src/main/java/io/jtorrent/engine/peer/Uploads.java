@@ -12,12 +12,20 @@ import java.util.Iterator;
  */
 final class Uploads {
     private static final int MAX_READS_IN_FLIGHT = 8;
+    /**
+     * How long reads wait after one found no memory for its buffer: a second, because each try
+     * against full direct memory costs the JDK a full collection (its reservation calls System.gc).
+     */
+    static final long RETRY_NANOS = 1_000_000_000L;
 
     private final PeerConnection peer;
     private final PeerHost host;
     private final ArrayDeque<PeerMessage.Request> incoming = new ArrayDeque<>();
     private int readsInFlight;
     private boolean serveScheduled;
+    /** Until when reads wait: one found no memory for its buffer. */
+    private long noMemoryUntil = NEVER;
+    private static final long NEVER = Long.MIN_VALUE;
     /** Requests refused in a row: a peer that keeps asking in vain is closed. */
     private int rejectsInARow;
 
@@ -91,7 +99,7 @@ final class Uploads {
     void serve() {
         // while choking, the queue holds only allowed-fast requests (setChoking took the others out)
         while (!peer.isClosed() && !incoming.isEmpty() && readsInFlight < MAX_READS_IN_FLIGHT && peer.transport.writable()) {
-            long wait = host.uploadDelay();
+            long wait = Math.max(host.uploadDelay(), memoryWait());
             if (wait > 0) {
                 scheduleServe(wait);
                 return;
@@ -101,7 +109,7 @@ final class Uploads {
             host.consumeUpload(r.length());
             host.readBlock(r, (block, error) -> {
                 readsInFlight--;
-                if (error != null) {
+                if (error != null && !host.retryLater(error)) {
                     if (block != null) {
                         block.release();
                     }
@@ -109,8 +117,17 @@ final class Uploads {
                     return;
                 }
                 if (peer.isClosed() || (peer.amChoking && !peer.allowedFastForPeer.get(r.piece()))) {
-                    block.release();
+                    if (block != null) {
+                        block.release();
+                    }
                     reject(r);
+                    return;
+                }
+                if (error != null) {
+                    // no memory for the read just now, the disk is fine: the request waits at the head of the queue
+                    incoming.addFirst(r);
+                    noMemoryUntil = host.now() + RETRY_NANOS;
+                    scheduleServe(RETRY_NANOS);
                     return;
                 }
                 peer.uploadMeter.add(r.length());
@@ -119,6 +136,18 @@ final class Uploads {
                 serve();
             });
         }
+    }
+
+    /** Nanoseconds until reads may try again for memory (0: now). */
+    private long memoryWait() {
+        if (noMemoryUntil == NEVER) {
+            return 0;
+        }
+        long left = noMemoryUntil - host.now();
+        if (left <= 0) {
+            noMemoryUntil = NEVER;
+        }
+        return Math.max(0, left);
     }
 
     private void scheduleServe(long nanos) {

@@ -77,13 +77,12 @@ public final class PieceAssembly<S> {
         DiskIo.PieceBuffer buffer = buffers.get(piece);
         if (buffer == null && !direct.contains(piece)) {
             long size = info.pieceSize(piece);
-            if (bufferedBytes + pendingWriteBytes + size <= writeHighWater) {
-                buffer = disk.pieceBuffer((int) size);
+            if (bufferedBytes + pendingWriteBytes + size <= writeHighWater && (buffer = disk.pieceBuffer((int) size)) != null) {
                 buffers.put(piece, buffer);
                 bufferSizes.put(piece, size);
                 bufferedBytes += size;
             } else {
-                direct.add(piece); // over the memory budget: this piece goes block by block
+                direct.add(piece); // over the memory budget, or no memory for a buffer: this piece goes block by block
             }
         }
         int gen = generation;

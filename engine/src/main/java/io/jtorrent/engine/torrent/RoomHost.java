@@ -70,6 +70,11 @@ final class RoomHost implements PeerHost, PeerSet.Host, Extension.Host, WebSeed.
         t.storageError(message);
     }
 
+    @Override
+    public boolean retryLater(IOException readError) {
+        return readError instanceof io.jtorrent.engine.disk.DiskIo.NoBuffersException;
+    }
+
     // ---- the data path (see Transfers) ----
 
     @Override

@@ -105,7 +105,13 @@ final class Transfers implements PieceAssembly.Owner<BlockSource> {
         if (t.state == TorrentState.ERROR || t.state == TorrentState.STOPPED) {
             return;
         }
-        if (r.error() != null) {
+        if (r.error() instanceof DiskIo.NoBuffersException) {
+            // no memory to check it just now, nobody's fault and not the disk's: nothing of it was
+            // written as verified, and it is downloaded again
+            LOG.debug("{}: piece {} not checked ({}): asked for again", t.name(), piece, r.error().getMessage());
+            t.picker.pieceFailed(piece);
+            t.peerSet.requestMore();
+        } else if (r.error() != null) {
             t.storageError("piece " + piece + ": " + r.error().getMessage());
         } else if (pieceCheck(piece).matches(r.digest())) {
             pieceVerified(piece, r.blockCrcs());

@@ -66,6 +66,57 @@ class ThreadPoolDiskIoTest {
     }
 
     @Test
+    void aReadWithoutMemoryForItsBufferFailsAsNoBuffersAndTheDiskGoesOn() throws Exception {
+        AtomicInteger reads = new AtomicInteger();
+        Storage storage = new Storage() {
+            @Override
+            public void write(int piece, int offset, ByteBuffer data) {
+            }
+
+            @Override
+            public void read(int piece, int offset, ByteBuffer dst) throws java.io.IOException {
+                switch (reads.incrementAndGet()) {
+                    case 1 -> throw new OutOfMemoryError("Cannot reserve 4194304 bytes of direct buffer memory");
+                    case 2 -> throw new java.io.IOException("Input/output error");
+                    default -> dst.put(new byte[dst.remaining()]);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        ThreadPoolDiskIo disk = new ThreadPoolDiskIo(1, 1);
+        DefaultEventLoop loop = new DefaultEventLoop();
+        try {
+            java.util.List<Object> results = new java.util.concurrent.CopyOnWriteArrayList<>();
+            CountDownLatch done = new CountDownLatch(3);
+            for (int i = 0; i < 3; i++) {
+                disk.read(storage, 0, 0, 16384, loop, (buf, e) -> {
+                    if (buf != null) {
+                        results.add(buf.readableBytes());
+                        buf.release();
+                    } else {
+                        results.add(e);
+                    }
+                    done.countDown();
+                });
+            }
+            assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(results.get(0)).isInstanceOf(DiskIo.NoBuffersException.class);
+            assertThat(results.get(1)).isInstanceOf(java.io.IOException.class).isNotInstanceOf(DiskIo.NoBuffersException.class);
+            assertThat(results.get(2)).as("the disk thread lived on").isEqualTo(16384);
+        } finally {
+            disk.close();
+            loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void releasedPieceBuffersAreReusedUpToABound() throws Exception {
         ThreadPoolDiskIo disk = new ThreadPoolDiskIo(1, 1);
         try {

@@ -140,9 +140,24 @@ class PeerConnectionTest {
             log.add("unrequested block");
         }
 
+        /** Errors the next reads end with, one each, before reads succeed again. */
+        final java.util.ArrayDeque<IOException> readErrors = new java.util.ArrayDeque<>();
+        /** Errors {@link #retryLater} says may be tried again (memory was short). */
+        final List<IOException> retryable = new ArrayList<>();
+
         @Override
         public void readBlock(PeerMessage.Request r, BiConsumer<PeerMessage.Piece, IOException> done) {
+            IOException e = readErrors.poll();
+            if (e != null) {
+                done.accept(null, e);
+                return;
+            }
             done.accept(new PeerMessage.Piece(r.piece(), r.begin(), Unpooled.buffer(r.length()).writeZero(r.length())), null);
+        }
+
+        @Override
+        public boolean retryLater(IOException readError) {
+            return retryable.contains(readError);
         }
 
         @Override
@@ -350,6 +365,41 @@ class PeerConnectionTest {
         p.setChoking(false);
         p.handle(request(1, 0));
         assertThat(transport.take()).containsExactly("unchoke", "piece 1/0");
+    }
+
+    @Test
+    void aReadThatFoundNoMemoryIsReadAgainLaterAndIsNoStorageError() {
+        Host host = new Host("1111");
+        host.loop.advance(1L << 50); // a clock far from zero, as System.nanoTime's often is
+        IOException noMemory = new IOException("out of memory: Cannot reserve 4194304 bytes of direct buffer memory");
+        host.readErrors.add(noMemory);
+        host.retryable.add(noMemory);
+        PeerConnection p = peer(host, true);
+        p.setChoking(false);
+        transport.take();
+        p.handle(request(1, 0));
+        p.handle(request(2, 0));
+        assertThat(transport.take()).as("the first read failed: reads wait a while").isEmpty();
+        host.loop.advance(Uploads.RETRY_NANOS - 1);
+        assertThat(transport.take()).isEmpty();
+        host.loop.advance(1);
+        assertThat(transport.take()).as("then both, in order").containsExactly("piece 1/0", "piece 2/0");
+        assertThat(host.log).doesNotContain("storage error");
+        assertThat(transport.closed).isFalse();
+    }
+
+    @Test
+    void aReadThatTheDiskFailedIsAStorageError() {
+        Host host = new Host("1111");
+        host.loop.advance(1L << 50);
+        host.readErrors.add(new IOException("Input/output error"));
+        PeerConnection p = peer(host, true);
+        p.setChoking(false);
+        transport.take();
+        p.handle(request(1, 0));
+        assertThat(host.log).contains("storage error");
+        host.loop.advance(Uploads.RETRY_NANOS);
+        assertThat(transport.take()).as("not read again").isEmpty();
     }
 
     @Test

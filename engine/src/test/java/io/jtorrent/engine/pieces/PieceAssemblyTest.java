@@ -34,6 +34,8 @@ class PieceAssemblyTest {
     static final class HeldDisk implements DiskIo {
         final Deque<Runnable> held = new ArrayDeque<>();
         final List<String> calls = new ArrayList<>();
+        /** No memory for piece buffers (pieceBuffer gives null). */
+        boolean noMemory;
 
         void finishNext() {
             held.removeFirst().run();
@@ -41,6 +43,9 @@ class PieceAssemblyTest {
 
         @Override
         public PieceBuffer pieceBuffer(int size) {
+            if (noMemory) {
+                return null;
+            }
             return new PieceBuffer() {
                 @Override
                 public void put(int offset, PeerMessage.Piece block) {
@@ -157,6 +162,24 @@ class PieceAssemblyTest {
         disk.finishNext();
         assertThat(events).endsWith("hashed 2 from [c, c, c, c]");
         assertThat(assembly.pendingWriteBytes()).isZero();
+        assertThat(assembly.bufferedBytes()).isZero();
+    }
+
+    @Test
+    void withoutMemoryForAPieceBufferThePieceGoesBlockByBlock() throws Exception {
+        Info info = info();
+        disk.noMemory = true;
+        deliver(info, 5, "z");
+        assertThat(disk.calls).containsExactly("write 5/0", "write 5/16384", "write 5/32768", "write 5/49152");
+        disk.noMemory = false;
+        for (int i = 0; i < 4; i++) {
+            disk.finishNext();
+        }
+        assertThat(disk.calls).endsWith("hash 5");
+        disk.finishNext();
+        assertThat(events).containsExactly("hashed 5 from [z, z, z, z]");
+        deliver(info, 6, "w");
+        assertThat(disk.calls).as("memory again: assembled in it").endsWith("verifyAndWrite 6");
         assertThat(assembly.bufferedBytes()).isZero();
     }
 
