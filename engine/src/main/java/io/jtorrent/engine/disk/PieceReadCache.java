@@ -28,6 +28,13 @@ public final class PieceReadCache {
 
     private record Waiter(PeerMessage.Request request, BiConsumer<ByteBuf, IOException> done) {}
     private long bytes;
+    /**
+     * Ticks (seconds) without a read after which the cache is emptied: a torrent whose peers have
+     * gone holds no memory (a daemon's hundreds of torrents served once each would otherwise keep
+     * 4 MiB each of the JVM's direct memory, whose limit is the heap's size).
+     */
+    public static final int IDLE_TICKS = 30;
+    private int idleTicks;
 
     public PieceReadCache(DiskIo disk, Executor loop, IntToLongFunction pieceSize) {
         this.disk = disk;
@@ -37,6 +44,7 @@ public final class PieceReadCache {
 
     /** Reads a requested block; {@code done} gets a buffer to release, or the error. */
     public void read(Storage storage, PeerMessage.Request r, BiConsumer<ByteBuf, IOException> done) {
+        idleTicks = 0;
         long size = pieceSize.applyAsLong(r.piece());
         if (!cachesWhole(size)) {
             disk.read(storage, r.piece(), r.begin(), r.length(), loop, done);
@@ -81,6 +89,18 @@ public final class PieceReadCache {
             eldest.getValue().release();
             cache.remove(eldest.getKey());
         }
+    }
+
+    /** Once a second, on the loop: empties the cache once nothing was read from it for {@link #IDLE_TICKS}. */
+    public void tick() {
+        if (++idleTicks >= IDLE_TICKS && !cache.isEmpty()) {
+            clear();
+        }
+    }
+
+    /** Bytes of pieces held. */
+    public long bytes() {
+        return bytes;
     }
 
     /** Releases every cached piece. */

@@ -429,8 +429,7 @@ public final class Torrent {
     private void tick() {
         ticks++;
         long now = now();
-        transfers.downloadMeter.tick();
-        transfers.uploadMeter.tick();
+        transfers.tick();
         peerSet.tick(now);
         if (ticks % Choker.INTERVAL_SECONDS == 0) {
             peerSet.rechoke(ticks % Choker.OPTIMISTIC_SECONDS == 0);

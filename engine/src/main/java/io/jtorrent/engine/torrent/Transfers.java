@@ -69,6 +69,15 @@ final class Transfers implements PieceAssembly.Owner<BlockSource> {
         }
     }
 
+    /** Once a second. */
+    void tick() {
+        downloadMeter.tick();
+        uploadMeter.tick();
+        if (readCache != null) {
+            readCache.tick();
+        }
+    }
+
     // ---- blocks in ----
 
     /** Blocks to request from {@code source}, of pieces in {@code from} (what it has, or may give while choking). */

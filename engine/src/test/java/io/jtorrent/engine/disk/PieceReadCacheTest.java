@@ -91,6 +91,47 @@ class PieceReadCacheTest {
     }
 
     @Test
+    void aCacheNobodyReadsFromForHalfAMinuteIsEmptied() throws Exception {
+        AtomicInteger reads = new AtomicInteger();
+        DiskIo disk = new ThreadPoolDiskIo(1, 1);
+        DefaultEventLoop loop = new DefaultEventLoop();
+        try {
+            PieceReadCache cache = new PieceReadCache(disk, loop, p -> PIECE);
+            Storage s = storage(new CountDownLatch(0), false, reads);
+            readOne(cache, s, loop);
+            ticks(cache, loop, PieceReadCache.IDLE_TICKS - 1);
+            assertThat(cache.bytes()).isEqualTo(PIECE);
+            readOne(cache, s, loop); // from the cache; idle from now
+            assertThat(reads.get()).isEqualTo(1);
+            ticks(cache, loop, PieceReadCache.IDLE_TICKS);
+            assertThat(cache.bytes()).as("emptied").isZero();
+            readOne(cache, s, loop);
+            assertThat(reads.get()).as("read from the disk again").isEqualTo(2);
+        } finally {
+            loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            disk.close();
+        }
+    }
+
+    private static void ticks(PieceReadCache cache, DefaultEventLoop loop, int n) throws Exception {
+        loop.submit(() -> {
+            for (int i = 0; i < n; i++) {
+                cache.tick();
+            }
+        }).sync();
+    }
+
+    private static void readOne(PieceReadCache cache, Storage s, DefaultEventLoop loop) throws Exception {
+        CountDownLatch answered = new CountDownLatch(1);
+        loop.submit(() -> cache.read(s, new PeerMessage.Request(1, 0, 16384), (data, error) -> {
+            assertThat(error).isNull();
+            data.release();
+            answered.countDown();
+        })).sync();
+        assertThat(answered.await(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
     void oneReadServesEveryWaiter() throws Exception {
         AtomicInteger reads = new AtomicInteger();
         assertThat(readThree(false, reads)).containsExactly((byte) 2, (byte) 2, (byte) 2);
