@@ -42,21 +42,34 @@ http() { # PORT SECONDS -> "requests_per_s p99_ms"
 }
 udp() { java -cp "$cp" io.jtorrent.bench.UdpAnnounceLoad 127.0.0.1 "$1" "$2" 32 "$work/hashes.txt" | awk '{print $3, $7}'; }
 
+# CPU time a tracker spent in a measured run, per request: both share the two cores with the load,
+# so the rate measures the load as much as the tracker; this is the tracker's own cost
+tick_us=$((1000000 / $(getconf CLK_TCK)))
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+per_request_us() { echo "($2 - $1) * $tick_us / ($3 * $seconds)" | bc -l; } # TICKS_BEFORE TICKS_AFTER RATE
+measure() { # http|udp PORT PID -> "rate p99 cpu_us_per_request"
+  local before after rate p99
+  before=$(cpu_ticks "$3")
+  read -r rate p99 < <("$1" "$2" "$seconds")
+  after=$(cpu_ticks "$3")
+  echo "$rate $p99 $(per_request_us "$before" "$after" "$rate")"
+}
+
 warmup="${WARMUP:-3}"
 http "$jt_port" "$warmup" > /dev/null; http "$ot_port" "$warmup" > /dev/null   # warm-up (the JIT, caches)
-read -r jt_rps jt_p99 < <(http "$jt_port" "$seconds")
-read -r ot_rps ot_p99 < <(http "$ot_port" "$seconds")
+read -r jt_rps jt_p99 jt_cpu < <(measure http "$jt_port" "$jt_pid")
+read -r ot_rps ot_p99 ot_cpu < <(measure http "$ot_port" "$ot_pid")
 udp "$jt_port" "$warmup" > /dev/null; udp "$ot_port" "$warmup" > /dev/null
-read -r jt_udp jt_udp99 < <(udp "$jt_port" "$seconds")
-read -r ot_udp ot_udp99 < <(udp "$ot_port" "$seconds")
+read -r jt_udp jt_udp99 jt_ucpu < <(measure udp "$jt_port" "$jt_pid")
+read -r ot_udp ot_udp99 ot_ucpu < <(measure udp "$ot_port" "$ot_pid")
 jt_rss=$(awk '/VmRSS/ {print int($2/1024)}' "/proc/$jt_pid/status")
 
 printf 'HTTP announces, wrk -t2 -c64 -d%ss after %ss of warm-up, %d info-hashes, random peer ids\n' "$seconds" "$warmup" "$nhashes"
-printf '  %-14s %10.0f req/s   p99 %7.2f ms\n' "jtorrent" "$jt_rps" "$jt_p99"
-printf '  %-14s %10.0f req/s   p99 %7.2f ms\n' "opentracker" "$ot_rps" "$ot_p99"
-printf '  ratio jtorrent/opentracker: %.2f\n' "$(echo "$jt_rps / $ot_rps" | bc -l)"
-printf 'UDP announces, 32 clients in a closed loop, %ss\n' "$seconds"
-printf '  %-14s %10.0f ann/s   p99 %7.2f ms\n' "jtorrent" "$jt_udp" "$jt_udp99"
-printf '  %-14s %10.0f ann/s   p99 %7.2f ms\n' "opentracker" "$ot_udp" "$ot_udp99"
-printf '  ratio jtorrent/opentracker: %.2f\n' "$(echo "$jt_udp / $ot_udp" | bc -l)"
+printf '  %-14s %10.0f req/s   p99 %7.2f ms   tracker CPU %5.1f us/request\n' "jtorrent" "$jt_rps" "$jt_p99" "$jt_cpu"
+printf '  %-14s %10.0f req/s   p99 %7.2f ms   tracker CPU %5.1f us/request\n' "opentracker" "$ot_rps" "$ot_p99" "$ot_cpu"
+printf '  ratio jtorrent/opentracker: %.2f (CPU per request %.2f)\n' "$(echo "$jt_rps / $ot_rps" | bc -l)" "$(echo "$jt_cpu / $ot_cpu" | bc -l)"
+printf 'UDP announces, 32 clients in a closed loop (one thread per core), %ss\n' "$seconds"
+printf '  %-14s %10.0f ann/s   p99 %7.2f ms   tracker CPU %5.1f us/announce\n' "jtorrent" "$jt_udp" "$jt_udp99" "$jt_ucpu"
+printf '  %-14s %10.0f ann/s   p99 %7.2f ms   tracker CPU %5.1f us/announce\n' "opentracker" "$ot_udp" "$ot_udp99" "$ot_ucpu"
+printf '  ratio jtorrent/opentracker: %.2f (CPU per announce %.2f)\n' "$(echo "$jt_udp / $ot_udp" | bc -l)" "$(echo "$jt_ucpu / $ot_ucpu" | bc -l)"
 printf 'jtorrent tracker RSS after the run: %d MiB\n' "$jt_rss"

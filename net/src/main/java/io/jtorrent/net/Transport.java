@@ -2,6 +2,8 @@ package io.jtorrent.net;
 
 import io.netty.bootstrap.AbstractBootstrap;
 import io.netty.channel.ChannelFactory;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
@@ -81,6 +83,21 @@ public final class Transport {
     public static void reusePort(AbstractBootstrap<?, ?> b, EventLoopGroup group) {
         if (isEpoll(group)) {
             b.option(EpollChannelOption.SO_REUSEPORT, true);
+        }
+    }
+
+    /**
+     * Makes the UDP channels of {@code b} read up to {@code count} datagrams of at most
+     * {@code maxSize} bytes each in one system call (recvmmsg) where {@code group} runs epoll,
+     * each datagram a slice of one buffer; elsewhere one datagram of at most {@code maxSize} bytes
+     * a read. Either way a longer datagram is cut to {@code maxSize}.
+     */
+    public static void batchedDatagramReads(AbstractBootstrap<?, ?> b, EventLoopGroup group, int maxSize, int count) {
+        if (isEpoll(group) && count > 1) {
+            b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, maxSize)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(maxSize * count));
+        } else {
+            b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(maxSize));
         }
     }
 

@@ -156,19 +156,7 @@ class UdpTrackerServerTest {
                 Thread.currentThread().interrupt();
             }
         });
-        server.close();
-        String before = System.getProperty(io.jtorrent.net.Transport.PROPERTY);
-        System.setProperty(io.jtorrent.net.Transport.PROPERTY, "epoll");
-        try {
-            org.junit.jupiter.api.Assumptions.assumeTrue(io.jtorrent.net.Transport.epoll(), "epoll is not available here");
-            server = new UdpTrackerServer(new InetSocketAddress("127.0.0.1", 0), slow, 60, null);
-        } finally {
-            if (before == null) {
-                System.clearProperty(io.jtorrent.net.Transport.PROPERTY);
-            } else {
-                System.setProperty(io.jtorrent.net.Transport.PROPERTY, before);
-            }
-        }
+        onEpoll(slow);
         InetSocketAddress to = new InetSocketAddress("127.0.0.1", server.address().getPort());
         try (java.net.DatagramSocket announcer = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             announcer.setSoTimeout(5000);
@@ -187,6 +175,83 @@ class UdpTrackerServerTest {
             }
         } finally {
             release.countDown();
+        }
+    }
+
+    /** Replaces the server with one on the epoll transport (one socket per core), or skips the test where there is none. */
+    private void onEpoll(SwarmStore store) throws Exception {
+        server.close();
+        String before = System.getProperty(io.jtorrent.net.Transport.PROPERTY);
+        System.setProperty(io.jtorrent.net.Transport.PROPERTY, "epoll");
+        try {
+            org.junit.jupiter.api.Assumptions.assumeTrue(io.jtorrent.net.Transport.epoll(), "epoll is not available here");
+            server = new UdpTrackerServer(new InetSocketAddress("127.0.0.1", 0), store, 60, null);
+        } finally {
+            if (before == null) {
+                System.clearProperty(io.jtorrent.net.Transport.PROPERTY);
+            } else {
+                System.setProperty(io.jtorrent.net.Transport.PROPERTY, before);
+            }
+        }
+    }
+
+    /**
+     * On epoll one system call reads up to 16 datagrams, each a slice of one buffer. A burst sent
+     * before any answer is read: 40 connects, a scrape of the most hashes allowed (1,496 bytes),
+     * a datagram longer than the longest request, 20 more connects. Each is answered as its own:
+     * every connect by its transaction, the scrape with all 74 entries, the long one cut and
+     * refused with an error, costing nothing to the datagrams read with it.
+     */
+    @Test
+    void aBurstOfDatagramsReadTogetherIsAnsweredOneByOne() throws Exception {
+        onEpoll(new MemoryStore(TimeUnit.MINUTES.toNanos(2), System::nanoTime));
+        InetSocketAddress to = new InetSocketAddress("127.0.0.1", server.address().getPort());
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            s.setSoTimeout(5000);
+            s.setReceiveBufferSize(1 << 20);
+            long id = connect(s, to, 1);
+            java.util.List<byte[]> burst = new java.util.ArrayList<>();
+            for (int tx = 100; tx < 140; tx++) {
+                burst.add(UdpTrackerProtocol.connectRequest(tx));
+            }
+            java.util.List<byte[]> hashes = new java.util.ArrayList<>();
+            for (int i = 0; i < UdpTrackerProtocol.MAX_SCRAPE_HASHES; i++) {
+                hashes.add(InfoHash.v1Of(("scraped " + i).getBytes()).bytes());
+            }
+            burst.add(UdpTrackerProtocol.scrapeRequest(id, 200, hashes));
+            burst.add(ByteBuffer.allocate(3000).putLong(id).putInt(UdpTrackerProtocol.SCRAPE).putInt(300).array());
+            for (int tx = 140; tx < 160; tx++) {
+                burst.add(UdpTrackerProtocol.connectRequest(tx));
+            }
+            for (byte[] d : burst) {
+                s.send(new DatagramPacket(d, d.length, to));
+            }
+            java.util.Set<Integer> connected = new java.util.TreeSet<>();
+            java.util.List<UdpTrackerProtocol.ScrapeEntry> scraped = null;
+            String refusal = null;
+            byte[] buf = new byte[4096];
+            for (int i = 0; i < burst.size(); i++) {
+                DatagramPacket reply = new DatagramPacket(buf, buf.length);
+                s.receive(reply);
+                ByteBuffer b = ByteBuffer.wrap(buf, 0, reply.getLength());
+                int action = b.getInt(0);
+                int tx = b.getInt(4);
+                if (action == UdpTrackerProtocol.CONNECT) {
+                    assertThat(reply.getLength()).isEqualTo(16);
+                    connected.add(tx);
+                } else if (action == UdpTrackerProtocol.SCRAPE) {
+                    assertThat(tx).isEqualTo(200);
+                    scraped = UdpTrackerProtocol.parseScrapeReply(b);
+                } else {
+                    assertThat(action).isEqualTo(UdpTrackerProtocol.ERROR);
+                    assertThat(tx).isEqualTo(300);
+                    refusal = new String(buf, 8, reply.getLength() - 8, java.nio.charset.StandardCharsets.UTF_8);
+                }
+            }
+            assertThat(connected).hasSize(60).first().isEqualTo(100);
+            assertThat(connected).last().isEqualTo(159);
+            assertThat(scraped).hasSize(UdpTrackerProtocol.MAX_SCRAPE_HASHES);
+            assertThat(refusal).contains("scrape");
         }
     }
 
