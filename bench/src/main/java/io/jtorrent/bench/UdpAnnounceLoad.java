@@ -26,7 +26,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * replies of its clients: the load shares the machine with the tracker it measures, and a thread
  * per client blocked in receive cost more CPU per announce (a wake-up for each reply) than the
  * trackers themselves, so that the load, not the tracker, set the rate. A request unanswered for a
- * second is counted as a timeout and sent anew.
+ * second is counted as a timeout and sent anew; an error reply is counted, not timed, and the client
+ * connects again.
  *
  * <pre>UdpAnnounceLoad HOST PORT SECONDS CLIENTS HASHES_FILE</pre>
  */
@@ -63,6 +64,7 @@ public final class UdpAnnounceLoad {
         }
         long[] all = new long[0];
         long lost = 0;
+        long refused = 0;
         for (Loop loop : loops) {
             if (loop.failure != null) {
                 throw new IllegalStateException(loop.failure);
@@ -71,10 +73,11 @@ public final class UdpAnnounceLoad {
             all = Arrays.copyOf(all, at + loop.count);
             System.arraycopy(loop.latencies, 0, all, at, loop.count);
             lost += loop.timeouts;
+            refused += loop.errors;
         }
         Arrays.sort(all);
-        System.out.printf(Locale.ROOT, "udp announces/s %.0f p50_ms %.3f p99_ms %.3f timeouts %d%n", all.length / (double) seconds,
-                pct(all, 0.50), pct(all, 0.99), lost);
+        System.out.printf(Locale.ROOT, "udp announces/s %.0f p50_ms %.3f p99_ms %.3f timeouts %d errors %d%n",
+                all.length / (double) seconds, pct(all, 0.50), pct(all, 0.99), lost, refused);
     }
 
     /** One thread's clients, each a connected socket with one request in flight. */
@@ -86,6 +89,7 @@ public final class UdpAnnounceLoad {
         final long[] latencies = new long[8_000_000];
         int count;
         long timeouts;
+        long errors;
         Exception failure;
 
         Loop(InetSocketAddress tracker, int clients, List<byte[]> hashes, long end) {
@@ -163,14 +167,20 @@ public final class UdpAnnounceLoad {
                 return; // an answer to a request given up on
             }
             long now = System.nanoTime();
+            int action = in.getInt(0);
             if (client.connecting) {
-                if (in.remaining() < 16 || in.getInt(0) != 0) {
+                if (in.remaining() < 16 || action != UdpTrackerProtocol.CONNECT) {
                     return;
                 }
                 client.connectionId = in.getLong(8);
                 client.connectedAt = now;
-            } else if (count < latencies.length) {
-                latencies[count++] = now - client.sentAt;
+            } else if (action == UdpTrackerProtocol.ANNOUNCE) {
+                if (count < latencies.length) {
+                    latencies[count++] = now - client.sentAt;
+                }
+            } else {
+                errors++; // refused (an expired connection id, say): connect again
+                client.connectionId = -1;
             }
             send(client);
         }
