@@ -23,6 +23,18 @@ class CliTest {
     }
 
     @Test
+    void versionIsTheSameWithOrWithoutOtherOptions() {
+        Cli alone = Cli.run("--version");
+        assertThat(alone.status()).isZero();
+        assertThat(alone.out()).isEqualTo(Main.versionLine() + System.lineSeparator());
+        assertThat(Cli.run("-V").out()).isEqualTo(alone.out());
+        // through picocli (another option beside it): the same line
+        Cli parsed = Cli.run("--version", "--debug");
+        assertThat(parsed.status()).isZero();
+        assertThat(parsed.out().strip()).isEqualTo(Main.versionLine());
+    }
+
+    @Test
     void createInfoVerifyRoundTrip() throws Exception {
         randomFile("share/one.bin", 70_000, 1);
         randomFile("share/deep/two.bin", 50_000, 2);
