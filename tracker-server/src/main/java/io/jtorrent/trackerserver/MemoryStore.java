@@ -337,9 +337,9 @@ public final class MemoryStore implements SwarmStore {
         }
         Picked out = PICKED.get().reset(want);
         ThreadLocalRandom r = ThreadLocalRandom.current();
-        int start = r.nextInt(size);
         if (size <= 2 * numWant) {
             // small swarm: walk it all from a random start
+            int start = r.nextInt(size);
             for (int k = 0; k < size && out.count() < want; k++) {
                 take(s, (start + k) % size, self, now, out);
             }
