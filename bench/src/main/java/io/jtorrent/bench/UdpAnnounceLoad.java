@@ -143,8 +143,7 @@ public final class UdpAnnounceLoad {
                     for (Client client : all) {
                         if (now - client.sentAt > TIMEOUT_NANOS) {
                             timeouts++;
-                            client.connectionId = client.connecting ? -1 : client.connectionId;
-                            send(client);
+                            send(client); // a connect unanswered is sent again: the id is still -1 or too old
                         }
                     }
                 }
