@@ -154,7 +154,7 @@ public final class UtpChannel extends AbstractChannel {
             loggedAt = System.nanoTime();
             synchronized (this) {
                 if (connection != null) {
-                    LOG.trace("{}: window {} B, queuing delay {} µs", remote, connection.window(), connection.queuingDelay());
+                    LOG.trace("{}: {}", remote, connection.describe());
                 }
             }
         }

@@ -197,6 +197,13 @@ public final class UtpConnection {
         return (long) cwnd;
     }
 
+    /** The sending side's state in one line, for trace logs: window, flight, resends, queue, timers. */
+    public String describe() {
+        return "window " + (long) cwnd + " B" + (slowStart ? " (slow start)" : "") + ", in flight " + bytesInFlight + " B in "
+                + outstanding.size() + " packets (" + resends + " to resend), queued " + queuedBytes + " B, peer window "
+                + peerWindow + " B, rtt " + rtt + " µs, rto " + rto + " µs, queuing delay " + lastQueuingDelay + " µs";
+    }
+
     /** The queuing delay last measured (reported delay less the base), µs. */
     public long queuingDelay() {
         return lastQueuingDelay;

@@ -8,8 +8,9 @@ import java.util.Arrays;
  * timestamp and timestamp difference in microseconds, receive window, sequence and ack numbers),
  * a chain of extensions (only selective ack, type 1, is kept; others are skipped), then payload.
  * Decoding is bounded: version 1 only, types 0–4, at most {@value #MAX_EXTENSIONS} extensions, each
- * inside the datagram, a selective-ack bitmask of 4 to 32 bytes in multiples of 4, a payload of at
- * most {@value #MAX_PAYLOAD} bytes.
+ * inside the datagram, a payload of at most {@value #MAX_PAYLOAD} bytes. A selective-ack bitmask
+ * may have any length its length byte gives (an empty one is none): BEP 29 asks for a multiple of
+ * four bytes, which libtorrent does not keep to. We send multiples of four.
  *
  * @param selectiveAck bit {@code i} (least significant bit of byte 0 first) acknowledges
  *     {@code ack + 2 + i}; null when absent
@@ -79,10 +80,10 @@ public record UtpPacket(Type type, int connectionId, long timestampMicros, long 
             if (b.remaining() < extLength) {
                 throw new UtpException("uTP extension of " + extLength + " bytes, " + b.remaining() + " left");
             }
-            if (extension == EXT_SELECTIVE_ACK) {
-                if (extLength < 4 || extLength > 32 || extLength % 4 != 0) {
-                    throw new UtpException("uTP selective ack of " + extLength + " bytes");
-                }
+            if (extension == EXT_SELECTIVE_ACK && extLength > 0) {
+                // any length: BEP 29 asks for a multiple of four, but libtorrent sends as many bytes
+                // as its bits need (1, 17, 36...). Refusing those refused the packet they came with,
+                // and its data: libtorrent's requests went unanswered until its connection timed out.
                 sack = new byte[extLength];
                 b.get(sack);
             } else {
