@@ -270,6 +270,12 @@ public final class Torrent {
     }
 
     private void checkDone(BitSet have) {
+        if (state == TorrentState.STOPPED) {
+            // stopped (removed, or its session closed) while the data was checked: the reads the
+            // closing storage cut short counted as missing pieces, so what the check found is not
+            // kept, and the torrent stays stopped
+            return;
+        }
         picker.setHave(have);
         post(new SessionEvent.TorrentChecked(infoHash, have.cardinality(), info.pieceCount()));
         resume.dirty();
@@ -357,6 +363,8 @@ public final class Torrent {
         if (state != TorrentState.ERROR) {
             setState(TorrentState.STOPPED);
         }
+        // an add still waiting for the check hears why it ends (a check done before is not undone)
+        checked.completeExceptionally(new IOException("stopped while its data was being checked"));
         CompletableFuture<Void> saved = new CompletableFuture<>();
         if (storage == null) {
             saved.complete(null);

@@ -1,0 +1,61 @@
+package io.jtorrent.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jtorrent.metainfo.Metainfo;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A session closed while a torrent's data is being checked (a seeder stopped by Ctrl-C as it
+ * starts): the add ends saying so, and what the cut-short check found is not taken as the
+ * torrent's state. Before, the add never ended when the session's threads stopped first (this
+ * test timed out), or the reads the closing storage refused counted as missing pieces: `jtorrent
+ * seed` stopped with Ctrl-C said "the data is incomplete: 13 of 28 pieces present" of whole data,
+ * and a downloading torrent stopped mid-check started its transfers once the check ended.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class StopWhileCheckingTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void closingTheSessionDuringTheCheckEndsTheAddAsStoppedNotAsIncomplete() throws Exception {
+        Metainfo m = Swarm.makeData(tmp.resolve("seed"), "big", 5, 1 << 18, 160 << 20);
+        Session s = Session.start(Swarm.loopback().build());
+        List<SessionEvent> after = new CopyOnWriteArrayList<>();
+        CountDownLatch checking = new CountDownLatch(1);
+        boolean[] closed = {false};
+        s.subscribe(e -> {
+            if (closed[0]) {
+                after.add(e);
+            }
+            if (e instanceof SessionEvent.TorrentAdded) {
+                checking.countDown(); // posted as the check begins
+            }
+        });
+        CompletableFuture<TorrentHandle> added = s.add(AddTorrentParams.builder(m, tmp.resolve("seed")).seedOnly(true).build());
+        assertThat(checking.await(10, TimeUnit.SECONDS)).as("the check began").isTrue();
+        Assumptions.assumeFalse(added.isDone(), "the check of 160 MiB was over before the session could be closed");
+        closed[0] = true;
+        s.close();
+        try {
+            added.get(10, TimeUnit.SECONDS);
+            Assumptions.abort("the check ended before the close reached the torrent");
+        } catch (ExecutionException e) {
+            assertThat(e.getCause()).hasMessageContaining("stopped while its data was being checked")
+                    .hasMessageNotContaining("incomplete");
+        }
+        assertThat(after).as("events after the close").noneMatch(e -> e instanceof SessionEvent.TorrentChecked
+                || e instanceof SessionEvent.StateChanged c && c.state() != TorrentState.STOPPED);
+    }
+}
