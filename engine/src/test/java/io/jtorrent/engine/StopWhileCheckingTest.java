@@ -16,12 +16,13 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A session closed while a torrent's data is being checked (a seeder stopped by Ctrl-C as it
- * starts): the add ends saying so, and what the cut-short check found is not taken as the
- * torrent's state. Before, the add never ended when the session's threads stopped first (this
- * test timed out), or the reads the closing storage refused counted as missing pieces: `jtorrent
- * seed` stopped with Ctrl-C said "the data is incomplete: 13 of 28 pieces present" of whole data,
- * and a downloading torrent stopped mid-check started its transfers once the check ended.
+ * Stops and pauses that meet a check of the data. A session closed while a torrent's data is
+ * being checked (a seeder stopped by Ctrl-C as it starts): the add ends saying so, and what the
+ * cut-short check found is not taken as the torrent's state. Before, the add never ended when the
+ * session's threads stopped first (the first test timed out), or the reads the closing storage
+ * refused counted as missing pieces: `jtorrent seed` stopped with Ctrl-C said "the data is
+ * incomplete: 13 of 28 pieces present" of whole data, and a downloading torrent stopped mid-check
+ * started its transfers once the check ended.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class StopWhileCheckingTest {
@@ -57,5 +58,33 @@ class StopWhileCheckingTest {
         }
         assertThat(after).as("events after the close").noneMatch(e -> e instanceof SessionEvent.TorrentChecked
                 || e instanceof SessionEvent.StateChanged c && c.state() != TorrentState.STOPPED);
+    }
+
+    /**
+     * Paused while its data is checked again (Transmission's "verify" then "stop"): the check runs
+     * to its end and the torrent then waits paused, as the daemon says it is. The pause was
+     * dropped before (a checking torrent is not transferring), and the torrent seeded on.
+     */
+    @Test
+    void pausedDuringARecheckItStaysPausedAfterIt() throws Exception {
+        Metainfo m = Swarm.makeData(tmp.resolve("seed"), "big", 6, 1 << 18, 160 << 20);
+        try (Session s = Session.start(Swarm.loopback().build())) {
+            TorrentHandle h = s.add(AddTorrentParams.builder(m, tmp.resolve("seed")).build()).get(30, TimeUnit.SECONDS);
+            assertThat(h.status().get(5, TimeUnit.SECONDS).state()).isEqualTo(TorrentState.SEEDING);
+            CountDownLatch rechecked = new CountDownLatch(1);
+            s.subscribe(e -> {
+                if (e instanceof SessionEvent.TorrentChecked) {
+                    rechecked.countDown();
+                }
+            });
+            h.recheck().get(5, TimeUnit.SECONDS);
+            h.pause().get(5, TimeUnit.SECONDS); // on the torrent's loop right after the recheck began
+            assertThat(rechecked.await(30, TimeUnit.SECONDS)).as("the recheck ended").isTrue();
+            TorrentStatus after = h.status().get(5, TimeUnit.SECONDS);
+            assertThat(after.state()).isEqualTo(TorrentState.PAUSED);
+            assertThat(after.progress()).as("every piece found again").isEqualTo(1.0);
+            h.resume().get(5, TimeUnit.SECONDS);
+            assertThat(h.status().get(5, TimeUnit.SECONDS).state()).isEqualTo(TorrentState.SEEDING);
+        }
     }
 }

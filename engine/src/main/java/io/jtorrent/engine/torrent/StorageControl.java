@@ -146,7 +146,7 @@ public final class StorageControl {
     void closeStorageThen(Callable<Void> onDisk, BiConsumer<Void, IOException> then) {
         boolean wasPaused = t.state == TorrentState.PAUSED;
         t.stopTransfers(false);
-        t.pausedOnAdd = wasPaused;
+        t.pauseAfterCheck = wasPaused;
         Storage old = t.storage;
         rememberCreated(old);
         t.storage = null;

@@ -86,8 +86,8 @@ public final class Torrent {
     private int ticks;
     /** While checking: the fraction of the pieces to hash that are hashed. */
     double checkProgress;
-    /** Added paused and not resumed since: the check ends in PAUSED. */
-    boolean pausedOnAdd;
+    /** Added or paused by the user and not resumed since: a check, running or to come, ends in PAUSED. */
+    boolean pauseAfterCheck;
     private Loop.Timer ticker;
     private final CompletableFuture<Torrent> checked = new CompletableFuture<>();
 
@@ -101,7 +101,7 @@ public final class Torrent {
         this.peerSet = new PeerSet(host, random);
         this.infoHash = params.infoHash();
         this.saveDir = params.saveDirectory();
-        this.pausedOnAdd = params.paused();
+        this.pauseAfterCheck = params.paused();
         if (params.metainfo() != null) {
             useMetadata(params.metainfo());
         }
@@ -286,7 +286,7 @@ public final class Torrent {
             checked.completeExceptionally(new IOException(msg));
             return;
         }
-        if (pausedOnAdd) {
+        if (pauseAfterCheck) {
             setState(TorrentState.PAUSED);
         } else {
             resumeTransfers();
@@ -334,6 +334,9 @@ public final class Torrent {
     }
 
     public void pause() {
+        // while the data is checked (a recheck, a file now wanted): the check goes on and then the
+        // torrent waits paused (a pause here was dropped, and the torrent started when its check ended)
+        pauseAfterCheck = true;
         if (active()) {
             stopTransfers(true);
             setState(TorrentState.PAUSED);
@@ -346,7 +349,7 @@ public final class Torrent {
      * anew first: what was verified before is found again, and nothing unverified counts.
      */
     public void resume() {
-        pausedOnAdd = false;
+        pauseAfterCheck = false;
         if (state == TorrentState.PAUSED) {
             resumeTransfers();
         } else if (state == TorrentState.ERROR && hasMetadata() && picker != null) {
