@@ -1,5 +1,6 @@
 package io.jtorrent.engine.torrent;
 
+import io.jtorrent.engine.SessionEvent;
 import io.jtorrent.engine.TorrentState;
 import io.jtorrent.engine.pieces.PieceRanges;
 import io.jtorrent.storage.Storage;
@@ -11,10 +12,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 
 /**
- * What a user does to a torrent's data: check it again, change which files are wanted, move it.
- * Each closes the storage on a disk thread, does its work there, and reopens and checks the data
- * on the loop (a paused torrent stays paused). Also remembers the files the torrent created, for
- * deleting its data. Owned by the torrent's loop.
+ * The torrent's data: opening and checking it (when the torrent starts, and again after each of
+ * the rest), and what a user does to it: check it again, change which files are wanted, move it.
+ * Each of those closes the storage on a disk thread, does its work there, and reopens and checks
+ * the data on the loop (a paused torrent stays paused). Also remembers the files the torrent
+ * created, for deleting its data. Owned by the torrent's loop.
  */
 public final class StorageControl {
     private final Torrent t;
@@ -25,12 +27,63 @@ public final class StorageControl {
         this.t = t;
     }
 
+    /**
+     * Opens the storage and checks the data (see {@link DataCheck}); {@code ignoreResume}: hash
+     * everything (a user's recheck). The storage and the totals are set here, on the loop.
+     */
+    void check(boolean ignoreResume) {
+        t.setState(TorrentState.CHECKING);
+        t.checkProgress = 0;
+        BitSet wanted = PieceRanges.wantedFiles(t.info, t.filePriorities);
+        DataCheck.open(t.services.disk(), t.services.storage(), t.owner, t.info, t.infoHash, t.saveDir, wanted,
+                t.services.resumeFile(t.infoHash), ignoreResume,
+                (opened, e) -> {
+                    if (e != null) {
+                        t.fail("cannot open the data: " + e.getMessage());
+                        t.checked().completeExceptionally(new IOException(t.error, e));
+                        return;
+                    }
+                    t.resume.loadTotals(opened.resume());
+                    t.storage = opened.storage();
+                    // seed mode: the pieces taken as had, none hashed now (each is when first asked for)
+                    BitSet taken = t.transfers.seedMode(t.params.seedMode(), ignoreResume, opened);
+                    DataCheck.hash(t.services.disk(), t.owner, t.metainfo, t.storage, taken != null ? taken : opened.trusted(),
+                            taken != null ? new BitSet() : opened.toHash(), t.settings().hashThreads * 2, p -> t.checkProgress = p,
+                            this::checkDone);
+                });
+    }
+
+    private void checkDone(BitSet have) {
+        if (t.state == TorrentState.STOPPED) {
+            // stopped (removed, or its session closed) while the data was checked: the reads the
+            // closing storage cut short counted as missing pieces, so what the check found is not
+            // kept, and the torrent stays stopped
+            return;
+        }
+        t.picker.setHave(have);
+        t.post(new SessionEvent.TorrentChecked(t.infoHash, have.cardinality(), t.info.pieceCount()));
+        t.resume.dirty();
+        if (t.params.seedOnly() && !t.picker.complete()) {
+            String msg = "the data in " + t.saveDir.resolve(t.info.name()) + " is incomplete: " + have.cardinality()
+                    + " of " + t.info.pieceCount() + " pieces present and correct";
+            t.fail(msg);
+            t.checked().completeExceptionally(new IOException(msg));
+            return;
+        }
+        if (t.pauseAfterCheck) {
+            t.setState(TorrentState.PAUSED);
+        } else {
+            t.resumeTransfers();
+        }
+        t.checked().complete(t);
+    }
+
     /** Checks the data again from scratch (resume data not trusted), then goes on as before. */
     public void recheck() {
         if (t.info == null || t.state == TorrentState.CHECKING) {
             return;
         }
-        closeStorageThen(() -> null, (v, e) -> t.openAndCheck(true));
+        closeStorageThen(() -> null, (v, e) -> check(true));
     }
 
     /**
@@ -51,7 +104,7 @@ public final class StorageControl {
         t.filePriorities = priorities.clone();
         t.picker.setPriorities(PieceRanges.piecePriorities(t.info, t.filePriorities));
         if (wantedChanged && t.state != TorrentState.CHECKING && t.storage != null) {
-            closeStorageThen(() -> null, (v, e) -> t.openAndCheck(false)); // peers reconnect after the check
+            closeStorageThen(() -> null, (v, e) -> check(false)); // peers reconnect after the check
         } else {
             t.wantedChanged();
         }
@@ -81,7 +134,7 @@ public final class StorageControl {
                 return;
             }
             t.saveDir = dir;
-            t.openAndCheck(false);
+            check(false);
             done.complete(null);
         });
         return done;
@@ -116,7 +169,7 @@ public final class StorageControl {
                 t.metainfo = renamed;
                 t.info = renamed.info();
             }
-            t.openAndCheck(false);
+            check(false);
             if (e != null) {
                 done.completeExceptionally(e);
             } else {

@@ -25,7 +25,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -174,7 +173,7 @@ public final class Torrent {
         return views;
     }
 
-    /** Recheck, file priorities and storage moves. */
+    /** Opening and checking the data; recheck, file priorities and storage moves. */
     public StorageControl storageControl() {
         return storageControl;
     }
@@ -214,7 +213,7 @@ public final class Torrent {
             return;
         }
         metadata.complete(metainfo);
-        openAndCheck(false);
+        storageControl.check(false);
     }
 
     /** Peers sent the info dictionary and it hashes to our info-hash: the download can start. */
@@ -242,59 +241,10 @@ public final class Torrent {
         resume.saveTorrentFile(m);
         metadata.complete(m);
         peerSet.metadataArrived();
-        openAndCheck(false);
+        storageControl.check(false);
     }
 
-    /**
-     * Opens the storage and checks the data (see {@link DataCheck}); {@code ignoreResume}: hash
-     * everything (a user's recheck). The storage and the totals are set here, on the loop.
-     */
-    void openAndCheck(boolean ignoreResume) {
-        setState(TorrentState.CHECKING);
-        checkProgress = 0;
-        BitSet wanted = PieceRanges.wantedFiles(info, filePriorities);
-        DataCheck.open(services.disk(), services.storage(), owner, info, infoHash, saveDir, wanted, services.resumeFile(infoHash), ignoreResume,
-                (opened, e) -> {
-                    if (e != null) {
-                        fail("cannot open the data: " + e.getMessage());
-                        checked.completeExceptionally(new IOException(error, e));
-                        return;
-                    }
-                    resume.loadTotals(opened.resume());
-                    storage = opened.storage();
-                    // seed mode: the pieces taken as had, none hashed now (each is when first asked for)
-                    BitSet taken = transfers.seedMode(params.seedMode(), ignoreResume, opened);
-                    DataCheck.hash(services.disk(), owner, metainfo, storage, taken != null ? taken : opened.trusted(),
-                            taken != null ? new BitSet() : opened.toHash(), settings().hashThreads * 2, p -> checkProgress = p, this::checkDone);
-                });
-    }
-
-    private void checkDone(BitSet have) {
-        if (state == TorrentState.STOPPED) {
-            // stopped (removed, or its session closed) while the data was checked: the reads the
-            // closing storage cut short counted as missing pieces, so what the check found is not
-            // kept, and the torrent stays stopped
-            return;
-        }
-        picker.setHave(have);
-        post(new SessionEvent.TorrentChecked(infoHash, have.cardinality(), info.pieceCount()));
-        resume.dirty();
-        if (params.seedOnly() && !picker.complete()) {
-            String msg = "the data in " + saveDir.resolve(info.name()) + " is incomplete: " + have.cardinality()
-                    + " of " + info.pieceCount() + " pieces present and correct";
-            fail(msg);
-            checked.completeExceptionally(new IOException(msg));
-            return;
-        }
-        if (pauseAfterCheck) {
-            setState(TorrentState.PAUSED);
-        } else {
-            resumeTransfers();
-        }
-        checked.complete(this);
-    }
-
-    private void resumeTransfers() {
+    void resumeTransfers() {
         setState(!hasMetadata() ? TorrentState.FETCHING_METADATA
                 : picker.complete() ? TorrentState.SEEDING : TorrentState.DOWNLOADING);
         announcers.forEach(TrackerAnnouncer::start);
@@ -355,7 +305,7 @@ public final class Torrent {
         } else if (state == TorrentState.ERROR && hasMetadata() && picker != null) {
             LOG.info("{}: restarting after the error: {}", name(), error);
             error = null;
-            storageControl.closeStorageThen(() -> null, (v, e) -> openAndCheck(false));
+            storageControl.closeStorageThen(() -> null, (v, e) -> storageControl.check(false));
         }
     }
 
@@ -411,7 +361,7 @@ public final class Torrent {
         fail(message);
     }
 
-    private void fail(String message) {
+    void fail(String message) {
         error = message;
         stopTransfers(false);
         setState(TorrentState.ERROR);
