@@ -1,10 +1,10 @@
 package io.jtorrent.dht;
 
 import io.netty.channel.EventLoopGroup;
+import io.jtorrent.net.DatagramWriter;
 import io.jtorrent.net.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
@@ -32,6 +32,8 @@ public final class DhtServer implements AutoCloseable {
     private final EventLoopGroup group = Transport.group(1, new DefaultThreadFactory("jtorrent-dht", true));
     private final EventLoop loop = group.next();
     private final List<Channel> channels = new ArrayList<>();
+    /** One per channel, in the same order: what the node and whoever shares the port send. */
+    private final List<DatagramWriter> writers = new ArrayList<>();
     private final List<DhtNode> nodes = new ArrayList<>();
 
     /** A node status snapshot for status lines (both families together). */
@@ -61,12 +63,11 @@ public final class DhtServer implements AutoCloseable {
     }
 
     private void open(InetSocketAddress bind, NodeId id, boolean ipv6) throws IOException {
-        Channel[] holder = new Channel[1];
+        DatagramWriter[] holder = new DatagramWriter[1];
         // the node exists before its socket, so that no datagram can find it missing
-        DhtNode node = new DhtNode(id, (datagram, to) -> holder[0].writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(datagram), to)),
-                System::nanoTime, new Random());
+        DhtNode node = new DhtNode(id, (datagram, to) -> holder[0].send(datagram, to), System::nanoTime, new Random());
         node.ipv6(ipv6);
-        var f = new Bootstrap().group(loop).channelFactory(Transport.datagram(loop, null))
+        var b = new Bootstrap().group(loop).channelFactory(Transport.datagram(loop, null))
                 .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
                     @Override
                     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket p) {
@@ -83,11 +84,15 @@ public final class DhtServer implements AutoCloseable {
                     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
                         // one bad datagram never closes the node's socket
                     }
-                }).bind(bind).awaitUninterruptibly();
+                });
+        // uTP may share the port: its datagrams are read whole, several to a system call on epoll
+        Transport.batchedDatagramReads(b, loop, Transport.LONGEST_UTP_DATAGRAM, Transport.UTP_DATAGRAMS_PER_READ);
+        var f = b.bind(bind).awaitUninterruptibly();
         if (!f.isSuccess()) {
             throw new IOException("cannot listen on UDP " + bind + ": " + f.cause().getMessage(), f.cause());
         }
-        holder[0] = f.channel();
+        holder[0] = new DatagramWriter(f.channel());
+        writers.add(holder[0]);
         channels.add(f.channel());
         nodes.add(node);
     }
@@ -103,8 +108,7 @@ public final class DhtServer implements AutoCloseable {
     /** Sends a datagram of whoever shares the port, from the socket of {@code to}'s family. */
     public void sendShared(byte[] datagram, InetSocketAddress to) {
         boolean v6 = to.getAddress() instanceof Inet6Address;
-        Channel ch = v6 && channels.size() > 1 ? channels.get(1) : channels.get(0);
-        ch.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(datagram), to), ch.voidPromise());
+        writers.get(v6 && writers.size() > 1 ? 1 : 0).send(datagram, to);
     }
 
     /** The IPv4 node's address. */

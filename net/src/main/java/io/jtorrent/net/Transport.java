@@ -109,6 +109,17 @@ public final class Transport {
     /** Reads of a readable UDP socket before its loop turns to its other channels and tasks. */
     static final int READS_PER_WAKEUP = 16;
 
+    /**
+     * The longest datagram a socket that carries uTP reads whole (its own, or the DHT's it shares):
+     * room for a uTP header, eight extensions of the largest size and the largest payload uTP
+     * takes (io.jtorrent.wire.utp.UtpPacket: 20 + 8 x 257 + 9,000 bytes). A longer datagram is cut
+     * here, and what is left then holds more payload than a packet may: it fails to decode, never
+     * passes as a shorter packet.
+     */
+    public static final int LONGEST_UTP_DATAGRAM = 11 * 1024;
+    /** Datagrams one read of such a socket takes (one recvmmsg on epoll). */
+    public static final int UTP_DATAGRAMS_PER_READ = 8;
+
     /** UDP channels for {@code group}; {@code family} null for the platform's default (dual stack). */
     public static ChannelFactory<DatagramChannel> datagram(EventLoopGroup group, SocketProtocolFamily family) {
         if (isEpoll(group)) {

@@ -1,11 +1,11 @@
 package io.jtorrent.engine.net;
 
+import io.jtorrent.net.DatagramWriter;
 import io.jtorrent.net.Transport;
 import io.jtorrent.wire.utp.UtpException;
 import io.jtorrent.wire.utp.UtpPacket;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -15,11 +15,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.Map;
-import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -32,17 +28,6 @@ import java.util.function.Consumer;
 public final class UtpSocket implements AutoCloseable {
     public static final int MAX_CONNECTIONS = 1000;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(UtpSocket.class);
-    /**
-     * The longest datagram read whole: room for a uTP header, {@link UtpPacket#MAX_EXTENSIONS}
-     * extensions of the largest size and the largest payload ({@link UtpPacket#MAX_PAYLOAD}). A
-     * longer datagram is cut here, and what is left then holds more payload than a packet may:
-     * it fails to decode, never passes as a shorter packet.
-     */
-    static final int MAX_DATAGRAM = 11 * 1024;
-    /** Datagrams one read takes from the socket (one recvmmsg on epoll). */
-    static final int DATAGRAMS_PER_READ = 8;
-    /** Datagrams waiting for the socket's loop before more are dropped. */
-    static final int MAX_WAITING = 8192;
 
     private record Key(InetSocketAddress remote, int id) {}
 
@@ -71,42 +56,17 @@ public final class UtpSocket implements AutoCloseable {
                         received(d);
                     }
                 });
-        Transport.batchedDatagramReads(b, group, MAX_DATAGRAM, DATAGRAMS_PER_READ);
+        Transport.batchedDatagramReads(b, group, Transport.LONGEST_UTP_DATAGRAM, Transport.UTP_DATAGRAMS_PER_READ);
         var f = b.bind(bind).awaitUninterruptibly();
         if (!f.isSuccess()) {
             throw new IOException("cannot listen for uTP on " + bind + ": " + f.cause().getMessage(), f.cause());
         }
         DatagramChannel channel = (DatagramChannel) f.channel();
+        DatagramWriter writer = new DatagramWriter(channel);
         this.datagrams = new Datagrams() {
-            /** Datagrams waiting for the socket's loop, and how many. */
-            private final Queue<DatagramPacket> outgoing = new ConcurrentLinkedQueue<>();
-            private final AtomicInteger waiting = new AtomicInteger();
-            /** A drain is queued on the socket's loop: sends until it starts ride with it. */
-            private final AtomicBoolean drainQueued = new AtomicBoolean();
-
             @Override
             public void send(byte[] datagram, InetSocketAddress to) {
-                if (waiting.incrementAndGet() > MAX_WAITING) {
-                    waiting.decrementAndGet();
-                    return; // the socket is that far behind: dropped, as a full socket buffer would
-                }
-                outgoing.add(new DatagramPacket(Unpooled.wrappedBuffer(datagram), to));
-                if (drainQueued.compareAndSet(false, true)) {
-                    channel.eventLoop().execute(this::drain);
-                }
-            }
-
-            /** Writes every waiting datagram and flushes once: several go out in one sendmmsg on epoll. */
-            private void drain() {
-                drainQueued.set(false);
-                int n = 0;
-                for (DatagramPacket p; (p = outgoing.poll()) != null; n++) {
-                    waiting.decrementAndGet();
-                    channel.write(p, channel.voidPromise());
-                }
-                if (n > 0) {
-                    channel.flush();
-                }
+                writer.send(datagram, to); // dropped when that many wait: uTP sends it again
             }
 
             @Override
