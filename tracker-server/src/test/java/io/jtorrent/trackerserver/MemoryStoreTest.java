@@ -64,8 +64,12 @@ class MemoryStoreTest {
         for (int i = 500; i < 600; i++) {
             announce(store, i, 0);
         }
-        List<InetSocketAddress> got = announce(store, 600, 50);
-        assertThat(got).isNotEmpty().allSatisfy(p -> assertThat(index(p)).isBetween(500, 599));
+        // five in six expired and not yet swept: every answer still holds 50 of the live hundred
+        // (with a budget of 150 records looked at, runs of 8 missed them all in 3% of answers)
+        for (int round = 0; round < 200; round++) {
+            List<InetSocketAddress> got = announce(store, 600, 50);
+            assertThat(got).hasSize(50).allSatisfy(p -> assertThat(index(p)).isBetween(500, 599));
+        }
     }
 
     /**
