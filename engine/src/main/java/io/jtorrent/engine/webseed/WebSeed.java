@@ -226,7 +226,9 @@ public final class WebSeed {
             for (PiecePicker.Block b : run) {
                 torrent.unrequest(w, b);
             }
-            if (error != null && !dropped) {
+            // not downloading any more (stopped, paused, done): the error is our own closing of the
+            // connection, not the server's; told, it read as a failing web seed after every stop
+            if (error != null && !dropped && torrent.downloading()) {
                 Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
                         ? error.getCause() : error;
                 failed(cause.getMessage(), cause instanceof WebSeedException e && e.permanent);
