@@ -93,8 +93,8 @@ public final class Transport {
      * a read. Either way a longer datagram is cut to {@code maxSize}, and a socket found readable
      * is read up to {@value #READS_PER_WAKEUP} times before the loop moves on. (An allocator set
      * this way reads once per wakeup unless told otherwise: Netty gives the channel's own default,
-     * 16, only to the allocator it makes itself. Once per wakeup cost a uTP transfer 2.5 times the
-     * CPU.)
+     * 16, only to the allocator it makes itself. Once per wakeup, a 1 GiB uTP transfer took 30 s
+     * and 51 CPU-s instead of 11 s and 17.)
      */
     public static void batchedDatagramReads(AbstractBootstrap<?, ?> b, EventLoopGroup group, int maxSize, int count) {
         if (isEpoll(group) && count > 1) {

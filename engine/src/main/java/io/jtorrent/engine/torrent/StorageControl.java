@@ -38,6 +38,17 @@ public final class StorageControl {
         DataCheck.open(t.services.disk(), t.services.storage(), t.owner, t.info, t.infoHash, t.saveDir, wanted,
                 t.services.resumeFile(t.infoHash), ignoreResume,
                 (opened, e) -> {
+                    if (t.state == TorrentState.STOPPED) {
+                        // stopped while the data was opened: what opened is closed again, nothing kept
+                        if (opened != null) {
+                            Storage s = opened.storage();
+                            t.services.disk().run(() -> {
+                                s.close();
+                                return null;
+                            }, t.owner, (v, closing) -> { });
+                        }
+                        return;
+                    }
                     if (e != null) {
                         t.fail("cannot open the data: " + e.getMessage());
                         t.checked().completeExceptionally(new IOException(t.error, e));
