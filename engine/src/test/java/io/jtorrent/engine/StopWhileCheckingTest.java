@@ -10,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,9 +36,9 @@ class StopWhileCheckingTest {
         Session s = Session.start(Swarm.loopback().build());
         List<SessionEvent> after = new CopyOnWriteArrayList<>();
         CountDownLatch checking = new CountDownLatch(1);
-        boolean[] closed = {false};
+        AtomicBoolean closed = new AtomicBoolean(); // read on the session's event thread
         s.subscribe(e -> {
-            if (closed[0]) {
+            if (closed.get()) {
                 after.add(e);
             }
             if (e instanceof SessionEvent.TorrentAdded) {
@@ -47,7 +48,7 @@ class StopWhileCheckingTest {
         CompletableFuture<TorrentHandle> added = s.add(AddTorrentParams.builder(m, tmp.resolve("seed")).seedOnly(true).build());
         assertThat(checking.await(10, TimeUnit.SECONDS)).as("the check began").isTrue();
         Assumptions.assumeFalse(added.isDone(), "the check of 160 MiB was over before the session could be closed");
-        closed[0] = true;
+        closed.set(true);
         s.close();
         try {
             added.get(10, TimeUnit.SECONDS);
