@@ -43,6 +43,8 @@ public final class ThreadPoolDiskIo implements DiskIo {
     private final ExecutorService hash;
     /** Bytes written to each open storage since its last flush; weak: a closed storage is dropped. */
     private final Map<Storage, long[]> unflushed = Collections.synchronizedMap(new WeakHashMap<>());
+    /** Each open storage's writes, one at a time; weak: a closed storage is dropped. */
+    private final Map<Storage, OneAtATime> writers = Collections.synchronizedMap(new WeakHashMap<>());
     private final ThreadLocal<ByteBuffer> hashBuffers = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(HASH_CHUNK));
 
     public ThreadPoolDiskIo(int diskThreads, int hashThreads) {
@@ -136,16 +138,24 @@ public final class ThreadPoolDiskIo implements DiskIo {
     @Override
     public void write(Storage storage, int piece, int begin, PeerMessage.Piece block, Executor loop, Consumer<IOException> done) {
         ByteBuf data = block.data();
-        submit(disk, loop, () -> {
-            try {
-                int n = data.readableBytes();
-                storage.write(piece, begin, data.nioBuffer());
-                written(storage, n);
-                return null;
-            } finally {
-                data.release();
-            }
-        }, (v, e) -> done.accept(e), data::release);
+        try {
+            disk.execute(() -> serially(storage, () -> {
+                IOException error = null;
+                try {
+                    int n = data.readableBytes();
+                    storage.write(piece, begin, data.nioBuffer());
+                    written(storage, n);
+                } catch (Exception | OutOfMemoryError e) {
+                    error = asIo(e);
+                } finally {
+                    data.release();
+                }
+                IOException e = error;
+                post(loop, () -> done.accept(e), null);
+            }));
+        } catch (RejectedExecutionException closing) {
+            data.release();
+        }
     }
 
     /** Reads a block into a new buffer; {@code done} gets it (to release) or the error, on {@code loop}. */
@@ -214,27 +224,61 @@ public final class ThreadPoolDiskIo implements DiskIo {
                                boolean crcsIfGood, Executor loop, Consumer<PieceHash> done) {
         DirectPieceBuffer owned = (DirectPieceBuffer) buffer;
         ByteBuf data = owned.buf;
-        submit(hash, loop, () -> {
-            try {
-                int size = data.readableBytes();
-                ByteBuffer whole = data.nioBuffer(data.readerIndex(), size);
-                PieceCheck.Digest d = check.digest();
-                d.update(whole.duplicate());
-                byte[] digest = d.finish();
-                boolean good = check.matches(digest);
-                int[] crcs = null;
-                if (!good || crcsIfGood) { // the smart ban's evidence, needed only around a failure
-                    crcs = PieceCheck.blockCrcs(whole, blockSize);
+        try {
+            hash.execute(() -> {
+                boolean handedOn = false;
+                PieceHash result;
+                try {
+                    int size = data.readableBytes();
+                    ByteBuffer whole = data.nioBuffer(data.readerIndex(), size);
+                    PieceCheck.Digest d = check.digest();
+                    d.update(whole.duplicate());
+                    byte[] digest = d.finish();
+                    boolean good = check.matches(digest);
+                    int[] crcs = null;
+                    if (!good || crcsIfGood) { // the smart ban's evidence, needed only around a failure
+                        crcs = PieceCheck.blockCrcs(whole, blockSize);
+                    }
+                    if (good) {
+                        PieceHash passed = new PieceHash(digest, crcs, null, null);
+                        handedOn = true; // the write releases the buffer and tells done
+                        serially(storage, () -> {
+                            PieceHash r = passed;
+                            try {
+                                storage.write(piece, 0, whole);
+                                written(storage, size);
+                            } catch (Exception | OutOfMemoryError e) {
+                                r = new PieceHash(null, null, asIo(e));
+                            } finally {
+                                owned.release();
+                            }
+                            PieceHash told = r;
+                            post(loop, () -> done.accept(told), null);
+                        });
+                        return;
+                    }
+                    result = new PieceHash(digest, crcs, null, d.leaves());
+                } catch (Exception | OutOfMemoryError e) {
+                    result = new PieceHash(null, null, asIo(e));
+                } finally {
+                    if (!handedOn) {
+                        owned.release();
+                    }
                 }
-                if (good) {
-                    storage.write(piece, 0, whole);
-                    written(storage, size);
-                }
-                return new PieceHash(digest, crcs, null, good ? null : d.leaves());
-            } finally {
-                owned.release();
-            }
-        }, (r, e) -> done.accept(e != null ? new PieceHash(null, null, e) : r), owned::release);
+                PieceHash told = result;
+                post(loop, () -> done.accept(told), null);
+            });
+        } catch (RejectedExecutionException closing) {
+            owned.release();
+        }
+    }
+
+    /**
+     * Runs {@code write} on this thread, or has the thread writing to {@code storage} now run it
+     * next: one storage's writes never run at the same time (see {@link OneAtATime}).
+     */
+    private void serially(Storage storage, Runnable write) {
+        writers.computeIfAbsent(storage, s -> new OneAtATime()).run(write);
     }
 
     /** Counts written bytes; past {@link #WRITEBACK_BYTES} since the last flush, flushes on a disk thread. */
@@ -274,26 +318,41 @@ public final class ThreadPoolDiskIo implements DiskIo {
                 IOException error = null;
                 try {
                     result = task.call();
-                } catch (IOException e) {
-                    error = e;
-                } catch (Exception e) {
-                    error = new IOException(e.toString(), e);
-                } catch (OutOfMemoryError e) { // direct memory: fail this operation, not the thread
-                    error = new NoBuffersException("out of memory: " + e.getMessage(), e);
+                } catch (Exception | OutOfMemoryError e) {
+                    error = asIo(e);
                 }
                 T r = result;
                 IOException err = error;
-                try {
-                    loop.execute(() -> done.accept(r, err));
-                } catch (RejectedExecutionException shuttingDown) {
-                    if (r instanceof ByteBuf b) {
-                        b.release();
-                    }
-                }
+                post(loop, () -> done.accept(r, err), r);
             });
         } catch (RejectedExecutionException closing) {
             onRejected.run();
         }
+    }
+
+    /**
+     * Runs {@code completion} on the event loop; if the loop is shutting down, releases
+     * {@code result} when it is a buffer (nobody will take it).
+     */
+    private static void post(Executor loop, Runnable completion, Object result) {
+        try {
+            loop.execute(completion);
+        } catch (RejectedExecutionException shuttingDown) {
+            if (result instanceof ByteBuf b) {
+                b.release();
+            }
+        }
+    }
+
+    /** A failed disk task's error as the IOException its completion gets. */
+    private static IOException asIo(Throwable e) {
+        if (e instanceof IOException io) {
+            return io;
+        }
+        if (e instanceof OutOfMemoryError) { // direct memory: fail this operation, not the thread
+            return new NoBuffersException("out of memory: " + e.getMessage(), e);
+        }
+        return new IOException(e.toString(), e);
     }
 
     static MessageDigest sha1() {

@@ -66,6 +66,79 @@ class ThreadPoolDiskIoTest {
     }
 
     @Test
+    void verifiedPiecesFromSeveralHashingThreadsAreWrittenOneAtATimeEachOnce() throws Exception {
+        AtomicInteger inside = new AtomicInteger();
+        AtomicInteger mostInside = new AtomicInteger();
+        java.util.Set<Integer> writtenPieces = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Storage storage = new Storage() {
+            @Override
+            public void write(int piece, int offset, ByteBuffer data) {
+                mostInside.accumulateAndGet(inside.incrementAndGet(), Math::max);
+                long sum = 0;
+                while (data.hasRemaining()) { // takes a while, as a copy into the page cache does
+                    sum += data.get();
+                }
+                assertThat(sum).isGreaterThanOrEqualTo(0);
+                writtenPieces.add(piece);
+                inside.decrementAndGet();
+            }
+
+            @Override
+            public void read(int piece, int offset, ByteBuffer dst) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        int size = 256 * 1024;
+        int pieces = 64;
+        byte[] content = new byte[size];
+        new java.util.Random(7).nextBytes(content);
+        for (int i = 0; i < content.length; i++) {
+            content[i] &= 0x7f; // non-negative bytes: the write's sum above never overflows below zero
+        }
+        PieceCheck good = PieceCheck.sha1(ThreadPoolDiskIo.sha1().digest(content));
+        PieceCheck bad = PieceCheck.sha1(new byte[20]);
+        ThreadPoolDiskIo disk = new ThreadPoolDiskIo(2, 4);
+        DefaultEventLoop loop = new DefaultEventLoop();
+        try {
+            java.util.Map<Integer, DiskIo.PieceHash> results = new java.util.concurrent.ConcurrentHashMap<>();
+            CountDownLatch done = new CountDownLatch(pieces);
+            for (int p = 0; p < pieces; p++) {
+                DiskIo.PieceBuffer buffer = disk.pieceBuffer(size);
+                for (int at = 0; at < size; at += 16384) {
+                    buffer.put(at, new PeerMessage.Piece(p, at, Unpooled.wrappedBuffer(content, at, 16384)));
+                }
+                int piece = p;
+                disk.verifyAndWrite(storage, piece, buffer, piece % 8 == 7 ? bad : good, 16384, false, loop, h -> {
+                    results.put(piece, h);
+                    done.countDown();
+                });
+            }
+            assertThat(done.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(mostInside.get()).as("writes to one storage at the same time").isEqualTo(1);
+            java.util.Set<Integer> expected = new java.util.HashSet<>();
+            for (int p = 0; p < pieces; p++) {
+                assertThat(results.get(p).error()).isNull();
+                assertThat(good.matches(results.get(p).digest())).as("the data's own digest, told either way").isTrue();
+                if (p % 8 != 7) {
+                    expected.add(p);
+                }
+            }
+            assertThat(writtenPieces).as("every verified piece written, no failed one").isEqualTo(expected);
+        } finally {
+            disk.close();
+            loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void aReadWithoutMemoryForItsBufferFailsAsNoBuffersAndTheDiskGoesOn() throws Exception {
         AtomicInteger reads = new AtomicInteger();
         Storage storage = new Storage() {
