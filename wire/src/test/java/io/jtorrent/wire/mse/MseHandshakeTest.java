@@ -139,6 +139,42 @@ class MseHandshakeTest {
         assertThat(HexFormat.of().formatHex(w.process("pedia".getBytes(StandardCharsets.US_ASCII)))).isEqualTo("1021bf0420");
     }
 
+    @Test
+    void rc4GivesTheSameKeystreamHoweverTheDataIsCut() {
+        // the bytewise definition, against which the eight-at-a-time path is checked
+        byte[] key = "a 20-byte SHA-1 key.".getBytes(StandardCharsets.US_ASCII);
+        int[] st = new int[256];
+        for (int k = 0; k < 256; k++) {
+            st[k] = k;
+        }
+        for (int k = 0, jj = 0; k < 256; k++) {
+            jj = (jj + st[k] + key[k % key.length]) & 0xff;
+            int t = st[k];
+            st[k] = st[jj];
+            st[jj] = t;
+        }
+        byte[] expected = new byte[Rc4.DISCARD + 70_001];
+        for (int k = 0, x = 0, y = 0; k < expected.length; k++) {
+            x = (x + 1) & 0xff;
+            y = (y + st[x]) & 0xff;
+            int t = st[x];
+            st[x] = st[y];
+            st[y] = t;
+            expected[k] = (byte) st[(st[x] + st[y]) & 0xff];
+        }
+        java.util.Random random = new java.util.Random(29);
+        for (int trial = 0; trial < 20; trial++) {
+            byte[] data = new byte[expected.length - Rc4.DISCARD];
+            Rc4 rc4 = new Rc4(key);
+            for (int off = 0; off < data.length; ) { // cuts of 0 to 40 bytes, then of up to 4 KiB
+                int n = Math.min(data.length - off, random.nextBoolean() ? random.nextInt(41) : random.nextInt(4097));
+                rc4.process(data, off, n);
+                off += n;
+            }
+            assertThat(data).isEqualTo(Arrays.copyOfRange(expected, Rc4.DISCARD, expected.length));
+        }
+    }
+
     private static byte[] concat(byte[] a, byte[] b) {
         byte[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
