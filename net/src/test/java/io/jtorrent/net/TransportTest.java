@@ -109,6 +109,42 @@ class TransportTest {
         }
     }
 
+    @Test
+    void datagramsReadInBatchesLandInPooledMemory() throws Exception {
+        if (!Epoll.isAvailable()) {
+            return; // batches are epoll's (recvmmsg); NIO reads one datagram at a time
+        }
+        EventLoopGroup group = Transport.group(1, THREADS, true);
+        BlockingQueue<Object> got = new ArrayBlockingQueue<>(16);
+        try {
+            Bootstrap b = new Bootstrap().group(group).channelFactory(Transport.datagram(group, SocketProtocolFamily.INET))
+                    .handler(new ChannelInboundHandlerAdapter() {
+                        @Override
+                        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                            ByteBuf content = ((DatagramPacket) msg).content();
+                            got.add(content.alloc());
+                            ((DatagramPacket) msg).release();
+                        }
+                    });
+            // uTP's batch: 8 x 11 KiB, larger than Netty 4.2's default allocator pools
+            Transport.batchedDatagramReads(b, group, Transport.LONGEST_UTP_DATAGRAM, Transport.UTP_DATAGRAMS_PER_READ);
+            Channel receiver = b.bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+            Channel sender = new Bootstrap().group(group).channelFactory(Transport.datagram(group, SocketProtocolFamily.INET))
+                    .handler(new ChannelInboundHandlerAdapter()).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+            for (int i = 0; i < 4; i++) {
+                sender.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(new byte[1400]),
+                        (InetSocketAddress) receiver.localAddress())).sync();
+            }
+            for (int i = 0; i < 4; i++) {
+                assertThat(got.poll(10, TimeUnit.SECONDS)).isInstanceOf(io.netty.buffer.PooledByteBufAllocator.class);
+            }
+            sender.close().sync();
+            receiver.close().sync();
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+    }
+
     private static ChannelInboundHandlerAdapter collector(BlockingQueue<String> got) {
         return new ChannelInboundHandlerAdapter() {
             @Override
