@@ -62,6 +62,10 @@ public final class PiecePicker<S> {
     /** The pieces {@link #wanted}: a priority above 0 and not had (kept with them; see {@link #interesting}). */
     private final BitSet wantedSet;
     private final Map<Integer, Partial> partials = new LinkedHashMap<>();
+    /** The keys of {@link #partials}, as bits: the scans for a piece to start test these, not the map. */
+    private final BitSet started = new BitSet();
+    /** Work space of those scans (one thread). */
+    private final BitSet candidates = new BitSet();
     private boolean sequential;
 
     /** Moves at every change of {@code have} or the priorities. */
@@ -134,6 +138,7 @@ public final class PiecePicker<S> {
         have.or(pieces);
         have.clear(pieceCount, Math.max(pieceCount, have.length()));
         partials.clear();
+        started.clear();
         recomputeWanted();
     }
 
@@ -225,9 +230,7 @@ public final class PiecePicker<S> {
 
     /** Pieces with blocks requested or received and not yet verified. */
     public BitSet partialPieces() {
-        BitSet b = new BitSet(pieceCount);
-        partials.keySet().forEach(b::set);
-        return b;
+        return (BitSet) started.clone();
     }
 
     public int availability(int piece) {
@@ -288,6 +291,7 @@ public final class PiecePicker<S> {
             }
             Partial p = new Partial(piece);
             partials.put(piece, p);
+            started.set(piece);
             takeUnrequested(p, max, peer, out);
         }
         for (Partial p : deferred) {
@@ -320,12 +324,29 @@ public final class PiecePicker<S> {
     /** The lowest availability among pieces the peer has that nobody has started, or MAX_VALUE. */
     private int rarestNewAvailability(BitSet peerHas) {
         int min = Integer.MAX_VALUE;
-        for (int i = peerHas.nextSetBit(0); i >= 0 && i < pieceCount; i = peerHas.nextSetBit(i + 1)) {
-            if (!have.get(i) && priority[i] > 0 && !partials.containsKey(i) && availability[i] < min) {
+        BitSet c = startable(peerHas);
+        for (int i = c.nextSetBit(0); i >= 0; i = c.nextSetBit(i + 1)) {
+            if (availability[i] < min) {
                 min = availability[i];
             }
         }
         return min;
+    }
+
+    /**
+     * The pieces we want (a priority above 0, not had) that nobody has started and, unless
+     * {@code peerHas} is null, the peer has: a few word operations, where testing each of the
+     * peer's pieces against the set of started ones was a map lookup per piece per new piece.
+     * The set returned is reused by the next call.
+     */
+    private BitSet startable(BitSet peerHas) {
+        candidates.clear();
+        candidates.or(wantedSet);
+        if (peerHas != null) {
+            candidates.and(peerHas);
+        }
+        candidates.andNot(started);
+        return candidates;
     }
 
     /** Whether the picker is in end game: no wanted block is left unrequested. */
@@ -335,12 +356,7 @@ public final class PiecePicker<S> {
                 return false;
             }
         }
-        for (int i = have.nextClearBit(0); i < pieceCount; i = have.nextClearBit(i + 1)) {
-            if (priority[i] > 0 && !partials.containsKey(i)) {
-                return false;
-            }
-        }
-        return true;
+        return startable(null).isEmpty();
     }
 
     private void takeUnrequested(Partial p, int max, S peer, List<Block> out) {
@@ -357,7 +373,7 @@ public final class PiecePicker<S> {
     private int choosePiece(BitSet peerHas, Collection<Integer> suggested) {
         if (sequential) {
             for (int i = have.nextClearBit(0); i < pieceCount; i = have.nextClearBit(i + 1)) {
-                if (priority[i] > 0 && peerHas.get(i) && !partials.containsKey(i)) {
+                if (priority[i] > 0 && peerHas.get(i) && !started.get(i)) {
                     return i;
                 }
             }
@@ -368,10 +384,8 @@ public final class PiecePicker<S> {
         int bestPriority = 0;
         int bestAvailability = Integer.MAX_VALUE;
         int ties = 0;
-        for (int i = peerHas.nextSetBit(0); i >= 0 && i < pieceCount; i = peerHas.nextSetBit(i + 1)) {
-            if (have.get(i) || priority[i] <= 0 || partials.containsKey(i)) {
-                continue;
-            }
+        BitSet c = startable(peerHas);
+        for (int i = c.nextSetBit(0); i >= 0; i = c.nextSetBit(i + 1)) {
             int avail = randomFirst ? 0 : availability[i];
             int prio = priority[i];
             if (prio > bestPriority || (prio == bestPriority && avail < bestAvailability)) {
@@ -394,7 +408,7 @@ public final class PiecePicker<S> {
     private int suggestedPiece(BitSet peerHas, Collection<Integer> suggested, int minPriority) {
         if (suggested != null) {
             for (int i : suggested) {
-                if (i < pieceCount && priority[i] >= minPriority && peerHas.get(i) && !have.get(i) && !partials.containsKey(i)) {
+                if (i < pieceCount && priority[i] >= minPriority && peerHas.get(i) && !have.get(i) && !started.get(i)) {
                     return i;
                 }
             }
@@ -444,6 +458,7 @@ public final class PiecePicker<S> {
     /** The piece's hash matched: it is had. */
     public void pieceVerified(int piece) {
         partials.remove(piece);
+        started.clear(piece);
         changes++;
         have.set(piece);
         wantedSet.clear(piece);
@@ -456,6 +471,7 @@ public final class PiecePicker<S> {
      */
     public Set<S> pieceFailed(int piece) {
         Partial p = partials.remove(piece);
+        started.clear(piece);
         return p == null ? Set.of() : p.contributors;
     }
 
@@ -474,6 +490,7 @@ public final class PiecePicker<S> {
             Partial p = it.next();
             if (p.receivedCount == 0 && p.requestedCount == 0) {
                 it.remove();
+                started.clear(p.piece);
             }
         }
     }
