@@ -334,10 +334,8 @@ public final class PiecePicker<S> {
     }
 
     /**
-     * The pieces we want (a priority above 0, not had) that nobody has started and, unless
-     * {@code peerHas} is null, the peer has: a few word operations, where testing each of the
-     * peer's pieces against the set of started ones was a map lookup per piece per new piece.
-     * The set returned is reused by the next call.
+     * Wanted pieces nobody has started that the peer has (any, for a null {@code peerHas}), by word
+     * operations, not a map lookup per piece; the set returned is reused by the next call.
      */
     private BitSet startable(BitSet peerHas) {
         candidates.clear();
