@@ -61,7 +61,7 @@ public final class PiecePicker<S> {
     private final BitSet have;
     /** The pieces {@link #wanted}: a priority above 0 and not had (kept with them; see {@link #interesting}). */
     private final BitSet wantedSet;
-    private final Map<Integer, Partial> partials = new LinkedHashMap<>();
+    private final Map<Integer, Partial<S>> partials = new LinkedHashMap<>();
     /** The keys of {@link #partials}, as bits: the scans for a piece to start test these, not the map. */
     private final BitSet started = new BitSet();
     /** Work space of those scans (one thread). */
@@ -82,30 +82,6 @@ public final class PiecePicker<S> {
         this.have = new BitSet(pieceCount);
         this.wantedSet = new BitSet(pieceCount);
         wantedSet.set(0, pieceCount);
-    }
-
-    private final class Partial {
-        final int piece;
-        final int blocks;
-        final boolean[] received;
-        final List<List<S>> requesters;
-        final Set<S> contributors = new java.util.LinkedHashSet<>(); // iterated (a failed piece's senders): insertion order, never identity hashes
-        int receivedCount;
-        int requestedCount; // blocks with at least one requester and not received
-
-        Partial(int piece) {
-            this.piece = piece;
-            this.blocks = blocksIn(piece);
-            this.received = new boolean[blocks];
-            this.requesters = new ArrayList<>(blocks);
-            for (int i = 0; i < blocks; i++) {
-                requesters.add(new ArrayList<>(1));
-            }
-        }
-
-        boolean hasUnrequested() {
-            return receivedCount + requestedCount < blocks;
-        }
     }
 
     // ---- layout ----
@@ -264,8 +240,8 @@ public final class PiecePicker<S> {
         int rarest = -1;
         boolean mayDefer = !sequential && have.cardinality() >= RANDOM_FIRST_PIECES;
         int hint = sequential || suggested == null ? -1 : -2; // -2: not looked for yet
-        List<Partial> deferred = new ArrayList<>();
-        for (Partial p : partials.values()) {
+        List<Partial<S>> deferred = new ArrayList<>();
+        for (Partial<S> p : partials.values()) {
             if (out.size() >= max) {
                 return out;
             }
@@ -289,12 +265,12 @@ public final class PiecePicker<S> {
             if (piece < 0) {
                 break;
             }
-            Partial p = new Partial(piece);
+            Partial<S> p = new Partial<S>(piece, blocksIn(piece));
             partials.put(piece, p);
             started.set(piece);
             takeUnrequested(p, max, peer, out);
         }
-        for (Partial p : deferred) {
+        for (Partial<S> p : deferred) {
             if (out.size() >= max) {
                 return out;
             }
@@ -302,7 +278,7 @@ public final class PiecePicker<S> {
         }
         // 3. end game: everything is requested; ask this peer too
         if (out.isEmpty() && allRequested()) {
-            for (Partial p : partials.values()) {
+            for (Partial<S> p : partials.values()) {
                 if (!peerHas.get(p.piece)) {
                     continue;
                 }
@@ -349,7 +325,7 @@ public final class PiecePicker<S> {
 
     /** Whether the picker is in end game: no wanted block is left unrequested. */
     public boolean allRequested() {
-        for (Partial p : partials.values()) {
+        for (Partial<S> p : partials.values()) {
             if (p.hasUnrequested() && priority[p.piece] > 0) {
                 return false;
             }
@@ -357,7 +333,7 @@ public final class PiecePicker<S> {
         return startable(null).isEmpty();
     }
 
-    private void takeUnrequested(Partial p, int max, S peer, List<Block> out) {
+    private void takeUnrequested(Partial<S> p, int max, S peer, List<Block> out) {
         for (int b = 0; b < p.blocks && out.size() < max; b++) {
             if (!p.received[b] && p.requesters.get(b).isEmpty()) {
                 p.requesters.get(b).add(peer);
@@ -418,7 +394,7 @@ public final class PiecePicker<S> {
 
     /** A request of {@code peer} will not be answered (choked, timed out, rejected, disconnected). */
     public void unrequest(Block b, S peer) {
-        Partial p = partials.get(b.piece());
+        Partial<S> p = partials.get(b.piece());
         if (p == null || p.received[b.index()]) {
             return;
         }
@@ -433,7 +409,7 @@ public final class PiecePicker<S> {
      * {@code othersToCancel}.
      */
     public Received received(Block b, S peer, List<S> othersToCancel) {
-        Partial p = partials.get(b.piece());
+        Partial<S> p = partials.get(b.piece());
         if (p == null || b.index() >= p.blocks || p.received[b.index()]) {
             return Received.UNWANTED;
         }
@@ -468,14 +444,14 @@ public final class PiecePicker<S> {
      * @return the peers that sent its blocks
      */
     public Set<S> pieceFailed(int piece) {
-        Partial p = partials.remove(piece);
+        Partial<S> p = partials.remove(piece);
         started.clear(piece);
         return p == null ? Set.of() : p.contributors;
     }
 
     /** Forgets every request of {@code peer} (it left): those blocks become requestable again. */
     public void peerLeft(S peer) {
-        for (Partial p : partials.values()) {
+        for (Partial<S> p : partials.values()) {
             for (int b = 0; b < p.blocks; b++) {
                 List<S> who = p.requesters.get(b);
                 if (who.remove(peer) && who.isEmpty() && !p.received[b]) {
@@ -484,8 +460,8 @@ public final class PiecePicker<S> {
             }
         }
         // pieces nobody works on any more and nothing arrived for are not partial
-        for (Iterator<Partial> it = partials.values().iterator(); it.hasNext(); ) {
-            Partial p = it.next();
+        for (Iterator<Partial<S>> it = partials.values().iterator(); it.hasNext(); ) {
+            Partial<S> p = it.next();
             if (p.receivedCount == 0 && p.requestedCount == 0) {
                 it.remove();
                 started.clear(p.piece);
