@@ -1,6 +1,7 @@
 package io.jtorrent.wire;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageEncoder;
@@ -104,6 +105,18 @@ public final class PeerWireEncoder extends MessageToMessageEncoder<Object> {
         }
         PeerMessage.Port p = (PeerMessage.Port) m;
         return ctx.alloc().buffer(7).writeInt(3).writeByte(PeerMessage.PORT).writeShort(p.port());
+    }
+
+    /**
+     * HAVE messages for the first {@code count} of {@code pieces}, one after another in one buffer:
+     * a batch of them written as one ({@code ByteBuf}s pass through this encoder as they are).
+     */
+    public static ByteBuf haves(ByteBufAllocator alloc, int[] pieces, int count) {
+        ByteBuf b = alloc.buffer(9 * count);
+        for (int i = 0; i < count; i++) {
+            b.writeInt(5).writeByte(PeerMessage.HAVE).writeInt(pieces[i]);
+        }
+        return b;
     }
 
     private static ByteBuf simple(ChannelHandlerContext ctx, byte id) {

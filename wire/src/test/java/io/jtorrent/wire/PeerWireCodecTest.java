@@ -85,6 +85,20 @@ class PeerWireCodecTest {
     }
 
     @Test
+    void aBatchOfHavesIsTheSameBytesAsTheHavesOneByOneAndPassesTheEncoderAsItIs() {
+        int[] pieces = {7, 0, 65535, Integer.MAX_VALUE, 3};
+        ByteBuf batch = PeerWireEncoder.haves(io.netty.buffer.UnpooledByteBufAllocator.DEFAULT, pieces, 4); // the first four
+        byte[] expected = encode(new PeerMessage.Have(7), new PeerMessage.Have(0), new PeerMessage.Have(65535),
+                new PeerMessage.Have(Integer.MAX_VALUE));
+        assertThat(encode(batch)).isEqualTo(expected);
+        EmbeddedChannel ch = new EmbeddedChannel(new PeerWireDecoder());
+        ch.writeInbound(Unpooled.wrappedBuffer(encode(HANDSHAKE)));
+        ch.writeInbound(Unpooled.wrappedBuffer(expected));
+        assertThat(drain(ch)).containsExactly(HANDSHAKE, new PeerMessage.Have(7), new PeerMessage.Have(0),
+                new PeerMessage.Have(65535), new PeerMessage.Have(Integer.MAX_VALUE));
+    }
+
+    @Test
     void everyMessageSurvivesBeingSplitAtEveryByte() {
         byte[] stream = encode(allMessages().toArray());
         // a few split points per message are enough to cross every boundary: step through all of them

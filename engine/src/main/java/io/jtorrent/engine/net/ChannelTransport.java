@@ -2,6 +2,7 @@ package io.jtorrent.engine.net;
 
 import io.jtorrent.engine.peer.PeerTransport;
 import io.jtorrent.wire.PeerMessage;
+import io.jtorrent.wire.PeerWireEncoder;
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
 import java.net.InetSocketAddress;
@@ -34,6 +35,11 @@ public final class ChannelTransport implements PeerTransport {
     @Override
     public void write(PeerMessage m) {
         channel.write(m, channel.voidPromise());
+    }
+
+    @Override
+    public void writeHaves(int[] pieces, int count) {
+        channel.write(PeerWireEncoder.haves(channel.alloc(), pieces, count), channel.voidPromise());
     }
 
     @Override

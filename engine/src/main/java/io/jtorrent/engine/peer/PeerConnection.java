@@ -73,6 +73,8 @@ public final class PeerConnection implements BlockSource {
     private EarlyPieces early = new EarlyPieces();
 
     final BitSet has = new BitSet();
+    /** HAVEs of pieces we verified that the peer lacks, not yet sent: they go ahead of our next message. */
+    final HaveBatches.Queue haves = new HaveBatches.Queue();
     boolean amChoking = true;
     boolean amInterested;
     boolean peerChoking = true;
@@ -122,6 +124,7 @@ public final class PeerConnection implements BlockSource {
             return;
         }
         lastSent = host.now();
+        haves.writeTo(transport);
         transport.send(m);
     }
 
@@ -131,7 +134,16 @@ public final class PeerConnection implements BlockSource {
 
     void sendNoFlush(PeerMessage m) {
         lastSent = host.now();
+        haves.writeTo(transport);
         transport.write(m);
+    }
+
+    /** Sends the HAVEs queued for this peer now ({@link HaveBatches}). */
+    void flushHaves() {
+        if (!closed && haves.writeTo(transport)) {
+            lastSent = host.now();
+            transport.flush();
+        }
     }
 
     // ---- inbound messages ----
@@ -469,17 +481,6 @@ public final class PeerConnection implements BlockSource {
     /** The connection is uTP (else TCP). */
     public boolean utp() {
         return transport.utp();
-    }
-
-    /** Each peer as programs showing a torrent see it; {@code pieceCount} 0 before the metadata. */
-    static List<io.jtorrent.engine.PeerInfo> infos(java.util.Collection<PeerConnection> peers, int pieceCount) {
-        List<io.jtorrent.engine.PeerInfo> out = new java.util.ArrayList<>();
-        for (PeerConnection p : peers) {
-            out.add(new io.jtorrent.engine.PeerInfo(p.address, p.client, p.downloadMeter.rate(), p.uploadMeter.rate(),
-                    pieceCount == 0 ? 0 : Math.min(1.0, (double) p.has.cardinality() / pieceCount), p.amChoking,
-                    p.amInterested, p.peerChoking, p.peerInterested, p.outgoing, p.encrypted, p.transport.utp()));
-        }
-        return out;
     }
 
     @Override

@@ -86,18 +86,18 @@ public final class PeerSet {
     private List<PeerConnection> snapshot;
     private final PeerCandidates candidates = new PeerCandidates();
     private final UploadSlots slots;
+    /** Our HAVEs, sent in batches. */
+    private final HaveBatches haves;
     /** Super seeding (BEP 16) once seeding, when the torrent asks for it; else null. */
     private SuperSeeding superSeeding;
     private int connecting;
-    /** Wire bytes of the peers that left, so totals do not drop. */
-    private long closedWireReceived;
-    private long closedWireSent;
-    private long closedUtpReceived;
-    private long closedUtpSent;
+    /** What the torrent's status shows of its peers, the wire bytes of those that left included. */
+    private final PeerViews views = new PeerViews();
 
     public PeerSet(Host torrent, Random random) {
         this.torrent = torrent;
         this.slots = new UploadSlots(torrent, peers, random);
+        this.haves = new HaveBatches(torrent, this::snapshot);
     }
 
     /** The live set (iterate a copy when a peer may close meanwhile). */
@@ -294,12 +294,7 @@ public final class PeerSet {
         }
         p.releaseAll();
         candidates.left(p.address, torrent.now());
-        closedWireReceived += p.transport.wireReceived();
-        closedWireSent += p.transport.wireSent();
-        if (p.transport.utp()) {
-            closedUtpReceived += p.transport.wireReceived();
-            closedUtpSent += p.transport.wireSent();
-        }
+        views.left(p);
         torrent.post(new SessionEvent.PeerDisconnected(torrent.infoHash(), p.address, reason));
         slots.left(p); // a freed upload slot goes to someone waiting
         for (PeerConnection other : peers) {
@@ -389,8 +384,11 @@ public final class PeerSet {
     public void announceHave(BitSet have) {
         for (PeerConnection p : snapshot()) {
             for (int i = have.nextSetBit(0); i >= 0 && p.superOffers == null; i = have.nextSetBit(i + 1)) {
-                p.send(new PeerMessage.Have(i));
+                haves.queue(p, i);
             }
+        }
+        haves.flushAll();
+        for (PeerConnection p : snapshot()) {
             recomputeInterest(p);
             closeIfBothSeeds(p);
         }
@@ -398,15 +396,17 @@ public final class PeerSet {
 
     /** A piece verified: {@code have} to whoever lacks it; interest dropped where nothing is left to want. */
     public void pieceVerified(int piece, PiecePicker<?> picker) {
-        PeerMessage.Have have = new PeerMessage.Have(piece);
         for (PeerConnection p : snapshot()) {
             if (!p.has.get(piece) || !p.suggested().isEmpty()) {
-                p.send(have); // a seed that suggests pieces hears what we got elsewhere: it suggests others
+                haves.queue(p, piece); // a seed that suggests pieces hears what we got elsewhere: it suggests others
             }
             // only a peer that had this piece can have stopped being interesting
             if (p.amInterested && p.has.get(piece) && !picker.interesting(p.has)) {
                 p.setInterested(false);
             }
+        }
+        if (picker.complete()) {
+            haves.flushAll(); // done: every peer hears it at once
         }
     }
 
@@ -455,45 +455,13 @@ public final class PeerSet {
         }
     }
 
-    /** Counts for a torrent's status: seeds, peers sending to us, peers getting from us, wire bytes. */
-    public record Counts(int seeds, int sending, int getting, long wireReceived, long wireSent, int utpPeers,
-                         long utpReceived, long utpSent) {}
-
-    public Counts counts() {
-        if (peers.isEmpty()) { // most of a daemon's thousand torrents, most of the time
-            return new Counts(0, 0, 0, closedWireReceived, closedWireSent, 0, closedUtpReceived, closedUtpSent);
-        }
-        int seeds = 0;
-        int sending = 0;
-        int getting = 0;
-        long wireReceived = closedWireReceived;
-        long wireSent = closedWireSent;
-        int utpPeers = 0;
-        long utpReceived = closedUtpReceived;
-        long utpSent = closedUtpSent;
-        for (PeerConnection p : peers) {
-            if (p.transport.utp()) {
-                utpPeers++;
-                utpReceived += p.transport.wireReceived();
-                utpSent += p.transport.wireSent();
-            }
-            if (p.isSeed()) {
-                seeds++;
-            }
-            if (p.downloadMeter.rate() > 0) {
-                sending++;
-            }
-            if (p.uploadMeter.rate() > 0) {
-                getting++;
-            }
-            wireReceived += p.transport.wireReceived();
-            wireSent += p.transport.wireSent();
-        }
-        return new Counts(seeds, sending, getting, wireReceived, wireSent, utpPeers, utpReceived, utpSent);
+    /** Counts for a torrent's status (see {@link PeerViews.Counts}). */
+    public PeerViews.Counts counts() {
+        return views.counts(peers);
     }
 
     /** Each peer as programs showing a torrent see it; {@code pieceCount} 0 before the metadata. */
     public List<io.jtorrent.engine.PeerInfo> infos(int pieceCount) {
-        return PeerConnection.infos(peers, pieceCount);
+        return PeerViews.infos(peers, pieceCount);
     }
 }

@@ -19,6 +19,16 @@ public interface PeerTransport {
 
     void flush();
 
+    /**
+     * Queues HAVE messages for the first {@code count} of {@code pieces} ({@link #flush} sends
+     * them): one by one here, in one buffer where the transport can.
+     */
+    default void writeHaves(int[] pieces, int count) {
+        for (int i = 0; i < count; i++) {
+            write(new PeerMessage.Have(pieces[i]));
+        }
+    }
+
     /** Whether the outbound buffer is below its high-water mark. */
     boolean writable();
 

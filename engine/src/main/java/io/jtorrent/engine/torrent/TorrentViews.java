@@ -6,7 +6,7 @@ import io.jtorrent.engine.PeerInfo;
 import io.jtorrent.engine.PieceMap;
 import io.jtorrent.engine.TorrentStatus;
 import io.jtorrent.engine.TrackerInfo;
-import io.jtorrent.engine.peer.PeerSet;
+import io.jtorrent.engine.peer.PeerViews;
 import io.jtorrent.engine.pieces.PieceRanges;
 import io.jtorrent.engine.webseed.WebSeed;
 import java.util.ArrayList;
@@ -50,7 +50,7 @@ public final class TorrentViews {
             countedPicker = t.picker;
             countedAt = t.picker == null ? -1 : t.picker.changes();
         }
-        PeerSet.Counts c = t.peerSet.counts();
+        PeerViews.Counts c = t.peerSet.counts();
         double progress = t.info == null ? 0 : wantedBytes == 0 ? 1 : (double) doneBytes / wantedBytes;
         // a stopped torrent's meters are no longer ticked: what moves now is nothing
         boolean moving = t.state == TorrentState.DOWNLOADING || t.state == TorrentState.SEEDING

@@ -234,7 +234,7 @@ class PeerConnectionTest {
     }
 
     /** The wire side: what was sent, whether it is read from, whether it was closed. */
-    static final class Transport implements PeerTransport {
+    static class Transport implements PeerTransport {
         final List<PeerMessage> sent = new ArrayList<>();
         boolean reading = true;
         boolean closed;
