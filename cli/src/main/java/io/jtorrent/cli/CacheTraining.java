@@ -68,6 +68,14 @@ public final class CacheTraining {
         return b.append('"').toString();
     }
 
+    /** Says on stderr which call got what (a test that fails shows it), and fails the training. */
+    private static boolean unexpected(String call, String answer) {
+        String method = call.substring(0, Math.min(call.length(), 40));
+        System.err.println("CacheTraining: unexpected answer to " + method + ": "
+                + answer.substring(0, Math.min(answer.length(), 400)).replace("\r\n", " | "));
+        return false;
+    }
+
     private static boolean daemon(Path dir, Path torrent, PrintWriter out) {
         int rpcPort;
         try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -115,19 +123,22 @@ public final class CacheTraining {
                     if (answer.startsWith("HTTP/1.1 409")) {
                         int at = answer.toLowerCase(java.util.Locale.ROOT).indexOf("x-transmission-session-id:");
                         if (at < 0) {
-                            return false;
+                            return unexpected(calls[i], answer);
                         }
                         session = answer.substring(at + 26, answer.indexOf('\r', at)).trim(); // asked again with it
                     } else if (answer.startsWith("HTTP/1.1 200") && answer.contains("\"result\":\"success\"")) {
                         i++;
                     } else {
-                        return false;
+                        return unexpected(calls[i], answer);
                     }
                 } catch (java.io.IOException notYet) {
                     Thread.sleep(100); // not listening yet
                 }
             }
             daemon.join(java.util.concurrent.TimeUnit.SECONDS.toMillis(30));
+            if (daemon.isAlive()) {
+                System.err.println("CacheTraining: the daemon did not close within 30 s");
+            }
             return !daemon.isAlive();
         } catch (java.io.IOException | InterruptedException e) {
             return false;
