@@ -77,6 +77,18 @@ class HaveBatchesTest {
     }
 
     @Test
+    void aPeerWeUnchokeHearsAtOnceTheOthersWithinTheDelay() {
+        Recorder choked = joined();
+        Recorder unchoked = joined();
+        set.peers().stream().filter(p -> p.transport == unchoked).findFirst().orElseThrow().amChoking = false;
+        verified(2);
+        assertThat(unchoked.take()).as("it may ask for the piece now").containsExactly("haves [2]", "flush");
+        assertThat(choked.take()).isEmpty();
+        torrent.loop.advance(HaveBatches.DELAY_NANOS);
+        assertThat(choked.take()).containsExactly("haves [2]", "flush");
+    }
+
+    @Test
     void queuedHavesGoAheadOfTheNextMessageToThatPeer() {
         Recorder peer = joined();
         Recorder other = joined();
