@@ -140,9 +140,37 @@ final class HttpFrontend implements AutoCloseable {
         return group;
     }
 
+    /**
+     * RPC answers being made or written. {@link #close} lets them go out first: session-close's own
+     * answer was lost when its close shut the loops before the answer was written (1 time in 15
+     * in the daemon's cache training, which then failed).
+     */
+    private final java.util.concurrent.atomic.AtomicInteger answering = new java.util.concurrent.atomic.AtomicInteger();
+
+    private void answered() {
+        if (answering.decrementAndGet() == 0) {
+            synchronized (answering) {
+                answering.notifyAll();
+            }
+        }
+    }
+
+    /** Stops taking connections, waits up to 2 s for the answers under way, then closes them all. */
     @Override
     public void close() {
         server.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        synchronized (answering) {
+            long left;
+            while (answering.get() > 0 && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    answering.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
@@ -176,15 +204,17 @@ final class HttpFrontend implements AutoCloseable {
             // the body is JSON whatever the Content-Type says
             byte[] body = new byte[req.content().readableBytes()];
             req.content().readBytes(body);
+            answering.incrementAndGet();
             rpc.handle(body).whenComplete((answer, e) -> ctx.executor().execute(() -> {
                 if (answer == null) { // the daemon is stopping: its thread takes no more work
                     ctx.close();
+                    answered();
                     return;
                 }
                 FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
                         Unpooled.wrappedBuffer(answer));
                 r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=UTF-8").set(SESSION_HEADER, sessionId);
-                send(ctx, r, keepAlive);
+                send(ctx, r, keepAlive).addListener(f -> answered());
             }));
         }
 
@@ -210,15 +240,14 @@ final class HttpFrontend implements AutoCloseable {
         return r;
     }
 
-    static void send(ChannelHandlerContext ctx, FullHttpResponse r, boolean keepAlive) {
+    static io.netty.channel.ChannelFuture send(ChannelHandlerContext ctx, FullHttpResponse r, boolean keepAlive) {
         HttpUtil.setContentLength(r, r.content().readableBytes());
         if (keepAlive) {
             r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-            ctx.writeAndFlush(r);
-        } else {
-            r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+            return ctx.writeAndFlush(r);
         }
+        r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        return ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
     }
 
     static ByteBuf utf8(String s) {
