@@ -47,7 +47,9 @@ install -m 0755 "$here/bin/jtorrent" "$tree/bin/jtorrent"
 # sun.misc.Unsafe's memory access (JEP 471) unless allowed
 major="$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$tree/runtime/release")"
 : > "$tree/lib/jvm.options"
-((major >= 23)) && echo "--sun-misc-unsafe-memory-access=allow" > "$tree/lib/jvm.options"
+((major >= 23)) && echo "--sun-misc-unsafe-memory-access=allow" >> "$tree/lib/jvm.options"
+# ... and JDK 22+ that Netty loads its native transport's library (JEP 472)
+((major >= 22)) && echo "--enable-native-access=ALL-UNNAMED" >> "$tree/lib/jvm.options"
 cp "$root/LICENSE" "$root/README.md" "$tree/"
 cp "$here/jtorrent-daemon.service" "$tree/share/"
 

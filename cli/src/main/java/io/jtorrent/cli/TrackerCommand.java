@@ -64,6 +64,16 @@ final class TrackerCommand implements Callable<Integer> {
     @Option(names = "--http-threads", paramLabel = "N", description = "Threads answering HTTP (default: half the cores, at least one).")
     int httpThreads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
 
+    /** "HTTP on io_uring, UDP on epoll": what the sockets run on (see io.jtorrent.net.Transport). */
+    private static String transports(TrackerServer http, UdpTrackerServer udp) {
+        String h = "HTTP on " + name(http.transport());
+        return udp == null ? h : h + ", UDP on " + name(udp.transport());
+    }
+
+    private static String name(io.jtorrent.net.Transport.Kind kind) {
+        return kind.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
     @Override
     public Integer call() throws Exception {
         if (!store.equals("memory") && !store.startsWith("redis://")) {
@@ -111,9 +121,10 @@ final class TrackerCommand implements Callable<Integer> {
                 udp = new UdpTrackerServer(u, swarms, interval, allowed);
                 server.addMetric("jtorrent_tracker_udp_announces_total", udp::announceCount);
             }
-            out.printf("tracker: http://%s:%d/announce%s (stats at /stats, metrics at /metrics)%n",
+            out.printf("tracker: http://%s:%d/announce%s (stats at /stats, metrics at /metrics; %s)%n",
                     bind == null ? "0.0.0.0" : bind, server.address().getPort(),
-                    udp == null ? "" : String.format(" and udp://%s:%d/announce", bind == null ? "0.0.0.0" : bind, udp.address().getPort()));
+                    udp == null ? "" : String.format(" and udp://%s:%d/announce", bind == null ? "0.0.0.0" : bind, udp.address().getPort()),
+                    transports(server, udp));
             out.flush();
             CountDownLatch stop = new CountDownLatch(1);
             UdpTrackerServer udpServer = udp;

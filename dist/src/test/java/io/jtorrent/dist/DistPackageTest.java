@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * .deb unpacked into a throwaway root with {@code dpkg-deb -x} (its control data and files
  * checked, {@code jtorrent --version} run through /usr/bin's link, the daemon started from it
  * answering session-get and stopping on SIGTERM within 3 s), its systemd unit accepted by
- * {@code systemd-analyze verify}, and the archive unpacked elsewhere running with no JDK on the PATH.
+ * {@code systemd-analyze verify}, and the archive unpacked elsewhere running with no JDK on the PATH
+ * (create, info, and a tracker on Linux's native transports answering an announce).
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class DistPackageTest {
@@ -153,5 +154,39 @@ class DistPackageTest {
         assertThat(create.exitCode()).as(create.stderr()).isZero();
         ExternalProgram.Result info = runWithoutJdk(out, home.resolve("bin/jtorrent").toString(), "info", out.resolve("data.torrent").toString());
         assertThat(info.stdout()).contains("data.bin");
+
+        // the tracker, on Linux's native transports (the runtime loads Netty's native libraries
+        // without a warning), answering an announce; stopped by its PID
+        Path log = out.resolve("tracker.log");
+        Path err = out.resolve("tracker.err");
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/jtorrent").toString(), "tracker", "--http-port", "0",
+                "--udp-port", "0", "--bind", "127.0.0.1").redirectOutput(log.toFile()).redirectError(err.toFile());
+        pb.environment().put("PATH", "/usr/bin:/bin");
+        pb.environment().remove("JAVA_HOME");
+        pb.environment().remove("JTORRENT_TRANSPORT");
+        Process tracker = pb.start();
+        try {
+            Await.until(Duration.ofSeconds(60), "the packaged tracker's first line", () -> {
+                assertThat(tracker.isAlive()).as("the tracker runs: %s", Files.readString(err)).isTrue();
+                return Files.readString(log).contains("\n");
+            });
+            String line = Files.readString(log).lines().findFirst().orElseThrow();
+            assertThat(line).matches("tracker: http://127\\.0\\.0\\.1:\\d+/announce and udp://.*; HTTP on (io_uring|epoll), UDP on epoll\\)");
+            java.util.regex.Matcher port = java.util.regex.Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)/").matcher(line);
+            assertThat(port.find()).isTrue();
+            var http = java.net.http.HttpClient.newHttpClient();
+            var answer = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port.group(1)
+                    + "/announce?info_hash=%01%02%03%04%05%06%07%08%09%10%11%12%13%14%15%16%17%18%19%20"
+                    + "&peer_id=-AA0001-aaaaaaaaaaaa&port=1&left=0&compact=1")).timeout(Duration.ofSeconds(10)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString(java.nio.charset.StandardCharsets.ISO_8859_1));
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(answer.body()).startsWith("d").contains("8:intervali");
+            assertThat(Files.readString(err)).as("the tracker's stderr").doesNotContain("WARNING");
+        } finally {
+            tracker.destroy();
+            if (!tracker.waitFor(10, TimeUnit.SECONDS)) {
+                tracker.destroyForcibly();
+            }
+        }
     }
 }

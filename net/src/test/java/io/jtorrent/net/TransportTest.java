@@ -18,6 +18,8 @@ import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringSocketChannel;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -26,9 +28,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Both transports carry TCP and UDP on loopback; channels always match their loop. */
+/** Every transport carries TCP and UDP on loopback; channels always match their loop. */
 class TransportTest {
     private static final ThreadFactory THREADS = r -> {
         Thread t = new Thread(r, "transport-test");
@@ -44,19 +46,57 @@ class TransportTest {
         }
     }
 
+    @Test
+    void theTransportAskedForFallsBackToWhatLoads() {
+        assertThat(Transport.kind("")).isEqualTo(Transport.Kind.NIO);
+        assertThat(Transport.kind("nio")).isEqualTo(Transport.Kind.NIO);
+        assertThat(Transport.kind("kqueue")).as("unknown: NIO").isEqualTo(Transport.Kind.NIO);
+        assertThat(Transport.kind("epoll")).isEqualTo(Epoll.isAvailable() ? Transport.Kind.EPOLL : Transport.Kind.NIO);
+        Transport.Kind uring = Transport.kind("io_uring");
+        assertThat(uring).isEqualTo(IoUring.isAvailable() ? Transport.Kind.IO_URING
+                : Epoll.isAvailable() ? Transport.Kind.EPOLL : Transport.Kind.NIO);
+        assertThat(Transport.kind(" IO-URING ")).isEqualTo(uring);
+        assertThat(Transport.Kind.NIO.isNative()).isFalse();
+        assertThat(Transport.Kind.EPOLL.isNative()).isTrue();
+        assertThat(Transport.Kind.IO_URING.isNative()).isTrue();
+    }
+
+    @Test
+    void udpOnlyGroupsTakeEpollWhereIoUringIsAsked() {
+        String before = System.getProperty(Transport.PROPERTY);
+        System.setProperty(Transport.PROPERTY, "io_uring");
+        try {
+            Transport.Kind expected = Epoll.isAvailable() ? Transport.Kind.EPOLL : Transport.kind();
+            assertThat(Transport.datagramKind()).isEqualTo(expected);
+            System.setProperty(Transport.PROPERTY, "epoll");
+            assertThat(Transport.datagramKind()).isEqualTo(Transport.kind());
+        } finally {
+            if (before == null) {
+                System.clearProperty(Transport.PROPERTY);
+            } else {
+                System.setProperty(Transport.PROPERTY, before);
+            }
+        }
+    }
+
     @ParameterizedTest
-    @ValueSource(booleans = {false, true})
-    void tcpAndUdpRoundTripsOnEitherTransport(boolean epoll) throws Exception {
-        if (epoll && !Epoll.isAvailable()) {
+    @EnumSource(Transport.Kind.class)
+    void tcpAndUdpRoundTripsOnEveryTransport(Transport.Kind kind) throws Exception {
+        if (!kind.isAvailable()) {
             return; // nothing to test where the native library does not load
         }
-        EventLoopGroup group = Transport.group(2, THREADS, epoll);
+        EventLoopGroup group = Transport.group(2, THREADS, kind);
         try {
-            assertThat(Transport.isEpoll(group)).isEqualTo(epoll);
-            assertThat(Transport.isEpoll(group.next())).as("a loop of the group").isEqualTo(epoll);
+            assertThat(Transport.kindOf(group)).isEqualTo(kind);
+            assertThat(Transport.kindOf(group.next())).as("a loop of the group").isEqualTo(kind);
+            assertThat(Transport.isEpoll(group)).isEqualTo(kind == Transport.Kind.EPOLL);
             Channel made = Transport.socket(group).newChannel();
             made.unsafe().closeForcibly();
-            assertThat(made).isInstanceOf(epoll ? EpollSocketChannel.class : NioSocketChannel.class);
+            assertThat(made).isInstanceOf(switch (kind) {
+                case NIO -> NioSocketChannel.class;
+                case EPOLL -> EpollSocketChannel.class;
+                case IO_URING -> IoUringSocketChannel.class;
+            });
             BlockingQueue<String> got = new ArrayBlockingQueue<>(4);
 
             Channel server = new ServerBootstrap().group(group).channelFactory(Transport.serverSocket(group))
@@ -101,6 +141,7 @@ class TransportTest {
         DefaultEventLoop loop = new DefaultEventLoop();
         try {
             assertThat(Transport.isEpoll(loop)).isFalse();
+            assertThat(Transport.kindOf(loop)).isEqualTo(Transport.Kind.NIO);
             Channel made = Transport.socket(loop).newChannel();
             made.unsafe().closeForcibly();
             assertThat(made).isInstanceOf(NioSocketChannel.class);

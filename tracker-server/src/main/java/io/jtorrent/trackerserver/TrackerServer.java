@@ -152,6 +152,11 @@ public final class TrackerServer implements AutoCloseable {
         budget = new AnnounceBudget(perInterval, TimeUnit.SECONDS.toNanos(interval), System::nanoTime, countLoopback);
     }
 
+    /** The transport its sockets run on. */
+    public Transport.Kind transport() {
+        return Transport.kindOf(group);
+    }
+
     public InetSocketAddress address() {
         return (InetSocketAddress) channel.localAddress();
     }

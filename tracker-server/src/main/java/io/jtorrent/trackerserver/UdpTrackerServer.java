@@ -58,8 +58,9 @@ public final class UdpTrackerServer implements AutoCloseable {
         this.interval = intervalSeconds;
         limitAnnouncesPerAddress(DEFAULT_ANNOUNCES_PER_ADDRESS, false);
         this.whitelist = whitelist;
-        boolean epoll = Transport.epoll();
-        this.group = Transport.group(epoll ? threads : 1, new DefaultThreadFactory("jtorrent-tracker-udp", true));
+        Transport.Kind kind = Transport.datagramKind();
+        boolean epoll = kind.isNative(); // one socket per core (SO_REUSEPORT)
+        this.group = Transport.group(epoll ? threads : 1, new DefaultThreadFactory("jtorrent-tracker-udp", true), kind);
         // a blocking store (Redis) is never called on a reading thread: a slow one would stall every
         // datagram that socket receives
         this.workers = epoll && !store.blocking() ? null : new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS,
@@ -147,6 +148,11 @@ public final class UdpTrackerServer implements AutoCloseable {
      */
     public void limitAnnouncesPerAddress(long perInterval, boolean countLoopback) {
         budget = new AnnounceBudget(perInterval, TimeUnit.SECONDS.toNanos(interval), System::nanoTime, countLoopback);
+    }
+
+    /** The transport its sockets run on. */
+    public Transport.Kind transport() {
+        return Transport.kindOf(group);
     }
 
     public InetSocketAddress address() {

@@ -180,12 +180,21 @@ class UdpTrackerServerTest {
 
     /** Replaces the server with one on the epoll transport (one socket per core), or skips the test where there is none. */
     private void onEpoll(SwarmStore store) throws Exception {
+        asking("epoll", store);
+    }
+
+    /**
+     * Replaces the server with one made while {@code transport} is asked for; skips the test where
+     * epoll is not available. io_uring asked: the UDP sockets still run on epoll (batched reads).
+     */
+    private void asking(String transport, SwarmStore store) throws Exception {
         server.close();
         String before = System.getProperty(io.jtorrent.net.Transport.PROPERTY);
-        System.setProperty(io.jtorrent.net.Transport.PROPERTY, "epoll");
+        System.setProperty(io.jtorrent.net.Transport.PROPERTY, transport);
         try {
-            org.junit.jupiter.api.Assumptions.assumeTrue(io.jtorrent.net.Transport.epoll(), "epoll is not available here");
+            org.junit.jupiter.api.Assumptions.assumeTrue(io.jtorrent.net.Transport.Kind.EPOLL.isAvailable(), "epoll is not available here");
             server = new UdpTrackerServer(new InetSocketAddress("127.0.0.1", 0), store, 60, null);
+            assertThat(server.transport()).isEqualTo(io.jtorrent.net.Transport.Kind.EPOLL);
         } finally {
             if (before == null) {
                 System.clearProperty(io.jtorrent.net.Transport.PROPERTY);
@@ -196,15 +205,16 @@ class UdpTrackerServerTest {
     }
 
     /**
-     * On epoll one system call reads up to 16 datagrams, each a slice of one buffer. A burst sent
+     * On epoll (also where io_uring is asked for) one system call reads up to 16 datagrams, each a slice of one buffer. A burst sent
      * before any answer is read: 40 connects, a scrape of the most hashes allowed (1,496 bytes),
      * a datagram longer than the longest request, 20 more connects. Each is answered as its own:
      * every connect by its transaction, the scrape with all 74 entries, the long one cut and
      * refused with an error, costing nothing to the datagrams read with it.
      */
-    @Test
-    void aBurstOfDatagramsReadTogetherIsAnsweredOneByOne() throws Exception {
-        onEpoll(new MemoryStore(TimeUnit.MINUTES.toNanos(2), System::nanoTime));
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"epoll", "io_uring"})
+    void aBurstOfDatagramsReadTogetherIsAnsweredOneByOne(String transport) throws Exception {
+        asking(transport, new MemoryStore(TimeUnit.MINUTES.toNanos(2), System::nanoTime));
         InetSocketAddress to = new InetSocketAddress("127.0.0.1", server.address().getPort());
         try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             s.setSoTimeout(5000);

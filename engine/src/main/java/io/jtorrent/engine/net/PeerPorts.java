@@ -83,7 +83,7 @@ public final class PeerPorts implements AutoCloseable {
         this.loops = loops;
         this.dht = dht;
         this.handshakeSlots = new AddressSlots(settings.maxHandshakes, settings.maxHandshakesPerAddress);
-        this.acceptor = Transport.group(1, new DefaultThreadFactory("jtorrent-accept", true), Transport.isEpoll(loops));
+        this.acceptor = Transport.group(1, new DefaultThreadFactory("jtorrent-accept", true), Transport.kindOf(loops));
         ServerBootstrap sb = new ServerBootstrap().group(acceptor, loops).channelFactory(Transport.serverSocket(loops))
                 .option(ChannelOption.SO_BACKLOG, 128)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 4 << 20))

@@ -1,0 +1,22 @@
+package io.jtorrent.trackerserver;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * Every attack of {@link TrackerAttackTest} again with the HTTP tracker on io_uring (the
+ * launcher's transport for `tracker`): stalled connections closed, full stores and capped
+ * addresses answered with a reason, a paused Redis not hanging the answers. Skipped where
+ * io_uring does not load.
+ */
+class TrackerAttackOnIoUringTest extends TrackerAttackTest {
+    @BeforeAll
+    static void onIoUring() {
+        IoUringAsked.ask();
+    }
+
+    @AfterAll
+    static void restore() {
+        IoUringAsked.restore();
+    }
+}
