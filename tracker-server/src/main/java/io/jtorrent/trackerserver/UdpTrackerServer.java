@@ -59,15 +59,15 @@ public final class UdpTrackerServer implements AutoCloseable {
         limitAnnouncesPerAddress(DEFAULT_ANNOUNCES_PER_ADDRESS, false);
         this.whitelist = whitelist;
         Transport.Kind kind = Transport.datagramKind();
-        boolean epoll = kind.isNative(); // one socket per core (SO_REUSEPORT)
-        this.group = Transport.group(epoll ? threads : 1, new DefaultThreadFactory("jtorrent-tracker-udp", true), kind);
+        boolean perCore = kind.isNative(); // one socket per core on one port (SO_REUSEPORT)
+        this.group = Transport.group(perCore ? threads : 1, new DefaultThreadFactory("jtorrent-tracker-udp", true), kind);
         // a blocking store (Redis) is never called on a reading thread: a slow one would stall every
         // datagram that socket receives
-        this.workers = epoll && !store.blocking() ? null : new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS,
+        this.workers = perCore && !store.blocking() ? null : new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(4096), new DefaultThreadFactory("jtorrent-tracker-udp-work", true),
                 new ThreadPoolExecutor.DiscardPolicy()); // overloaded: drop, as the socket would
         InetSocketAddress at = bind;
-        for (int i = 0; i < (epoll ? threads : 1); i++) {
+        for (int i = 0; i < (perCore ? threads : 1); i++) {
             Bootstrap b = new Bootstrap().group(group).channelFactory(Transport.datagram(group, null)).handler(new Reader());
             Transport.reusePort(b, group);
             Transport.batchedDatagramReads(b, group, MAX_DATAGRAM, DATAGRAMS_PER_READ);
