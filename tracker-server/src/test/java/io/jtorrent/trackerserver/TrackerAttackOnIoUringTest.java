@@ -1,7 +1,6 @@
 package io.jtorrent.trackerserver;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Every attack of {@link TrackerAttackTest} again with the HTTP tracker on io_uring (the
@@ -9,14 +8,6 @@ import org.junit.jupiter.api.BeforeAll;
  * addresses answered with a reason, a paused Redis not hanging the answers. Skipped where
  * io_uring does not load.
  */
+@ExtendWith(AskedTransport.IoUring.class)
 class TrackerAttackOnIoUringTest extends TrackerAttackTest {
-    @BeforeAll
-    static void onIoUring() {
-        IoUringAsked.ask();
-    }
-
-    @AfterAll
-    static void restore() {
-        IoUringAsked.restore();
-    }
 }

@@ -189,18 +189,13 @@ class UdpTrackerServerTest {
      */
     private void asking(String transport, SwarmStore store) throws Exception {
         server.close();
-        String before = System.getProperty(io.jtorrent.net.Transport.PROPERTY);
-        System.setProperty(io.jtorrent.net.Transport.PROPERTY, transport);
+        String before = AskedTransport.ask(transport);
         try {
             org.junit.jupiter.api.Assumptions.assumeTrue(io.jtorrent.net.Transport.Kind.EPOLL.isAvailable(), "epoll is not available here");
             server = new UdpTrackerServer(new InetSocketAddress("127.0.0.1", 0), store, 60, null);
             assertThat(server.transport()).isEqualTo(io.jtorrent.net.Transport.Kind.EPOLL);
         } finally {
-            if (before == null) {
-                System.clearProperty(io.jtorrent.net.Transport.PROPERTY);
-            } else {
-                System.setProperty(io.jtorrent.net.Transport.PROPERTY, before);
-            }
+            AskedTransport.restore(before);
         }
     }
 
